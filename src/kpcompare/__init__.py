@@ -1,0 +1,70 @@
+"""kpcompare: reproducible comparisons of health systems.
+
+Standardised admission rates, lengths of stay and bed days (Ham et al, BMJ 2003),
+per-capita cost cascades (Feachem et al, BMJ 2002), with confidence intervals
+and tests, from episode extracts of any size.
+
+The public API is re-exported here.  Names are resolved lazily (PEP 562) so
+``import kpcompare`` stays cheap and a submodule's heavy imports (statsmodels,
+matplotlib) load only when used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> submodule that defines it
+_EXPORTS: dict[str, str] = {
+    # rates core (foundation)
+    "poisson_ci": "kpcompare.rates",
+    "crude_rate": "kpcompare.rates",
+    "dsr": "kpcompare.rates",
+    "smr": "kpcompare.rates",
+    "isr": "kpcompare.rates",
+    "compare_rates": "kpcompare.rates",
+    # reference data
+    "standard_population": "kpcompare.refdata",
+    "list_standard_populations": "kpcompare.refdata",
+    "reband": "kpcompare.refdata",
+    "age_to_band": "kpcompare.refdata",
+    "band_table": "kpcompare.refdata",
+    # episode extracts and aggregation
+    "read_episodes": "kpcompare.extract",
+    "aggregate": "kpcompare.engine",
+    # condition sets
+    "ConditionSet": "kpcompare.conditions",
+    "condition_set": "kpcompare.conditions",
+    # system comparison (Ham-style)
+    "compare": "kpcompare.comparison",
+    "decompose": "kpcompare.comparison",
+    "rate_model": "kpcompare.comparison",
+}
+
+# submodules reachable as attributes (kpcompare.errors, kpcompare.datasets, ...)
+_SUBMODULES = {
+    "errors", "refdata", "rates", "extract", "engine", "conditions", "comparison",
+    "datasets", "costs", "figures", "profiles", "concentration", "schemas", "spells",
+    "plots", "report",
+}
+
+__all__ = sorted([*_EXPORTS, "errors", "datasets", "costs", "figures", "profiles",
+                  "concentration", "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"kpcompare.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'kpcompare' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
