@@ -115,3 +115,31 @@ def row_problem(column: str, rule: str, n_rows: int, example: Any, *, hint: str 
     if hint:
         msg += " " + hint
     return cls(msg, column=column, rule=rule, n_rows=n_rows, example=example)
+
+
+class MissingStratumError(InvalidValueError):
+    """A stratum (e.g. system x age band x sex) that a comparison needs has no row in a table."""
+
+
+__all__.append("MissingStratumError")
+
+
+class ColumnTypeError(ColumnError):
+    """A source column has a type its canonical column cannot be made from (text where numbers are needed)."""
+
+
+__all__.append("ColumnTypeError")
+
+
+class ConditionSetError(InvalidArgumentError):
+    """A condition-set definition is invalid: a bad code, a malformed or reversed range, overlapping groups."""
+
+    def __init__(self, message: str, *, group: str | None = None, code: Any = None,
+                 groups: tuple[str, ...] | None = None) -> None:
+        super().__init__(message)
+        self.group = group
+        self.code = code
+        self.groups = tuple(groups or ())
+
+
+__all__.append("ConditionSetError")

@@ -1,0 +1,139 @@
+"""Benchmark: kpcompare.aggregate vs DuckDB SQL vs naive pandas vs a read-only floor, on one Parquet file.
+
+Usage:
+    python benchmarks/generate_extract.py /tmp/hes20m.parquet --rows 20000000
+    python benchmarks/bench_aggregate.py /tmp/hes20m.parquet [--repeat 3] [--engines kpcompare,duckdb,...]
+
+Task (as in the project's PERFORMANCE notes): classify the primary diagnosis into 11 condition groups by ICD-10
+prefix (else 'other'), 19 five-year age bands (90+ last), bed days = discharge - admission, group by
+system x sex x age band x condition -> admissions, bed days.  kpcompare also validates every row (dates,
+sex, age, code, episode status) and reports exclusions, which the SQL and pandas versions do not.
+
+Each engine runs in a fresh Python process (imports included in the wall time), ``--repeat`` times; the
+median wall time and the peak RSS of the child (``ru_maxrss``) are printed.  ``floor`` streams the columns
+kpcompare needs, row group by row group (diagnosis as dictionary), and does nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+GROUPS = {
+    "stroke": ["I60-I64"], "ami": ["I21-I22"], "heart_failure": ["I50"], "angina": ["I20"],
+    "copd": ["J40-J44"], "asthma": ["J45-J46"], "pneumonia": ["J12-J18"], "hip_fracture": ["S72"],
+    "uti": ["N39"], "diabetes": ["E10-E14"], "cancer": ["C00-C97"],
+}
+COLUMNS = ["system", "sex", "age", "admission_date", "discharge_date", "primary_diagnosis", "episode_status",
+           "episode_order"]
+
+
+def prefixes(group: list[str]) -> list[str]:
+    out = []
+    for item in group:
+        if "-" in item:
+            lo, hi = item.split("-")
+            out += [f"{lo[0]}{n:02d}" for n in range(int(lo[1:]), int(hi[1:]) + 1)]
+        else:
+            out.append(item)
+    return out
+
+
+PRELUDE = f"""
+import resource, sys, time, json
+GROUPS = {GROUPS!r}
+COLUMNS = {COLUMNS!r}
+PATH = sys.argv[1]
+"""
+
+ENGINES = {
+    "kpcompare": """
+import kpcompare
+r = kpcompare.aggregate(kpcompare.read_episodes(PATH, coding="icd10"), conditions=GROUPS, progress=False,
+                        unit=sys.argv[2] if len(sys.argv) > 2 else "episode")
+rows = len(r.strata); total = int(r.strata["bed_days"].sum())
+""",
+    "kpcompare_spell": None,  # filled below (same code, unit="spell")
+    "kpcompare_cips": None,
+    "duckdb": """
+import duckdb
+from bench_aggregate import prefixes
+cases = " ".join(f"WHEN substr(replace(primary_diagnosis, '.', ''), 1, 3) IN ({', '.join(repr(p) for p in prefixes(v))})"
+                 f" THEN '{k}'" for k, v in GROUPS.items())
+con = duckdb.connect(); con.execute("PRAGMA threads=2"); con.execute("PRAGMA disable_progress_bar")
+q = f'''SELECT system, sex, CASE WHEN age >= 90 THEN '90+' ELSE CAST(5*(age//5) AS VARCHAR) END AS age_band,
+           CASE {cases} ELSE 'other' END AS condition, count(*) AS admissions,
+           sum(discharge_date - admission_date) AS bed_days
+    FROM read_parquet('{PATH}') GROUP BY ALL'''
+df = con.execute(q).df(); rows = len(df); total = int(df["bed_days"].sum())
+""",
+    "pandas_naive": """
+import pandas as pd, numpy as np
+from bench_aggregate import prefixes
+df = pd.read_parquet(PATH, columns=["system", "sex", "age", "admission_date", "discharge_date", "primary_diagnosis"])
+code = df["primary_diagnosis"].astype(str)
+cond = pd.Series("other", index=df.index)
+for k, v in GROUPS.items():
+    cond[code.str.startswith(tuple(prefixes(v))) & (cond == "other")] = k
+df["condition"] = cond
+df["age_band"] = np.where(df["age"] >= 90, "90+", (5 * (df["age"] // 5)).astype(str))
+df["bed_days"] = (pd.to_datetime(df["discharge_date"]) - pd.to_datetime(df["admission_date"])).dt.days
+out = df.groupby(["system", "sex", "age_band", "condition"], observed=True).agg(
+    admissions=("bed_days", "size"), bed_days=("bed_days", "sum"))
+rows = len(out); total = int(out["bed_days"].sum())
+""",
+    "floor": """
+import pyarrow.parquet as pq
+f = pq.ParquetFile(PATH, read_dictionary=["primary_diagnosis", "system", "sex", "episode_status"])
+rows = 0
+for g in range(f.num_row_groups):
+    rows += f.read_row_group(g, columns=COLUMNS).num_rows
+total = 0
+""",
+}
+ENGINES["kpcompare_spell"] = ENGINES["kpcompare"].replace('sys.argv[2] if len(sys.argv) > 2 else "episode"', '"spell"')
+ENGINES["kpcompare_cips"] = ENGINES["kpcompare"].replace('sys.argv[2] if len(sys.argv) > 2 else "episode"', '"cips"')
+EPILOGUE = """
+print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rows": rows,
+                  "bed_days": total}))
+"""
+
+
+def run(engine: str, path: str) -> tuple[float, dict]:
+    code = PRELUDE + ENGINES[engine] + EPILOGUE
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True,
+                         cwd=__file__.rsplit("/", 1)[0], check=False)
+    wall = time.perf_counter() - t0
+    if out.returncode:
+        raise SystemExit(f"{engine} failed:\n{out.stderr}")
+    return wall, json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--engines", default="floor,kpcompare,duckdb,pandas_naive,kpcompare_spell,kpcompare_cips")
+    args = parser.parse_args()
+    import pyarrow.parquet as pq
+
+    print(f"file: {args.path}: {pq.ParquetFile(args.path).metadata.num_rows:,} rows, "
+          f"{pq.ParquetFile(args.path).metadata.num_row_groups} row groups")
+    print(f"{'engine':<16} {'median s':>9} {'runs s':>22} {'peak RSS MB':>12} {'strata':>7} {'bed days':>14}")
+    for engine in args.engines.split(","):
+        walls, info = [], {}
+        for _ in range(args.repeat):
+            wall, info = run(engine, args.path)
+            walls.append(wall)
+        runs = " ".join(f"{w:.2f}" for w in walls)
+        print(f"{engine:<16} {statistics.median(walls):>9.2f} {runs:>22} {info['rss_mb']:>12.0f} "
+              f"{info['rows']:>7} {info['bed_days']:>14,}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,353 @@
+"""Preparing stratum tables for system comparisons (shared by compare and decompose).
+
+One place turns a user's stratum table (system x age band [x sex] x cause, with
+admissions and bed days) plus a population table and a standard into the
+complete, validated long table both :func:`kpcompare.compare` and
+:func:`kpcompare.decompose` work on:
+
+* rows are summed to one per key (system, cause, age band[, sex]);
+* the grid is completed with zero counts (an age band with no admissions is a
+  real zero, not a missing stratum);
+* every stratum must have a population (else :class:`MissingStratumError`
+  naming it) and the age bands of strata, population and standard must agree
+  (else :class:`BandMismatchError` naming the bands);
+* the total over the selected causes is added as the level ``"all selected"``.
+
+Survey-weighted strata (columns ``weighted_admissions`` / ``weighted_bed_days``
+from :func:`kpcompare.aggregate` with weights) carry both the weighted estimate
+(used for every rate) and the sample count (used for the variance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._checks import (
+    as_list,
+    as_pandas,
+    check_integer_valued,
+    check_no_missing,
+    check_non_negative,
+    require_columns,
+)
+from ..refdata.bands import parse_band_labels, reband
+from ..errors import (
+    BandMismatchError,
+    DuplicateKeyError,
+    InvalidArgumentError,
+    MissingStratumError,
+    UnknownNameError,
+    row_problem,
+)
+
+__all__ = ["ALL_SELECTED", "Prepared", "prepare"]
+
+#: label of the level holding the total over all selected causes
+ALL_SELECTED = "all selected"
+
+def _select_bands(labels: Sequence[str], age_range: tuple[Any, Any] | None, *,
+                  what: str = "argument 'age_range'", strict: bool = True) -> list[str]:
+    """Bands lying inside ``age_range`` (inclusive; None = open); a band straddling its edge is an error."""
+    labels = list(dict.fromkeys(str(x) for x in labels))
+    if age_range is None:
+        return labels
+    if isinstance(age_range, str) or len(age_range) != 2:
+        raise InvalidArgumentError(
+            f"argument 'age_range': {age_range!r} must be a pair (lowest age, highest age), "
+            "e.g. (60, None) for 60 and over."
+        )
+    lo = -np.inf if age_range[0] is None else float(age_range[0])
+    hi = np.inf if age_range[1] is None else float(age_range[1])
+    bounds = parse_band_labels(labels)
+    b_lo = bounds["age_lo"].to_numpy(float)
+    b_hi = bounds["age_hi"].astype("Float64").to_numpy(dtype=float, na_value=np.inf)
+    inside = (b_lo >= lo) & (b_hi <= hi)
+    outside = (b_hi < lo) | (b_lo > hi)
+    straddle = ~inside & ~outside
+    if not strict:
+        return list(bounds.loc[~outside, "age_band"])
+    if straddle.any():
+        bad = list(bounds.loc[straddle, "age_band"])
+        raise BandMismatchError(
+            f"{what} {tuple(age_range)!r} cuts through age band(s) "
+            f"{', '.join(map(repr, bad))}; choose limits on band edges.",
+            extra=bad,
+        )
+    return list(bounds.loc[inside, "age_band"])
+
+
+def _span(labels: Sequence[str]) -> tuple[int, int | None]:
+    """The ages covered by a set of band labels, as an (lowest, highest or None) pair."""
+    bounds = parse_band_labels(labels)
+    hi = bounds["age_hi"].astype("Float64").to_numpy(dtype=float, na_value=np.inf).max()
+    return int(bounds["age_lo"].min()), None if np.isinf(hi) else int(hi)
+
+
+@dataclass
+class Prepared:
+    """A complete stratum table ready for standardisation.
+
+    ``table`` columns: ``system``, ``<by>``, ``age_band``, [``sex``], ``stratum``,
+    ``admissions``, ``bed_days`` (estimates used for rates), ``admissions_sample``,
+    ``bed_days_sample`` (counts used for the variance), ``population``,
+    ``admissions_pop``, ``bed_days_pop`` (pseudo-populations: population x sample /
+    estimate, so that sample / pseudo-population = estimate / population), ``weight``
+    (standard weight of the stratum, summing to 1).
+    """
+
+    table: pd.DataFrame
+    by: str
+    systems: list[Any]
+    levels: list[Any]
+    keys: list[str]
+    standard_label: str
+    weighted_systems: list[Any] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: with ``event_frequency``: ``system, <by>, stratum, event_frequency, persons, population``
+    frequencies: pd.DataFrame | None = None
+
+
+def _resolve_standard(standard: Any, pop: pd.DataFrame, systems_in_pop: list[Any],
+                      keys: list[str]) -> tuple[pd.DataFrame, str]:
+    """Standard as a table ``age_band, [sex], population`` plus a label for output notes."""
+    if isinstance(standard, str) and standard in set(map(str, systems_in_pop)):
+        sub = pop[pop["system"].astype(str) == standard]
+        have = [k for k in keys if k in sub.columns]
+        table = sub.groupby(have, sort=False, observed=True)["population"].sum().reset_index()
+        return table, f"population of {standard}"
+    if isinstance(standard, str):
+        from .. import refdata  # lazy: refdata is a lower layer, loaded only when a name is given
+
+        try:
+            table = refdata.standard_population(standard)
+        except UnknownNameError as exc:
+            raise UnknownNameError(
+                f"argument 'standard': {standard!r} is neither a system in 'population' "
+                f"({', '.join(map(repr, map(str, systems_in_pop)))}) nor a registered standard "
+                f"population ({exc})."
+            ) from None
+        return table, standard
+    table = as_pandas(standard, argument="standard")
+    require_columns(table, ["age_band", "population"], argument="standard")
+    return table, "user-supplied standard"
+
+
+def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition",
+            age_range: tuple[Any, Any] | None = None, levels: Sequence[Any] | None = None,
+            systems: Sequence[Any] | None = None, event_frequency: str | None = None) -> Prepared:
+    """Validate and complete a stratum table (see module docstring)."""
+    data = as_pandas(strata, argument="strata").copy()
+    pop = as_pandas(population, argument="population").copy()
+    if not isinstance(by, str):
+        raise InvalidArgumentError(f"argument 'by': give one column name, got {by!r}.")
+    require_columns(data, ["system", "age_band", by, "admissions", "bed_days"], argument="strata")
+    require_columns(pop, ["system", "age_band", "population"], argument="population")
+    check_no_missing(data, ["system", "age_band", by])
+    check_no_missing(pop, ["system", "age_band", "population"])
+    check_non_negative(data, ["admissions", "bed_days"])
+    check_non_negative(pop, ["population"])
+    data["age_band"] = data["age_band"].astype(str)
+    pop["age_band"] = pop["age_band"].astype(str)
+    notes: list[str] = []
+
+    use_sex = "sex" in data.columns
+    if use_sex:
+        require_columns(pop, ["sex"], argument="population")
+        check_no_missing(data, ["sex"])
+    keys = ["age_band", "sex"] if use_sex else ["age_band"]
+
+    systems_in_pop = list(dict.fromkeys(pop["system"]))
+    std, std_label = _resolve_standard(standard, pop, systems_in_pop, keys)
+    std = std.copy()
+    std["age_band"] = std["age_band"].astype(str)
+    if use_sex and "sex" not in std.columns:
+        use_sex = False
+        keys = ["age_band"]
+        notes.append("the standard has no sex split, so strata were summed over sex (age-only standardisation)")
+    if "sex" in std.columns and not use_sex:
+        std = std.groupby("age_band", sort=False)["population"].sum().reset_index()
+    data_bands = _select_bands(data["age_band"].unique(), age_range)
+    if not data_bands:
+        raise BandMismatchError(f"no age band of 'strata' lies inside age_range {age_range!r}.")
+    span = _span(data_bands)
+    if "age_lo" in std.columns:  # a registered standard: collapse onto the strata's bands
+        target = parse_band_labels(data_bands)
+        std = std[std["age_band"].isin(_select_bands(std["age_band"], span, what="the ages of the strata"))]
+        std = reband(std[["age_band", "age_lo", "age_hi", "population"]], bands=target)
+        std = std[["age_band", "population"]]
+
+    # bands: the standard's bands inside age_range (default: overlapping the strata's ages) define the axis
+    std_bands = (_select_bands(std["age_band"].unique(), age_range) if age_range is not None
+                 else _select_bands(std["age_band"].unique(), span, strict=False))
+    extra = [b for b in data_bands if b not in std_bands]
+    if extra:
+        raise BandMismatchError(
+            f"age band(s) {', '.join(map(repr, extra))} of 'strata' are not bands of the standard "
+            f"({std_label}: {', '.join(map(repr, std_bands))}); re-band the strata or the standard "
+            "(kpcompare.reband) so the labels agree.",
+            extra=extra,
+        )
+    data = data[data["age_band"].isin(std_bands)]
+    std = std[std["age_band"].isin(std_bands)]
+    if std["population"].sum() <= 0:
+        raise InvalidArgumentError("argument 'standard': the standard population of the selected bands is zero.")
+
+    # systems
+    data_systems = list(dict.fromkeys(data["system"]))
+    chosen = data_systems if systems is None else list(systems)
+    unknown = [s for s in chosen if s not in data_systems]
+    if unknown:
+        raise UnknownNameError(
+            f"system(s) {', '.join(map(repr, unknown))} not found in strata column 'system' "
+            f"(systems present: {', '.join(map(repr, data_systems))})."
+        )
+    data = data[data["system"].isin(chosen)]
+
+    # levels of `by`
+    present = list(data[by].cat.categories) if isinstance(data[by].dtype, pd.CategoricalDtype) \
+        else list(dict.fromkeys(data[by]))
+    if levels is None:
+        chosen_levels = [lv for lv in present if lv != "other" and lv != ALL_SELECTED]
+    else:
+        chosen_levels = as_list(levels) if isinstance(levels, str) else list(levels)
+        missing_lv = [lv for lv in chosen_levels if lv not in set(data[by])]
+        if missing_lv:
+            raise UnknownNameError(
+                f"argument 'levels': {', '.join(map(repr, missing_lv))} not found in strata column {by!r}."
+            )
+    if not chosen_levels:
+        raise InvalidArgumentError(f"no levels of {by!r} selected (only 'other' present?).")
+    data = data[data[by].isin(chosen_levels)].copy()
+    data[by] = data[by].astype(object)
+
+    # population: one row per system x key
+    pop = pop[pop["system"].isin(chosen) & pop["age_band"].isin(std_bands)]
+    pkeys = ["system", *keys]
+    if not use_sex and "sex" in pop.columns:
+        pop = pop.groupby(pkeys, sort=False)["population"].sum().reset_index()
+    dup = pop.duplicated(pkeys, keep=False).to_numpy()
+    if dup.any():
+        ex = tuple(pop.loc[dup, pkeys].iloc[0])
+        raise DuplicateKeyError(
+            f"population: key ({', '.join(pkeys)}) identifies more than one row in {int(dup.sum())} rows "
+            f"(e.g. {ex!r}).",
+            column="population", rule="one row per stratum", n_rows=int(dup.sum()), example=ex,
+        )
+
+    # complete grid
+    if use_sex:
+        sexes = list(dict.fromkeys(std["sex"])) if "sex" in std.columns else list(dict.fromkeys(data["sex"]))
+        grid_keys = pd.MultiIndex.from_product([std_bands, sexes], names=keys).to_frame(index=False)
+    else:
+        grid_keys = pd.DataFrame({"age_band": std_bands})
+    sys_grid = pd.DataFrame({"system": chosen})
+    grid_pop = sys_grid.merge(grid_keys, how="cross").merge(pop, on=pkeys, how="left", indicator=True)
+    missing = grid_pop["_merge"] == "left_only"
+    if missing.any():
+        bands_absent = [b for b in std_bands if b not in set(pop["age_band"])]
+        if bands_absent:
+            raise BandMismatchError(
+                f"population: age band(s) {', '.join(map(repr, bands_absent))} are missing (the strata and "
+                f"standard use {', '.join(map(repr, std_bands))}; population has "
+                f"{', '.join(map(repr, sorted(set(as_pandas(population)['age_band'].astype(str)))))}).",
+                missing=bands_absent,
+            )
+        ex = dict(grid_pop.loc[missing, pkeys].iloc[0])
+        raise MissingStratumError(
+            f"population: no row for stratum {ex} ({int(missing.sum())} strata missing); every "
+            "system x " + " x ".join(keys) + " compared needs a population.",
+            column="population", rule="a population for every stratum", n_rows=int(missing.sum()),
+            example=ex,
+        )
+    grid_pop = grid_pop.drop(columns="_merge")
+
+    # counts: estimates (weighted when available) and sample counts
+    has_w = {"weighted_admissions", "weighted_bed_days"} <= set(data.columns)
+    data["admissions_sample"] = data["admissions"].astype(float)
+    data["bed_days_sample"] = data["bed_days"].astype(float)
+    weighted_systems: list[Any] = []
+    if has_w:
+        wa = pd.to_numeric(data["weighted_admissions"], errors="coerce")
+        wb = pd.to_numeric(data["weighted_bed_days"], errors="coerce")
+        use_w = wa.notna() & wb.notna()
+        check_non_negative(data.loc[use_w], ["weighted_admissions", "weighted_bed_days"])
+        data["admissions"] = np.where(use_w, wa, data["admissions"]).astype(float)
+        data["bed_days"] = np.where(use_w, wb, data["bed_days"]).astype(float)
+        weighted_systems = list(dict.fromkeys(data.loc[use_w, "system"]))
+    counts = ["admissions", "bed_days", "admissions_sample", "bed_days_sample"]
+    data[counts] = data[counts].astype(float)
+    summed = data.groupby(["system", by, *keys], sort=False, observed=True)[counts].sum().reset_index()
+
+    level_grid = pd.DataFrame({by: pd.Series(chosen_levels, dtype=object)})
+    full = grid_pop.merge(level_grid, how="cross").merge(summed, on=["system", by, *keys], how="left")
+    full[counts] = full[counts].fillna(0.0)
+
+    total = full.groupby(["system", *keys], sort=False)[counts].sum().reset_index()
+    total = total.merge(grid_pop, on=["system", *keys], how="left")
+    total[by] = ALL_SELECTED
+    full = pd.concat([full, total[full.columns]], ignore_index=True)
+
+    # pseudo-populations for the variance of weighted estimates
+    pop_arr = full["population"].to_numpy(float)
+    for name in ("admissions", "bed_days"):
+        est = full[name].to_numpy(float)
+        smp = full[f"{name}_sample"].to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pseudo = np.where(est > 0, pop_arr * smp / est, pop_arr)
+        full[f"{name}_pop"] = pseudo
+
+    # standard weights
+    std_w = std.groupby(keys, sort=False)["population"].sum()
+    std_w = (std_w / std_w.sum()).rename("weight").reset_index()
+    full = full.merge(std_w, on=keys, how="left")
+    full["weight"] = full["weight"].fillna(0.0)
+    full["stratum"] = full[keys].astype(str).agg("|".join, axis=1) if use_sex else full["age_band"]
+
+    # ordering
+    full["system"] = pd.Categorical(full["system"], categories=chosen, ordered=True)
+    full[by] = pd.Categorical(full[by], categories=[*chosen_levels, ALL_SELECTED], ordered=True)
+    full = full.sort_values(["system", by, *keys], kind="stable").reset_index(drop=True)
+    full["system"] = full["system"].astype(object)
+    full[by] = full[by].astype(object)
+    freq = None
+    if event_frequency is not None:
+        if weighted_systems:
+            raise InvalidArgumentError(
+                "argument 'event_frequency': repeat-event frequencies cannot be combined with survey weights "
+                "(weighted_admissions present); drop one of them.")
+        freq = _frequencies(data, full, event_frequency, by=by, keys=keys, use_sex=use_sex)
+    return Prepared(table=full, by=by, systems=chosen, levels=[*chosen_levels, ALL_SELECTED], keys=keys,
+                    standard_label=std_label, weighted_systems=weighted_systems, notes=notes,
+                    frequencies=freq)
+
+
+def _frequencies(data: pd.DataFrame, full: pd.DataFrame, column: str, *, by: str, keys: list[str],
+                 use_sex: bool) -> pd.DataFrame:
+    """Persons by number of admissions f per stratum (for the repeat-events variance of dsr)."""
+    require_columns(data, [column, "persons"], argument="strata")
+    check_no_missing(data, [column, "persons"])
+    check_non_negative(data, [column, "persons"])
+    check_integer_valued(data, [column, "persons"])
+    implied = (data[column].astype(float) * data["persons"].astype(float)).groupby(
+        [data["system"], data[by], *[data[k] for k in keys]], sort=False).sum()
+    given = data.groupby(["system", by, *keys], sort=False)["admissions_sample"].sum()
+    bad = (implied - given.reindex(implied.index)).abs() > 1e-9 * np.maximum(1.0, given.reindex(implied.index))
+    if bad.any():
+        ex = implied.index[bad.to_numpy()][0]
+        raise row_problem("admissions", f"equal to {column} x persons summed over the frequency rows of a stratum",
+                          int(bad.sum()), ex)
+    rows = data.groupby(["system", by, *keys, column], sort=False)["persons"].sum().reset_index()
+    total = rows.groupby(["system", *keys, column], sort=False)["persons"].sum().reset_index()
+    total[by] = ALL_SELECTED
+    rows = pd.concat([rows, total[rows.columns]], ignore_index=True)
+    base = full[["system", by, *keys, "stratum", "population"]]
+    out = base.merge(rows, on=["system", by, *keys], how="left")
+    out[column] = out[column].fillna(1)
+    out["persons"] = out["persons"].fillna(0.0)
+    out = out.rename(columns={column: "event_frequency"})
+    return out[["system", by, "stratum", "event_frequency", "persons", "population"]]

@@ -1,0 +1,334 @@
+"""The Ham-style comparison: standardised admissions, stays and bed days between systems.
+
+:func:`compare` takes strata (system x age band [x sex] x cause, with admissions
+and bed days) and the populations they arise from, and returns one tidy row per
+system x cause x measure with the crude rate, the directly standardised rate
+and its interval, and the ratio to a reference system with its interval and
+p-value.  Every rate, interval and ratio comes from :mod:`kpcompare.rates`;
+this module only arranges the inputs and derives the ALOS interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._checks import as_list, check_choice, check_confidence, check_positive_number
+from ..errors import InvalidArgumentError, UnknownNameError
+from ..rates import compare_rates, crude_rate, dsr
+from ..rates.crude import WEIGHTED_NOTE
+from ..rates.poisson import z_value
+from ._strata import ALL_SELECTED, Prepared, prepare
+
+__all__ = ["compare", "COMPARE_COLUMNS", "MEASURES", "ALL_SELECTED"]
+
+#: the measures :func:`compare` can report
+MEASURES = ("admissions", "bed_days", "alos")
+
+#: fixed output columns after ``system, <by>``
+COMPARE_COLUMNS = ["measure", "count", "population", "crude", "value", "lower", "upper", "variance",
+                   "ratio", "ratio_lower", "ratio_upper", "z", "p_value", "confidence", "method",
+                   "statistic", "note"]
+
+ALOS_METHOD = "ratio of DSRs; delta method on the log scale, covariance 0"
+
+_LABELS = {"admissions": "admissions", "bed_days": "bed days"}
+
+
+def _check_measures(measures: str | Sequence[str]) -> list[str]:
+    chosen = as_list(measures)
+    if not chosen:
+        raise InvalidArgumentError("argument 'measures': give at least one of 'admissions', 'bed_days', 'alos'.")
+    for m in chosen:
+        check_choice(m, MEASURES, argument="measures")
+    return chosen
+
+
+def _standard_table(prep: Prepared) -> pd.DataFrame:
+    t = prep.table
+    first = t[(t["system"] == prep.systems[0]) & (t[prep.by] == prep.levels[0])]
+    return pd.DataFrame({"stratum": first["stratum"].to_numpy(), "population": first["weight"].to_numpy()})
+
+
+def _rate(prep: Prepared, measure: str, *, standard: pd.DataFrame, method: str, levels: list[float],
+          multiplier: float, min_count: int) -> pd.DataFrame:
+    """DSR of one count (sample counts over pseudo-populations) with estimate totals and crude rate."""
+    by = prep.by
+    t = prep.table
+    data = pd.DataFrame({
+        "system": t["system"], by: t[by], "stratum": t["stratum"],
+        "count": t[f"{measure}_sample"], "population": t[f"{measure}_pop"],
+    })
+    fractional = not _whole(data["count"])
+    common = dict(standard=standard, age="stratum", by=["system", by], method=method, confidence=levels,
+                  multiplier=multiplier, min_count=min_count)
+    if measure == "admissions" and prep.frequencies is not None:
+        res = dsr(prep.frequencies, count="persons", population="population",
+                  event_frequency="event_frequency", **common)
+        total = (res[by] == ALL_SELECTED).to_numpy()
+        res["note"] = np.where(total, np.where(res["note"] != "", res["note"] + "; ", "") + TOTAL_FREQUENCY_NOTE,
+                               res["note"])
+    else:
+        res = dsr(data, count="count", population="population", weighted=fractional, **common)
+    crude = crude_rate(pd.DataFrame({"system": t["system"], by: t[by], "count": t[measure],
+                                     "population": t["population"]}),
+                       count="count", population="population", by=["system", by],
+                       confidence=levels[0], multiplier=multiplier, weighted=not _whole(t[measure]))
+    crude = crude[["system", by, "count", "population", "value"]].rename(columns={"value": "crude"})
+    res["note"] = _own_notes(res, data, prep)
+    res = res.drop(columns=["count", "population"]).merge(crude, on=["system", by], how="left")
+    res["measure"] = measure
+    res["statistic"] = f"{_LABELS[measure]} per {multiplier:g}, standardised"
+    return res
+
+
+WEIGHTED_SAMPLE_NOTE = ("survey-weighted estimate: variance from the sample counts (Poisson), "
+                        "design effect ignored")
+FRACTIONAL_NOTE = "fractional (estimated) counts treated as Poisson counts"
+TOTAL_FREQUENCY_NOTE = ("repeat-events variance of the total treats a person admitted for two causes as two "
+                        "persons (too small)")
+
+
+def _own_notes(res: pd.DataFrame, data: pd.DataFrame, prep: Prepared) -> np.ndarray:
+    """Replace the rates core's generic weighted-count note by one saying what the counts are, per system."""
+    note = res["note"].astype(str).str.replace(WEIGHTED_NOTE, "", regex=False).str.strip("; ")
+    fractional = set(data.loc[_fractional(data["count"]), "system"])
+    system = res["system"].to_numpy(object)
+    tag = np.where(np.isin(system, list(prep.weighted_systems)), WEIGHTED_SAMPLE_NOTE,
+                   np.where(np.isin(system, list(fractional)), FRACTIONAL_NOTE, ""))
+    note = note.to_numpy(object)
+    return np.where((note != "") & (tag != ""), note + "; " + tag, np.where(note != "", note, tag))
+
+
+def _fractional(values: pd.Series) -> np.ndarray:
+    arr = values.to_numpy(float)
+    return np.abs(arr - np.round(arr)) > 1e-9 * np.maximum(1.0, np.abs(arr))
+
+
+def _whole(values: pd.Series) -> bool:
+    return not _fractional(values).any()
+
+
+def _alos(adm: pd.DataFrame, bed: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Standardised ALOS = DSR(bed days) / DSR(admissions), delta-method interval on the log scale."""
+    keys = ["system", by, "confidence"]
+    m = adm.merge(bed, on=keys, suffixes=("_a", "_b"))
+    ya, yb = m["value_a"].to_numpy(float), m["value_b"].to_numpy(float)
+    va, vb = m["variance_a"].to_numpy(float), m["variance_b"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = yb / ya
+        var_log = vb / yb**2 + va / ya**2
+        crude = m["count_b"].to_numpy(float) / m["count_a"].to_numpy(float)
+    z = m["confidence"].map({lv: z_value(lv) for lv in m["confidence"].unique()}).to_numpy(float)
+    half = z * np.sqrt(var_log)
+    ok = np.isfinite(value) & (ya > 0) & (yb > 0)
+    inherited = m["note_a"].astype(str).to_numpy(object)  # what the counts are (weighted, fractional)
+    note = np.where(ok, inherited, "ALOS undefined: a standardised rate is zero or suppressed")
+    for side in ("a", "b"):
+        extra = m[f"note_{side}"].astype(str).to_numpy(object)
+        note = np.where((extra != "") & ~ok, note + "; " + extra, note)
+    return pd.DataFrame({
+        "system": m["system"], by: m[by], "measure": "alos",
+        "count": m["count_a"], "population": m["population_a"], "crude": crude,
+        "value": np.where(ok, value, np.nan),
+        "lower": np.where(ok, value * np.exp(-half), np.nan),
+        "upper": np.where(ok, value * np.exp(half), np.nan),
+        "variance": np.where(ok, value**2 * var_log, np.nan),
+        "confidence": m["confidence"], "method": ALOS_METHOD,
+        "statistic": "ALOS days, standardised", "note": note,
+    })
+
+
+def _ratios(res: pd.DataFrame, *, by: str, reference: Any) -> pd.DataFrame:
+    """Ratio of each system to the reference, per cause, measure and confidence level (compare_rates)."""
+    parts = []
+    for (measure, level), grp in res.groupby(["measure", "confidence"], sort=False):
+        cols = ["system", by, "count", "population", "value", "lower", "upper", "variance", "confidence",
+                "method", "statistic", "note"]
+        cmp = compare_rates(grp[cols], between="system", reference=reference, kind="ratio", confidence=level)
+        parts.append(cmp[[by, "system", "value", "lower", "upper", "statistic", "p_value", "method", "note"]]
+                     .assign(measure=measure, confidence=level))
+    out = pd.concat(parts, ignore_index=True).rename(columns={
+        "value": "ratio", "lower": "ratio_lower", "upper": "ratio_upper", "statistic": "z",
+        "method": "ratio_method", "note": "ratio_note"})
+    return out
+
+
+def compare(strata: Any, *, population: Any, standard: Any, reference: Any, by: str = "condition",
+            age_range: tuple[Any, Any] | None = None,
+            measures: str | Sequence[str] = MEASURES, method: str = "dobson",
+            confidence: float | Sequence[float] = 0.95, multiplier: float = 1000,
+            levels: Sequence[Any] | None = None, min_count: int = 10,
+            event_frequency: str | None = None) -> pd.DataFrame:
+    """Compare standardised admissions, bed days and ALOS between health systems.
+
+    Parameters
+    ----------
+    strata : pandas.DataFrame or pyarrow.Table
+        The ``strata`` of :func:`kpcompare.aggregate`, or any table with columns
+        ``system, age_band, <by>, admissions, bed_days`` and optionally ``sex``.
+        Several rows with the same key are summed; strata absent from the table count as
+        zero. When ``weighted_admissions`` and ``weighted_bed_days`` are present (survey
+        weights, e.g. the NHDS) they are the estimates used for every rate, and the
+        unweighted ``admissions``/``bed_days`` (the sample counts) drive the variance
+        (see Notes); rows with missing weighted values use the unweighted counts.
+    population : pandas.DataFrame or pyarrow.Table
+        ``system, age_band, [sex], population``: one row per stratum of every system
+        compared (a missing stratum is an error naming it). Extra bands are ignored.
+    standard : str or pandas.DataFrame
+        The standard population: the name of a system in ``population`` (its own
+        population by age band [and sex] is the standard, as Ham et al standardised to
+        the English population), a registered standard population name (collapsed onto the
+        strata's bands with :func:`kpcompare.reband`), or a table ``age_band, [sex],
+        population``. A standard without sex makes the standardisation age-only.
+    reference : str
+        The system every other system is compared with (ratio = system / reference).
+    by : str
+        Column of causes (default ``"condition"``). The total over the selected causes
+        is added as the level ``"all selected"``.
+    age_range : (int or None, int or None), optional
+        Ages to include, inclusive, on band edges: ``(60, None)`` keeps 60-74 and 75+.
+        Default: the ages spanned by the strata's bands (population and standard bands
+        outside them are ignored).
+    measures : sequence of str
+        Any of ``"admissions"``, ``"bed_days"``, ``"alos"``.
+    method : str
+        DSR interval method, passed to :func:`kpcompare.dsr` (default ``"dobson"``).
+    confidence : float or sequence of float
+        Confidence level(s); several levels give several rows.
+    multiplier : float
+        Rates per ``multiplier`` population (default 1000).
+    levels : sequence, optional
+        Levels of ``by`` to compare (default: every level except ``"other"``).
+    min_count : int
+        Passed to :func:`kpcompare.dsr`: below this many (sample) events the standardised
+        rate is suppressed (NaN, with the reason in ``note``).
+    event_frequency : str, optional
+        Column of ``strata`` giving the number of admissions f of the persons counted in
+        column ``persons`` (one row per stratum and f): admission-rate intervals then use
+        the repeat-events variance (see Notes). Not with survey weights.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per system x ``by`` level (causes, then ``"all selected"``) x measure x
+        confidence level, columns ``system, <by>, measure, count, population, crude,
+        value, lower, upper, variance, ratio, ratio_lower, ratio_upper, z, p_value,
+        confidence, method, statistic, note``:
+
+        * ``count`` - admissions or bed days (estimates; for ``alos``: admissions);
+          ``population`` - the population summed over the strata;
+        * ``crude`` - count / population x multiplier (for ``alos``: bed days / admissions);
+        * ``value, lower, upper, variance`` - the standardised rate per ``multiplier``
+          (for ``alos``: days) with its interval; ``variance`` on the ``value`` scale;
+        * ``ratio, ratio_lower, ratio_upper, z, p_value`` - ratio of ``value`` to the
+          reference system's (1 for the reference itself), from
+          :func:`kpcompare.compare_rates` (log-ratio method);
+        * ``method`` - the interval method (rate; ratio), ``statistic`` - what ``value`` is,
+          ``note`` - why a value is missing or unreliable.
+
+    Notes
+    -----
+    Directly standardised rates (see :func:`kpcompare.dsr`):
+    :math:`y = \\sum_i w_i x_i/n_i` with standard weights :math:`w_i = s_i/\\sum s` over
+    age bands (x sex), variance :math:`v = \\sum_i (w_i/n_i)^2 x_i`.
+
+    *ALOS.* The standardised average length of stay is :math:`L = y_B / y_A`, the
+    standardised bed-day rate over the standardised admission rate (METHODS.md section 5).
+    Its interval is :math:`L \\exp(\\pm z\\,\\mathrm{SE})` with the delta-method
+    :math:`\\mathrm{SE}^2 = v_B/y_B^2 + v_A/y_A^2`, i.e. **covariance assumed zero**.
+    Bed days and admissions come from the same stays, so their estimates are positively
+    correlated, and a positive covariance would subtract :math:`2\\,\\mathrm{cov}/(y_Ay_B)`;
+    with the Poisson variances available from aggregate counts that covariance cannot
+    be estimated (under a compound-Poisson model it equals :math:`\\sum_i w_i^2 B_i/n_i^2`,
+    but then the bed-day variance needs the sum of squared stay lengths, which aggregate
+    tables do not carry). Zero covariance is the conservative choice *given* the two
+    Poisson variances; but treating bed days as Poisson counts ignores the clustering of
+    days within stays, which makes :math:`v_B` too small, so the two approximations act in
+    opposite directions. The ALOS ratio between systems uses
+    :func:`kpcompare.compare_rates` on these values and variances (independent systems).
+
+    *Survey weights.* For weighted strata the rate of stratum i is the weighted estimate
+    :math:`X_i/n_i`; the data passed to :func:`kpcompare.dsr` are the sample count
+    :math:`c_i` over the pseudo-population :math:`n_i c_i/X_i`, which reproduces the rate
+    exactly and gives the stratum a relative variance of :math:`1/c_i` (Poisson on the
+    sample count). This ignores unequal weights and clustering in the survey design, so
+    the intervals are too narrow; a design-based variance needs the design variables.
+
+    *Repeat events.* Admissions are not independent (one person can be admitted
+    several times). With ``event_frequency`` the strata hold one row per stratum and
+    number of admissions f, with ``persons`` = the number of persons admitted exactly f
+    times (and ``admissions`` = f x ``persons``); the admission-rate variance is then PHE's
+    non-independent-events variance :math:`\\sum_f f^2 \\sum_i p_{i,f} W_i^2` from
+    :func:`kpcompare.dsr` (``event_frequency``). For the "all selected" total the
+    frequencies are summed over causes, which counts a person admitted for two causes as
+    two persons (``note`` says so). Without it admissions are treated as independent events,
+    which narrows the admission-rate interval.
+
+    References
+    ----------
+    Ham C, York N, Sutch S, Shaw R. Hospital bed utilisation in the NHS, Kaiser
+    Permanente, and the US Medicare programme: analysis of routine data. BMJ
+    2003;327:1257. doi:10.1136/bmj.327.7426.1257.
+    Dobson AJ, Kuulasmaa K, Eberle E, Scherer J. Confidence intervals for weighted sums of
+    Poisson parameters. Stat Med 1991;10:457-62. doi:10.1002/sim.4780100317.
+    SAS Institute. The STDRATE procedure (log rate ratio). SAS/STAT User's Guide.
+
+    Validated against: hand-computed two-band comparisons (tests/comparison) and plain
+    pandas re-derivations of the bundled HES and NHDS figures.
+    """
+    mult = check_positive_number(multiplier, argument="multiplier")
+    chosen = _check_measures(measures)
+    conf = check_confidence(confidence)
+    data_systems = list(dict.fromkeys(_systems_of(strata)))
+    if reference not in data_systems:
+        raise UnknownNameError(
+            f"argument 'reference': system {reference!r} is not in strata column 'system' "
+            f"(systems present: {', '.join(map(repr, data_systems))})."
+        )
+    prep = prepare(strata, population=population, standard=standard, by=by, age_range=age_range,
+                   levels=levels, event_frequency=event_frequency)
+    std = _standard_table(prep)
+    need_adm = "admissions" in chosen or "alos" in chosen
+    need_bed = "bed_days" in chosen or "alos" in chosen
+    kw = dict(standard=std, method=method, levels=conf, multiplier=mult, min_count=min_count)
+    adm = _rate(prep, "admissions", **kw) if need_adm else None
+    bed = _rate(prep, "bed_days", **kw) if need_bed else None
+    parts = []
+    if "admissions" in chosen:
+        parts.append(adm)
+    if "bed_days" in chosen:
+        parts.append(bed)
+    if "alos" in chosen:
+        parts.append(_alos(adm, bed, by))
+    res = pd.concat(parts, ignore_index=True)
+    ratios = _ratios(res, by=by, reference=reference)
+    res = res.merge(ratios, on=["system", by, "measure", "confidence"], how="left")
+    res["method"] = res["method"].astype(str) + "; ratio: " + res["ratio_method"].astype(str)
+    note = res["note"].fillna("").astype(str).to_numpy(object)
+    rnote = res["ratio_note"].fillna("").astype(str).replace("reference level", "").to_numpy(object)
+    res["note"] = np.where((rnote != "") & (rnote != note),
+                           np.where(note != "", note + "; ", "") + rnote, note)
+    if prep.notes:
+        extra = "; ".join(prep.notes)
+        res["note"] = np.where(res["note"] != "", res["note"] + "; " + extra, extra)
+    # order: system, level, measure, confidence
+    res["_s"] = pd.Categorical(res["system"], categories=prep.systems, ordered=True)
+    res["_l"] = pd.Categorical(res[by], categories=prep.levels, ordered=True)
+    res["_m"] = pd.Categorical(res["measure"], categories=chosen, ordered=True)
+    res = res.sort_values(["_s", "_l", "_m", "confidence"], kind="stable")
+    res = res[["system", by, *COMPARE_COLUMNS]].reset_index(drop=True)
+    res["system"] = res["system"].astype(object)
+    res[by] = res[by].astype(object)
+    return res
+
+
+def _systems_of(strata: Any) -> list[Any]:
+    from .._checks import as_pandas, require_columns
+
+    data = as_pandas(strata, argument="strata")
+    require_columns(data, ["system"], argument="strata")
+    return list(data["system"].dropna())

@@ -1,0 +1,171 @@
+"""The main job on bundled real data: ``python -m kpcompare.demo --out DIR`` (what ``make demo`` runs).
+
+The demo is a list of sections (:data:`SECTIONS`).  Each section computes its tables with a library function
+(no statistics here), writes them as CSV files into the output folder and returns the text to print.  Add a
+section by appending a :class:`Section` to :data:`SECTIONS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["Section", "SECTIONS", "main", "england_chapters_section"]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the demo: ``run(out_dir)`` writes its CSV files and returns the text to print."""
+
+    name: str
+    title: str
+    run: Callable[[Path], str]
+
+
+# ----------------------------------------------------------------------------------------- presentation
+
+
+def _interval(value: pd.Series, lower: pd.Series, upper: pd.Series, digits: int) -> pd.Series:
+    """``"308.1 (306.5 to 309.6)"``: rounding happens only here, for printing."""
+    def fmt(x: float) -> str:
+        return "NA" if pd.isna(x) else f"{x:,.{digits}f}"
+    return pd.Series([f"{fmt(v)} ({fmt(lo)} to {fmt(hi)})" for v, lo, hi in zip(value, lower, upper)],
+                     index=value.index)
+
+
+def _table(frame: pd.DataFrame) -> str:
+    """Plain-text table with text columns left-aligned and counts with thousands separators."""
+    formatters = {}
+    for col in frame.columns:
+        if pd.api.types.is_integer_dtype(frame[col]):
+            formatters[col] = "{:,}".format
+        elif not pd.api.types.is_numeric_dtype(frame[col]):
+            width = max(len(str(col)), *(len(str(v)) for v in frame[col]))
+            formatters[col] = ("{:<%d}" % width).format
+    return frame.to_string(index=False, formatters=formatters, justify="left")
+
+
+def _write(tables: dict[str, pd.DataFrame], out: Path, prefix: str) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, table in tables.items():
+        path = out / f"{prefix}_{name}.csv"
+        table.to_csv(path, index=False)
+        paths.append(path)
+    return paths
+
+
+# ----------------------------------------------------------------------------------------- sections
+
+
+def england_chapters_section(out: Path) -> str:
+    """England's hospital activity by ICD-10 chapter, 2000-01 and 2001-02 (HES FCEs, ONS, ESP 2013)."""
+    from .datasets import hes_primary_diagnosis_totals
+    from .report import england_chapter_rates
+
+    years = ("2000-01", "2001-02")
+    result = england_chapter_rates(years=years)
+    paths = _write(result.tables(), out, "england_chapters")
+
+    keys = ["icd10_chapter", "chapter_range", "chapter_name"]
+    rates = result.crude[["year", *keys, "count"]].copy()
+    rates["crude per 100,000 (95% CI)"] = _interval(result.crude["value"], result.crude["lower"],
+                                                    result.crude["upper"], 1)
+    rates["ESP2013 per 100,000 (95% CI)"] = _interval(result.dsr["value"], result.dsr["lower"],
+                                                      result.dsr["upper"], 1)
+    rates = rates.rename(columns={"icd10_chapter": "chapter", "chapter_range": "ICD-10",
+                                  "chapter_name": "diagnoses", "count": "FCEs (known age)"})
+    rates["diagnoses"] = rates["diagnoses"].str.slice(0, 34)
+    rates = rates[["chapter", "ICD-10", "diagnoses", "year", "FCEs (known age)",
+                   "crude per 100,000 (95% CI)", "ESP2013 per 100,000 (95% CI)"]]
+
+    later = result.ratios[result.ratios["year"] == years[1]]
+    crude_r = later[later["rate"] == "crude"].reset_index(drop=True)
+    dsr_r = later[later["rate"] == "dsr"].reset_index(drop=True)
+    gap = result.age_gap.pivot(index="icd10_chapter", columns="year", values="unknown_age_percent")
+    ratio = pd.DataFrame({
+        "chapter": crude_r["icd10_chapter"],
+        "diagnoses": crude_r["chapter_name"].str.slice(0, 34),
+        "crude ratio (95% CI)": _interval(crude_r["value"], crude_r["lower"], crude_r["upper"], 3),
+        "ESP2013 ratio (95% CI)": _interval(dsr_r["value"], dsr_r["lower"], dsr_r["upper"], 3),
+        f"unknown age % {years[0]}": gap.loc[crude_r["icd10_chapter"], years[0]].round(2).to_numpy(),
+        f"unknown age % {years[1]}": gap.loc[crude_r["icd10_chapter"], years[1]].round(2).to_numpy(),
+    })
+
+    pops = result.populations.groupby(["year", "mid_year"], as_index=False)["population"].sum()
+    pop_text = "; ".join(f"{r.year}: ONS mid-{r.mid_year} estimate, {r.population:,}" for r in pops.itertuples())
+    std_text = ", ".join(f"{r.age_band} {r.population:,.0f}" for r in result.standard.itertuples())
+    total_gap = result.age_gap[result.age_gap["icd10_chapter"] == "All"]
+    gap_text = "; ".join(f"{r.year}: {r.fce_unknown_age:,.0f} of {r.fce:,.0f} FCEs ({r.unknown_age_percent:.2f}%)"
+                         for r in total_gap.itertuples())
+    worst = result.age_gap[result.age_gap["icd10_chapter"] != "All"].sort_values("unknown_age_percent").iloc[-1]
+    checks = hes_primary_diagnosis_totals().set_index("year")
+    check_text = "; ".join(
+        f"{y}: rows {checks.loc[y, 'fce_sum']:,.0f} vs published Total row {checks.loc[y, 'fce_total_row']:,.0f}"
+        for y in years if y in checks.index)
+
+    notes = [
+        "England, NHS hospitals: finished consultant episodes (FCEs) by ICD-10 chapter of the primary diagnosis, "
+        f"HES financial years {years[0]} and {years[1]} (1 April to 31 March), persons, all ages. "
+        "Source: Hospital Episode Statistics (HES), NHS Digital; Office for National Statistics (OGL v3.0).",
+        f"Denominators: {pop_text}. Each financial year uses the ONS mid-year estimate (30 June) of the "
+        "calendar year in which it starts, the mid-year nearest its centre.",
+        f"Standard: ESP 2013 collapsed onto the HES age bands ({std_text}).",
+        f"Unknown age: {gap_text} are in no HES age column and so are left out of every rate below (crude and "
+        f"standardised alike); most affected: chapter {worst['icd10_chapter']} ({worst['chapter_name']}), "
+        f"{worst['unknown_age_percent']:.2f}% in {worst['year']}. Per chapter: england_chapters_age_gap.csv.",
+        f"FCE counts are sums of the 4-character rows ({check_text}).",
+        "Counts are episodes, not patients or admissions; the intervals treat them as Poisson counts, which "
+        "understates the uncertainty when one patient has several episodes.",
+    ]
+    lines = [
+        *(textwrap.fill(note, width=110, subsequent_indent="  ") for note in notes),
+        "",
+        "FCE rates per 100,000 population:",
+        _table(rates),
+        "",
+        f"Rate ratio {years[1]} / {years[0]} (log method, SAS PROC STDRATE):",
+        _table(ratio),
+        "",
+        f"Tables written to {out}: " + ", ".join(p.name for p in paths),
+    ]
+    return "\n".join(lines)
+
+
+#: the demo's sections, in the order they are run and printed
+SECTIONS: list[Section] = [
+    Section("england_chapters", "England's hospital activity by ICD-10 chapter, 2000-01 and 2001-02",
+            england_chapters_section),
+]
+
+
+# ----------------------------------------------------------------------------------------- command line
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the demo sections; returns the process exit code."""
+    parser = argparse.ArgumentParser(prog="python -m kpcompare.demo",
+                                     description="kpcompare's main job on bundled real data.")
+    parser.add_argument("--out", default="output", type=Path, help="folder for the CSV tables (default: output)")
+    parser.add_argument("--section", action="append", choices=[s.name for s in SECTIONS],
+                        help="run only this section (repeatable; default: all)")
+    args = parser.parse_args(argv)
+    chosen = [s for s in SECTIONS if not args.section or s.name in args.section]
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60):
+        for section in chosen:
+            print("=" * 100)
+            print(section.title)
+            print("=" * 100)
+            print(section.run(args.out))
+            print()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised by `make demo`
+    sys.exit(main())

@@ -1,0 +1,351 @@
+"""What an aggregation needs (the plan) and the row-level stage applied to every batch.
+
+The stage turns one canonical batch into numpy arrays: the exclusion reason of
+every row (0 = counted), the stratum ids of every ``by`` column, start and end
+day numbers (or the length of stay), the weight and the admission flag.  It
+never loops over rows in Python: strings (sex, systems, codes) are handled
+through their dictionaries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .._checks import as_list, check_choice
+from ..errors import InvalidArgumentError
+from ..schemas import episodes as rules
+from .strata import Labels
+
+__all__ = ["Plan", "Staged", "make_plan", "UNITS", "BED_DAY_RULES"]
+
+UNITS = ("episode", "spell", "cips")
+BED_DAY_RULES = ("midnights", "same_day_as_one")
+_DERIVED = ("age_band", "condition")
+
+
+@dataclass
+class Staged:
+    """Row-level arrays of one batch."""
+
+    reason: np.ndarray
+    ids: list[np.ndarray]
+    start: np.ndarray | None
+    end: np.ndarray | None
+    end_known: np.ndarray | None
+    length: np.ndarray | None
+    weight: np.ndarray
+    first: np.ndarray
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _day_numbers(array: pa.Array) -> np.ndarray:
+    """Days since 1970-01-01 as int32 (missing -> 0; the missing_date rule has flagged them)."""
+    days = array.cast(pa.int32())
+    if days.null_count:
+        days = pc.fill_null(days, 0)
+    return days.to_numpy(zero_copy_only=False)
+
+
+def _to_day(value: Any, argument: str) -> int:
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"argument {argument!r}: {value!r} is not a date.") from None
+    return int((stamp.normalize() - pd.Timestamp("1970-01-01")).days)
+
+
+@dataclass
+class Plan:
+    by: list[str]
+    unit: str
+    bed_rule: str
+    period: tuple[int, int] | None
+    admissions_by: str
+    weighted: bool
+    newborns: str
+    dates: tuple[str, str] | None
+    coding: str | None
+    columns: list[str]
+    labels: list[Labels]
+    band_lo: np.ndarray | None = None
+    band_hi: np.ndarray | None = None
+    band_of_age: np.ndarray | None = None
+    classifier: Any = None
+    partitioned: bool = False
+    persons: bool = False
+    check_duplicates: bool = False
+    _dictionary_cache: dict = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------------------------------ stage
+    def stage(self, table: pa.RecordBatch) -> Staged:
+        n = table.num_rows
+        col = {name: table.column(i) for i, name in enumerate(table.schema.names)}
+        masks: list[tuple[str, np.ndarray]] = []
+        spell_mode = self.unit != "episode"
+        start = end = end_known = length = None
+        if self.dates is not None:
+            s_col, e_col = col[self.dates[0]], col[self.dates[1]]
+            start = _day_numbers(s_col)
+            if spell_mode:  # a spell's end is its latest known discharge: HES leaves it blank mid-spell
+                end_arr = col["discharge_date"]
+                if "episode_end" in col:
+                    end_arr = pc.coalesce(end_arr, col["episode_end"])
+                end_known = ~rules.missing_date(end_arr)
+                end = _day_numbers(end_arr)
+                masks.append(("missing_date", rules.missing_date(s_col)))
+            else:
+                end = _day_numbers(e_col)
+                missing = rules.missing_date(s_col, e_col)
+                masks.append(("missing_date", missing))
+                masks.append(("discharge_before_admission", ~missing & rules.discharge_before_admission(start, end)))
+                if self.period is not None:
+                    masks.append(("outside_period", rules.outside_period(start, end, self.period)))
+        else:
+            length_arr = col["length_of_stay"]
+            masks.append(("invalid_length_of_stay", rules.invalid_length_of_stay(length_arr)))
+            length = pc.fill_null(length_arr, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+        ids = []
+        for name, labels in zip(self.by, self.labels, strict=True):
+            if name == "age_band":
+                age = np.floor(col["age"].to_numpy(zero_copy_only=False).astype(np.float64))
+                bad = rules.age_out_of_range(age, self.band_lo[0], self.band_hi[-1])
+                masks.append(("age_out_of_range", bad))
+                whole = np.where(bad, 0, age).astype(np.intp)  # 0 <= age <= MAX_AGE: a lookup, not a search
+                ids.append(self.band_of_age[whole])
+            elif name == "condition":
+                codes = col["primary_diagnosis"]
+                masks.append(("invalid_code", rules.invalid_code(codes, self.coding)))
+                ids.append(self._condition_ids(codes, labels))
+            else:
+                got = labels.encode(col[name])
+                reason = "unknown_sex" if name == "sex" else "missing_stratum"
+                bad = rules.unknown_sex(col[name]) if name == "sex" else got < 0
+                masks.append((reason, bad))
+                ids.append(got)
+        if "episode_status" in col:
+            masks.append(("unfinished_episode", rules.unfinished_episode(col["episode_status"])))
+        if self.weighted:
+            weight = col["weight"].to_numpy(zero_copy_only=False).astype(np.float64)
+            masks.append(("invalid_weight", rules.invalid_weight(weight)))
+        else:
+            weight = np.ones(n)
+        if self.newborns == "exclude":
+            masks.append(("newborn", rules.is_newborn(col["newborn"])))
+        reason = rules.first_reason(masks, n)
+        if "episode_order" in col and self.unit == "episode":
+            first = rules._mask(pc.equal(col["episode_order"], 1))
+        else:
+            first = np.ones(n, dtype=bool)
+        staged = Staged(reason, ids, start, end, end_known, length, weight, first)
+        if self.partitioned:
+            staged.extra = _partition_columns(col, self)
+        return staged
+
+    def _condition_ids(self, codes: pa.Array, labels: Labels) -> np.ndarray:
+        from ..extract.convert import dictionary_parts
+
+        dictionary, index, valid = dictionary_parts(codes)
+        cached = self._dictionary_cache.get("condition")
+        if cached is not None and cached[0] is not None and cached[0].equals(dictionary):
+            lookup = cached[1]  # slices of one row group share its dictionary: classify it once
+        else:
+            if self.classifier is not None:
+                lookup = labels.ids_of(list(self.classifier.classify(dictionary)), strings=True)
+            else:
+                lookup = labels.ids_of(dictionary.to_pylist())
+            self._dictionary_cache["condition"] = (dictionary, lookup)
+        if not len(lookup):
+            return np.full(len(index), -1, dtype=np.int64)
+        out = lookup[index]
+        if not valid.all():
+            out[~valid] = -1
+        return out
+
+    # ------------------------------------------------------------------------------------------ bed days
+    def bed_days(self, start: np.ndarray | None, end: np.ndarray | None,
+                 length: np.ndarray | None) -> np.ndarray:
+        """Bed days of stays: midnights (clipped to the period), +1 for same-day stays under same_day_as_one."""
+        if length is not None:
+            nights = length
+            same_day = length == 0
+        else:
+            same_day = end == start
+            lo, hi = (start, end) if self.period is None else (
+                np.maximum(start, self.period[0]), np.minimum(end, self.period[1] + 1))
+            nights = np.maximum(hi - lo, 0)
+        if self.bed_rule == "same_day_as_one":
+            return nights + same_day
+        return nights
+
+    def admitted(self, start: np.ndarray | None, end: np.ndarray | None, n: int) -> np.ndarray:
+        """Whether each stay's admission counts in the period (by admission or by discharge date)."""
+        if self.period is None or start is None:
+            return np.ones(n, dtype=bool)
+        day = start if self.admissions_by == "admission" else end
+        return (day >= self.period[0]) & (day <= self.period[1])
+
+
+_TRANSFER = ("admission_method", "admission_source", "discharge_destination")
+
+
+def _hash_ids(array: pa.Array) -> np.ndarray:
+    """64-bit keys of identifiers (integers as they are, anything else hashed through its dictionary)."""
+    if pa.types.is_integer(array.type):
+        return pc.fill_null(array.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
+    if not pa.types.is_dictionary(array.type):
+        array = pc.dictionary_encode(array.cast(pa.string()))
+    hashed = pd.util.hash_array(np.asarray(array.dictionary.cast(pa.string()).to_pylist(), dtype=object))
+    hashed = hashed.view(np.int64)
+    indices = array.indices
+    out = np.full(len(array), -1, dtype=np.int64)
+    valid = rules._mask(pc.is_valid(indices))
+    if len(hashed):
+        out[valid] = hashed[pc.fill_null(indices, 0).to_numpy(zero_copy_only=False)[valid]]
+    return out
+
+
+def _partition_columns(col: Mapping[str, pa.Array], plan: Plan) -> dict[str, np.ndarray]:
+    from ..spells import transfer_flags
+
+    n = len(next(iter(col.values())))
+    extra: dict[str, np.ndarray] = {}
+    if "episode_id" in col:
+        extra["episode_key"] = _hash_ids(col["episode_id"])
+    # without person ids, duplicates are judged on episode ids alone (partitioned by them)
+    extra["person"] = _hash_ids(col["person_id"]) if "person_id" in col else \
+        extra.get("episode_key", np.arange(n, dtype=np.int64))
+    if plan.unit != "episode":
+        extra["provider"] = _hash_ids(col["provider"])
+        extra["spell_key"] = _hash_ids(col["spell_id"]) if "spell_id" in col else \
+            _day_numbers(col["admission_date"]).astype(np.int64)
+        extra["order"] = pc.fill_null(col["episode_order"], 0).to_numpy(zero_copy_only=False).astype(np.int32) \
+            if "episode_order" in col else np.zeros(n, dtype=np.int32)
+        extra["episode_start"] = _day_numbers(col["episode_start"]).astype(np.int32) if "episode_start" in col \
+            else np.zeros(n, dtype=np.int32)
+    if plan.unit == "cips":
+        extra.update(transfer_flags({k: col[k] for k in _TRANSFER if k in col}, n))
+    return extra
+
+
+def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, unit: str, bed_days: str,
+              period: Any, weights: Any, newborns: str, admissions_by: str, persons: bool | None,
+              check_duplicates: bool | None) -> Plan:
+    """Check the options against the extract and decide which columns to read."""
+    check_choice(unit, UNITS, argument="unit")
+    check_choice(bed_days, BED_DAY_RULES, argument="bed_days")
+    check_choice(newborns, ("include", "exclude"), argument="newborns")
+    check_choice(admissions_by, ("admission", "discharge"), argument="admissions_by")
+    by = as_list(by)
+    if len(set(by)) != len(by):
+        raise InvalidArgumentError(f"argument 'by': {by!r} names a column twice.")
+    from ..extract.columns import CANONICAL_COLUMNS
+
+    for name in by:
+        if name not in _DERIVED and name not in CANONICAL_COLUMNS:
+            raise InvalidArgumentError(
+                f"argument 'by': {name!r} is neither 'age_band', 'condition' nor a canonical episode column.")
+    needed: list[str] = [n for n in by if n not in _DERIVED]
+    if "age_band" in by:
+        needed.append("age")
+    if "condition" in by:
+        needed.append("primary_diagnosis")
+    dates = None
+    if unit == "episode" and extract.has("episode_start") and extract.has("episode_end"):
+        dates = ("episode_start", "episode_end")
+    elif extract.has("admission_date") and (extract.has("discharge_date") or unit != "episode"):
+        dates = ("admission_date", "discharge_date")
+    if unit != "episode":
+        extract.require(["person_id", "provider", "admission_date", "discharge_date"], purpose=f"unit={unit!r}")
+        dates = ("admission_date", "discharge_date")
+        needed += ["person_id", "provider", "admission_date", "discharge_date"]
+        needed += [c for c in ("episode_end", "spell_id", "episode_order", "episode_start") if extract.has(c)]
+        if unit == "cips":
+            needed += [c for c in _TRANSFER if extract.has(c)]
+    if dates is None:
+        if not extract.has("length_of_stay"):
+            extract.require(["admission_date", "discharge_date"],
+                            purpose="bed days (or map 'length_of_stay' for sources without dates)")
+        needed.append("length_of_stay")
+    else:
+        needed += list(dates)
+    if period is not None:
+        if dates is None:
+            raise InvalidArgumentError(
+                "argument 'period': clipping stays to a period needs admission and discharge dates; this extract "
+                "only has 'length_of_stay'. Filter the source by its own period variable instead.")
+        if not isinstance(period, Sequence) or isinstance(period, str) or len(period) != 2:
+            raise InvalidArgumentError(f"argument 'period': expected (first_day, last_day), got {period!r}.")
+        period = (_to_day(period[0], "period"), _to_day(period[1], "period"))
+        if period[1] < period[0]:
+            raise InvalidArgumentError(f"argument 'period': the last day comes before the first ({period!r}).")
+    weighted = weights is not None and weights is not False
+    if weighted:
+        if weights not in (True, "weight"):
+            raise InvalidArgumentError(
+                f"argument 'weights': give weights='weight' (the canonical weight column) or None, not {weights!r}.")
+        needed.append("weight")
+    if newborns == "exclude":
+        needed.append("newborn")
+    for optional in ("episode_status",) + (("episode_order",) if unit == "episode" else ()):
+        if extract.has(optional):
+            needed.append(optional)
+    persons = bool(persons) if persons is not None else unit != "episode"
+    persons = persons and extract.has("person_id")
+    check_duplicates = bool(check_duplicates) if check_duplicates is not None else unit != "episode"
+    check_duplicates = check_duplicates and extract.has("episode_id")
+    with_person = persons or (check_duplicates and extract.has("person_id"))
+    for extra in (["person_id"] if with_person else []) + (["episode_id"] if check_duplicates else []):
+        needed.append(extra)
+    columns = list(dict.fromkeys(needed))
+    extract.require(columns, purpose="aggregate(" + ", ".join(f"{k}={v!r}" for k, v in
+                                                            (("by", tuple(by)), ("unit", unit))) + ")")
+    labels, band_lo, band_hi, band_of_age, classifier = [], None, None, None, None
+    for name in by:
+        if name == "age_band":
+            from ..refdata import band_table
+
+            table = band_table(age_bands)
+            band_lo = table["age_lo"].to_numpy(dtype=float)
+            hi = table["age_hi"].astype("Float64").to_numpy(dtype=float, na_value=np.inf)
+            band_hi = hi + 1  # first age above each band
+            ages = np.arange(rules.MAX_AGE + 1)
+            band_of_age = np.maximum(np.searchsorted(band_lo, ages, side="right") - 1, 0).astype(np.int64)
+            labels.append(Labels(list(table["age_band"].astype(str))))
+        elif name == "condition":
+            classifier = _condition_set(conditions, extract.coding)
+            fixed = None if classifier is None else list(classifier.groups) + ["other"]
+            labels.append(Labels(fixed))
+        else:
+            labels.append(Labels(["F", "M"] if name == "sex" else None))
+    coding = extract.coding or (classifier.coding if classifier is not None else None)
+    partitioned = unit != "episode" or persons or check_duplicates
+    return Plan(by=by, unit=unit, bed_rule=bed_days, period=period, admissions_by=admissions_by,
+                weighted=weighted, newborns=newborns, dates=dates, coding=coding, columns=columns, labels=labels,
+                band_lo=band_lo, band_hi=band_hi, band_of_age=band_of_age, classifier=classifier, partitioned=partitioned, persons=persons,
+                check_duplicates=check_duplicates)
+
+
+def _condition_set(conditions: Any, coding: str | None):
+    if conditions is None:
+        return None
+    if hasattr(conditions, "classify") and hasattr(conditions, "groups"):
+        return conditions
+    if isinstance(conditions, Mapping):
+        from ..conditions import ConditionSet
+
+        return ConditionSet.from_mapping(dict(conditions), coding=coding or "icd10")
+    if isinstance(conditions, str):
+        from .. import condition_set
+
+        return condition_set(conditions)
+    raise InvalidArgumentError(
+        "argument 'conditions': expected None, a mapping {group: [codes]}, a ConditionSet or a bundled set name, "
+        f"got {type(conditions).__name__}.")
+

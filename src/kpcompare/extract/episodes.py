@@ -1,0 +1,218 @@
+"""The validated, lazily-read episode extract returned by :func:`read_episodes`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping as MappingABC, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from ..errors import ColumnTypeError, InvalidArgumentError, MissingColumnError
+from .columns import CANONICAL_COLUMNS
+from .mappings import Field, Mapping, get_mapping, resolve_mapping
+from .sources import BATCH_ROWS, Source, open_source
+
+__all__ = ["Extract", "read_episodes", "Batch"]
+
+_CODINGS = ("icd10", "icd9cm")
+
+
+@dataclass
+class Batch:
+    """Canonical columns of one record batch and where it came from."""
+
+    table: pa.RecordBatch
+    location: str
+
+    @property
+    def num_rows(self) -> int:
+        return self.table.num_rows
+
+
+class Extract:
+    """An episode extract: a source, a mapping onto the canonical columns and the coding of its diagnoses.
+
+    Nothing is read until :meth:`batches` is iterated (by :func:`kpcompare.aggregate`); the mapping and the
+    column types were checked when the extract was made.
+
+    Attributes
+    ----------
+    columns : list of str
+        Canonical columns this extract can provide.
+    coding : str or None
+        ``"icd10"`` or ``"icd9cm"``: the coding system of the diagnosis columns.
+    num_rows : int or None
+        Rows in the source when known without reading it (Parquet metadata, frames), else None (CSV).
+    """
+
+    def __init__(self, source: Source, mapping: Mapping, fields: dict[str, Field]) -> None:
+        self.source = source
+        self.mapping = mapping
+        self._fields = fields
+        self.coding = mapping.coding
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in CANONICAL_COLUMNS if c in self._fields]
+
+    @property
+    def num_rows(self) -> int | None:
+        return self.source.num_rows
+
+    @property
+    def num_pieces(self) -> int | None:
+        return self.source.num_pieces
+
+    def __repr__(self) -> str:
+        rows = f"{self.num_rows:,} rows" if self.num_rows is not None else "rows not counted yet"
+        return (f"<Extract of {self.source.description} ({rows}); mapping {self.mapping.name!r}; "
+                f"columns: {', '.join(self.columns)}>")
+
+    def has(self, name: str) -> bool:
+        return name in self._fields
+
+    def require(self, names: Sequence[str], *, purpose: str) -> None:
+        """Raise :class:`MissingColumnError` naming the first canonical column in ``names`` not available."""
+        for name in names:
+            if name not in self._fields:
+                expected = ""
+                spec = self.mapping.fields.get(name)
+                if spec is not None and spec.sources:
+                    expected = f" (mapping {self.mapping.name!r} reads it from {', '.join(spec.sources[:3])})"
+                raise MissingColumnError(
+                    f"{purpose} needs the canonical column {name!r}, which {self.source.description} does not "
+                    f"provide{expected}; map it with read_episodes(..., mapping={{{name!r}: '<source column>'}}).",
+                    column=name, rule="column present",
+                )
+
+    def source_columns(self, names: Sequence[str]) -> list[str]:
+        out: list[str] = []
+        for name in names:
+            for source in self._fields[name].sources:
+                if source not in out:
+                    out.append(source)
+        return out
+
+    def check_types(self, names: Sequence[str] | None = None) -> None:
+        """Convert an empty slice of each mapped source column: a type that cannot be converted is an error."""
+        known = self.source.types()
+        for name in names if names is not None else self.columns:
+            spec = self._fields[name]
+            if not spec.sources or any(s not in known for s in spec.sources):
+                continue
+            empty = [pa.array([], type=known[s]) for s in spec.sources]
+            self._convert(name, empty, 0, self.source.description)
+
+    def _convert(self, name: str, arrays: list[pa.Array], n: int, location: str) -> pa.Array:
+        target = CANONICAL_COLUMNS[name].arrow_type or pa.string()
+        if pa.types.is_list(target):
+            target = pa.string()
+        arrays = [a.cast(target) if pa.types.is_null(a.type) else a for a in arrays]  # an all-missing column
+        try:
+            return self.mapping.converter(name, self._fields[name])(arrays, n)
+        except (pa.ArrowException, TypeError, ValueError) as exc:
+            source = ", ".join(self._fields[name].sources)
+            kind = CANONICAL_COLUMNS[name].kind
+            types = ", ".join(str(a.type) for a in arrays)
+            raise ColumnTypeError(
+                f"column {source!r} (canonical {name!r}) in {location}: rule 'convertible to {kind}' broken: "
+                f"it has type {types} ({exc}). Map a column of the right type or convert it first.",
+                column=source, rule=f"convertible to {kind}",
+            ) from exc
+
+    def batches(self, names: Sequence[str]) -> Iterator[Batch]:
+        """Stream the canonical columns ``names`` batch by batch (one Parquet row group at a time)."""
+        self.require(names, purpose="this computation")
+        from ..schemas.episodes import check_batch_types
+
+        sources = self.source_columns(names)
+        dictionary = [s for n in names if CANONICAL_COLUMNS[n].kind in ("code", "string", "id")
+                      for s in self._fields[n].sources]
+        text_types = {}  # for CSV: fixed types, so one block's inference cannot contradict another's
+        for n in names:
+            kind, spec = CANONICAL_COLUMNS[n].kind, self._fields[n]
+            if kind in ("code", "list"):
+                text_types.update({s: pa.string() for s in spec.sources})
+            elif len(spec.sources) == 1 and spec.convert is None:
+                text_types[spec.sources[0]] = {"int": pa.int64(), "float": pa.float64()}.get(kind, pa.string())
+        for piece in self.source.pieces(sources, dictionary=dictionary, types=text_types):
+            record = piece.batch
+            n = record.num_rows
+            arrays = []
+            for name in names:
+                columns = [record.column(record.schema.get_field_index(s)) for s in self._fields[name].sources]
+                arrays.append(self._convert(name, columns, n, piece.location))
+            table = pa.RecordBatch.from_arrays(arrays, names=list(names))
+            check_batch_types(table, location=piece.location)
+            yield Batch(table, piece.location)
+
+    def to_pandas(self, names: Sequence[str] | None = None):
+        """All rows of ``names`` (default: every available column) as one pandas DataFrame; small extracts only."""
+        chosen = list(names) if names is not None else self.columns
+        import pyarrow.compute as pc
+
+        tables = []
+        for batch in self.batches(chosen):
+            columns = [pc.dictionary_decode(c) if pa.types.is_dictionary(c.type) else c for c in batch.table.columns]
+            tables.append(pa.Table.from_arrays(columns, names=chosen))
+        return pa.concat_tables(tables).to_pandas() if tables else None
+
+
+def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] = "canonical",
+                  coding: str | None = None, constants: MappingABC[str, Any] | None = None,
+                  batch_rows: int = BATCH_ROWS) -> Extract:
+    """Open an episode extract lazily and check its mapping and column types.
+
+    Parameters
+    ----------
+    source : str, Path, pyarrow.Table or pandas.DataFrame
+        A CSV file (``.csv``, ``.csv.gz``: streamed in blocks), a Parquet file (read one row group at a
+        time), a directory of Parquet files sharing one schema, a pyarrow Table or a pandas DataFrame.
+    mapping : str or dict, default "canonical"
+        ``{canonical column: source column}`` (every source column must exist), or a registered name:
+        ``"canonical"`` (columns already carry canonical names), ``"hes"`` (HES admitted patient care field
+        names and codings) or ``"nhds"`` (the NHDS 2010 public-use file). See
+        :mod:`kpcompare.extract.mappings` and ``docs/extracts.md``.
+    coding : {"icd10", "icd9cm"}, optional
+        Coding system of the diagnosis columns (registered mappings set it: HES ICD-10, NHDS ICD-9-CM). When
+        given, codes not valid in that system are excluded with the reason ``invalid_code``.
+    constants : dict, optional
+        Canonical columns filled with one value, e.g. ``{"system": "NHS England"}``.
+    batch_rows : int, default 1,000,000
+        Rows per batch for in-memory sources (Parquet follows its row groups, CSV its blocks).
+
+    Returns
+    -------
+    Extract
+        A lazily-read extract: nothing is loaded until :func:`kpcompare.aggregate` streams it.
+
+    Raises
+    ------
+    MissingColumnError
+        A dict mapping names a source column that is absent (the message names it).
+    ColumnTypeError
+        A source column's type cannot be converted to its canonical column (e.g. text for ``age``).
+    SourceReadError
+        The file cannot be opened (missing, truncated or not Parquet/CSV).
+
+    Notes
+    -----
+    Codes are normalised to upper case without dots or spaces; values a converter cannot interpret
+    (an unparseable date, HES SEX 9) become missing and are later counted under a named exclusion reason by
+    :func:`kpcompare.aggregate`, never dropped.  Date strings must be ISO ``YYYY-MM-DD``.
+
+    Validated against: the NHDS 2010 public-use file (the ``"nhds"`` mapping reproduces CDC/NCHS's published
+    2010 totals, tests/extract/test_extract_nhds.py) and hand-built HES records coded as in the NHS Digital
+    HES Data Dictionary (tests/extract/test_extract_mappings.py).
+    """
+    if coding is not None and coding not in _CODINGS:
+        raise InvalidArgumentError(f"argument 'coding': unknown coding {coding!r}; choose 'icd10' or 'icd9cm'.")
+    chosen = get_mapping(mapping, coding=coding)
+    if constants:
+        chosen = chosen.with_constants(constants)
+    opened = open_source(source, batch_rows=batch_rows)
+    fields = resolve_mapping(chosen, opened.columns, source=opened.description)
+    extract = Extract(opened, chosen, fields)
+    extract.check_types()
+    return extract

@@ -1,0 +1,253 @@
+"""Readers that stream a source as Arrow record batches, never loading it whole.
+
+* Parquet file or directory of Parquet files: one row group at a time
+  (``ParquetFile.read_row_group``), with the diagnosis column read as a
+  dictionary (``read_dictionary=``) so that codes are classified once per
+  distinct value.  ``pyarrow.dataset(...).to_batches()`` is avoided on purpose:
+  on one large file its memory grew to 2-3 GB at 200M rows (apache/arrow#39808).
+* CSV file (``.gz``/``.bz2`` detected from the name): streamed in blocks with
+  ``pyarrow.csv.open_csv``; code columns are read as strings so leading zeros
+  of ICD-9-CM codes survive.
+* pyarrow Table / pandas DataFrame: sliced into batches.
+
+Every read error becomes :class:`kpcompare.errors.SourceReadError` naming the
+file and the row group or line.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+
+from ..errors import SourceReadError
+
+__all__ = ["Piece", "Source", "open_source", "BATCH_ROWS"]
+
+#: rows per batch for in-memory sources (Parquet batches follow the file's row groups)
+BATCH_ROWS = 1_000_000
+_CSV_BLOCK_BYTES = 64 << 20
+
+
+@dataclass
+class Piece:
+    """One record batch of a source and where it came from (for error messages)."""
+
+    batch: pa.RecordBatch
+    location: str
+
+
+class Source:
+    """Base class: a named source with known column names, read in pieces."""
+
+    description: str = "data"
+    columns: list[str]
+    num_rows: int | None = None
+    num_pieces: int | None = None
+
+    def types(self) -> dict[str, pa.DataType]:
+        """Arrow type of each column where known before reading (empty for CSV)."""
+        return {}
+
+    def pieces(self, columns: Sequence[str], *, dictionary: Sequence[str] = (),
+               types: dict | None = None) -> Iterator[Piece]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class TableSource(Source):
+    def __init__(self, table: pa.Table, *, description: str = "the pyarrow Table",
+                 batch_rows: int = BATCH_ROWS) -> None:
+        self.table = table
+        self.description = description
+        self.columns = list(table.column_names)
+        self.num_rows = table.num_rows
+        self.batch_rows = batch_rows
+        self.num_pieces = max(1, -(-table.num_rows // batch_rows))
+
+    def types(self) -> dict[str, pa.DataType]:
+        return {f.name: f.type for f in self.table.schema}
+
+    def pieces(self, columns, *, dictionary=(), types=None):
+        table = self.table.select(list(columns))
+        for start in range(0, max(table.num_rows, 1), self.batch_rows):
+            part = table.slice(start, self.batch_rows)
+            batch = part.combine_chunks().to_batches()
+            record = batch[0] if batch else pa.RecordBatch.from_pylist([], schema=part.schema)
+            yield Piece(record, f"{self.description} rows {start + 1}-{start + part.num_rows}")
+
+
+class PandasSource(Source):
+    def __init__(self, frame, *, batch_rows: int = BATCH_ROWS) -> None:
+        self.frame = frame
+        self.description = "the pandas DataFrame"
+        self.columns = [str(c) for c in frame.columns]
+        self.num_rows = len(frame)
+        self.batch_rows = batch_rows
+        self.num_pieces = max(1, -(-len(frame) // batch_rows))
+
+    def types(self) -> dict[str, pa.DataType]:
+        sample = self.frame.head(1000)  # object columns need values for their type to be inferred
+        try:
+            schema = pa.Schema.from_pandas(sample, preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return {}  # mixed types: reported, with the rows, when the batch is read
+        return {f.name: f.type for f in schema}
+
+    def pieces(self, columns, *, dictionary=(), types=None):
+        for start in range(0, max(len(self.frame), 1), self.batch_rows):
+            part = self.frame.iloc[start:start + self.batch_rows][list(columns)]
+            location = f"{self.description} rows {start + 1}-{start + len(part)}"
+            try:
+                table = pa.Table.from_pandas(part, preserve_index=False)
+            except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+                raise SourceReadError(f"{location}: a column holds values of mixed types ({exc}).") from exc
+            batches = table.combine_chunks().to_batches()
+            yield Piece(batches[0] if batches else pa.RecordBatch.from_pylist([], schema=table.schema), location)
+
+
+class ParquetSource(Source):
+    def __init__(self, paths: Sequence[Path], *, description: str) -> None:
+        self.paths = list(paths)
+        self.description = description
+        self._files: list[pq.ParquetFile] = []
+        for path in self.paths:
+            try:
+                self._files.append(pq.ParquetFile(path))
+            except (pa.ArrowException, OSError) as exc:
+                raise SourceReadError(f"Parquet file {str(path)!r} cannot be read: {exc}. "
+                                      "Is it truncated or not a Parquet file?") from exc
+        schema = self._files[0].schema_arrow
+        self.columns = list(schema.names)
+        self._types = {f.name: f.type for f in schema}
+        for path, file in zip(self.paths[1:], self._files[1:], strict=True):
+            missing = [c for c in self.columns if c not in file.schema_arrow.names]
+            if missing:
+                raise SourceReadError(f"Parquet file {str(path)!r} lacks column(s) {missing} present in "
+                                      f"{str(self.paths[0])!r}; all files of a directory must share one schema.")
+        self.num_rows = sum(f.metadata.num_rows for f in self._files)
+        self.num_pieces = sum(f.metadata.num_row_groups for f in self._files)
+
+    def types(self) -> dict[str, pa.DataType]:
+        return dict(self._types)
+
+    def pieces(self, columns, *, dictionary=(), types=None):
+        def stringy(t: pa.DataType) -> bool:
+            return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t)
+
+        want_dict = [c for c in dictionary if c in columns and stringy(self._types[c])]
+        for path, file in zip(self.paths, self._files, strict=True):
+            if want_dict:  # read_dictionary is fixed when a ParquetFile is opened
+                file = pq.ParquetFile(path, read_dictionary=want_dict)
+            for group in range(file.metadata.num_row_groups):
+                location = f"Parquet file {str(path)!r} row group {group}"
+                try:
+                    table = file.read_row_group(group, columns=list(columns))
+                except (pa.ArrowException, OSError) as exc:
+                    raise SourceReadError(f"{location} cannot be read: {exc}. Is the file truncated or corrupt?") \
+                        from exc
+                for batch in table.to_batches():
+                    yield Piece(batch, location)
+
+
+class CsvSource(Source):
+    def __init__(self, path: Path, *, block_bytes: int = _CSV_BLOCK_BYTES) -> None:
+        self.path = path
+        self.description = f"CSV file {str(path)!r}"
+        self.block_bytes = block_bytes
+        opener = gzip.open if path.name.endswith(".gz") else open
+        try:
+            with opener(path, "rt", newline="") as handle:
+                header = handle.readline()
+        except OSError as exc:
+            raise SourceReadError(f"{self.description} cannot be read: {exc}.") from exc
+        if not header.strip():
+            raise SourceReadError(f"{self.description} has no header line.")
+        import csv
+
+        self.columns = next(csv.reader([header]))
+        self.num_rows = None
+        size = path.stat().st_size * (6 if path.name.endswith(".gz") else 1)
+        self.num_pieces = max(1, -(-size // block_bytes))
+        self.estimated_rows = size // 50  # about 50 bytes a line at least: an upper estimate for planning
+
+    def _find_line(self, text: str, after: int) -> int | None:
+        opener = gzip.open if self.path.name.endswith(".gz") else open
+        with opener(self.path, "rt", newline="") as handle:
+            for number, line in enumerate(handle, start=1):
+                if number > after and line.rstrip("\r\n") == text:
+                    return number
+        return None
+
+    def pieces(self, columns, *, dictionary=(), types=None):
+        bad: list = []
+
+        def on_invalid(row):
+            bad.append(row)
+            return "error"
+
+        convert = pcsv.ConvertOptions(include_columns=list(columns),
+                                      column_types={c: t for c, t in (types or {}).items() if c in columns},
+                                      strings_can_be_null=True)
+        rows_done = 0
+        try:
+            stream = pa.input_stream(str(self.path), compression="detect")
+            reader = pcsv.open_csv(stream, read_options=pcsv.ReadOptions(block_size=self.block_bytes),
+                                   parse_options=pcsv.ParseOptions(invalid_row_handler=on_invalid),
+                                   convert_options=convert)
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                location = f"{self.description} lines {rows_done + 2}-{rows_done + batch.num_rows + 1}"
+                rows_done += batch.num_rows
+                yield Piece(batch, location)
+        except (pa.ArrowException, OSError, EOFError) as exc:
+            if bad:
+                line = self._find_line(bad[0].text, rows_done)
+                where = f"line {line}" if line is not None else f"after line {rows_done + 1}"
+                raise SourceReadError(
+                    f"{self.description} {where}: malformed line (expected {bad[0].expected_columns} fields, "
+                    f"got {bad[0].actual_columns}): {bad[0].text[:80]!r}."
+                ) from exc
+            raise SourceReadError(
+                f"{self.description} after line {rows_done + 1}: cannot be read ({exc})."
+            ) from exc
+
+
+def open_source(source, *, batch_rows: int = BATCH_ROWS) -> Source:
+    """A :class:`Source` for a path (CSV, Parquet file, directory of Parquet files), Table or DataFrame."""
+    import pandas as pd
+
+    from ..errors import InvalidArgumentError
+
+    if isinstance(source, pa.Table):
+        return TableSource(source, batch_rows=batch_rows)
+    if isinstance(source, pd.DataFrame):
+        return PandasSource(source, batch_rows=batch_rows)
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix == ".parquet")
+            if not files:
+                raise SourceReadError(f"directory {str(path)!r} holds no .parquet files.")
+            return ParquetSource(files, description=f"Parquet directory {str(path)!r}")
+        if not path.exists():
+            raise SourceReadError(f"file {str(path)!r} does not exist.")
+        name = path.name.lower()
+        if name.endswith((".csv", ".csv.gz", ".csv.bz2", ".txt", ".txt.gz")):
+            return CsvSource(path)
+        if name.endswith((".parquet", ".pq")):
+            return ParquetSource([path], description=f"Parquet file {str(path)!r}")
+        raise InvalidArgumentError(
+            f"argument 'source': cannot tell the format of {str(path)!r}; name it *.csv, *.csv.gz or *.parquet."
+        )
+    raise InvalidArgumentError(
+        "argument 'source': expected a path to a CSV or Parquet file, a directory of Parquet files, a pyarrow "
+        f"Table or a pandas DataFrame, got {type(source).__name__}."
+    )

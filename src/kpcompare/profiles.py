@@ -1,0 +1,177 @@
+"""System profiles: densities per 100,000 covered persons and ratios between systems.
+
+Profile tables are tidy: ``system, measure, value`` (a count such as physicians or hospitals, or an
+already published density).  :func:`densities` divides counts by the covered population,
+:func:`ratios` compares two systems measure by measure and :func:`check_claims` tests statements
+such as "twice the concentration of gynaecologists" against the ratios, saying when they do not hold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._checks import as_pandas, check_no_missing, check_non_negative, check_positive_number, require_columns
+from .errors import DuplicateKeyError, UnknownNameError, row_problem
+from .figures.wording import bounds as wording_bounds
+
+__all__ = ["densities", "ratios", "check_claims", "DENSITY_COLUMNS", "RATIO_COLUMNS", "CLAIM_COLUMNS"]
+
+DENSITY_COLUMNS = ["system", "measure", "count", "population", "value", "statistic", "note"]
+RATIO_COLUMNS = ["measure", "numerator", "denominator", "numerator_value", "denominator_value", "value",
+                 "statistic", "note"]
+CLAIM_COLUMNS = ["measure", "statement", "claimed", "wording", "lower", "upper", "computed", "holds", "note"]
+
+
+def _profile(table: pd.DataFrame, *, argument: str) -> pd.DataFrame:
+    data = as_pandas(table, argument=argument)
+    require_columns(data, ["system", "measure", "value"], argument=argument)
+    check_no_missing(data, ["system", "measure"])
+    dup = data.duplicated(["system", "measure"], keep=False).to_numpy()
+    if dup.any():
+        raise row_problem("measure", "one value per system and measure", int(dup.sum()),
+                          tuple(data.loc[dup, ["system", "measure"]].iloc[0]), cls=DuplicateKeyError)
+    return data
+
+
+def densities(counts: pd.DataFrame, *, population: pd.DataFrame | str, per: float = 100_000) -> pd.DataFrame:
+    """Counts per ``per`` covered persons.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        ``system, measure, value`` with counts (physicians, nurses, hospitals, clinics, ...).
+    population : pandas.DataFrame or str
+        ``system, population`` (members or residents), or the name of a measure of ``counts`` holding
+        each system's population (e.g. ``"members"``); that measure is not returned as a density.
+    per : float, default 100000
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``system, measure, count, population, value, statistic, note``; value = count / population × per.
+        A system without a population gets a missing value and a note.
+
+    Notes
+    -----
+    density = count / population × per (per 100,000 by default).
+
+    References
+    ----------
+    Feachem RGA et al. BMJ 2002;324:135 (specialists per 100,000), doi:10.1136/bmj.324.7330.135.
+    Frølich A et al. BMC Health Serv Res 2008;8:252 (physicians per 100,000), doi:10.1186/1472-6963-8-252.
+
+    Validated against: hand calculation of the 2011 Intermountain and Kaiser profiles (Aucoin 2013:
+    1,000 physicians / 500,000 members = 200 per 100,000; tests/profiles).
+    """
+    per = check_positive_number(per, argument="per")
+    data = _profile(counts, argument="counts")
+    check_non_negative(data, ["value"])
+    if isinstance(population, str):
+        pop = data.loc[data["measure"].eq(population), ["system", "value"]].rename(columns={"value": "population"})
+        if pop.empty:
+            raise UnknownNameError(f"argument 'population': no measure {population!r} in counts.")
+        data = data.loc[~data["measure"].eq(population)]
+    else:
+        pop = as_pandas(population, argument="population")
+        require_columns(pop, ["system", "population"], argument="population")
+        check_non_negative(pop, ["population"])
+        pop = pop[["system", "population"]]
+    out = data.rename(columns={"value": "count"}).merge(pop, on="system", how="left")
+    out["count"] = out["count"].astype(float)
+    out["population"] = out["population"].astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["value"] = np.where(out["population"] > 0, out["count"] / out["population"] * per, np.nan)
+    out["statistic"] = f"per {per:g}"
+    out["note"] = np.where(out["population"].isna(), "no population for this system",
+                           np.where(out["population"] > 0, "", "population is 0"))
+    return out[DENSITY_COLUMNS].reset_index(drop=True)
+
+
+def ratios(table: pd.DataFrame, *, numerator: str, denominator: str) -> pd.DataFrame:
+    """Ratio ``numerator / denominator`` of two systems' values, measure by measure.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``system, measure, value`` (e.g. the output of :func:`densities`, or published densities).
+    numerator, denominator : str
+        System names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``measure, numerator, denominator, numerator_value, denominator_value, value, statistic, note``;
+        measures held by only one system get a missing ratio and a note (never dropped).
+
+    Notes
+    -----
+    value = numerator_value / denominator_value; a zero denominator gives a missing ratio and a note.
+
+    Validated against: Feachem's specialists per 100,000 (8.3 / 4.1 = 2.02 obstetrician/gynaecologists,
+    2.4 / 0.8 = 3.0 cardiologists; tests/profiles).
+    """
+    data = _profile(table, argument="table")
+    systems = set(data["system"])
+    for arg, name in (("numerator", numerator), ("denominator", denominator)):
+        if name not in systems:
+            raise UnknownNameError(f"argument {arg!r}: system {name!r} is not in the table "
+                                   f"({', '.join(map(repr, sorted(systems)))}).")
+    values = pd.to_numeric(data["value"], errors="coerce")
+    wide = data.assign(value=values).pivot(index="measure", columns="system", values="value")
+    measures = list(dict.fromkeys(data.loc[data["system"].isin([numerator, denominator]), "measure"]))
+    wide = wide.reindex(measures)
+    num = wide[numerator].to_numpy(dtype=float)
+    den = wide[denominator].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(den > 0, num / den, np.nan)
+    note = np.where(np.isnan(num) | np.isnan(den), "value missing for one system",
+                    np.where(den > 0, "", "denominator is 0"))
+    return pd.DataFrame({"measure": measures, "numerator": numerator, "denominator": denominator,
+                         "numerator_value": num, "denominator_value": den, "value": value,
+                         "statistic": f"ratio {numerator} / {denominator}", "note": note})[RATIO_COLUMNS]
+
+
+def check_claims(ratio_table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """Check verbal claims about ratios ("twice", "three times", "more than 50% higher").
+
+    Parameters
+    ----------
+    ratio_table : pandas.DataFrame
+        Output of :func:`ratios`.
+    claims : pandas.DataFrame
+        ``measure, statement, claimed, wording`` (+ optional ``tolerance``): ``wording`` as in
+        :func:`kpcompare.figures.bounds`; a word multiple such as "twice" is ``claimed=2,
+        wording="multiple"`` (true within ±12.5% unless ``tolerance`` says otherwise).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``measure, statement, claimed, wording, lower, upper, computed, holds, note``; ``note`` says why
+        a claim does not hold.
+
+    Notes
+    -----
+    A claim holds when the computed ratio lies inside the bounds its wording gives
+    (:func:`kpcompare.figures.bounds`).  Department of Health (2003) "twice the concentration of
+    gynaecologists and three times the concentration of cardiologists" holds on Feachem's table (2.02
+    and 3.0); "twice" would not hold for radiologists (1.40) or paediatricians (2.51).
+    """
+    rt = as_pandas(ratio_table, argument="ratio_table")
+    require_columns(rt, ["measure", "value"], argument="ratio_table")
+    cl = as_pandas(claims, argument="claims")
+    require_columns(cl, ["measure", "statement", "claimed", "wording"], argument="claims")
+    missing = sorted(set(cl["measure"]) - set(rt["measure"]))
+    if missing:
+        raise UnknownNameError(f"claims: measure {missing[0]!r} is not in the ratio table.")
+    computed = cl["measure"].map(rt.set_index("measure")["value"]).astype(float)
+    rows = []
+    for (_, claim), value in zip(cl.iterrows(), computed):  # a handful of claims: presentation-sized
+        b = wording_bounds(claim["claimed"], wording=claim["wording"], tolerance=claim.get("tolerance"),
+                           printed=str(claim["claimed"]))
+        holds = b.contains(value)
+        note = "" if holds else f"does not hold: computed ratio {value:.3g} is outside {b}"
+        rows.append({"measure": claim["measure"], "statement": claim["statement"], "claimed": claim["claimed"],
+                     "wording": claim["wording"], "lower": b.lower, "upper": b.upper, "computed": value,
+                     "holds": holds, "note": note})
+    return pd.DataFrame(rows, columns=CLAIM_COLUMNS)

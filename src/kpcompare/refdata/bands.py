@@ -1,0 +1,365 @@
+"""Age bands: band tables, single-year ages to band labels, and re-banding onto coarser bands.
+
+A *band table* has the columns ``age_band`` (label), ``age_lo`` and ``age_hi`` (inclusive; missing for the
+open-ended band).  Labels follow one convention everywhere: ``"0-4"`` (a closed band), ``"90+"`` (the
+open-ended band) and ``"0"`` (a single year).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._checks import as_list, as_pandas, check_no_missing, require_columns
+from ..errors import (
+    BandMismatchError,
+    DuplicateKeyError,
+    InvalidArgumentError,
+    UnknownNameError,
+    row_problem,
+)
+
+__all__ = ["band_table", "age_to_band", "reband", "band_label", "parse_band_labels"]
+
+_LABEL = re.compile(r"^\s*(\d+)\s*(?:(-)\s*(\d+)|(\+))?\s*$")
+
+
+def band_label(lo: int, hi: int | None) -> str:
+    """The label of the band ``lo..hi`` (``hi=None`` for the open-ended band): "0-4", "90+" or "0"."""
+    if hi is None:
+        return f"{lo}+"
+    return f"{lo}" if hi == lo else f"{lo}-{hi}"
+
+
+def parse_band_labels(labels: Iterable[Any], *, column: str = "age_band") -> pd.DataFrame:
+    """Parse labels such as "0-4", "90+", "0" into a band table (labels kept as given, in input order)."""
+    labels = [str(x) for x in labels]
+    lo: list[int] = []
+    hi: list[Any] = []
+    bad = []
+    for label in labels:
+        m = _LABEL.match(label)
+        if m is None:
+            bad.append(label)
+            continue
+        lo.append(int(m.group(1)))
+        hi.append(pd.NA if m.group(4) else int(m.group(3) if m.group(2) else m.group(1)))
+    if bad:
+        raise row_problem(column, "age band label like '0-4', '90+' or '0'", len(bad), bad[0],
+                          hint="Give the bands as a band table with age_lo and age_hi columns instead.")
+    return pd.DataFrame({"age_band": labels, "age_lo": np.asarray(lo, dtype="int64"),
+                         "age_hi": pd.array(hi, dtype="Int64")})
+
+
+def _from_bounds(bounds: Sequence[Any]) -> pd.DataFrame:
+    try:
+        values = [int(b) for b in bounds]
+        exact = all(float(b) == int(b) for b in bounds)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            f"argument 'bands': lower bounds must be whole numbers of years, got {list(bounds)!r}."
+        ) from None
+    if not values or not exact:
+        raise InvalidArgumentError(
+            f"argument 'bands': give at least one whole-number lower bound, e.g. [0, 15, 60, 75]; got {list(bounds)!r}."
+        )
+    if values[0] < 0 or any(b <= a for a, b in zip(values, values[1:])):
+        raise InvalidArgumentError(
+            f"argument 'bands': lower bounds must be non-negative and strictly increasing; got {values!r}."
+        )
+    his: list[Any] = [b - 1 for b in values[1:]] + [None]
+    return pd.DataFrame({
+        "age_band": [band_label(lo, hi) for lo, hi in zip(values, his)],
+        "age_lo": np.asarray(values, dtype="int64"),
+        "age_hi": pd.array([pd.NA if h is None else h for h in his], dtype="Int64"),
+    })
+
+
+def _validate(table: pd.DataFrame) -> pd.DataFrame:
+    """Check a band table (unique labels, lo <= hi, no overlaps, open band last) and sort it by age."""
+    require_columns(table, ["age_band"], argument="bands")
+    if "age_lo" not in table.columns or "age_hi" not in table.columns:
+        table = parse_band_labels(table["age_band"])
+    check_no_missing(table, ["age_band", "age_lo"])
+    out = pd.DataFrame({
+        "age_band": table["age_band"].astype(str).to_numpy(dtype=object),
+        "age_lo": pd.to_numeric(table["age_lo"]).astype("int64").to_numpy(),
+        "age_hi": pd.to_numeric(table["age_hi"]).astype("Int64").to_numpy(),
+    })
+    dup = out["age_band"].duplicated(keep=False).to_numpy()
+    if dup.any():
+        raise row_problem("age_band", "unique band labels", int(dup.sum()), out["age_band"][dup].iloc[0],
+                          cls=DuplicateKeyError)
+    lo = out["age_lo"].to_numpy()
+    hi = out["age_hi"]
+    neg = lo < 0
+    if neg.any():
+        raise row_problem("age_lo", "non-negative", int(neg.sum()), int(lo[neg][0]))
+    inverted = (hi.notna() & (hi < out["age_lo"])).to_numpy(dtype=bool)
+    if inverted.any():
+        raise row_problem("age_hi", "age_hi >= age_lo", int(inverted.sum()), out["age_band"][inverted].iloc[0])
+    out = out.sort_values("age_lo", kind="stable").reset_index(drop=True)
+    lo = out["age_lo"].to_numpy()
+    upper = _upper_exclusive(out)
+    overlap = lo[1:] < upper[:-1]
+    if overlap.any():
+        i = int(np.flatnonzero(overlap)[0])
+        raise row_problem("age_band", "bands do not overlap", int(overlap.sum()),
+                          f"{out['age_band'][i]} and {out['age_band'][i + 1]}")
+    return out
+
+
+def _upper_exclusive(table: pd.DataFrame) -> np.ndarray:
+    """First age above each band (inf for the open band), as floats."""
+    return table["age_hi"].astype("Float64").to_numpy(dtype=float, na_value=np.inf) + 1.0
+
+
+def band_table(spec: str | Sequence[int] | pd.DataFrame) -> pd.DataFrame:
+    """A band table ``age_band, age_lo, age_hi`` from a name, a list of lower bounds or a table.
+
+    Parameters
+    ----------
+    spec : str, sequence of int or pandas.DataFrame
+        * a registered standard-population name (``"esp2013"``: its bands) or a named banding
+          (``"hes"``: 0-14, 15-59, 60-74, 75+);
+        * a list of lower bounds, e.g. ``[0, 15, 60, 75]`` -> ``"0-14", "15-59", "60-74", "75+"`` (the last
+          band is open-ended);
+        * a DataFrame with ``age_band`` and ``age_lo``/``age_hi`` columns (extra columns such as
+          ``population`` are ignored), or with ``age_band`` labels only, which are then parsed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``age_band`` (str), ``age_lo`` (int64), ``age_hi`` (nullable Int64, missing for the
+        open-ended band), sorted by ``age_lo``.  Gaps between bands are allowed; overlaps are not.
+
+    Raises
+    ------
+    kpcompare.errors.UnknownNameError
+        Unknown name (the message lists the names).
+    kpcompare.errors.InvalidArgumentError
+        Lower bounds not whole, negative or not increasing.
+    kpcompare.errors.InvalidValueError, kpcompare.errors.DuplicateKeyError
+        Overlapping bands, an unparseable label, ``age_hi < age_lo`` or a repeated label.
+    """
+    from .standards import named_bandings, registered_names, standard_population
+
+    if isinstance(spec, str):
+        key = spec.strip().lower()
+        bandings = named_bandings()
+        if key in bandings:
+            return _from_bounds(bandings[key])
+        if key not in registered_names():
+            raise UnknownNameError(
+                f"argument 'bands': {spec!r} is neither a standard population nor a named banding; known names: "
+                f"{', '.join([*registered_names(), *bandings])}."
+            )
+        return standard_population(key)[["age_band", "age_lo", "age_hi"]]
+    if isinstance(spec, pd.DataFrame) or type(spec).__name__ == "Table":
+        return _validate(as_pandas(spec, argument="bands"))
+    if isinstance(spec, (Sequence, np.ndarray, pd.Series)):
+        return _from_bounds(list(spec))
+    raise InvalidArgumentError(
+        f"argument 'bands': expected a name, a list of lower bounds or a band table, got {type(spec).__name__}."
+    )
+
+
+def age_to_band(ages: Any, bands: str | Sequence[int] | pd.DataFrame) -> Any:
+    """Map single-year (or fractional) ages to band labels, vectorised.
+
+    Parameters
+    ----------
+    ages : array-like or pandas.Series
+        Ages in completed years (fractions allowed: 0.5 falls in band "0" and in "0-4").
+    bands : str, sequence of int or pandas.DataFrame
+        Anything :func:`band_table` accepts.
+
+    Returns
+    -------
+    numpy.ndarray of str objects, or pandas.Series
+        The label of the band holding each age; a Series (same index, named ``"age_band"``) when ``ages``
+        is a Series.
+
+    Raises
+    ------
+    kpcompare.errors.InvalidValueError
+        Missing ages, or ages outside every band; the message gives how many and one example.
+
+    Notes
+    -----
+    Band ``lo..hi`` holds ages ``lo <= age < hi + 1``; the open band ``lo+`` holds ``age >= lo``.
+    """
+    table = band_table(bands)
+    column = ages.name if isinstance(ages, pd.Series) and ages.name is not None else "ages"
+    values = pd.to_numeric(pd.Series(np.asarray(ages) if not isinstance(ages, pd.Series) else ages),
+                           errors="coerce")
+    arr = values.to_numpy(dtype=float, na_value=np.nan)
+    missing = np.isnan(arr)
+    if missing.any():
+        raw = np.asarray(ages, dtype=object)[missing][0]
+        raise row_problem(str(column), "a numeric age (no missing values)", int(missing.sum()), raw)
+    lo = table["age_lo"].to_numpy(dtype=float)
+    upper = _upper_exclusive(table)
+    idx = np.searchsorted(lo, arr, side="right") - 1
+    safe = np.clip(idx, 0, len(lo) - 1)
+    inside = (idx >= 0) & (arr < upper[safe])
+    if not inside.all():
+        outside = ~inside
+        first = table["age_band"].iloc[0]
+        last = table["age_band"].iloc[-1]
+        raise row_problem(str(column), f"age within a band ({first} ... {last})", int(outside.sum()),
+                          float(arr[outside][0]),
+                          hint="Filter these ages out or give bands that cover them.")
+    labels = table["age_band"].to_numpy(dtype=object)[safe]
+    if isinstance(ages, pd.Series):
+        return pd.Series(labels, index=ages.index, name="age_band", dtype=object)
+    return labels
+
+
+def _source_to_target(source: pd.DataFrame, target: pd.DataFrame) -> dict[str, str]:
+    """Map each source band onto the one target band that contains it; refuse straddling bands."""
+    t_lo = target["age_lo"].to_numpy(dtype=float)
+    t_up = _upper_exclusive(target)
+    s_up = _upper_exclusive(source)
+    t_labels = target["age_band"].tolist()
+    mapping: dict[str, str] = {}
+    straddling: list[str] = []
+    outside: list[str] = []
+    for label, lo, up in zip(source["age_band"], source["age_lo"].to_numpy(dtype=float), s_up):
+        hits = np.flatnonzero((lo < t_up) & (t_lo < up))
+        if len(hits) == 1 and t_lo[hits[0]] <= lo and up <= t_up[hits[0]]:
+            mapping[label] = t_labels[hits[0]]
+        elif len(hits) == 0:
+            outside.append(label)
+        else:
+            names = ", ".join(repr(t_labels[h]) for h in hits) if len(hits) else "none"
+            straddling.append(f"{label!r} overlaps {names}")
+    if straddling:
+        raise BandMismatchError(
+            f"reband: {len(straddling)} source band(s) straddle the target bands (partial overlap), e.g. "
+            f"{'; '.join(straddling[:3])}. Each source band must lie wholly inside one target band; choose target "
+            f"bands whose limits fall on source band limits.",
+            extra=[s.split(" overlaps ")[0].strip("'") for s in straddling],
+        )
+    if outside:
+        raise BandMismatchError(
+            f"reband: {len(outside)} source band(s) lie outside every target band, e.g. {outside[:5]!r}; "
+            f"target bands are {t_labels!r}. Filter those rows out first or widen the target bands.",
+            extra=outside,
+        )
+    # every target band that receives data must be covered completely (no holes, no overlapping sources)
+    for t_label, t_first, t_end in zip(t_labels, t_lo, t_up):
+        parts = source[[mapping[s] == t_label for s in source["age_band"]]]
+        if parts.empty:
+            continue
+        starts = parts["age_lo"].to_numpy(dtype=float)
+        ends = _upper_exclusive(parts)
+        order = np.argsort(starts, kind="stable")
+        starts, ends = starts[order], ends[order]
+        edges_ok = starts[0] == t_first and ends[-1] == t_end and np.all(starts[1:] == ends[:-1])
+        if not edges_ok:
+            got = parts["age_band"].to_numpy()[order].tolist()
+            raise BandMismatchError(
+                f"reband: target band {t_label!r} is not covered exactly by the source bands {got!r} "
+                f"(a gap or an overlap); its sum would be wrong.",
+                missing=[t_label],
+            )
+    return mapping
+
+
+def reband(data: Any, *, bands: str | Sequence[int] | pd.DataFrame, age: str = "age_band",
+           value_columns: str | Sequence[str] = ("population",), by: str | Sequence[str] | None = None,
+           ) -> pd.DataFrame:
+    """Collapse a population (or counts) onto coarser age bands by summing.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or pyarrow.Table
+        A keyed table, e.g. a standard population or ONS populations by sex and band.
+    bands : str, sequence of int or pandas.DataFrame
+        The target bands (anything :func:`band_table` accepts), e.g. ``"hes"`` or ``[0, 15, 60, 75]``.
+    age : str
+        Column holding either band labels ("0-4", "90+", "0") or numeric single-year ages.
+    value_columns : str or sequence of str
+        Numeric columns to sum (no missing values).
+    by : str or sequence of str, optional
+        Grouping columns kept in the output (e.g. ``["year", "sex"]``).  Every column not named in
+        ``by``, ``age`` or ``value_columns`` is dropped, so a label table must not repeat a band within a
+        group (that raises :class:`~kpcompare.errors.DuplicateKeyError`: add the missing ``by`` column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``<by...>, <age>, [age_lo, age_hi], <value_columns...>``, one row per group and target band
+        that received data, sorted by group then age.  ``age_lo``/``age_hi`` are included when ``data`` has
+        them (so a re-banded standard population is again a standard-population table).  When ``age`` holds
+        numeric ages the band column is named ``age_band``.
+
+    Raises
+    ------
+    kpcompare.errors.BandMismatchError
+        A source band straddles two target bands (partial overlap), lies outside every target band, or a
+        target band is covered with a gap; the message names the bands.
+    kpcompare.errors.InvalidValueError
+        Numeric ages outside every band, missing values or non-numeric value columns.
+
+    Notes
+    -----
+    Band ``lo..hi`` covers ages ``lo <= a < hi + 1``.  Source band *s* goes to target band *t* iff
+    ``t.lo <= s.lo`` and ``s.hi <= t.hi``; the sums are exact, so totals are preserved.
+
+    Examples
+    --------
+    >>> import kpcompare
+    >>> esp = kpcompare.standard_population("esp2013")
+    >>> kpcompare.reband(esp, bands=[0, 15, 60, 75]).population.tolist()
+    [16000.0, 58500.0, 16500.0, 9000.0]
+    """
+    frame = as_pandas(data)
+    by_cols = as_list(by)
+    values = as_list(value_columns)
+    if age in by_cols or age in values:
+        raise InvalidArgumentError(f"argument 'age': column {age!r} cannot also be in 'by' or 'value_columns'.")
+    require_columns(frame, [age, *by_cols, *values])
+    check_no_missing(frame, [age, *by_cols, *values])
+    for col in values:
+        if not pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_bool_dtype(frame[col]):
+            converted = pd.to_numeric(frame[col], errors="coerce")
+            bad = converted.isna().to_numpy()
+            raise row_problem(col, "numeric", int(bad.sum()) or len(frame),
+                              frame[col][bad].iloc[0] if bad.any() else frame[col].iloc[0])
+    target = band_table(bands)
+    order = pd.CategoricalDtype(target["age_band"].tolist(), ordered=True)
+    numeric_ages = pd.api.types.is_numeric_dtype(frame[age]) and not pd.api.types.is_bool_dtype(frame[age])
+    if numeric_ages:
+        out_age = "age_band" if "age_band" not in by_cols else age
+        key = pd.Series(age_to_band(frame[age], target), index=frame.index)
+        keep_limits = False
+    else:
+        out_age = age
+        labels = frame[age].astype(str)
+        dup = frame.assign(**{age: labels}).duplicated(subset=[*by_cols, age], keep=False).to_numpy()
+        if dup.any():
+            example = tuple(frame.loc[dup, [*by_cols, age]].iloc[0].tolist())
+            raise row_problem(age, f"one row per band within ({', '.join([*by_cols]) or 'the table'})",
+                              int(dup.sum()), example, cls=DuplicateKeyError,
+                              hint="Add the column that distinguishes these rows to 'by', or aggregate first.")
+        source = parse_band_labels(pd.unique(labels), column=age)
+        mapping = _source_to_target(source, target)
+        key = labels.map(mapping)
+        keep_limits = "age_lo" in frame.columns and "age_hi" in frame.columns
+    grouped = (frame[[*by_cols, *values]].assign(**{out_age: pd.Categorical(key, dtype=order)})
+               .groupby([*by_cols, out_age], observed=True, sort=True, dropna=False)[values].sum()
+               .reset_index())
+    grouped[out_age] = grouped[out_age].astype(object).astype(str)
+    if keep_limits:
+        limits = target.rename(columns={"age_band": out_age})
+        grouped = grouped.merge(limits, on=out_age, how="left", validate="many_to_one")
+        grouped = grouped[[*by_cols, out_age, "age_lo", "age_hi", *values]]
+    else:
+        grouped = grouped[[*by_cols, out_age, *values]]
+    return grouped

@@ -1,0 +1,145 @@
+"""The registry of standard populations (ESP 2013/1976, WHO 2000-2025, Segi 1960, US 2000).
+
+The registry is data, not code: ``data/standard_populations/registry.toml`` names every bundled file with its
+edition, source, banding and published total.  Each file has the columns ``age_band_label, age_lo, age_hi,
+weight`` (``age_hi`` inclusive, empty for the open-ended band).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from .._paths import data_path
+from ..errors import UnknownNameError
+
+__all__ = ["standard_population", "list_standard_populations", "registered_names", "named_bandings"]
+
+_FOLDER = "standard_populations"
+
+
+@lru_cache(maxsize=1)
+def _manifest() -> dict[str, Any]:
+    with open(data_path(_FOLDER, "registry.toml"), "rb") as fh:
+        return tomllib.load(fh)
+
+
+def registered_names() -> list[str]:
+    """Names of the registered standard populations, in registry order."""
+    return list(_manifest()["standards"])
+
+
+def named_bandings() -> dict[str, list[int]]:
+    """Named age bandings that are not standard populations (e.g. ``"hes"``): name -> lower bounds."""
+    return {k: list(v) for k, v in _manifest().get("bandings", {}).items()}
+
+
+def _entry(name: str) -> dict[str, Any]:
+    standards = _manifest()["standards"]
+    key = name.strip().lower() if isinstance(name, str) else name
+    if key not in standards:
+        raise UnknownNameError(
+            f"argument 'name': standard population {name!r} is not registered; registered names: "
+            f"{', '.join(standards)}."
+        )
+    return standards[key]
+
+
+@lru_cache(maxsize=None)
+def _read(name: str) -> pd.DataFrame:
+    entry = _entry(name)
+    raw = pd.read_csv(data_path(_FOLDER, entry["file"]),
+                      dtype={"age_band_label": str, "age_lo": "int64", "age_hi": "Int64", "weight": "float64"})
+    table = pd.DataFrame({
+        "age_band": raw["age_band_label"].astype(str),
+        "age_lo": raw["age_lo"].astype("int64"),
+        "age_hi": raw["age_hi"].astype("Int64"),
+        "population": raw["weight"].astype("float64"),
+    })
+    # validate the bundled file with the same rules as any user band table (labels unique, no overlaps)
+    from .bands import band_table
+
+    band_table(table)
+    return table
+
+
+def standard_population(name: str) -> pd.DataFrame:
+    """A registered standard population as a keyed table.
+
+    Parameters
+    ----------
+    name : str
+        A registered name, e.g. ``"esp2013"`` (19 bands 0-4 ... 85-89, 90+), ``"esp2013_21"`` (0, 1-4 ...
+        95+), ``"esp1976"``, ``"who2000"``, ``"segi1960"``, ``"us2000"`` (SEER 2000 US standard million, 19
+        groups 0, 1-4 ... 85+), ``"us2000_11"`` (NCHS 11 groups and weights).  See
+        :func:`list_standard_populations` for all names with their source and total.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``age_band`` (label such as ``"0-4"``, ``"90+"`` or ``"0"``), ``age_lo`` (int64),
+        ``age_hi`` (nullable Int64, inclusive, missing for the open-ended band) and ``population``
+        (float64), one row per band in age order.  ``DataFrame.attrs`` holds the registry metadata
+        (name, edition, source, banding, file).
+
+    Raises
+    ------
+    kpcompare.errors.UnknownNameError
+        If ``name`` is not registered; the message lists the registered names.
+
+    Notes
+    -----
+    Join standard populations to data by the ``age_band`` label, never by position: a standard with a
+    different banding then fails loudly (:class:`kpcompare.errors.BandMismatchError`) instead of silently
+    misweighting.  Collapse a standard onto coarser bands with :func:`kpcompare.reband`.
+
+    References
+    ----------
+    Eurostat. Revision of the European Standard Population. 2013. doi:10.2785/11470.
+    Ahmad OB et al. Age standardization of rates: a new WHO standard. GPE Discussion Paper 31, WHO, 2001.
+    Klein RJ, Schoenborn CA. Age adjustment using the 2000 projected U.S. population. Healthy People 2010
+    Statistical Notes no. 20, NCHS, 2001.
+
+    Validated against: the published totals of every edition (data/SOURCES.md) and PHEindicatormethods'
+    ``esp2013`` vector.
+
+    Examples
+    --------
+    >>> import kpcompare
+    >>> kpcompare.standard_population("esp2013").population.sum()
+    np.float64(100000.0)
+    """
+    key = name.strip().lower() if isinstance(name, str) else name
+    table = _read(key).copy()
+    entry = _entry(key)
+    table.attrs = {"name": key, **{k: entry[k] for k in ("edition", "source", "banding", "file")}}
+    return table
+
+
+def list_standard_populations() -> pd.DataFrame:
+    """The registered standard populations, one row per name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name, edition, banding, n_bands, total, source, description, file``; ``total`` is the sum
+        of the bundled table (equal to the published total, which the test suite checks).
+    """
+    rows = []
+    for name in registered_names():
+        entry = _entry(name)
+        table = _read(name)
+        rows.append({
+            "name": name,
+            "edition": entry["edition"],
+            "banding": entry["banding"],
+            "n_bands": len(table),
+            "total": float(table["population"].sum()),
+            "source": entry["source"],
+            "description": entry["description"],
+            "file": entry["file"],
+        })
+    return pd.DataFrame(rows)

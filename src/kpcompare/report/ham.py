@@ -1,0 +1,308 @@
+"""The Ham-style comparison on bundled real data: NHS England 2000-01 against US hospitals 2010.
+
+Ham et al (BMJ 2003;327:1257) compared the bed use of people aged 65+ for
+leading causes in the NHS, Kaiser Permanente and Medicare.  This report redoes
+that comparison with public data that anyone can re-run:
+
+* **NHS England 2000-01** (the year Ham used): HES primary diagnosis, ICD-10
+  4-character table (ungrossed), ONS mid-2000 population;
+* **US all payers 2010** and **US Medicare-paid 2010**: the NHDS 2010
+  public-use microdata (ICD-9-CM first-listed diagnosis, survey weights), US
+  Census Bureau 1 July 2010 population;
+
+for ages 60-74 and 75+ (the HES age bands), each leading cause of the bundled
+condition sets, standardised to the English mid-2000 population.  Every rate
+and interval comes from :func:`kpcompare.compare` / :func:`kpcompare.decompose`;
+this module only builds the inputs and states the caveats.  Functions return
+DataFrames; :func:`format_report` renders them as text (the only place numbers
+are rounded).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import datasets
+from ..comparison import compare, decompose
+
+__all__ = [
+    "NHS", "US_ALL", "US_MEDICARE", "AGE_BANDS", "CAVEATS",
+    "nhs_strata", "us_strata", "ham_population", "ham_tables", "run_ham_comparison", "format_report",
+]
+
+NHS = "NHS England 2000-01"
+US_ALL = "US all payers 2010"
+US_MEDICARE = "US Medicare-paid 2010"
+#: the HES age bands compared (the HES table has no finer ages)
+AGE_BANDS = ("60-74", "75+")
+_HES_AGE = {"60-74": "age_60_74", "75+": "age_75_plus"}
+#: population series used for the US denominators
+US_POPULATION_SERIES = "estimate_2010_jul1_v2019"
+#: bundled condition sets (ICD-10 for HES, ICD-9-CM for the NHDS)
+CONDITION_SET = "ham2003_leading_causes"
+
+CAVEATS: list[tuple[str, str]] = [
+    ("years", "Different years: NHS England is financial year 2000-01 (April 2000 - March 2001, the year "
+              "Ham et al used); the US is calendar 2010 (the NHDS public file bundled). Hospital use fell in "
+              "both countries over the decade, so the US-NHS ratios are not those of 2000."),
+    ("age split", "HES age columns count finished consultant episodes (FCEs), while admissions (FAE) and "
+                  "bed days are given only for all ages. For each ICD-10 4-character code, admissions and "
+                  "bed days of band a = the code's total x FCE(a) / FCE(all ages). FCEs of unknown age "
+                  "(about 0.1% for these causes) are assigned to no band (see the exclusions table). "
+                  "This assumes that within a code admissions and bed days are spread over age like "
+                  "episodes; longer stays in older people make the 75+ bed days an underestimate and the "
+                  "60-74 ones an overestimate."),
+    ("day cases", "NHS admissions exclude HES day cases (planned same-day admissions: fae - day_case per "
+                  "code, floored at 0), because the NHDS covers inpatients only. Day cases have 0 bed days, "
+                  "so bed days are unaffected; they lower NHS admission rates and raise NHS ALOS."),
+    ("bed days", "Bed days count midnights. HES bed days do; the NHDS counts a same-day stay as 1 day of "
+                 "care, so those stays are set to 0 (the 'nhds' mapping's rule); other NHDS stays are "
+                 "unchanged. HES bed days are the table's per-code bed days summed over 4-character rows "
+                 "(the published Total row is 1.2% below that sum; it is not used) and are episode-based: "
+                 "they count every episode whose primary diagnosis is the code, whereas admissions count "
+                 "first episodes."),
+    ("diagnosis", "Causes are assigned from the HES primary diagnosis of the episode (ICD-10) and the NHDS "
+                  "first-listed diagnosis (ICD-9-CM); the two codings and coding practices differ (e.g. US "
+                  "hospitals rarely code angina as first-listed diagnosis after a cardiac catheterisation). "
+                  "The NHDS writes 3-digit codes with a '-' filler ('486-' = 486, pneumonia); the 'nhds' "
+                  "mapping reads them as the 3-digit code."),
+    ("survey weights", "NHDS counts are survey-weighted national estimates. The public-use file has no "
+                       "design variables (no PSU or stratum codes), so a design-based variance cannot be "
+                       "computed; intervals treat each stratum's sample count as Poisson, which ignores "
+                       "clustering and unequal weights, so US intervals are too narrow. NCHS's generalised "
+                       "relative-standard-error curves would be the next step."),
+    ("poisson", "All intervals treat admissions as independent Poisson events and bed days as Poisson "
+                "counts; repeat admissions of one person and the clustering of days within stays make the "
+                "real uncertainty larger. The ALOS interval assumes zero covariance between the two "
+                "standardised rates (see kpcompare.compare)."),
+    ("medicare", "US Medicare-paid counts stays whose expected principal payer is Medicare (NHDS "
+                 "payor_primary), per US resident of the same age: a rate of Medicare-financed hospital use "
+                 "in the population, not a rate per beneficiary. From 65 almost everyone is entitled to "
+                 "Medicare, so at 75+ it approximates use by the Medicare population; at 60-74 it does not "
+                 "(people aged 60-64 are covered only through disability or end-stage renal disease). "
+                 "Whether Medicare Advantage stays are reported as 'Medicare' or 'HMO or PPO' in the NHDS is "
+                 "not documented in the bundled file."),
+    ("coverage", "HES 2000-01 counts NHS hospitals only (ungrossed: no adjustment for incomplete "
+                 "coverage); the NHDS covers US non-federal short-stay hospitals, so VA and military "
+                 "hospital stays are missing from the numerator while the population includes everyone. "
+                 "Newborn records are excluded (no one is 60+)."),
+    ("sex", "The HES table has no sex split by age, so all systems are compared on age-only strata "
+            "(60-74, 75+), standardised to the English mid-2000 population of those bands."),
+    ("population", "Denominators: ONS mid-2000 estimates for England; US Census Bureau 1 July 2010 "
+                   "estimates (vintage 2019), the mid-year matching a calendar-year count as mid-2000 matches "
+                   "2000-01; the 1 April 2010 census counts are 0.8% (60-74) and 0.4% (75+) lower."),
+]
+
+
+def _condition_sets() -> tuple[Any, Any]:
+    from ..conditions import condition_set
+
+    return condition_set(CONDITION_SET, coding="icd10"), condition_set(CONDITION_SET, coding="icd9cm")
+
+
+def nhs_strata(icd10: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """NHS England 2000-01 strata (age band x cause) from the HES 4-character primary diagnosis table.
+
+    Parameters
+    ----------
+    icd10 : kpcompare.ConditionSet, optional
+        ICD-10 condition set (default: the bundled Ham 2003 set).
+
+    Returns
+    -------
+    (strata, exclusions)
+        ``strata``: ``system, age_band, condition, admissions, bed_days`` (fractional: apportioned
+        estimates, see :data:`CAVEATS` "age split" and "day cases"). ``exclusions``: ``system, reason,
+        rows, admissions, bed_days`` - what the selected causes lose (unknown age, blank cells).
+    """
+    if icd10 is None:
+        icd10 = _condition_sets()[0]
+    hes = datasets.hes_primary_diagnosis(year="2000-01", level="4char")
+    hes = hes.assign(condition=icd10.classify(hes["code4"].to_numpy(object)))
+    sel = hes[hes["condition"] != "other"].copy()
+    ordinary = (sel["fae"].fillna(0) - sel["day_case"].fillna(0)).clip(lower=0)
+    fce = sel["fce"].to_numpy(float)
+    parts = []
+    excl = []
+    blank = sel["fce"].isna() | sel["fae"].isna() | sel["bed_days"].isna() | ~(sel["fce"] > 0)
+    if blank.any():
+        excl.append((NHS, "fce, fae or bed days blank or zero in the HES table", int(blank.sum()),
+                     float(ordinary[blank].sum()), float(sel.loc[blank, "bed_days"].fillna(0).sum())))
+    known = np.zeros(len(sel))
+    for band, col in _HES_AGE.items():
+        share = np.where(blank, 0.0, sel[col].fillna(0).to_numpy(float) / np.where(fce > 0, fce, 1.0))
+        known += share
+        parts.append(pd.DataFrame({
+            "system": NHS, "age_band": band, "condition": sel["condition"].to_numpy(object),
+            "admissions": ordinary.to_numpy(float) * share,
+            "bed_days": sel["bed_days"].fillna(0).to_numpy(float) * share,
+        }))
+    other_ages = sel[["age_0_14", "age_15_59"]].fillna(0).sum(axis=1).to_numpy(float)
+    unknown = np.where(blank, 0.0, np.clip(1.0 - known - other_ages / np.where(fce > 0, fce, 1.0), 0, None))
+    excl.append((NHS, "FCEs of unknown age (share not apportioned to any band)", int((unknown > 0).sum()),
+                 float((ordinary.to_numpy(float) * unknown).sum()),
+                 float((sel["bed_days"].fillna(0).to_numpy(float) * unknown).sum())))
+    excl.append((NHS, "day cases removed from admissions (not inpatients)", int((sel["day_case"] > 0).sum()),
+                 float((sel["fae"].fillna(0) - ordinary).sum()), 0.0))
+    strata = pd.concat(parts, ignore_index=True)
+    strata = strata.groupby(["system", "age_band", "condition"], sort=False)[["admissions", "bed_days"]] \
+        .sum().reset_index()
+    exclusions = pd.DataFrame(excl, columns=["system", "reason", "rows", "admissions", "bed_days"])
+    return strata, exclusions
+
+
+def us_strata(icd9cm: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """US 2010 strata (all payers and Medicare-paid) from the NHDS public-use microdata.
+
+    Returns
+    -------
+    (strata, exclusions)
+        ``strata``: ``system, age_band, condition, admissions, bed_days`` (sample counts: records and
+        their days) and ``weighted_admissions, weighted_bed_days`` (national estimates).
+        ``exclusions``: ``system, reason, rows, admissions, bed_days`` (weighted).
+    """
+    from ..engine import aggregate
+    from ..extract import read_episodes
+
+    if icd9cm is None:
+        icd9cm = _condition_sets()[1]
+    raw = datasets.nhds2010()
+    systems = {US_ALL: raw, US_MEDICARE: raw[raw["payor_primary"] == "Medicare"]}
+    strata, excl = [], []
+    for name, frame in systems.items():
+        extract = read_episodes(frame, mapping="nhds", constants={"system": name})
+        agg = aggregate(extract, by=("system", "age_band", "condition"), age_bands=[0, 60, 75],
+                        conditions=icd9cm, weights="weight", newborns="exclude", bed_days="midnights",
+                        progress=False)
+        strata.append(agg.strata)
+        excl.append(agg.exclusions.assign(system=name))
+    strata_all = pd.concat(strata, ignore_index=True)
+    strata_all["system"] = strata_all["system"].astype(object)
+    strata_all["age_band"] = strata_all["age_band"].astype(str)
+    strata_all["condition"] = strata_all["condition"].astype(object)
+    return strata_all, pd.concat(excl, ignore_index=True)
+
+
+def ham_population() -> pd.DataFrame:
+    """Populations ``system, age_band, population`` for the three systems (both sexes, 60-74 and 75+)."""
+    eng = datasets.england_population(year=2000, bands="hes")
+    eng = eng.groupby("age_band", sort=False)["population"].sum()
+    us = datasets.us_population(bands="single", series=US_POPULATION_SERIES)
+    ages = us["age_lo"].to_numpy(int)
+    us_band = np.where(ages >= 75, "75+", np.where(ages >= 60, "60-74", "under 60"))
+    us = us.assign(age_band=us_band).groupby("age_band")["population"].sum()
+    rows = []
+    for band in AGE_BANDS:
+        rows.append((NHS, band, float(eng[band])))
+        rows.append((US_ALL, band, float(us[band])))
+        rows.append((US_MEDICARE, band, float(us[band])))
+    return pd.DataFrame(rows, columns=["system", "age_band", "population"])
+
+
+def ham_tables(*, confidence: float = 0.95, multiplier: float = 1000) -> dict[str, pd.DataFrame]:
+    """All tables of the comparison (no files written).
+
+    Returns
+    -------
+    dict of DataFrames
+        ``comparison`` (:func:`kpcompare.compare`, reference and standard NHS England 2000-01, ages 60+),
+        ``by_age_band`` (the same within 60-74 and within 75+, column ``age_band`` after ``condition``;
+        at 75+ the Medicare-paid rates approximate the Medicare population's),
+        ``decomposition`` (:func:`kpcompare.decompose` of each US system against the NHS), ``strata``,
+        ``population``, ``exclusions`` and ``caveats`` (``topic, caveat``).
+    """
+    icd10, icd9 = _condition_sets()
+    nhs, nhs_excl = nhs_strata(icd10)
+    us, us_excl = us_strata(icd9)
+    strata = pd.concat([nhs, us], ignore_index=True)
+    pop = ham_population()
+    levels = [g for g in icd10.groups if g in set(strata["condition"])]
+    kw = dict(population=pop, standard=NHS, by="condition", age_range=(60, None), levels=levels)
+    comparison = compare(strata, reference=NHS, confidence=confidence, multiplier=multiplier, **kw)
+    decomposition = decompose(strata, reference=NHS, multiplier=multiplier, **kw)
+    bands = []
+    for band, ages in (("60-74", (60, 74)), ("75+", (75, None))):
+        one = compare(strata, reference=NHS, confidence=confidence, multiplier=multiplier,
+                      **{**kw, "age_range": ages})
+        one.insert(2, "age_band", band)
+        bands.append(one)
+    return {
+        "comparison": comparison,
+        "by_age_band": pd.concat(bands, ignore_index=True),
+        "decomposition": decomposition,
+        "strata": strata,
+        "population": pop,
+        "exclusions": pd.concat([nhs_excl, us_excl], ignore_index=True)[
+            ["system", "reason", "rows", "weighted_rows", "admissions", "bed_days"]],
+        "caveats": pd.DataFrame(CAVEATS, columns=["topic", "caveat"]),
+    }
+
+
+def run_ham_comparison(out_dir: str | Path) -> dict[str, pd.DataFrame]:
+    """Run the comparison, write every table as CSV and two PNG figures to ``out_dir``; return the tables.
+
+    Files: ``ham_comparison.csv``, ``ham_by_age_band.csv``, ``ham_decomposition.csv``, ``ham_strata.csv``, ``ham_population.csv``,
+    ``ham_exclusions.csv``, ``ham_caveats.csv``, ``ham_bed_days_by_cause.png`` (grouped bars of
+    standardised bed days per 1,000 by cause and system) and ``ham_ratios_forest.png`` (ratios to the NHS
+    with 95% intervals).
+    """
+    from .. import plots
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    tables = ham_tables()
+    for name, table in tables.items():
+        table.to_csv(out / f"ham_{name}.csv", index=False)
+    cmp = tables["comparison"]
+    plots.bed_days_bars(cmp, measure="bed_days", path=out / "ham_bed_days_by_cause.png",
+                        title="Bed days per 1,000 aged 60+ (standardised to England 2000), by cause")
+    plots.ratio_forest(cmp, path=out / "ham_ratios_forest.png",
+                       title=f"Ratios to {NHS} (standardised, ages 60+), 95% intervals")
+    return tables
+
+
+def format_report(tables: dict[str, pd.DataFrame]) -> str:
+    """A readable text rendering of :func:`ham_tables` output (rounded for display only)."""
+    cmp = tables["comparison"]
+    cmp = cmp[cmp["confidence"] == cmp["confidence"].iloc[0]]
+    lines = ["Hospital bed use, people aged 60+ (60-74 and 75+), standardised to England mid-2000",
+             "value [interval]; ratio to NHS [interval]", ""]
+
+    def cell(row: pd.Series, digits: int) -> str:
+        if not np.isfinite(row["value"]):
+            return "n/a"
+        text = f"{row['value']:.{digits}f} [{row['lower']:.{digits}f}-{row['upper']:.{digits}f}]"
+        if row["system"] != NHS and np.isfinite(row["ratio"]):
+            text += f" x{row['ratio']:.2f} [{row['ratio_lower']:.2f}-{row['ratio_upper']:.2f}]"
+        return text
+
+    header = f"{'cause':<28}{'system':<24}{'admissions/1000':<38}{'ALOS (days)':<38}{'bed days/1000':<40}"
+    lines.append(header)
+    for (cond, system), grp in cmp.groupby(["condition", "system"], sort=False):
+        row = grp.set_index("measure")
+        lines.append(f"{str(cond):<28}{str(system):<24}{cell(row.loc['admissions'], 1):<38}"
+                     f"{cell(row.loc['alos'], 1):<38}{cell(row.loc['bed_days'], 0):<40}")
+    band = tables.get("by_age_band")
+    if band is not None:
+        band = band[(band["measure"] == "bed_days") & (band["confidence"] == band["confidence"].iloc[0])]
+        lines += ["", "Bed days per 1,000 by age band (ratio to NHS)",
+                  f"{'cause':<28}{'system':<24}{'60-74':<34}{'75+':<34}"]
+        for (cond, system), grp in band.groupby(["condition", "system"], sort=False):
+            row = grp.set_index("age_band")
+            lines.append(f"{str(cond):<28}{str(system):<24}{cell(row.loc['60-74'], 0):<34}"
+                         f"{cell(row.loc['75+'], 0):<34}")
+    dec = tables["decomposition"]
+    dec = dec[dec["age_band"] == "standardised"]
+    lines += ["", "Decomposition of the standardised gap in bed days per 1,000 (system minus NHS)",
+              f"{'cause':<28}{'system':<24}{'gap':>10}{'admissions':>12}{'length of stay':>16}"]
+    for _, r in dec.iterrows():
+        lines.append(f"{str(r['condition']):<28}{str(r['system']):<24}{r['gap']:>10.0f}"
+                     f"{r['admission_component']:>12.0f}{r['los_component']:>16.0f}")
+    lines += ["", "Caveats"]
+    for _, r in tables["caveats"].iterrows():
+        lines.append(f"- {r['topic']}: {r['caveat']}")
+    return "\n".join(lines)

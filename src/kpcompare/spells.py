@@ -1,0 +1,119 @@
+"""Episodes -> provider spells -> continuous inpatient spells (CIPS).
+
+Rules (each has a hand-built test in ``tests/extract/test_spells.py`` that names it):
+
+Provider spell (HES "hospital provider spell": the continuous stay of one patient in one provider)
+    **S1** episodes of the same person in the same provider with the same ``spell_id`` form one spell; without a
+    ``spell_id``, **S2** episodes with the same admission date (HES ADMIDATE) do.  **S3** Within a spell,
+    episodes are ordered by ``episode_order`` (EPIORDER), then ``episode_start``, then input order.  **S4** The
+    spell starts on its earliest admission date and ends on its latest discharge date, where an episode without
+    a discharge date (HES fills DISDATE on the last episode only) contributes its ``episode_end``; a spell with
+    no end at all is excluded (``missing_date``) and one ending before it starts is excluded
+    (``discharge_before_admission``), all its episodes with it.  **S5** The spell takes the sex, age,
+    diagnosis, system and weight of its *first* episode (the admitting episode: HES "first episode of spell"
+    convention); ``episodes`` counts all its episodes.
+
+Continuous inpatient spell (NHS Digital, "Methodology to create provider and CIP spells from HES APC data",
+Health and Social Care Information Centre, 2014; used by Busby et al 2017, doi:10.1186/s12913-017-2295-z)
+    Provider spells of one person, in order of admission, are linked into one CIPS when **C1** the next spell is
+    admitted no more than 3 days after the previous spell's discharge (an overlap also links) and at least one
+    of: **C2** the previous spell's discharge destination is a transfer to another NHS hospital provider (DISDEST
+    49, 50, 51, 52, 53, 84, 87); **C3** the next spell's source of admission is a transfer from one (ADMISORC 49,
+    50, 51, 52, 53, 87); **C4** the next spell's admission method is a transfer of an admitted patient from
+    another hospital provider (ADMIMETH 81, or 2B, the same in an emergency).  The
+    CIPS starts at its first admission, ends at its latest discharge and takes the attributes of its first
+    spell (hence of its first episode).  The codes can be changed with :class:`CipsRules`.
+
+Memory: spells need all episodes of a person together.  The engine streams the extract once, keeps only the
+few numeric columns a spell needs and hash-partitions the rows by person into temporary Arrow files of about
+two million rows; each partition is then sorted and linked on its own, so memory is bounded by the partition
+size, not the extract.  Spells in different partitions never meet, because a person lies in one partition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["CipsRules", "CIPS_RULES", "transfer_flags", "provider_spells", "link_cips", "first_of_groups"]
+
+
+@dataclass(frozen=True)
+class CipsRules:
+    """Codes and the gap that make two provider spells one continuous inpatient spell."""
+
+    gap_days: int = 3
+    transfer_destinations: tuple[str, ...] = ("49", "50", "51", "52", "53", "84", "87")
+    transfer_sources: tuple[str, ...] = ("49", "50", "51", "52", "53", "87")
+    transfer_methods: tuple[str, ...] = ("81", "2B")
+
+
+#: NHS Digital's rules (the default)
+CIPS_RULES = CipsRules()
+
+
+def _in_codes(array: pa.Array, codes: tuple[str, ...]) -> np.ndarray:
+    if pa.types.is_dictionary(array.type):
+        array = pc.dictionary_decode(array)
+    return pc.fill_null(pc.is_in(array.cast(pa.string()), pa.array(list(codes), pa.string())),
+                        False).to_numpy(zero_copy_only=False)
+
+
+def transfer_flags(columns: Mapping[str, pa.Array], n: int, rules: CipsRules = CIPS_RULES) -> dict[str, np.ndarray]:
+    """Per episode: ``transfer_in`` (rule C3 or C4) and ``transfer_out`` (rule C2)."""
+    transfer_in = np.zeros(n, dtype=bool)
+    if "admission_source" in columns:
+        transfer_in |= _in_codes(columns["admission_source"], rules.transfer_sources)
+    if "admission_method" in columns:
+        transfer_in |= _in_codes(columns["admission_method"], rules.transfer_methods)
+    transfer_out = _in_codes(columns["discharge_destination"], rules.transfer_destinations) \
+        if "discharge_destination" in columns else np.zeros(n, dtype=bool)
+    return {"transfer_in": transfer_in, "transfer_out": transfer_out}
+
+
+def first_of_groups(*keys: np.ndarray) -> np.ndarray:
+    """True where any key differs from the previous row (rows already sorted by the keys)."""
+    n = len(keys[0])
+    new = np.zeros(n, dtype=bool)
+    if n:
+        new[0] = True
+        for key in keys:
+            new[1:] |= key[1:] != key[:-1]
+    return new
+
+
+def provider_spells(person: np.ndarray, provider: np.ndarray, spell_key: np.ndarray, order: np.ndarray,
+                    episode_start: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort episodes into provider spells (rules S1-S3).
+
+    Returns the sorting permutation and, for the sorted rows, a spell number (0, 1, ...).
+    """
+    perm = np.lexsort((row, episode_start, order, spell_key, provider, person))
+    new = first_of_groups(person[perm], provider[perm], spell_key[perm])
+    return perm, np.cumsum(new) - 1
+
+
+def link_cips(person: np.ndarray, start: np.ndarray, end: np.ndarray, transfer_out: np.ndarray,
+              transfer_in: np.ndarray, first_row: np.ndarray, end_known: np.ndarray | None = None,
+              rules: CipsRules = CIPS_RULES) -> tuple[np.ndarray, np.ndarray]:
+    """Link provider spells into CIPS (rules C1-C4).
+
+    Parameters are per spell: the person, first admission day, last discharge day, whether its last episode was
+    discharged to a transfer destination, whether its first episode was admitted by transfer, and its first
+    input row (ties).  A spell without a known end never links to the next.  Returns the sorting permutation
+    of the spells (by person, start, end, first row) and, for the sorted spells, a CIPS number.
+    """
+    known = np.ones(len(person), dtype=bool) if end_known is None else end_known
+    perm = np.lexsort((first_row, end, start, person))
+    p, s, e = person[perm], start[perm], end[perm]
+    out, into = transfer_out[perm], transfer_in[perm]
+    link = np.zeros(len(perm), dtype=bool)
+    if len(perm) > 1:
+        same = p[1:] == p[:-1]
+        close = known[perm][:-1] & ((s[1:] - np.where(known[perm], e, 0)[:-1]) <= rules.gap_days)
+        link[1:] = same & close & (out[:-1] | into[1:])
+    return perm, np.cumsum(~link) - 1

@@ -1,0 +1,150 @@
+"""The Ham-style comparison on the bundled real data, re-derived with plain pandas from the raw CSVs.
+
+For two causes (fractured neck of femur and acute myocardial infarction, whose code lists are plain
+prefixes) the admissions, bed days, ALOS, ratios to the NHS and the decomposition printed by the demo are
+recomputed here directly from the bundled files, without any kpcompare function except ``data_path``:
+
+* HES 2000-01 4-character table: per code, ordinary admissions = fae - day_case (floored at 0) and bed days,
+  split into 60-74 / 75+ in proportion to the code's FCEs by age (age column / fce);
+* ONS mid-2000 population from the *HES-band* file (the report uses the single-year file, so this is
+  also a cross-check of the population);
+* NHDS 2010 microdata: non-newborn records, age in years, first-listed diagnosis, weighted counts,
+  a same-day stay counted as 0 bed days; Medicare-paid = payor_primary "Medicare";
+* US 1 July 2010 estimates (vintage 2019) summed over single years.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpcompare._paths import data_path
+from kpcompare.report import ham
+
+BANDS = ["60-74", "75+"]
+CAUSES = {
+    # group: (ICD-10 4-character prefixes, ICD-9-CM prefixes) - as in data/conditions/ham2003_leading_causes.csv
+    "fractured_neck_of_femur": (("S72.0", "S72.1", "S72.2"), ("820",)),
+    "acute_myocardial_infarction": (("I21", "I22"), ("410",)),
+}
+
+
+def test_code_lists_used_here_are_the_bundled_ones():
+    cs = pd.read_csv(data_path("conditions", "ham2003_leading_causes.csv"))
+    got = cs.set_index(["group", "coding"])["codes"]
+    assert got[("fractured_neck_of_femur", "icd10")] == "S72.0; S72.1; S72.2"
+    assert got[("fractured_neck_of_femur", "icd9cm")] == "820"
+    assert got[("acute_myocardial_infarction", "icd10")] == "I21-I22"
+    assert got[("acute_myocardial_infarction", "icd9cm")] == "410"
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return ham.ham_tables()
+
+
+@pytest.fixture(scope="module")
+def raw():
+    hes = pd.read_csv(data_path("england", "hes_2000-01_primary_diagnosis_4char.csv"))
+    eng = pd.read_csv(data_path("england", "england_mid_year_population_hes_bands_by_sex_2000_2001_2017.csv"))
+    eng = eng[(eng["year"] == 2000) & (eng["geography"] == "England")].groupby("age_band")["population"].sum()
+    nhds = pd.read_csv(data_path("us", "nhds2010_us_hospital_discharges_microdata.csv.gz"),
+                       dtype={"dx01": str}, low_memory=False)
+    nhds = nhds[~nhds["newborn"]]
+    nhds = nhds.assign(band=np.where(nhds["age_years"] >= 75, "75+",
+                                     np.where(nhds["age_years"] >= 60, "60-74", "young")),
+                       days=np.where(nhds["dc_same_day"], 0, nhds["care_days"]))
+    uspop = pd.read_csv(data_path("us", "us_2010_population_single_year_by_sex.csv"))
+    uspop = uspop.assign(band=np.where(uspop["age"] >= 75, "75+", np.where(uspop["age"] >= 60, "60-74", "young")))
+    uspop = uspop.groupby("band")["estimate_2010_jul1_v2019"].sum()
+    return hes, eng, nhds, uspop
+
+
+def _nhs_rates(hes, eng, cause):
+    prefixes = CAUSES[cause][0]
+    sel = hes[hes["code4"].str.startswith(prefixes)]
+    ordinary = (sel["fae"] - sel["day_case"].fillna(0)).clip(lower=0)
+    out = {}
+    for band, col in (("60-74", "age_60_74"), ("75+", "age_75_plus")):
+        share = sel[col] / sel["fce"]
+        out[band] = ((ordinary * share).sum(), (sel["bed_days"] * share).sum(), eng[band])
+    return out
+
+
+def _us_rates(nhds, uspop, cause, medicare):
+    d = nhds[nhds["dx01"].str.startswith(CAUSES[cause][1], na=False)]
+    if medicare:
+        d = d[d["payor_primary"] == "Medicare"]
+    out = {}
+    for band in BANDS:
+        b = d[d["band"] == band]
+        out[band] = (b["weighting"].sum(), (b["weighting"] * b["days"]).sum(), uspop[band], len(b))
+    return out
+
+
+def _standardise(rates, weights):
+    adm = sum(weights[b] * rates[b][0] / rates[b][2] for b in BANDS) * 1000
+    bed = sum(weights[b] * rates[b][1] / rates[b][2] for b in BANDS) * 1000
+    return adm, bed
+
+
+@pytest.mark.parametrize("cause", list(CAUSES))
+def test_demo_figures_rederived_from_raw_csvs(tables, raw, cause):
+    hes, eng, nhds, uspop = raw
+    weights = {b: eng[b] / eng[BANDS].sum() for b in BANDS}  # standard: England mid-2000, 60-74 and 75+
+    cmp = tables["comparison"]
+    cmp = cmp[(cmp["condition"] == cause) & (cmp["confidence"] == 0.95)].set_index(["system", "measure"])
+    nhs_adm, nhs_bed = _standardise(_nhs_rates(hes, eng, cause), weights)
+    assert cmp.loc[(ham.NHS, "admissions"), "value"] == pytest.approx(nhs_adm, rel=1e-9)
+    assert cmp.loc[(ham.NHS, "bed_days"), "value"] == pytest.approx(nhs_bed, rel=1e-9)
+    assert cmp.loc[(ham.NHS, "alos"), "value"] == pytest.approx(nhs_bed / nhs_adm, rel=1e-9)
+    dec = tables["decomposition"]
+    dec = dec[(dec["condition"] == cause) & (dec["age_band"] == "standardised")].set_index("system")
+    for system, medicare in ((ham.US_ALL, False), (ham.US_MEDICARE, True)):
+        rates = _us_rates(nhds, uspop, cause, medicare)
+        adm, bed = _standardise(rates, weights)
+        assert cmp.loc[(system, "admissions"), "value"] == pytest.approx(adm, rel=1e-9)
+        assert cmp.loc[(system, "bed_days"), "value"] == pytest.approx(bed, rel=1e-9)
+        assert cmp.loc[(system, "alos"), "value"] == pytest.approx(bed / adm, rel=1e-9)
+        assert cmp.loc[(system, "admissions"), "ratio"] == pytest.approx(adm / nhs_adm, rel=1e-9)
+        assert cmp.loc[(system, "bed_days"), "ratio"] == pytest.approx(bed / nhs_bed, rel=1e-9)
+        assert cmp.loc[(system, "alos"), "ratio"] == pytest.approx((bed / adm) / (nhs_bed / nhs_adm), rel=1e-9)
+        # variance of a weighted rate: each band's relative variance is 1 / (sample count)
+        var = sum((weights[b] * rates[b][0] / rates[b][2] * 1000) ** 2 / rates[b][3] for b in BANDS)
+        assert cmp.loc[(system, "admissions"), "variance"] == pytest.approx(var, rel=1e-9)
+        assert dec.loc[system, "gap"] == pytest.approx(bed - nhs_bed, rel=1e-9)
+        assert dec.loc[system, "admission_component"] + dec.loc[system, "los_component"] == \
+            pytest.approx(bed - nhs_bed, rel=1e-12)
+
+
+def test_nhs_against_itself(tables):
+    cmp = tables["comparison"]
+    nhs = cmp[cmp["system"] == ham.NHS]
+    assert (nhs["ratio"] == 1.0).all()
+
+
+def test_every_cause_and_total_present(tables):
+    cmp = tables["comparison"]
+    assert cmp["condition"].iloc[-1] == "all selected"
+    assert {ham.NHS, ham.US_ALL, ham.US_MEDICARE} == set(cmp["system"])
+    assert len(tables["caveats"]) >= 8
+
+
+def test_run_writes_csvs_and_pngs(tmp_path, monkeypatch, tables):
+    monkeypatch.setattr(ham, "ham_tables", lambda **_: tables)
+    out = ham.run_ham_comparison(tmp_path)
+    assert set(out) == set(tables)
+    for name in ("comparison", "by_age_band", "decomposition", "caveats", "exclusions", "strata", "population"):
+        assert (tmp_path / f"ham_{name}.csv").stat().st_size > 0
+    for png in ("ham_bed_days_by_cause.png", "ham_ratios_forest.png"):
+        assert (tmp_path / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    text = ham.format_report(tables)
+    assert "Caveats" in text and "survey" in text
+
+
+def test_no_nhds_record_lost_to_invalid_codes(tables):
+    # 6,463 NHDS records have a 3-digit code with a '-' filler ("486-"); they must be counted, not excluded
+    ex = tables["exclusions"]
+    assert ex.loc[ex["reason"] == "invalid_code", "rows"].sum() == 0
+    assert ex.loc[(ex["reason"] == "newborn") & (ex["system"] == ham.US_ALL), "rows"].sum() == 14092

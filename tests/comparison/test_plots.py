@@ -1,0 +1,40 @@
+"""kpcompare.plots: figures draw from a compare() result (presentation only)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import kpcompare
+from kpcompare import plots
+from kpcompare.errors import InvalidArgumentError
+
+STRATA = pd.DataFrame({"system": ["A", "A", "B", "B"], "age_band": ["60-74", "75+"] * 2,
+                       "condition": ["stroke"] * 4, "admissions": [10, 20, 5, 8], "bed_days": [100, 300, 30, 40]})
+POP = pd.DataFrame({"system": ["A", "A", "B", "B"], "age_band": ["60-74", "75+"] * 2,
+                    "population": [1000, 500, 2000, 800]})
+
+
+@pytest.fixture(scope="module")
+def result():
+    return kpcompare.compare(STRATA, population=POP, standard="A", reference="A", min_count=0)
+
+
+def test_bars_one_bar_per_system_and_cause(result, tmp_path):
+    fig = plots.bed_days_bars(result, path=tmp_path / "bars.png")
+    ax = fig.axes[0]
+    assert len(ax.patches) == 2 * 2  # 2 systems x (stroke, all selected)
+    heights = sorted(p.get_height() for p in ax.patches)
+    assert heights[-1] == pytest.approx(2 / 3 * 100 + 1 / 3 * 600)  # A's standardised bed days
+    assert (tmp_path / "bars.png").stat().st_size > 0
+
+
+def test_forest_one_panel_per_measure(result, tmp_path):
+    fig = plots.ratio_forest(result, path=tmp_path / "forest.png")
+    assert len(fig.axes) == 3
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["stroke | B", "all selected | B"]
+
+
+def test_error_measure_absent(result):
+    with pytest.raises(InvalidArgumentError, match="argument 'measure': no rows with measure 'costs'"):
+        plots.bed_days_bars(result, measure="costs")

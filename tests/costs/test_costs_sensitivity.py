@@ -1,0 +1,114 @@
+"""Sensitivity over contested lines and factors, and the tornado chart."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpcompare import costs
+from kpcompare.errors import MissingColumnError, UnknownNameError
+
+NHS, KP = "NHS", "Kaiser California"
+
+
+@pytest.fixture(scope="module")
+def a() -> costs.CostAssumptions:
+    return costs.assumptions("feachem2002")
+
+
+@pytest.fixture(scope="module")
+def sens(a) -> pd.DataFrame:
+    ranges = pd.DataFrame({"system": [NHS, NHS], "item": ["Administrative costs", "age_need"],
+                           "low": [0, 0.8], "high": [1900, 1.0]})
+    return costs.sensitivity(a.lines, factors=a.factors, assumption_set="feachem2002", system=NHS,
+                             reference=KP, ranges=ranges)
+
+
+def test_columns_and_scenarios(sens, a):
+    assert list(sens.columns) == ["assumption_set", "system", "item", "kind", "setting", "input_value",
+                                  "baseline_input", "outcome", "value", "baseline", "change", "currency", "note"]
+    contested = a.lines.loc[a.lines["contested"]]
+    assert (sens["setting"].eq("off") & sens["kind"].eq("line")).sum() == len(contested)
+    assert set(sens.loc[sens["kind"].eq("factor") & sens["setting"].eq("off"), "item"]) == {"cost_environment",
+                                                                                           "age_need"}
+
+
+def test_line_off_matches_a_recomputed_cascade(sens, a):
+    # one-at-a-time closed form == the full cascade with that line switched off
+    for item in ["Long-term psychiatric care", "Indirect service obligations"]:
+        res = costs.cascade(costs.toggle(a.lines, on=False, items=[item], systems=NHS), factors=a.factors)
+        final = res.groupby("system").tail(1).set_index("system")["value"]
+        hit = sens.loc[sens["item"].eq(item) & sens["system"].eq(NHS) & sens["setting"].eq("off"), "value"]
+        assert hit.iloc[0] == pytest.approx(final[KP] - final[NHS])
+
+
+def test_ppp_off_gives_talbot_smith_difference(sens):
+    # removing the cost-environment step is Talbot-Smith's correction: $1,951 - $1,161 ≈ $790 per head
+    ts = costs.assumptions("talbot_smith2004")
+    cmp = costs.compare_assumptions(ts.lines, factors=ts.factors, reference=KP).set_index("system")
+    hit = sens.loc[sens["item"].eq("cost_environment") & sens["setting"].eq("off"), "value"].iloc[0]
+    assert hit == pytest.approx(cmp.loc[NHS, "difference"])
+
+
+def test_range_admin_deduction(sens, a):
+    # Talbot-Smith: £1.9 billion of NHS administration should be deducted (England alone)
+    high = sens.loc[sens["item"].eq("Administrative costs") & sens["setting"].eq("high") & sens["system"].eq(NHS)]
+    per_head_usd = 1900e6 / 59.5e6 * 1.6005 * 1.519 * 0.828
+    assert high["change"].iloc[0] == pytest.approx(per_head_usd)
+
+
+def test_ratio_outcome_baseline(a):
+    s = costs.sensitivity(a.lines, factors=a.factors, assumption_set="feachem2002", system=NHS, reference=KP,
+                          outcome="ratio")
+    assert s["baseline"].iloc[0] == pytest.approx(0.9035, abs=1e-3)
+
+
+def test_tornado_chart_draws_one_bar_per_input(sens):
+    fig = costs.tornado_chart(sens, threshold=0.0, title="Feachem 2002")
+    ax = fig.axes[0]
+    n_inputs = sens[["system", "item"]].drop_duplicates().shape[0]
+    assert len(ax.get_yticks()) == n_inputs
+    assert ax.get_xlabel() == sens["outcome"].iloc[0]
+
+
+def test_tornado_on_given_axes_and_saved(sens, tmp_path):
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    ax = fig.subplots()
+    assert costs.tornado_chart(sens, ax=ax) is fig
+    fig.savefig(tmp_path / "tornado.png")
+    assert (tmp_path / "tornado.png").stat().st_size > 1000
+
+
+def test_error_reference_needed(a):
+    with pytest.raises(UnknownNameError, match=r"argument 'reference': needed for outcome='difference'"):
+        costs.sensitivity(a.lines, factors=a.factors, assumption_set="feachem2002", system=NHS)
+
+
+def test_error_unknown_range_item(a):
+    ranges = pd.DataFrame({"system": [NHS], "item": ["Parking"], "low": [0], "high": [1]})
+    with pytest.raises(UnknownNameError, match=r"ranges: item 'Parking' of system 'NHS' is neither a line"):
+        costs.sensitivity(a.lines, factors=a.factors, assumption_set="feachem2002", system=NHS, reference=KP,
+                          ranges=ranges)
+
+
+def test_error_ranges_missing_column(a):
+    with pytest.raises(MissingColumnError, match=r"ranges: column\(s\) 'high' not found"):
+        costs.sensitivity(a.lines, factors=a.factors, assumption_set="feachem2002", system=NHS, reference=KP,
+                          ranges=pd.DataFrame({"system": [NHS], "item": ["age_need"], "low": [1]}))
+
+
+def test_error_unknown_assumption_set(a):
+    with pytest.raises(UnknownNameError, match=r"argument 'assumption_set': unknown value 'x'"):
+        costs.sensitivity(a.lines, factors=a.factors, assumption_set="x", system=NHS, reference=KP)
+
+
+def test_tornado_missing_column():
+    with pytest.raises(MissingColumnError, match=r"table: column\(s\) 'baseline'"):
+        costs.tornado_chart(pd.DataFrame({"system": ["a"], "item": ["b"], "value": [1.0], "outcome": ["o"]}))
+
+
+def test_no_python_rounding_of_results(sens):
+    assert not np.allclose(sens["value"], sens["value"].round(2))

@@ -1,0 +1,87 @@
+"""Chunk invariance: any row-group size, split into files, CSV block size or partition count gives identical
+strata and exclusions (and every run reconciles: rows read = counted + excluded)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from _episode_strategies import BOUNDS, ENGINE_GROUPS, extracts
+from hypothesis import HealthCheck, given, settings
+
+import kpcompare
+from kpcompare.engine import arrow as engine_arrow
+from kpcompare.extract import sources
+
+SETTINGS = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def run(source, unit="episode", **options):
+    result = kpcompare.aggregate(kpcompare.read_episodes(source, coding="icd10", **options), age_bands=BOUNDS,
+                                 conditions=ENGINE_GROUPS, unit=unit, weights="weight",
+                                 period=("2020-01-03", "2020-01-20"), progress=False)
+    assert result.rows_read == result.rows_counted + result.rows_excluded
+    return result
+
+
+def same(a, b):
+    pd.testing.assert_frame_equal(a.strata, b.strata)
+    pd.testing.assert_frame_equal(a.exclusions, b.exclusions)
+    assert a.rows_read == b.rows_read
+
+
+def write_splits(table: pa.Table, folder: Path, *, files: int, row_group: int) -> None:
+    step = max(1, -(-table.num_rows // files))
+    for i, start in enumerate(range(0, max(table.num_rows, 1), step)):
+        pq.write_table(table.slice(start, step), folder / f"part-{i:03d}.parquet", row_group_size=row_group)
+
+
+@pytest.mark.parametrize("unit", ["episode", "spell", "cips"])
+@SETTINGS
+@given(frame=extracts)
+def test_row_groups_and_file_splits_do_not_change_results(frame, unit):
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    expected = run(frame, unit)
+    with tempfile.TemporaryDirectory() as tmp:
+        for files, row_group in [(1, 1), (1, 7), (3, 2), (5, 1000)]:
+            folder = Path(tmp) / f"f{files}-{row_group}"
+            folder.mkdir()
+            write_splits(table, folder, files=files, row_group=row_group)
+            same(run(folder, unit), expected)
+            if files == 1:
+                same(run(folder / "part-000.parquet", unit), expected)
+
+
+@pytest.mark.parametrize("unit", ["episode", "cips"])
+@SETTINGS
+@given(frame=extracts)
+def test_batch_rows_and_partitions_do_not_change_results(frame, unit):
+    expected = run(frame, unit)
+    for rows in (1, 3, 16):
+        same(run(frame, unit, batch_rows=rows), expected)
+    original = engine_arrow.PARTITION_ROWS
+    try:
+        engine_arrow.PARTITION_ROWS = 4  # many partitions, written to temporary Arrow files
+        same(run(frame, unit, batch_rows=5), expected)
+    finally:
+        engine_arrow.PARTITION_ROWS = original
+
+
+@SETTINGS
+@given(frame=extracts)
+def test_csv_blocks_do_not_change_results(frame):
+    expected = run(frame)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "episodes.csv"
+        frame.to_csv(path, index=False)
+        defaults = sources.CsvSource.__init__.__kwdefaults__
+        try:
+            for block in (256, 1 << 20):
+                sources.CsvSource.__init__.__kwdefaults__ = {"block_bytes": block}
+                same(run(path), expected)
+        finally:
+            sources.CsvSource.__init__.__kwdefaults__ = defaults

@@ -1,0 +1,51 @@
+"""The pandera episode schema names each broken rule by its exclusion reason; type checks per batch; progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pandera.errors
+import pyarrow as pa
+import pytest
+
+import kpcompare
+from kpcompare.errors import ColumnTypeError
+from kpcompare.schemas.episodes import batch_schema, check_batch_types, episode_schema
+
+FRAME = pd.DataFrame({
+    "sex": ["M", "9", "F"], "age": [40.0, 50.0, 130.0],
+    "admission_date": [dt.date(2020, 1, 2), dt.date(2020, 1, 2), dt.date(2020, 1, 2)],
+    "discharge_date": [dt.date(2020, 1, 3), dt.date(2020, 1, 1), dt.date(2020, 1, 2)],
+    "primary_diagnosis": ["J44.1", "J441", "ZZZZ9"], "episode_status": ["finished", "finished", "unfinished"],
+})
+
+
+def test_episode_schema_names_the_broken_rules():
+    with pytest.raises(pandera.errors.SchemaErrors) as info:
+        episode_schema(coding="icd10").validate(FRAME, lazy=True)
+    failed = {text.split(":")[0] for text in info.value.failure_cases["check"].astype(str)}
+    assert {"unknown_sex", "age_out_of_range", "discharge_before_admission", "invalid_code",
+            "unfinished_episode"} <= failed
+
+
+def test_episode_schema_accepts_valid_rows():
+    episode_schema(coding="icd10").validate(FRAME.iloc[:1])
+
+
+def test_batch_schema_and_type_check():
+    good = pa.RecordBatch.from_pydict({"age": pa.array([1.0]), "sex": pa.array(["M"])})
+    batch_schema(("age", "sex")).validate(pa.Table.from_batches([good]))
+    check_batch_types(good, location="test")
+    bad = pa.RecordBatch.from_pydict({"age": pa.array(["1"])})
+    with pytest.raises(ColumnTypeError, match=r"test: canonical column 'age' has type string, expected double"):
+        check_batch_types(bad, location="test")
+
+
+def test_progress_bar_on_request(capsys):
+    frame = FRAME.assign(system="A")
+    kpcompare.aggregate(frame, by=("system",), progress=True)
+    assert "kpcompare.aggregate" in capsys.readouterr().err
+    kpcompare.aggregate(frame, by=("system",), progress=False)
+    kpcompare.aggregate(frame, by=("system",))  # stderr is not a terminal under pytest: no bar
+    assert capsys.readouterr().err == ""

@@ -1,0 +1,184 @@
+"""The published-figures registry: bounds from wording, checks, the pytest helper, registry errors.
+
+Every figure of data/figures/registry.csv whose status is "computed from bundled inputs" is reproduced
+here through the ``published_figure`` fixture (one test per figure, named by its id; the registry row
+carries the source: Feachem et al BMJ 2002;324:135, Talbot-Smith et al BJGP 2004;54:415, Himmelstein &
+Woolhandler BMJ 2002;324:1332, Frolich et al BMC HSR 2008, DH progress report 2003).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from kpcompare import figures
+from kpcompare.errors import DuplicateKeyError, InvalidArgumentError, InvalidValueError, UnknownNameError
+from kpcompare.figures.pytest_plugin import figure_registry, published_figure  # noqa: F401 (fixtures)
+
+REGISTRY = figures.load_registry()
+COMPUTED = REGISTRY.loc[REGISTRY["status"].eq("computed from bundled inputs"), "id"].tolist()
+CHECKED = figures.check(REGISTRY).set_index("id")
+
+
+# ------------------------------------------------------------------ wording -> bounds
+@pytest.mark.parametrize("kwargs, inside, outside, text", [
+    (dict(value=3.5, wording="printed", printed="3.5 times"), [3.45, 3.549], [3.55, 3.44], "[3.45, 3.55)"),
+    (dict(value=1402, wording="printed", printed="$1,402"), [1401.5, 1402.49], [1402.5, 1401.49], "[1401.5, 1402.5)"),
+    (dict(value=2, wording="almost"), [1.8, 2.0, 1.95], [2.01, 1.79], "[1.8, 2]"),
+    (dict(value=1.5, wording="more_than"), [1.501, 9], [1.5, 1.2], "(1.5, inf)"),
+    (dict(value=10, wording="within"), [-10, 0, 10], [10.01, -10.5], "[-10, 10]"),
+    (dict(value=2, wording="multiple"), [1.75, 2.25], [2.26, 1.7], "[1.75, 2.25]"),
+    (dict(value=0.25, wording="multiple"), [0.22, 0.28], [0.2, 0.3], "[0.21875, 0.28125]"),
+    (dict(value=1.45, wording="about", tolerance=0.05), [1.4, 1.5], [1.39, 1.51], "[1.4, 1.5]"),
+    (dict(value=5, wording="range", lower=4, upper=6), [4, 6], [3.9, 6.1], "[4, 6]"),
+])
+def test_bounds_from_wording(kwargs, inside, outside, text):
+    b = figures.bounds(**kwargs)
+    assert all(b.contains(x) for x in inside)
+    assert not any(b.contains(x) for x in outside)
+    assert str(b) == text
+
+
+def test_printed_precision():
+    assert figures.printed_precision("$1,402") == 1
+    assert figures.printed_precision("0.828") == pytest.approx(0.001)
+    assert figures.printed_precision("6.1 million") == pytest.approx(0.1)
+
+
+# ------------------------------------------------------------------ the bundled registry
+@pytest.mark.parametrize("figure_id", COMPUTED)
+def test_published_figure_is_reproduced(figure_id, published_figure):  # noqa: F811
+    published_figure(figure_id, CHECKED.loc[figure_id, "computed"])
+
+
+def test_check_table_shape_and_verdicts():
+    assert list(CHECKED.reset_index().columns) == figures.CHECK_COLUMNS
+    assert len(COMPUTED) >= 15
+    assert CHECKED.loc[COMPUTED, "ok"].all()
+    others = CHECKED.drop(index=COMPUTED)
+    assert others["ok"].isna().all() and others["computed"].isna().all()
+    assert set(others["status"]) <= {"needs data not public", "needs data not bundled",
+                                     "not computable (no numeric basis)", "inconsistent source (not reproduced)"}
+
+
+def test_registry_covers_every_source_family():
+    prefixes = {i.split(".")[0] for i in REGISTRY["id"]}
+    assert {"feachem2002", "talbot_smith2004", "ham2003", "frolich2008", "doh2003"} <= prefixes
+    assert REGISTRY["source"].str.len().gt(5).all()
+
+
+def test_chain_figure_notes_its_rounded_input():
+    assert "depends on a rounded input" in CHECKED.loc["feachem2002.nhs_per_capita_usd", "note"]
+
+
+def test_ham_headline_stored_with_status():
+    row = CHECKED.loc["ham2003.nhs_kaiser_bed_days_ratio"]
+    assert row["bounds"] == "[3.45, 3.55)" and row["status"] == "needs data not public"
+
+
+# ------------------------------------------------------------------ assert_figure / fixture
+def test_assert_figure_message_shows_published_computed_and_bounds():
+    with pytest.raises(AssertionError) as err:
+        figures.assert_figure("feachem2002.nhs_per_capita_usd", 1398.2)
+    msg = str(err.value)
+    assert "published $1,402 (printed) means [1401.5, 1402.5); computed 1398.2 is below by 3.3" in msg
+    assert "Feachem" in msg
+
+
+def test_assert_figure_above_and_pass():
+    figures.assert_figure("ham2003.nhs_medicare_california_ratio", 1.9)
+    with pytest.raises(AssertionError, match=r"computed 2.1 is above by 0.1"):
+        figures.assert_figure("ham2003.nhs_medicare_california_ratio", 2.1)
+
+
+def test_fixture_fails_with_readable_message(published_figure):  # noqa: F811
+    with pytest.raises(AssertionError, match=r"'doh2003.cardiologists_three_times'.*means \[2.625, 3.375\]"):
+        published_figure("doh2003.cardiologists_three_times", 2.0)
+
+
+def test_own_registry_and_custom_computation(tmp_path):
+    @figures.register("test_constant")
+    def _constant(ctx, *, value):
+        return figures.Computed(value, value - 0.2, value + 0.2)
+
+    reg = pd.DataFrame({"id": ["x.a", "x.b"], "printed": ["2.0", "2.0"], "value": [2.0, 2.0],
+                        "wording": ["printed", "printed"], "source": ["me", "me"], "status": ["computed"] * 2,
+                        "compute": ["test_constant", "test_constant"],
+                        "inputs": [json.dumps({"value": 2.01}), json.dumps({"value": 2.1})]})
+    path = tmp_path / "reg.csv"
+    reg.to_csv(path, index=False)
+    res = figures.check(figures.load_registry(path)).set_index("id")
+    assert bool(res.loc["x.a", "ok"])
+    # point 2.1 outside [1.95, 2.05) but its input interval [1.9, 2.3] meets it: ok, and the note says so
+    assert bool(res.loc["x.b", "ok"]) and "within the rounding of its inputs" in res.loc["x.b", "note"]
+
+
+# ------------------------------------------------------------------ errors
+def _reg(**changes) -> pd.DataFrame:
+    base = pd.DataFrame({"id": ["a", "b"], "printed": ["1", "2"], "value": [1, 2], "wording": ["printed"] * 2,
+                         "source": ["s", "s"], "status": ["x", "x"]})
+    for col, val in changes.items():
+        base.loc[1, col] = val
+    return base
+
+
+def test_error_duplicate_id():
+    with pytest.raises(DuplicateKeyError, match=r"column 'id': rule 'unique figure id' broken by 2 rows"):
+        figures.validate_registry(_reg(id="a"))
+
+
+def test_error_unknown_wording():
+    with pytest.raises(InvalidValueError, match=r"column 'wording': rule 'wording is one of printed"):
+        figures.validate_registry(_reg(wording="roughly"))
+
+
+def test_error_bad_inputs_json():
+    with pytest.raises(InvalidValueError, match=r"column 'inputs': rule 'a JSON object"):
+        figures.validate_registry(_reg(inputs="{system: NHS"))
+
+
+def test_error_unknown_computation():
+    with pytest.raises(UnknownNameError, match=r"names computation 'nope', which is not registered"):
+        figures.check(_reg(compute="nope"))
+
+
+def test_error_self_reference():
+    reg = _reg(compute="figure_difference", inputs=json.dumps({"a": "b", "b": "a"}))
+    with pytest.raises(InvalidValueError, match=r"figure 'b' is computed from itself"):
+        figures.check(reg)
+
+
+def test_error_unknown_figure_id():
+    with pytest.raises(UnknownNameError, match=r"figure 'nope' is not in the registry"):
+        figures.assert_figure("nope", 1.0)
+
+
+def test_error_about_needs_tolerance():
+    with pytest.raises(InvalidArgumentError, match=r"wording 'about' needs an explicit 'tolerance'"):
+        figures.bounds(1.45, wording="about")
+
+
+def test_error_printed_without_number():
+    with pytest.raises(InvalidArgumentError, match=r"argument 'printed': 'twice' holds no number"):
+        figures.bounds(2, wording="printed", printed="twice")
+
+
+def test_bounds_overlap_and_missing():
+    b = figures.bounds(2130, wording="printed", printed="$2,130")
+    assert b.overlaps(2128.2, 2131.1) and not b.overlaps(2100, 2129)
+    assert not b.contains(math.nan)
+
+
+def test_error_check_unknown_ids():
+    with pytest.raises(UnknownNameError, match=r"argument 'ids': figure 'nope' is not in the registry"):
+        figures.check(ids=["nope"])
+
+
+def test_error_registry_missing_column():
+    from kpcompare.errors import MissingColumnError
+
+    with pytest.raises(MissingColumnError, match=r"registry: column\(s\) 'status' not found"):
+        figures.validate_registry(_reg().drop(columns="status"))
