@@ -1,4 +1,4 @@
-"""Execute the code examples of docs/*.md.
+"""Execute the code examples of docs/*.md and README.md.
 
 Every fenced ```python block of a file runs, in order, in one namespace (a file is one test), with a
 temporary directory as the working directory.  A block whose first line is ``# doctest: skip`` is not run.
@@ -30,7 +30,7 @@ def python_blocks(text: str) -> list[tuple[int, str]]:
     return blocks
 
 
-DOC_FILES = sorted(DOCS.glob("*.md"))
+DOC_FILES = [*sorted(DOCS.glob("*.md")), DOCS.parent / "README.md"]
 
 
 def test_block_extraction_and_skip_marker():

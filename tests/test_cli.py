@@ -1,0 +1,48 @@
+"""The ``kpcompare`` command line: hand-built extract, hand-computed strata, and the error exit."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpcompare.cli import main
+
+# Three episodes: two stroke admissions of women aged 70 and 72 (2 and 0 midnights), and one row whose
+# discharge precedes its admission (excluded as discharge_before_admission).
+EXTRACT = """person_id,episode_id,system,sex,age,admission_date,discharge_date,primary_diagnosis
+1,1,NHS,F,70,2020-01-01,2020-01-03,I63.9
+2,2,NHS,F,72,2020-02-01,2020-02-01,I61.0
+3,3,NHS,M,80,2020-03-05,2020-03-01,J44.1
+"""
+
+
+def test_aggregate_writes_strata_and_exclusions(tmp_path, capsys):
+    src = tmp_path / "extract.csv"
+    src.write_text(EXTRACT)
+    out = tmp_path / "out" / "strata.csv"
+    code = main(["aggregate", str(src), "--out", str(out), "--age-bands", "0,65,75",
+                 "--conditions", "ham2003_leading_causes"])
+    assert code == 0
+    strata = pd.read_csv(out)
+    assert strata[["admissions", "bed_days", "episodes"]].sum().tolist() == [2, 2, 2]
+    assert set(strata["condition"]) == {"stroke"}
+    assert set(strata["age_band"]) == {"65-74"}
+    exclusions = pd.read_csv(out.with_name("strata.exclusions.csv")).set_index("reason")["rows"]
+    assert exclusions["discharge_before_admission"] == 1
+    assert exclusions.sum() == 1
+    assert "rows read 3 = counted 2 + excluded 1" in capsys.readouterr().out
+
+
+def test_input_error_exits_2_with_a_message(tmp_path, capsys):
+    src = tmp_path / "extract.csv"
+    src.write_text(EXTRACT)
+    code = main(["aggregate", str(src), "--out", str(tmp_path / "s.csv"), "--unit", "spell"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kpcompare aggregate: ") and "provider" in err
+
+
+def test_standards_lists_the_registry(capsys):
+    assert main(["standards", "--csv"]) == 0
+    listing = capsys.readouterr().out
+    for name in ("esp2013", "esp2013_21", "us2000", "us2000_11", "who2000", "segi1960", "esp1976"):
+        assert f"\n{name}," in listing
