@@ -37,17 +37,27 @@ _EXPORTS: dict[str, str] = {
     # condition sets
     "ConditionSet": "kpcompare.conditions",
     "condition_set": "kpcompare.conditions",
+    "load_condition_set": "kpcompare.conditions",
+    "list_condition_sets": "kpcompare.conditions",
     # system comparison (Ham-style)
     "compare": "kpcompare.comparison",
     "decompose": "kpcompare.comparison",
     "rate_model": "kpcompare.comparison",
+    # cost comparisons (Feachem-style)
+    "cascade": "kpcompare.costs",
+    "compare_assumptions": "kpcompare.costs",
+    "age_need_factor": "kpcompare.costs",
+    # concentration of use and cost
+    "gini": "kpcompare.concentration",
+    "lorenz": "kpcompare.concentration",
+    "top_share": "kpcompare.concentration",
 }
 
 # submodules reachable as attributes (kpcompare.errors, kpcompare.datasets, ...)
 _SUBMODULES = {
     "errors", "refdata", "rates", "extract", "engine", "conditions", "comparison",
     "datasets", "costs", "figures", "profiles", "concentration", "schemas", "spells",
-    "plots", "report",
+    "plots", "report", "cli",
 }
 
 __all__ = sorted([*_EXPORTS, "errors", "datasets", "costs", "figures", "profiles",

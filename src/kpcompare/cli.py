@@ -50,7 +50,11 @@ def _standards(args: argparse.Namespace) -> int:
     from .refdata import list_standard_populations
 
     table = list_standard_populations()
-    print(table.to_string(index=False) if not args.csv else table.to_csv(index=False), end="\n")
+    if args.csv:
+        print(table.to_csv(index=False), end="")
+    else:
+        short = table[["name", "edition", "n_bands", "total", "description"]]
+        print(short.to_string(index=False, formatters={"total": "{:,.0f}".format}))
     return 0
 
 

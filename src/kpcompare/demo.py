@@ -1,7 +1,9 @@
 """The main job on bundled real data: ``python -m kpcompare.demo --out DIR`` (what ``make demo`` runs).
 
 The demo is a list of sections (:data:`SECTIONS`).  Each section computes its tables with a library function
-(no statistics here), writes them as CSV files into the output folder and returns the text to print.  Add a
+(no statistics here), writes them (CSV, and PNG figures) into the output folder and returns the text to print.
+By default only the main job runs, the Ham-style comparison (``--section ham``); the foundation's England
+by ICD-10 chapter tables are kept as ``--section england_chapters`` (``--section all`` runs both).  Add a
 section by appending a :class:`Section` to :data:`SECTIONS`.
 """
 
@@ -9,14 +11,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Section", "SECTIONS", "main", "england_chapters_section"]
+from .report._text import interval_text as _interval
+from .report._text import plain_table as _table
+from .report._text import wrapped
+
+__all__ = ["Section", "SECTIONS", "main", "ham_section", "england_chapters_section"]
 
 
 @dataclass(frozen=True)
@@ -26,29 +31,11 @@ class Section:
     name: str
     title: str
     run: Callable[[Path], str]
+    #: run when no ``--section`` is given
+    default: bool = True
 
 
 # ----------------------------------------------------------------------------------------- presentation
-
-
-def _interval(value: pd.Series, lower: pd.Series, upper: pd.Series, digits: int) -> pd.Series:
-    """``"308.1 (306.5 to 309.6)"``: rounding happens only here, for printing."""
-    def fmt(x: float) -> str:
-        return "NA" if pd.isna(x) else f"{x:,.{digits}f}"
-    return pd.Series([f"{fmt(v)} ({fmt(lo)} to {fmt(hi)})" for v, lo, hi in zip(value, lower, upper)],
-                     index=value.index)
-
-
-def _table(frame: pd.DataFrame) -> str:
-    """Plain-text table with text columns left-aligned and counts with thousands separators."""
-    formatters = {}
-    for col in frame.columns:
-        if pd.api.types.is_integer_dtype(frame[col]):
-            formatters[col] = "{:,}".format
-        elif not pd.api.types.is_numeric_dtype(frame[col]):
-            width = max(len(str(col)), *(len(str(v)) for v in frame[col]))
-            formatters[col] = ("{:<%d}" % width).format
-    return frame.to_string(index=False, formatters=formatters, justify="left")
 
 
 def _write(tables: dict[str, pd.DataFrame], out: Path, prefix: str) -> list[Path]:
@@ -62,6 +49,41 @@ def _write(tables: dict[str, pd.DataFrame], out: Path, prefix: str) -> list[Path
 
 
 # ----------------------------------------------------------------------------------------- sections
+
+
+def ham_section(out: Path) -> str:
+    """The Ham-style comparison: NHS England 2000-01 against US hospitals 2010, ages 60-74 and 75+."""
+    from .report import ham
+
+    tables = ham.run_ham_comparison(out)
+    causes = [c for c in pd.unique(tables["comparison"]["condition"]) if c != ham.ALL_SELECTED]
+    excl = tables["exclusions"]
+    unknown_age = excl[excl["reason"].str.startswith("FCEs of unknown age")]
+    notes = [
+        f"Ham et al (BMJ 2003;327:1257) compared bed use of people aged 65+ for 11 leading causes; their "
+        f"definitions were not published, so this uses the bundled condition set '{ham.CONDITION_SET}' "
+        f"({len(causes)} causes, ICD-10 and ICD-9-CM, sources in data/conditions/SOURCES.md).",
+        f"{ham.NHS}: Hospital Episode Statistics, primary diagnosis, ICD-10 4-character table (NHS Digital; "
+        "ordinary admissions = FAE - day cases, bed days; split into 60-74 and 75+ by FCEs, see caveats); ONS "
+        "mid-2000 population. "
+        f"{ham.US_ALL} and {ham.US_MEDICARE}: NHDS 2010 public-use microdata (NCHS; first-listed diagnosis, "
+        "ICD-9-CM, survey-weighted; Medicare-paid = expected principal payer Medicare); US Census Bureau "
+        "1 July 2010 population (vintage 2019).",
+        "Counts lost to the comparison (unknown age, newborns, ...) are in ham_exclusions.csv"
+        + (f"; NHS admissions of unknown age: {unknown_age['admissions'].sum():,.0f}." if len(unknown_age) else "."),
+    ]
+    files = ham.output_files(tables)
+    lines = [
+        *wrapped(notes),
+        "",
+        ham.format_report(tables),
+        "",
+        f"Written to {out.resolve()}:",
+        *wrapped([", ".join(f for f in files if f.endswith(".csv")) + " (tables, full precision)",
+                  ", ".join(f for f in files if f.endswith(".png")) + " (figures: bed days per 1,000 by "
+                  "cause and system; forest plot of the ratios to the NHS)"], bullet="  "),
+    ]
+    return "\n".join(lines)
 
 
 def england_chapters_section(out: Path) -> str:
@@ -125,7 +147,7 @@ def england_chapters_section(out: Path) -> str:
         "understates the uncertainty when one patient has several episodes.",
     ]
     lines = [
-        *(textwrap.fill(note, width=110, subsequent_indent="  ") for note in notes),
+        *wrapped(notes),
         "",
         "FCE rates per 100,000 population:",
         _table(rates),
@@ -140,8 +162,11 @@ def england_chapters_section(out: Path) -> str:
 
 #: the demo's sections, in the order they are run and printed
 SECTIONS: list[Section] = [
+    Section("ham", "Hospital bed use of people aged 60+: NHS England 2000-01 against US hospitals 2010 "
+                   "(the Ham et al 2003 comparison, with intervals and decomposition)", ham_section),
+    # the foundation's demo, kept for reference: run it with --section england_chapters (or --section all)
     Section("england_chapters", "England's hospital activity by ICD-10 chapter, 2000-01 and 2001-02",
-            england_chapters_section),
+            england_chapters_section, default=False),
 ]
 
 
@@ -152,11 +177,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the demo sections; returns the process exit code."""
     parser = argparse.ArgumentParser(prog="python -m kpcompare.demo",
                                      description="kpcompare's main job on bundled real data.")
-    parser.add_argument("--out", default="output", type=Path, help="folder for the CSV tables (default: output)")
-    parser.add_argument("--section", action="append", choices=[s.name for s in SECTIONS],
-                        help="run only this section (repeatable; default: all)")
+    parser.add_argument("--out", default="output", type=Path,
+                        help="folder for the CSV tables and PNG figures (default: output)")
+    parser.add_argument("--section", action="append", choices=[*(s.name for s in SECTIONS), "all"],
+                        help="run this section (repeatable; 'all' runs every section; default: "
+                             + ", ".join(s.name for s in SECTIONS if s.default) + ")")
     args = parser.parse_args(argv)
-    chosen = [s for s in SECTIONS if not args.section or s.name in args.section]
+    if not args.section:
+        chosen = [s for s in SECTIONS if s.default]
+    else:
+        chosen = [s for s in SECTIONS if "all" in args.section or s.name in args.section]
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60):
         for section in chosen:
             print("=" * 100)

@@ -37,6 +37,13 @@ def _null_formatter():
     return NullFormatter()
 
 
+def _plain_formatter():
+    """Ratios on a log axis written as plain numbers (0.1, 1, 2), not powers of ten."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: f"{v:g}")
+
+
 def _figure(width: float, height: float):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -151,6 +158,7 @@ def ratio_forest(comparison: Any, *, by: str = "condition", measures: tuple[str,
                     ms=3, capsize=2)
         ax.axvline(1.0, color="grey", lw=0.8)
         ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(_plain_formatter())
         ax.xaxis.set_minor_formatter(_null_formatter())
         ax.set_title(_LABELS.get(measure, measure), fontsize=9)
         ax.set_yticks(y)

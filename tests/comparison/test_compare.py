@@ -20,15 +20,7 @@ from kpcompare.errors import BandMismatchError, MissingStratumError, UnknownName
 
 # System A: 60-74 pop 1000, 10 admissions, 100 bed days; 75+ pop 500, 20 adm, 300 bed days.
 # System B: 60-74 pop 2000,  5 admissions,  30 bed days; 75+ pop 800,  8 adm,  40 bed days.
-STRATA = pd.DataFrame({
-    "system": ["A", "A", "B", "B"],
-    "age_band": ["60-74", "75+", "60-74", "75+"],
-    "condition": ["stroke"] * 4,
-    "admissions": [10, 20, 5, 8],
-    "bed_days": [100, 300, 30, 40],
-})
-POP = pd.DataFrame({"system": ["A", "A", "B", "B"], "age_band": ["60-74", "75+"] * 2,
-                    "population": [1000, 500, 2000, 800]})
+from _two_systems import POP, STRATA
 
 
 def _row(res, system, measure, condition="stroke"):
@@ -255,7 +247,7 @@ def test_population_bands_outside_the_strata_are_ignored():
     assert _row(res, "B", "admissions")["value"] == pytest.approx(5.0)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(st.integers(0, 300), min_size=4, max_size=4), st.lists(st.integers(0, 20), min_size=4, max_size=4),
        st.lists(st.integers(1, 50_000), min_size=2, max_size=2))
 def test_properties_own_standard_gives_crude_and_copy_gives_ratio_one(adm, los, pops):
@@ -273,3 +265,119 @@ def test_properties_own_standard_gives_crude_and_copy_gives_ratio_one(adm, los, 
     c = res[(res["system"] == "copy") & (res["value"] > 0)]
     np.testing.assert_allclose(c["ratio"], 1.0, rtol=1e-12)
     assert (c["ratio_lower"] <= 1.0).all() and (c["ratio_upper"] >= 1.0).all()
+
+
+# --- repeat events from person ids, wired from aggregate ------------------------------------------------------
+# Seven episodes of four persons in system A (ages 60-74 / 75+ with the population of POP's A: 1000 / 500):
+#   p1, 65: two stroke admissions; p2, 80: one stroke; p3, 70: one AMI and two strokes; p4, 66: one pneumonia.
+EPISODES = pd.DataFrame({
+    "person_id": ["p1", "p1", "p2", "p3", "p3", "p3", "p4"],
+    "episode_id": ["e1", "e2", "e3", "e4", "e5", "e6", "e7"],
+    "system": ["A"] * 7, "sex": ["F"] * 7, "age": [65, 65, 80, 70, 70, 70, 66],
+    "primary_diagnosis": ["I63.9", "I63.9", "I63.9", "I21.0", "I63.1", "I63.2", "J18.9"],
+    "admission_date": pd.to_datetime(["2020-01-01", "2020-02-01", "2020-03-01", "2020-01-05", "2020-02-05",
+                                      "2020-03-05", "2020-04-01"]),
+    "discharge_date": pd.to_datetime(["2020-01-03", "2020-02-04", "2020-03-02", "2020-01-06", "2020-02-09",
+                                      "2020-03-05", "2020-04-02"]),
+})
+CAUSES = {"stroke": ["I60-I64"], "ami": ["I21-I22"], "pneumonia": ["J12-J18"]}
+POP_A = POP[POP["system"] == "A"]
+
+
+def test_repeat_events_variance_from_person_level_aggregate():
+    per_person = kpcompare.aggregate(EPISODES, by=("system", "age_band", "condition", "person_id"),
+                                     age_bands=[60, 75], conditions=CAUSES, progress=False).strata
+    res = kpcompare.compare(per_person, population=POP_A, standard="A", reference="A", person="person_id",
+                            measures="admissions", min_count=0)
+    # standard weights 2/3, 1/3 over populations 1000, 500: W = 1/1500 in both bands, x 1000 per 1,000
+    w2 = (1000 / 1500) ** 2
+    stroke = _row(res, "A", "admissions", "stroke")
+    assert stroke["count"] == 5
+    assert stroke["value"] == pytest.approx(1000 * (2 / 3 * 4 / 1000 + 1 / 3 * 1 / 500))
+    # stroke: 60-74 two persons with f = 2 (p1, p3), 75+ one person with f = 1 (p2): (2 x 4 + 1) W^2
+    assert stroke["variance"] == pytest.approx(9 * w2)
+    # all selected: p3's AMI and two strokes make f = 3 (not two persons): p1 4 + p3 9 + p4 1 + p2 1 = 15
+    total = _row(res, "A", "admissions", "all selected")
+    assert total["variance"] == pytest.approx(15 * w2)
+    assert "two persons" not in total["note"]
+    # independent events would give 7 W^2
+    plain = kpcompare.compare(per_person, population=POP_A, standard="A", reference="A",
+                              measures="admissions", min_count=0)
+    assert _row(plain, "A", "admissions", "all selected")["variance"] == pytest.approx(7 * w2)
+
+
+def test_persons_column_of_aggregate_flags_repeat_admissions():
+    strata = kpcompare.aggregate(EPISODES, by=("system", "age_band", "condition"), age_bands=[60, 75],
+                                 conditions=CAUSES, persons=True, progress=False).strata
+    res = kpcompare.compare(strata, population=POP_A, standard="A", reference="A", min_count=0)
+    stroke = _row(res, "A", "admissions", "stroke")
+    assert "'persons' column shows repeat admissions (3 persons, 5 admissions" in stroke["note"]
+    assert "person=" in stroke["note"]
+    assert _row(res, "A", "admissions", "pneumonia")["note"] == ""  # one person, one admission
+    assert "repeat admissions" in _row(res, "A", "alos", "stroke")["note"]
+    assert "repeat admissions" not in _row(res, "A", "bed_days", "stroke")["note"]
+
+
+def test_error_person_with_event_frequency_or_weights_or_fractions():
+    per_person = STRATA.assign(person_id=["a", "b", "c", "d"], n_adm=1, persons=1)
+    with pytest.raises(kpcompare.errors.InvalidArgumentError, match="give one of them"):
+        kpcompare.compare(per_person, population=POP, standard="A", reference="A", person="person_id",
+                          event_frequency="n_adm")
+    weighted = per_person.assign(weighted_admissions=per_person["admissions"] * 2.0,
+                                 weighted_bed_days=per_person["bed_days"] * 2.0)
+    with pytest.raises(kpcompare.errors.InvalidArgumentError, match="cannot be combined with survey weights"):
+        kpcompare.compare(weighted, population=POP, standard="A", reference="A", person="person_id")
+    with pytest.raises(kpcompare.errors.KpcompareError, match="'person_id'"):
+        kpcompare.compare(STRATA, population=POP, standard="A", reference="A", person="person_id")
+    fractional = per_person.assign(admissions=[10.5, 20, 5, 8])
+    with pytest.raises(kpcompare.errors.InvalidValueError, match="column .admissions.: rule"):
+        kpcompare.compare(fractional, population=POP, standard="A", reference="A", person="person_id")
+
+
+def test_aggregate_result_is_accepted_as_strata():
+    agg = kpcompare.aggregate(EPISODES, by=("system", "age_band", "condition"), age_bands=[60, 75],
+                              conditions=CAUSES, progress=False)
+    kw = dict(population=POP_A, standard="A")
+    a = kpcompare.compare(agg, reference="A", min_count=0, **kw)
+    b = kpcompare.compare(agg.strata, reference="A", min_count=0, **kw)
+    pd.testing.assert_frame_equal(a, b)
+    # 60-74: 4 stroke admissions / 1000; 75+: 1 / 500 -> 2/3 x 4 + 1/3 x 2 = 3.333 per 1,000
+    assert _row(a, "A", "admissions")["value"] == pytest.approx(10 / 3)
+    dec = kpcompare.decompose(agg, reference="A", **kw)
+    assert (dec["gap"] == 0).all()
+    with pytest.raises(kpcompare.errors.InvalidArgumentError, match="argument 'strata': expected a pandas"):
+        kpcompare.compare([1, 2], reference="A", **kw)
+
+
+def test_given_variances_replace_the_poisson_variance():
+    # A's bed days with a given variance per stratum: 60-74 V = 2500, 75+ V = 9000 (e.g. sum of squared stays);
+    # B gives none (Poisson on its counts). Standard = A: weights 2/3, 1/3; populations 1000, 500 (x 1000).
+    strata = STRATA.assign(bed_days_variance=[2500.0, 9000.0, np.nan, np.nan])
+    res = kpcompare.compare(strata, population=POP, standard="A", reference="A", min_count=0)
+    a, b = _row(res, "A", "bed_days"), _row(res, "B", "bed_days")
+    # rate unchanged: 2/3 x 100/1000 + 1/3 x 300/500, per 1,000 = 66.67 + 200 = 266.67
+    assert a["value"] == pytest.approx(800 / 3)
+    # variance = sum_i (w_i / n_i)^2 V_i x 1000^2 = (2/3/1000)^2 2500 + (1/3/500)^2 9000, x 1e6 = 1111.1 + 4000
+    assert a["variance"] == pytest.approx(((2 / 3 / 1000) ** 2 * 2500 + (1 / 3 / 500) ** 2 * 9000) * 1e6)
+    assert "variance of each stratum's total from column 'bed_days_variance'" in a["note"]
+    # B keeps the Poisson variance: (2/3/2000)^2 30 + (1/3/800)^2 40, x 1e6
+    assert b["variance"] == pytest.approx(((2 / 3 / 2000) ** 2 * 30 + (1 / 3 / 800) ** 2 * 40) * 1e6)
+    # admissions are untouched: A's admission variance is the Poisson one, (2/3/1000)^2 10 + (1/3/500)^2 20
+    assert _row(res, "A", "admissions")["variance"] == pytest.approx(
+        ((2 / 3 / 1000) ** 2 * 10 + (1 / 3 / 500) ** 2 * 20) * 1e6)
+    # the ALOS interval uses the given bed-day variance: SE^2 = v_B / y_B^2 + v_A / y_A^2
+    alos = _row(res, "A", "alos")
+    v_adm = ((2 / 3 / 1000) ** 2 * 10 + (1 / 3 / 500) ** 2 * 20) * 1e6
+    se = math.sqrt(a["variance"] / a["value"] ** 2 + v_adm / 20.0 ** 2)
+    assert alos["upper"] == pytest.approx(a["value"] / 20.0 * math.exp(norm.ppf(0.975) * se))
+
+
+def test_error_given_variances_partial_or_zero():
+    partial = STRATA.assign(admissions_variance=[10.0, np.nan, np.nan, np.nan])
+    with pytest.raises(kpcompare.errors.InvalidValueError,
+                       match="column 'admissions_variance': rule 'given for every row of a system or for none'"):
+        kpcompare.compare(partial, population=POP, standard="A", reference="A")
+    zero = STRATA.assign(admissions_variance=[10.0, 0.0, 5.0, 8.0])
+    with pytest.raises(kpcompare.errors.InvalidValueError,
+                       match="column 'admissions_variance': rule 'positive where admissions are positive'"):
+        kpcompare.compare(zero, population=POP, standard="A", reference="A")

@@ -11,15 +11,9 @@ from hypothesis import strategies as st
 import kpcompare
 from kpcompare.errors import InvalidArgumentError, UnknownNameError
 
-STRATA = pd.DataFrame({
-    "system": ["A", "A", "B", "B"],
-    "age_band": ["60-74", "75+", "60-74", "75+"],
-    "condition": ["stroke"] * 4,
-    "admissions": [10, 20, 5, 8],
-    "bed_days": [100, 300, 30, 40],
-})
-POP = pd.DataFrame({"system": ["A", "A", "B", "B"], "age_band": ["60-74", "75+"] * 2,
-                    "population": [1000, 500, 2000, 800]})
+# System A: 60-74 pop 1000, 10 admissions, 100 bed days; 75+ pop 500, 20 adm, 300 bed days.
+# System B: 60-74 pop 2000,  5 admissions,  30 bed days; 75+ pop 800,  8 adm,  40 bed days.
+from _two_systems import POP, STRATA
 
 
 def test_hand_computed_band_and_standardised_rows():
@@ -63,26 +57,54 @@ def test_zero_admissions_band_keeps_identity_and_says_so():
     assert "no admissions" in band["note"]
 
 
+def test_bed_days_without_admissions_go_to_length_of_stay():
+    # B, 60-74: no admissions but 30 bed days (e.g. stays admitted before the period); A: 10 adm, 100 days
+    s = STRATA.copy()
+    s.loc[2, "admissions"] = 0
+    res = kpcompare.decompose(s, population=POP, standard="A", systems=("B", "A"))
+    band = res[(res["condition"] == "stroke") & (res["age_band"] == "60-74")].iloc[0]
+    # rates per 1,000: B bed days 30/2000*1000 = 15, A 100; gap -85. ALOS of B set to A's (10):
+    # admissions: (10+10)/2 * (0-10) = -100; the 15 bed days of B go to length of stay: 0 + 15
+    assert band["gap"] == pytest.approx(-85)
+    assert band["admission_component"] == pytest.approx(-100)
+    assert band["los_component"] == pytest.approx(15)
+    assert "bed days without admissions" in band["note"]
+
+
 counts = st.integers(min_value=0, max_value=500)
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(counts, min_size=8, max_size=8), st.lists(st.integers(1, 40), min_size=8, max_size=8),
-       st.lists(st.integers(1, 10_000), min_size=4, max_size=4))
-def test_components_sum_exactly_to_the_gap(adm, los, pops):
+@settings(max_examples=30, deadline=None)
+@given(st.lists(counts, min_size=12, max_size=12), st.lists(st.integers(0, 5000), min_size=12, max_size=12),
+       st.lists(st.integers(1, 10_000), min_size=6, max_size=6))
+def test_components_sum_exactly_per_cause_and_total_for_any_counts(adm, bed, pops):
+    # three systems x two causes x two bands; bed days independent of admissions (zeros on either side)
+    systems = ["A", "B", "C"]
     strata = pd.DataFrame({
-        "system": ["A", "A", "B", "B"] * 2,
-        "age_band": ["60-74", "75+"] * 4,
-        "condition": ["x"] * 4 + ["y"] * 4,
+        "system": [s for s in systems for _ in range(4)],
+        "age_band": ["60-74", "75+"] * 6,
+        "condition": (["x", "x", "y", "y"]) * 3,
         "admissions": adm,
-        "bed_days": [a * l for a, l in zip(adm, los)],
+        "bed_days": bed,
     })
-    pop = POP.assign(population=pops)
+    pop = pd.DataFrame({"system": [s for s in systems for _ in range(2)], "age_band": ["60-74", "75+"] * 3,
+                        "population": pops})
     res = kpcompare.decompose(strata, population=pop, standard="A", reference="A")
-    total = res["admission_component"] + res["los_component"]
-    np.testing.assert_allclose(total, res["gap"], rtol=1e-12, atol=1e-9)
-    np.testing.assert_allclose(res["gap"], res["bed_day_rate"] - res["reference_bed_day_rate"],
+    np.testing.assert_allclose(res["admission_component"] + res["los_component"], res["gap"],
                                rtol=1e-12, atol=1e-9)
+    # the standardised gap, recomputed in plain numpy: weights = A's population shares
+    w = np.array(pops[:2], float) / sum(pops[:2])
+    table = strata.assign(population=[pops[2 * (i // 4) + i % 2] for i in range(12)])
+    for cond in ("x", "y", "all selected"):
+        rows = table if cond == "all selected" else table[table["condition"] == cond]
+        rate = (rows.groupby(["system", "age_band"])["bed_days"].sum()
+                / rows.groupby(["system", "age_band"])["population"].first() * 1000)
+        dsr = {s: float((w * rate[s].to_numpy()).sum()) for s in systems}
+        got = res[(res["condition"] == cond) & (res["age_band"] == "standardised")].set_index("system")
+        for s in ("B", "C"):
+            assert got.loc[s, "gap"] == pytest.approx(dsr[s] - dsr["A"], rel=1e-9, abs=1e-9)
+            assert got.loc[s, "admission_component"] + got.loc[s, "los_component"] == \
+                pytest.approx(dsr[s] - dsr["A"], rel=1e-9, abs=1e-9)
 
 
 def test_error_neither_systems_nor_reference():
@@ -93,3 +115,20 @@ def test_error_neither_systems_nor_reference():
 def test_error_unknown_system():
     with pytest.raises(UnknownNameError, match=r"system\(s\) 'Kaiser' not found in strata column 'system'"):
         kpcompare.decompose(STRATA, population=POP, standard="A", reference="Kaiser")
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.lists(counts, min_size=4, max_size=4), st.lists(st.integers(0, 5000), min_size=4, max_size=4),
+       st.lists(st.integers(1, 10_000), min_size=2, max_size=2))
+def test_a_system_against_its_copy_has_zero_gap_and_ratio_one(adm, bed, pops):
+    base = pd.DataFrame({"system": "A", "age_band": ["60-74", "75+"] * 2, "condition": ["x", "x", "y", "y"],
+                         "admissions": adm, "bed_days": bed})
+    strata = pd.concat([base, base.assign(system="copy")])
+    pop = pd.DataFrame({"system": ["A", "A", "copy", "copy"], "age_band": ["60-74", "75+"] * 2,
+                        "population": pops * 2})
+    dec = kpcompare.decompose(strata, population=pop, standard="A", reference="A")
+    assert (dec[["gap", "admission_component", "los_component"]] == 0).all().all()
+    cmp = kpcompare.compare(strata, population=pop, standard="A", reference="A", min_count=0)
+    copy = cmp[(cmp["system"] == "copy") & (cmp["value"] > 0)]
+    np.testing.assert_allclose(copy["ratio"], 1.0, rtol=1e-12)  # admissions, bed days and ALOS alike
+    np.testing.assert_allclose(copy["p_value"], 1.0, rtol=1e-9)

@@ -9,7 +9,8 @@ recomputed here directly from the bundled files, without any kpcompare function 
 * ONS mid-2000 population from the *HES-band* file (the report uses the single-year file, so this is
   also a cross-check of the population);
 * NHDS 2010 microdata: non-newborn records, age in years, first-listed diagnosis, weighted counts,
-  a same-day stay counted as 0 bed days; Medicare-paid = payor_primary "Medicare";
+  a same-day stay counted as 0 bed days; Medicare-paid = payor_primary "Medicare"; the variance of each
+  weighted total is the with-replacement sum of (weight x y)^2 over its records;
 * US 1 July 2010 estimates (vintage 2019) summed over single years.
 """
 
@@ -79,7 +80,9 @@ def _us_rates(nhds, uspop, cause, medicare):
     out = {}
     for band in BANDS:
         b = d[d["band"] == band]
-        out[band] = (b["weighting"].sum(), (b["weighting"] * b["days"]).sum(), uspop[band], len(b))
+        # estimates, population, and the with-replacement variances sum (w)^2 and sum (w x days)^2
+        out[band] = (b["weighting"].sum(), (b["weighting"] * b["days"]).sum(), uspop[band],
+                     (b["weighting"] ** 2).sum(), ((b["weighting"] * b["days"]) ** 2).sum())
     return out
 
 
@@ -99,6 +102,10 @@ def test_demo_figures_rederived_from_raw_csvs(tables, raw, cause):
     assert cmp.loc[(ham.NHS, "admissions"), "value"] == pytest.approx(nhs_adm, rel=1e-9)
     assert cmp.loc[(ham.NHS, "bed_days"), "value"] == pytest.approx(nhs_bed, rel=1e-9)
     assert cmp.loc[(ham.NHS, "alos"), "value"] == pytest.approx(nhs_bed / nhs_adm, rel=1e-9)
+    # NHS counts (apportioned, fractional) are treated as Poisson: variance sum_b (w_b / pop_b x 1000)^2 x count_b
+    nhs = _nhs_rates(hes, eng, cause)
+    assert cmp.loc[(ham.NHS, "admissions"), "variance"] == pytest.approx(
+        sum((weights[b] / nhs[b][2] * 1000) ** 2 * nhs[b][0] for b in BANDS), rel=1e-9)
     dec = tables["decomposition"]
     dec = dec[(dec["condition"] == cause) & (dec["age_band"] == "standardised")].set_index("system")
     for system, medicare in ((ham.US_ALL, False), (ham.US_MEDICARE, True)):
@@ -110,9 +117,11 @@ def test_demo_figures_rederived_from_raw_csvs(tables, raw, cause):
         assert cmp.loc[(system, "admissions"), "ratio"] == pytest.approx(adm / nhs_adm, rel=1e-9)
         assert cmp.loc[(system, "bed_days"), "ratio"] == pytest.approx(bed / nhs_bed, rel=1e-9)
         assert cmp.loc[(system, "alos"), "ratio"] == pytest.approx((bed / adm) / (nhs_bed / nhs_adm), rel=1e-9)
-        # variance of a weighted rate: each band's relative variance is 1 / (sample count)
-        var = sum((weights[b] * rates[b][0] / rates[b][2] * 1000) ** 2 / rates[b][3] for b in BANDS)
-        assert cmp.loc[(system, "admissions"), "variance"] == pytest.approx(var, rel=1e-9)
+        # variance of a standardised rate: sum over bands of (w_b / pop_b x 1000)^2 x sum_j (w_j y_j)^2
+        var_adm = sum((weights[b] / rates[b][2] * 1000) ** 2 * rates[b][3] for b in BANDS)
+        var_bed = sum((weights[b] / rates[b][2] * 1000) ** 2 * rates[b][4] for b in BANDS)
+        assert cmp.loc[(system, "admissions"), "variance"] == pytest.approx(var_adm, rel=1e-9)
+        assert cmp.loc[(system, "bed_days"), "variance"] == pytest.approx(var_bed, rel=1e-9)
         assert dec.loc[system, "gap"] == pytest.approx(bed - nhs_bed, rel=1e-9)
         assert dec.loc[system, "admission_component"] + dec.loc[system, "los_component"] == \
             pytest.approx(bed - nhs_bed, rel=1e-12)
@@ -148,3 +157,43 @@ def test_no_nhds_record_lost_to_invalid_codes(tables):
     ex = tables["exclusions"]
     assert ex.loc[ex["reason"] == "invalid_code", "rows"].sum() == 0
     assert ex.loc[(ex["reason"] == "newborn") & (ex["system"] == ham.US_ALL), "rows"].sum() == 14092
+
+
+def test_demo_main_runs_the_comparison_by_default(tmp_path, capsys, monkeypatch, tables):
+    # `make demo` = `python -m kpcompare.demo --out output`; ham_tables is the module fixture (computed once)
+    from kpcompare import demo
+
+    monkeypatch.setattr(ham, "ham_tables", lambda **_: tables)
+    assert demo.main(["--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    files = ham.output_files(tables)
+    assert len(files) == len(tables) + 2
+    for name in files:
+        assert (tmp_path / name).stat().st_size > 0, name
+    for png in ham.FIGURES.values():
+        assert (tmp_path / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not list(tmp_path.glob("england_chapters_*"))  # the chapters section runs only on request
+    assert f"Written to {tmp_path.resolve()}" in printed
+    # every caveat is printed in full (lines are wrapped, so compare with whitespace collapsed)
+    flat = " ".join(printed.split())
+    for topic, caveat in ham.CAVEATS:
+        assert f"- {topic}: {' '.join(caveat.split())}" in flat
+    for title in ("Table 1.", "Table 2.", "Table 3.", "Table 4.", "Summary", "Caveats:"):
+        assert title in printed
+    # the ratios table puts each ratio under its own heading (admissions, ALOS, bed days)
+    cmp = tables["comparison"]
+    stroke = cmp[(cmp["condition"] == "stroke") & (cmp["system"] == ham.US_ALL)].set_index("measure")
+    text = {m: f"{stroke.loc[m, 'ratio']:.2f} ({stroke.loc[m, 'ratio_lower']:.2f} to "
+               f"{stroke.loc[m, 'ratio_upper']:.2f})" for m in ("admissions", "alos", "bed_days")}
+    table2 = printed.split("Table 2.")[1].split("Table 3.")[0]
+    line = next(row for row in table2.splitlines() if row.startswith("Stroke"))
+    assert line.index(text["admissions"]) < line.index(text["alos"]) < line.index(text["bed_days"])
+
+
+def test_demo_sections_on_request(tmp_path, capsys):
+    from kpcompare import demo
+
+    assert [s.name for s in demo.SECTIONS if s.default] == ["ham"]
+    with pytest.raises(SystemExit):
+        demo.main(["--out", str(tmp_path), "--section", "nonsense"])
+    assert "invalid choice: 'nonsense'" in capsys.readouterr().err

@@ -177,3 +177,53 @@ def test_registry_statement_bounds_match_check_concentration_default():
     assert (row["lower"], row["upper"]) == (65, 75)
     x = np.r_[np.full(15, 74 / 15), np.full(85, 26 / 85)]
     assert bool(K.check_concentration(pd.DataFrame({"c": x}), value="c", top=0.15, claimed=0.70)["holds"].iloc[0])
+
+
+def test_check_concentration_columns_and_bootstrap_interval():
+    rng = np.random.default_rng(70)
+    # lognormal sigma 1.56: the top 15% hold 1 - Phi(z_0.85 - sigma) = 1 - Phi(1.0364 - 1.56) = 0.700
+    data = pd.DataFrame({"cost": rng.lognormal(6, 1.56, 20_000)})
+    res = K.check_concentration(data, value="cost", top=0.15, claimed=0.70, n_boot=200, random_state=3,
+                                confidence=[0.9, 0.95])
+    assert list(res.columns) == ["top", "claimed", "lower", "upper", "computed", "computed_lower",
+                                 "computed_upper", "confidence", "holds", "holds_throughout", "method", "note"]
+    assert res["confidence"].tolist() == [0.9, 0.95]
+    assert res["holds"].all() and res["holds_throughout"].all()
+    assert (res["computed_lower"] < res["computed"]).all() and (res["computed"] < res["computed_upper"]).all()
+    assert res["computed_lower"].iloc[1] < 0.700 < res["computed_upper"].iloc[1]
+    assert "percentile bootstrap" in res["method"].iloc[0]
+
+
+def test_check_concentration_holds_only_at_the_point():
+    # 20 persons: the top 3 hold 30/47 = 63.8% (inside 70 ± 10), but resampling moves it outside
+    x = np.r_[np.full(3, 10.0), np.full(17, 1.0)]
+    res = K.check_concentration(pd.DataFrame({"c": x}), value="c", top=0.15, claimed=0.70, tolerance=0.10,
+                                n_boot=300, random_state=1)
+    assert res["computed"].iloc[0] == pytest.approx(30 / 47)
+    assert bool(res["holds"].iloc[0]) and not bool(res["holds_throughout"].iloc[0])
+    assert res["note"].iloc[0].startswith("holds at the point estimate, but the bootstrap interval")
+
+
+def test_nhds_2010_bed_days_are_less_concentrated_than_70_percent():
+    # CDC/NCHS NHDS 2010 public-use file (data/us; README: excluding newborns, weighted discharges
+    # 35,078,560 and days 167,773,626, CDC published 35.1 and 167.7 million).  Stays, not patients, so a
+    # check of the statement's shape only: the top 15% of stays hold about 47% of bed days, not 70%.
+    from kpcompare import datasets
+
+    d = datasets.nhds2010()
+    d = d.loc[~d["newborn"].astype(bool), ["care_days", "weighting"]]
+    res = K.check_concentration(d, value="care_days", frequency="weighting", top=0.15, claimed=0.70)
+    assert res["computed"].iloc[0] == pytest.approx(_top_share_by_hand(d, 0.15), rel=1e-12)
+    assert not bool(res["holds"].iloc[0])
+    totals = K.top_share(d, value="care_days", frequency="weighting")
+    assert (totals["persons"].iloc[0], totals["total"].iloc[0]) == (35_078_560, 167_773_626)
+
+
+def _top_share_by_hand(d: pd.DataFrame, top: float) -> float:
+    """Weighted top share, by hand: sort descending, take whole stays, then a fraction of the boundary one."""
+    s = d.sort_values("care_days", ascending=False)
+    w, x = s["weighting"].to_numpy(float), s["care_days"].to_numpy(float)
+    cap = top * w.sum()
+    before = np.r_[0.0, np.cumsum(w)[:-1]]
+    taken = np.clip(cap - before, 0, w)
+    return float((taken * x).sum() / (w * x).sum())

@@ -159,3 +159,23 @@ def test_list_condition_sets():
     assert list(table.columns) == ["name", "coding", "groups", "description"]
     assert table["coding"].tolist() == ["icd10", "icd9cm"]
     assert table["groups"].tolist() == [12, 12]
+
+
+def test_file_errors_say_where_the_groups_are_and_list_every_bad_code(tmp_path):
+    path = _write(tmp_path, "mine.csv",
+                  "group,coding,codes,source\nstroke,icd10,I60-I64; I6,WHO\ncopd,icd10,J40-J44; 4912,x\n")
+    with pytest.raises(ConditionSetError) as err:
+        load_condition_set(path)
+    text = str(err.value)
+    assert "mine.csv' (groups 'stroke' at line 2 and 'copd' at line 3)" in text
+    assert "2 invalid codes or ranges:" in text
+    assert "group 'stroke': 'I6' is not a valid icd10 code" in text
+    assert "group 'copd': '4912' is not a valid icd10 code" in text and "looks like an icd9cm code" in text
+    assert err.value.groups == ("stroke", "copd")
+    toml = _write(tmp_path, "mine.toml", 'name = "mine"\ncoding = "icd10"\n'
+                  '[[group]]\nname = "stroke"\ncodes = ["I60-I64"]\n'
+                  '[[group]]\nname = "late_stroke"\ncodes = "I64.9"\n')
+    with pytest.raises(ConditionSetError, match=r"mine.toml' \(groups 'stroke' at \[\[group\]\] number 1 and "
+                                                r"'late_stroke' at \[\[group\]\] number 2\): .*groups 'stroke' "
+                                                r"and 'late_stroke' overlap"):
+        load_condition_set(toml)

@@ -54,8 +54,33 @@ def test_ppp_off_gives_talbot_smith_difference(sens):
 def test_range_admin_deduction(sens, a):
     # Talbot-Smith: £1.9 billion of NHS administration should be deducted (England alone)
     high = sens.loc[sens["item"].eq("Administrative costs") & sens["setting"].eq("high") & sens["system"].eq(NHS)]
-    per_head_usd = 1900e6 / 59.5e6 * 1.6005 * 1.519 * 0.828
+    per_head_usd = 1900e6 / 59_478_311 * 1.6005 * 1.519 * 0.828
     assert high["change"].iloc[0] == pytest.approx(per_head_usd)
+
+
+def test_switched_off_line_gets_an_on_scenario_and_ranges_start_from_zero(a):
+    # a contested line switched off in the lines is evaluated "on" (at its declared amount), and a range
+    # over it is measured from its baseline contribution 0 (regression: it was measured from the amount)
+    off = costs.toggle(a.lines, on=False, items=["Dental care"], systems=NHS)
+    ranges = pd.DataFrame({"system": [NHS], "item": ["Dental care"], "low": [0], "high": [1190]})
+    s = costs.sensitivity(off, factors=a.factors, assumption_set="feachem2002", system=NHS, outcome="value",
+                          ranges=ranges)
+    hit = s.loc[s["system"].eq(NHS) & s["item"].eq("Dental care")].set_index("setting")
+    assert set(hit.index) == {"on", "low", "high"}
+    full = costs.cascade(a.lines, factors=a.factors)
+    full_nhs = full.loc[full["system"].eq(NHS), "value"].iloc[-1]
+    assert hit.loc["on", "value"] == pytest.approx(full_nhs)
+    assert hit.loc["high", "value"] == pytest.approx(full_nhs)
+    assert hit.loc["low", "change"] == pytest.approx(0.0, abs=1e-9)
+    assert hit.loc["on", "baseline_input"] == 0.0 and hit.loc["on", "input_value"] == 1190
+
+
+def test_every_off_scenario_matches_a_recomputed_cascade(a):
+    s = costs.sensitivity(a.lines, factors=a.factors, assumption_set="feachem2002", system=NHS, reference=KP)
+    for _, row in s.loc[s["kind"].eq("line")].iterrows():
+        lines = costs.toggle(a.lines, on=False, items=[row["item"]], systems=row["system"])
+        final = costs.cascade(lines, factors=a.factors).groupby("system").tail(1).set_index("system")["value"]
+        assert row["value"] == pytest.approx(final[KP] - final[NHS], rel=1e-12)
 
 
 def test_ratio_outcome_baseline(a):

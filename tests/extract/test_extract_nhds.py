@@ -67,3 +67,22 @@ def test_nhds_mapping_codings():
     assert (table["length_of_stay"][same_day] == 0).all()  # a same-day stay is 0 nights
     assert (table["length_of_stay"][~same_day] == frame["care_days"][~same_day]).all()
     assert "Medicare" in set(table["system"].astype(str))
+
+
+def test_bundled_condition_set_name_follows_the_extracts_coding():
+    """Bug fix: ``conditions="<bundled name>"`` must load the ICD-9-CM lists for ICD-9-CM data (NHDS).
+
+    Before the fix the name always loaded the ICD-10 lists, so every NHDS code fell into "other".  Expected
+    counts come straight from the raw ``dx01`` column of the public-use file (pneumonia = ICD-9-CM 480-486,
+    NHDS writes 486 as '486-'; fractured neck of femur = 820), not from kpcompare.
+    """
+    frame = kpcompare.datasets.nhds2010()
+    raw = frame["dx01"].astype(str)
+    result = kpcompare.aggregate(kpcompare.read_episodes(frame, mapping="nhds"), by=("condition",),
+                                 conditions="ham2003_leading_causes", progress=False)
+    episodes = result.strata.set_index("condition")["episodes"]
+    assert (raw == "486-").sum() == 3508  # the NHDS 2010 file: 3,508 first-listed diagnoses of pneumonia 486
+    assert episodes["pneumonia"] == raw.str[:3].isin([str(c) for c in range(480, 487)]).sum()
+    assert episodes["fractured_neck_of_femur"] == raw.str.startswith("820").sum()
+    assert episodes["other"] < len(frame) - 4000
+    assert result.rows_read == result.rows_counted + result.rows_excluded

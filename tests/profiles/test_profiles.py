@@ -117,3 +117,66 @@ def test_error_unknown_claim_measure(specialists):
     claims = pd.DataFrame({"measure": ["Surgeons"], "statement": ["x"], "claimed": [2], "wording": ["multiple"]})
     with pytest.raises(UnknownNameError, match=r"claims: measure 'Surgeons' is not in the ratio table"):
         profiles.check_claims(r, claims)
+
+
+# ------------------------------------------------------------------ bundled profile tables, rounding
+def test_profile_table_aucoin2013_matches_the_published_rows():
+    t = profiles.profile_table("aucoin2013")
+    assert list(t.columns) == profiles.PROFILE_COLUMNS
+    seed = pd.read_csv(data_path("published", "seed_documents_figures.csv"))
+    seed = seed.loc[seed["period"].astype(str).eq("2011")]
+    assert len(t) == len(seed)
+    np.testing.assert_allclose(np.sort(t["value"]), np.sort(seed["value"].astype(float)))
+    by = t.set_index(["system", "measure"])["value"]
+    assert by[(IHC, "members")] == 500_000 and by[("Kaiser Permanente (California)", "members")] == 6_800_000
+    d = profiles.densities(t, population="members").set_index(["system", "measure"])
+    assert d.loc[(IHC, "physicians"), "value"] == pytest.approx(1000 / 500_000 * 1e5)
+
+
+def test_profile_table_feachem_specialists():
+    t = profiles.profile_table("feachem2002_specialists")
+    raw = pd.read_csv(data_path("published", "feachem2002_other_measures_secondary.csv")).set_index("measure")
+    by = t.set_index(["system", "measure"])["value"]
+    printed = float(raw.loc["Cardiologists per 100000", "kaiser_california"])
+    assert by[("Kaiser California", "Cardiologists")] == printed == 2.4
+    assert by[("NHS", "Obstetrician/gynaecologists")] == 4.1
+    assert t["source"].str.contains("managedcaremag").all()
+
+
+def test_doh_claims_hold_for_every_value_the_rounding_allows():
+    # Feachem's densities are printed to one decimal: 8.3/4.1 may be anything in [8.25/4.15, 8.35/4.05]
+    # and 2.4/0.8 in [2.35/0.85, 2.45/0.75]; "twice" and "three times" (±12.5%) hold throughout
+    t = profiles.profile_table("feachem2002_specialists")
+    r = profiles.ratios(t, numerator="Kaiser California", denominator="NHS", precision=0.1).set_index("measure")
+    assert r.loc["Cardiologists", "lower"] == pytest.approx(2.35 / 0.85)
+    assert r.loc["Cardiologists", "upper"] == pytest.approx(2.45 / 0.75)
+    claims = pd.DataFrame({"measure": ["Obstetrician/gynaecologists", "Cardiologists", "Oncologists"],
+                           "statement": ["twice", "three times", "almost twice"], "claimed": [2, 3, 2],
+                           "wording": ["multiple", "multiple", "almost"]})
+    res = profiles.check_claims(r.reset_index(), claims).set_index("measure")
+    assert list(res.reset_index().columns) == profiles.CLAIM_COLUMNS
+    assert res.loc["Obstetrician/gynaecologists", "holds_throughout"]
+    assert res.loc["Cardiologists", "holds_throughout"]
+    # 1.7/0.9 = 1.89 is "almost twice", but 1.75/0.85 = 2.06 is not: holds at the printed values only
+    assert res.loc["Oncologists", "holds"] and not res.loc["Oncologists", "holds_throughout"]
+    assert res.loc["Oncologists", "note"].startswith("holds at the printed values only")
+
+
+def test_without_precision_there_is_no_interval(specialists):
+    r = profiles.ratios(specialists, numerator="kaiser_california", denominator="nhs")
+    assert r["lower"].isna().all() and r["upper"].isna().all()
+    claims = pd.DataFrame({"measure": ["Cardiologists per 100000"], "statement": ["x"], "claimed": [3],
+                           "wording": ["multiple"]})
+    assert profiles.check_claims(r, claims)["holds_throughout"].isna().all()
+
+
+def test_error_unknown_profile_table():
+    with pytest.raises(UnknownNameError, match=r"argument 'name': unknown value 'ham2003'"):
+        profiles.profile_table("ham2003")
+
+
+def test_error_bad_precision(specialists):
+    from kpcompare.errors import InvalidArgumentError
+
+    with pytest.raises(InvalidArgumentError, match=r"argument 'precision'"):
+        profiles.ratios(specialists, numerator="kaiser_california", denominator="nhs", precision=-0.1)

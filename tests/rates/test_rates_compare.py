@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from kpcompare import compare_rates, crude_rate, dsr, isr
-from kpcompare.errors import InvalidValueError, UnknownNameError
+from kpcompare.errors import DuplicateKeyError, InvalidValueError, MissingColumnError, UnknownNameError
 from kpcompare.rates._result import COMPARISON_COLUMNS
 
 
@@ -30,7 +30,11 @@ def test_ratio_alaska_vs_florida(af_dsr, assert_printed):
     correct = v["scipy_reference_values_correct_methods"]["rate_ratio_lognormal_ci"]
     assert rr.loc["Alaska", "lower"] == pytest.approx(correct["lower"], rel=1e-9)
     assert rr.loc["Alaska", "upper"] == pytest.approx(correct["upper"], rel=1e-9)
-    assert rr.loc["Alaska", "measure"] == "rate ratio"
+    assert rr.loc["Alaska", "method"] == "rate ratio, log method (SAS PROC STDRATE)"
+    # and not the peer's Wald interval on the ratio scale (peer bug 2: RR ± z·SE(log RR))
+    wald = v["expected"]["rate_ratio"]["Alaska_vs_Florida"]
+    assert round(rr.loc["Alaska", "lower"], 4) != wald["95% LCL (RR)"]
+    assert round(rr.loc["Alaska", "upper"], 4) != wald["95% UCL (RR)"]
 
 
 def test_reference_against_itself_is_exactly_one(af_dsr):
@@ -113,6 +117,36 @@ def test_isr_results_compare_with_a_note():
     assert cmp.loc["B", "note"] == "reference level"
 
 
+def test_statistic_is_z_and_p_value_two_sided(af_dsr):
+    # SAS PROC STDRATE: Z = log(RR)/SE(log RR) for the ratio, D/SE(D) for the difference, p = 2(1 - Φ(|Z|)).
+    # Checked against the vector's recomputed log-normal limits: SE(log RR) = log(upper/lower)/(2 z).
+    from scipy.stats import norm
+
+    out, v = af_dsr
+    correct = v["scipy_reference_values_correct_methods"]["rate_ratio_lognormal_ci"]
+    z95 = norm.ppf(0.975)
+    se = np.log(correct["upper"] / correct["lower"]) / (2 * z95)
+    rr = compare_rates(out, between="state", reference="Florida").set_index("state").loc["Alaska"]
+    assert rr["statistic"] == pytest.approx(np.log(correct["ratio"]) / se, rel=1e-9)
+    assert rr["p_value"] == pytest.approx(2 * norm.sf(abs(rr["statistic"])), rel=1e-12)
+    # difference: SE from the printed 4-dp limits of R dsr (half-width / z), so z to ~3 significant digits
+    printed = v["expected"]["rate_difference"]["Alaska_vs_Florida"]
+    se_d = (printed["95% UCL (RD)"] - printed["95% LCL (RD)"]) / (2 * z95)
+    rd = compare_rates(out, between="state", reference="Florida", kind="difference").set_index("state")
+    assert rd.loc["Alaska", "statistic"] == pytest.approx(printed["Rate Difference (RD)"] / se_d, rel=1e-3)
+    assert rd.loc["Alaska", "method"] == "rate difference, normal method (SAS PROC STDRATE)"
+
+
+def test_reference_row_is_exact_at_every_confidence_level(af_dsr):
+    out, _ = af_dsr
+    for kind, identity in (("ratio", 1.0), ("difference", 0.0)):
+        cmp = compare_rates(out, between="state", reference="Florida", kind=kind, confidence=[0.9, 0.95, 0.998])
+        ref = cmp[cmp["state"] == "Florida"]
+        assert len(ref) == 3 and ref["confidence"].tolist() == [0.9, 0.95, 0.998]
+        assert (ref[["value", "lower", "upper"]] == identity).all(axis=None)
+        assert (ref["statistic"] == 0.0).all() and (ref["p_value"] == 1.0).all()
+
+
 def test_unknown_reference_level(af_dsr):
     out, _ = af_dsr
     with pytest.raises(InvalidValueError, match="argument 'reference': level 'Texas' does not occur in column 'state'"):
@@ -129,6 +163,24 @@ def test_unknown_kind(af_dsr):
     out, _ = af_dsr
     with pytest.raises(UnknownNameError, match="argument 'kind': unknown value 'odds'"):
         compare_rates(out, between="state", reference="Florida", kind="odds")
+
+
+def test_result_lacking_columns_is_refused(af_dsr):
+    out, _ = af_dsr
+    with pytest.raises(MissingColumnError, match=r"result: column\(s\) 'variance' not found"):
+        compare_rates(out.drop(columns="variance"), between="state", reference="Florida")
+
+
+def test_two_results_for_one_group_are_refused(af_dsr, alaska_florida):
+    # same statistic, different standard: compare_rates must not pick one of the two values silently
+    out, _ = af_dsr
+    data, standard, _ = alaska_florida
+    other = dsr(data, count="deaths", population="person_years", standard=standard.assign(population=1), by="state",
+                method="gamma", multiplier=1000)
+    with pytest.raises(DuplicateKeyError, match=r"column 'value': rule 'one value and variance per group \(rows may "
+                                                r"differ only by confidence level\)' broken by 4 rows \(e.g. "
+                                                r"\"state='Alaska'\"\)"):
+        compare_rates(pd.concat([out, other]), between="state", reference="Florida")
 
 
 def test_mixed_statistics_are_refused(af_dsr, alaska_florida):

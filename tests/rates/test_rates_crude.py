@@ -68,3 +68,38 @@ def test_weighted_counts_may_be_fractional():
                      weighted=True)
     assert out["count"].iloc[0] == 6.75 and out["value"].iloc[0] == pytest.approx(6.75 / 200 * 1e5)
     assert out["note"].iloc[0] == "weighted counts: limits treat the weighted total as a Poisson count (approximate)"
+
+
+def test_confidence_level_is_honoured_for_every_row(vector):
+    # epiR 2.0.94 hard-codes conf.level = 0.95 in its per-cell 'crude' table (a peer bug recorded in the vector):
+    # kpcompare's per-cell limits at 90% are the exact 90% limits, not epiR's printed 95% ones.
+    from kpcompare import poisson_ci
+
+    v = vector("epir_directadj_thrusfield_two_strata.json")
+    i = v["inputs"]
+    data = pd.DataFrame([{"area": a, "sex": s, "obs": i["obs"][a][s], "tar": i["tar"][a][s]}
+                         for a in ("ED", "GL") for s in ("M", "F")])
+    cells = crude_rate(data, count="obs", population="tar", by=["area", "sex"], multiplier=1, method="exact",
+                       confidence=0.9).set_index(["area", "sex"])
+    for expected in v["expected"]["crude"]:
+        row = cells.loc[(expected["strata"], expected["cov"])]
+        lower, upper = poisson_ci([expected["obs"]], confidence=0.9)
+        assert row["lower"] == pytest.approx(lower[0] / expected["tar"], rel=1e-12)
+        assert row["lower"] > expected["lower"] and row["upper"] < expected["upper"]
+
+
+def test_sas_stdrate_stratum_normal_limits(vector, assert_printed):
+    # SAS/STAT PROC STDRATE Getting Started (Florida skin cancer), 'Indirectly Standardized Strata Statistics':
+    # per-stratum crude rate, standard error and 95% normal limits per 100,000 (4 dp; SE 5 dp), two strata with
+    # 0 deaths giving (0, 0).  Source and provenance: vectors/sas_stdrate_florida_c43_strata.json.
+    v = vector("sas_stdrate_florida_c43_strata.json")
+    i, printed = v["inputs"], v["expected_printed"]
+    data = pd.DataFrame({"age_band": i["age"], "deaths": i["event"], "py": i["pyear"]})
+    out = crude_rate(data, count="deaths", population="py", by="age_band", method="normal").set_index("age_band")
+    for k, band in enumerate(i["age"]):
+        row = out.loc[band]
+        assert_printed(row["value"], printed["crude_rate"][k], decimals=4)
+        assert_printed(row["variance"] ** 0.5, printed["standard_error"][k], decimals=5)
+        assert_printed(row["lower"], printed["lower_normal_95"][k], decimals=4)
+        assert_printed(row["upper"], printed["upper_normal_95"][k], decimals=4)
+    assert out.loc["00-04", "method"] == "normal"

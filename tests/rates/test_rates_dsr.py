@@ -205,3 +205,80 @@ def test_weighted_counts_are_allowed_and_noted(downs):
               weighted=True)
     assert out["count"].iloc[0] == pytest.approx(1110.0)
     assert out["note"].iloc[0].startswith("weighted counts")
+
+
+def test_zero_events_every_method(downs):
+    # X = 0 (all strata 0 events, one stratum of 327 births) with suppression off, per the references:
+    # Fay & Feuer 1997 (and asht::wspoissonTest): L = 0, U = G⁻¹(1 - α/2; 1, w_M) = -ln(α/2)·w_M;
+    # Fay & Kim 2017 mid-p (asht, y = 0 branch): L = 0, U = G⁻¹(1 - α; 1, w_M) = -ln(α)·w_M;
+    # Tiwari et al 2006 (asht wmtype='tcz'): L = 0, U = G⁻¹(1 - α/2; mean(W)²/mean(W²), mean(W²)/mean(W));
+    # Dobson (dsrTest: y + sqrt(v/X)(X_L - X)): 0/0, undefined; normal: (0, 0); log-normal: undefined.
+    from scipy.stats import gamma as gamma_dist
+
+    data, standard, _ = downs
+    zero = data.assign(cases=0)
+    W = (standard["population"] / standard["population"].sum() / data["births"]).to_numpy() * 1e5
+    out = pd.concat([dsr(zero, count="cases", population="births", standard=standard, method=m, min_count=0)
+                     .assign(m=m) for m in ["dobson", "dobson-exact", "dobson-midp", "gamma", "gamma-midp", "tiwari",
+                                            "normal", "lognormal"]]).set_index("m")
+    assert (out["value"] == 0).all() and (out["count"] == 0).all()
+    assert out.loc["gamma", "lower"] == 0 and out.loc["gamma", "upper"] == pytest.approx(-np.log(0.025) * W.max())
+    assert out.loc["gamma-midp", "lower"] == 0
+    assert out.loc["gamma-midp", "upper"] == pytest.approx(-np.log(0.05) * W.max())
+    m1, m2 = W.mean(), (W**2).mean()
+    assert out.loc["tiwari", "lower"] == 0
+    assert out.loc["tiwari", "upper"] == pytest.approx(gamma_dist.ppf(0.975, m1**2 / m2, scale=m2 / m1), rel=1e-12)
+    for m in ("dobson", "dobson-exact", "dobson-midp"):
+        assert np.isnan(out.loc[m, ["lower", "upper"]]).all() and out.loc[m, "note"] == "Dobson limits undefined at 0 events"
+    assert out.loc["normal", ["lower", "upper"]].tolist() == [0.0, 0.0]
+    assert out.loc["lognormal", "lower"] == 0 and np.isnan(out.loc["lognormal", "upper"])
+    assert out.loc["lognormal", "note"] == "log-normal limits undefined at a rate of 0"
+
+
+def test_normal_interval_is_not_truncated():
+    # dsrTest asymptotic [trans=none]: qnorm(c(α/2, 1 - α/2), y, sqrt(v)) - no truncation at 0
+    data = pd.DataFrame({"age_band": ["a", "b"], "n": [1, 0], "pop": [100, 100]})
+    std = pd.DataFrame({"age_band": ["a", "b"], "population": [1, 1]})
+    out = dsr(data, count="n", population="pop", standard=std, method="normal", min_count=0, multiplier=1)
+    y, v = 0.5 * 1 / 100, 0.25 * 1 / 100**2
+    assert out["lower"].item() == pytest.approx(y - 1.959963984540054 * np.sqrt(v)) and out["lower"].item() < 0
+
+
+def test_min_count_boundary_and_every_confidence_row(downs):
+    # PHE: no DSR when the total count is below 10; exactly 10 is published
+    data, standard, _ = downs
+    ten = data.assign(cases=[0, 1, 2, 3, 2, 2])
+    nine = data.assign(cases=[0, 1, 2, 3, 2, 1])
+    kept = dsr(ten, count="cases", population="births", standard=standard, confidence=[0.95, 0.998])
+    gone = dsr(nine, count="cases", population="births", standard=standard, confidence=[0.95, 0.998])
+    assert kept[["value", "lower", "upper"]].notna().all(axis=None) and (kept["note"] == "").all()
+    assert gone[["value", "lower", "upper", "variance"]].isna().all(axis=None)
+    assert gone["note"].tolist() == ["suppressed: total count below min_count (10)"] * 2
+    custom = dsr(ten, count="cases", population="births", standard=standard, min_count=11)
+    assert custom["note"].item() == "suppressed: total count below min_count (11)"
+
+
+def test_tiny_populations_and_zero_count_strata_need_no_special_case():
+    # a stratum of 0.5 person-years with no events: finite weights, the gamma upper limit follows w_M
+    data = pd.DataFrame({"age_band": ["a", "b"], "n": [0, 30], "pop": [0.5, 1000.0]})
+    std = pd.DataFrame({"age_band": ["a", "b"], "population": [1, 1]})
+    out = dsr(data, count="n", population="pop", standard=std, method="gamma", min_count=0, multiplier=1)
+    y, v, wm = 0.5 * 30 / 1000, 0.25 * 30 / 1000**2, 0.5 / 0.5
+    from scipy.stats import gamma as gamma_dist
+
+    assert out["value"].item() == pytest.approx(y)
+    assert out["upper"].item() == pytest.approx(
+        gamma_dist.ppf(0.975, (y + wm) ** 2 / (v + wm**2), scale=(v + wm**2) / (y + wm)), rel=1e-12)
+
+
+def test_events_only_in_strata_of_standard_weight_zero():
+    # y = 0 and v = 0 although X > 0: Dobson's slope √(v/X) is 0, so (0, 0); gamma family keeps its w_M upper
+    # limit; log-normal is undefined (noted)
+    data = pd.DataFrame({"age_band": ["a", "b"], "n": [5, 0], "pop": [100, 100]})
+    std = pd.DataFrame({"age_band": ["a", "b"], "population": [0, 1]})
+    dob = dsr(data, count="n", population="pop", standard=std, min_count=0, multiplier=1)
+    assert dob[["value", "lower", "upper"]].values.tolist() == [[0.0, 0.0, 0.0]]
+    gam = dsr(data, count="n", population="pop", standard=std, method="gamma", min_count=0, multiplier=1)
+    assert gam["upper"].item() == pytest.approx(-np.log(0.025) * 1 / 100)
+    log = dsr(data, count="n", population="pop", standard=std, method="lognormal", min_count=0)
+    assert log["lower"].item() == 0 and np.isnan(log["upper"].item())

@@ -224,3 +224,44 @@ def test_data_must_be_a_frame():
 def test_empty_data(data):
     with pytest.raises(InvalidValueError, match=r"data: no rows"):
         crude_rate(data.iloc[:0], count="n", population="pop")
+
+
+def test_missing_population(data, standard):
+    data["pop"] = data["pop"].astype(float)
+    data.loc[2, "pop"] = np.nan
+    with pytest.raises(InvalidValueError, match=r"column 'pop': rule 'no missing values' broken by 1 row "
+                                                r"\(e.g. 'row 2 is missing'\)"):
+        run_dsr(data, standard)
+
+
+def test_standard_column_missing_value(data):
+    with pytest.raises(InvalidValueError, match=r"column 'std': rule 'no missing values' broken by 1 row "
+                                                r"\(e.g. 'row 1 is missing'\)"):
+        dsr(data.assign(std=[1, np.nan, 1, 1]), count="n", population="pop", standard="std", by="area")
+
+
+def test_standard_column_not_numeric(data):
+    with pytest.raises(InvalidValueError, match=r"column 'std': rule 'numeric' broken by 1 row \(e.g. 'many'\)"):
+        dsr(data.assign(std=["1", "many", "1", "1"]), count="n", population="pop", standard="std", by="area")
+
+
+def test_standard_table_without_population(data, standard):
+    with pytest.raises(MissingColumnError, match=r"standard: column\(s\) 'population' not found; available "
+                                                 r"columns: 'age_band', 'weight'"):
+        run_dsr(data, standard.rename(columns={"population": "weight"}))
+
+
+def test_reference_without_count(data, reference):
+    with pytest.raises(MissingColumnError, match=r"reference: column\(s\) 'count' not found"):
+        smr(data, count="n", population="pop", reference=reference.rename(columns={"count": "deaths"}))
+
+
+@pytest.mark.parametrize("name", ["count", "value", "note", "p_value"])
+def test_group_column_clashing_with_result_columns(data, standard, name):
+    clash = data.rename(columns={"area": name})
+    with pytest.raises(InvalidArgumentError, match=rf"argument 'by': \['{name}'\] would clash with the result's own "
+                                                   r"columns"):
+        if name == "count":
+            crude_rate(clash.rename(columns={"n": "events"}), count="events", population="pop", by=name)
+        else:
+            dsr(clash, count="n", population="pop", standard=standard, by=name)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kpcompare import crude_rate, dsr, isr, smr
-from kpcompare.schemas.rates import rate_result_schema
+from kpcompare import compare_rates, crude_rate, dsr, isr, smr
+from kpcompare.schemas.rates import comparison_result_schema, rate_result_schema
 
 
 @pytest.fixture
@@ -28,3 +28,13 @@ def test_smr_and_isr_results_follow_the_contract(data):
     for func in (smr, isr):
         rate_result_schema(by=["system"], indirect=True).validate(
             func(data, count="n", population="pop", reference=ref, by="system"))
+
+
+def test_comparison_results_follow_the_contract(data):
+    std = pd.DataFrame({"age_band": ["young", "old"], "population": [60, 40]})
+    rates = dsr(data.assign(sex="f"), count="n", population="pop", standard=std, by=["sex", "system"],
+                confidence=[0.9, 0.95], min_count=0)
+    for kind in ("ratio", "difference"):
+        out = compare_rates(rates, between="system", reference="a", kind=kind, confidence=[0.9, 0.95])
+        comparison_result_schema(by=["sex"], between="system").validate(out)
+        assert len(out) == 4

@@ -93,7 +93,7 @@ def test_bad_years_message():
 
 
 def test_demo_cli_writes_tables(tmp_path, capsys):
-    assert main(["--out", str(tmp_path)]) == 0
+    assert main(["--out", str(tmp_path), "--section", "england_chapters"]) == 0
     printed = capsys.readouterr().out
     assert "ONS mid-2000 estimate, 49,233,311" in printed
     assert "41,588 of 12,264,618 FCEs" in printed

@@ -15,7 +15,9 @@ complete, validated long table both :func:`kpcompare.compare` and
 
 Survey-weighted strata (columns ``weighted_admissions`` / ``weighted_bed_days``
 from :func:`kpcompare.aggregate` with weights) carry both the weighted estimate
-(used for every rate) and the sample count (used for the variance).
+(used for every rate) and the sample count (used for the variance).  Optional
+``admissions_variance`` / ``bed_days_variance`` columns (variances of the stratum
+totals) replace the sample counts by effective counts X^2 / V.
 """
 
 from __future__ import annotations
@@ -45,10 +47,20 @@ from ..errors import (
     row_problem,
 )
 
-__all__ = ["ALL_SELECTED", "Prepared", "prepare"]
+__all__ = ["ALL_SELECTED", "Prepared", "prepare", "strata_frame"]
 
 #: label of the level holding the total over all selected causes
 ALL_SELECTED = "all selected"
+
+def strata_frame(strata: Any) -> pd.DataFrame:
+    """The stratum table of ``strata``: a DataFrame or pyarrow Table, or the result of :func:`kpcompare.aggregate`
+    (its ``.strata``)."""
+    from ..engine import AggregateResult  # lazy: the engine is only needed to recognise its result
+
+    if isinstance(strata, AggregateResult):
+        strata = strata.strata
+    return as_pandas(strata, argument="strata")
+
 
 def _select_bands(labels: Sequence[str], age_range: tuple[Any, Any] | None, *,
                   what: str = "argument 'age_range'", strict: bool = True) -> list[str]:
@@ -107,9 +119,15 @@ class Prepared:
     keys: list[str]
     standard_label: str
     weighted_systems: list[Any] = field(default_factory=list)
+    #: per count (``admissions``, ``bed_days``): systems whose variance came from a ``<count>_variance`` column
+    variance_systems: dict[str, list[Any]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    #: with ``event_frequency``: ``system, <by>, stratum, event_frequency, persons, population``
+    #: with ``event_frequency`` or ``person``: ``system, <by>, stratum, event_frequency, persons, population``
     frequencies: pd.DataFrame | None = None
+    #: the frequencies of the "all selected" total come from persons (exact), not from summing causes
+    total_by_person: bool = False
+    #: ``system, <by>, admission_note``: notes for admission rows (repeat admissions shown by ``persons``)
+    admission_notes: pd.DataFrame | None = None
 
 
 def _resolve_standard(standard: Any, pop: pd.DataFrame, systems_in_pop: list[Any],
@@ -139,9 +157,10 @@ def _resolve_standard(standard: Any, pop: pd.DataFrame, systems_in_pop: list[Any
 
 def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition",
             age_range: tuple[Any, Any] | None = None, levels: Sequence[Any] | None = None,
-            systems: Sequence[Any] | None = None, event_frequency: str | None = None) -> Prepared:
+            systems: Sequence[Any] | None = None, event_frequency: str | None = None,
+            person: str | None = None) -> Prepared:
     """Validate and complete a stratum table (see module docstring)."""
-    data = as_pandas(strata, argument="strata").copy()
+    data = strata_frame(strata).copy()
     pop = as_pandas(population, argument="population").copy()
     if not isinstance(by, str):
         raise InvalidArgumentError(f"argument 'by': give one column name, got {by!r}.")
@@ -279,7 +298,8 @@ def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition
         data["admissions"] = np.where(use_w, wa, data["admissions"]).astype(float)
         data["bed_days"] = np.where(use_w, wb, data["bed_days"]).astype(float)
         weighted_systems = list(dict.fromkeys(data.loc[use_w, "system"]))
-    counts = ["admissions", "bed_days", "admissions_sample", "bed_days_sample"]
+    variance_systems = _variance_columns(data)
+    counts = ["admissions", "bed_days", "admissions_sample", "bed_days_sample", "admissions_var", "bed_days_var"]
     data[counts] = data[counts].astype(float)
     summed = data.groupby(["system", by, *keys], sort=False, observed=True)[counts].sum().reset_index()
 
@@ -291,6 +311,14 @@ def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition
     total = total.merge(grid_pop, on=["system", *keys], how="left")
     total[by] = ALL_SELECTED
     full = pd.concat([full, total[full.columns]], ignore_index=True)
+
+    # given variances of the stratum totals replace the sample counts by effective counts X^2 / V
+    for name, given_systems in variance_systems.items():
+        given = full["system"].isin(given_systems).to_numpy()
+        est, var = full[name].to_numpy(float), full[f"{name}_var"].to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            effective = np.where(est > 0, est**2 / var, 0.0)
+        full[f"{name}_sample"] = np.where(given, effective, full[f"{name}_sample"].to_numpy(float))
 
     # pseudo-populations for the variance of weighted estimates
     pop_arr = full["population"].to_numpy(float)
@@ -315,15 +343,114 @@ def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition
     full["system"] = full["system"].astype(object)
     full[by] = full[by].astype(object)
     freq = None
+    if event_frequency is not None and person is not None:
+        raise InvalidArgumentError(
+            "arguments 'event_frequency' and 'person': give one of them (frequency rows, or one row per person "
+            "and stratum), not both.")
+    chosen_option = "event_frequency" if event_frequency is not None else "person"
+    if (event_frequency is not None or person is not None) and variance_systems.get("admissions"):
+        raise InvalidArgumentError(
+            f"argument {chosen_option!r}: repeat-event frequencies cannot be combined with an "
+            "'admissions_variance' column (both set the admission-rate variance); drop one of them.")
+    if (event_frequency is not None or person is not None) and weighted_systems:
+        raise InvalidArgumentError(
+            f"argument {chosen_option!r}: repeat-event frequencies cannot be combined with survey weights "
+            "(weighted_admissions present); drop one of them.")
     if event_frequency is not None:
-        if weighted_systems:
-            raise InvalidArgumentError(
-                "argument 'event_frequency': repeat-event frequencies cannot be combined with survey weights "
-                "(weighted_admissions present); drop one of them.")
         freq = _frequencies(data, full, event_frequency, by=by, keys=keys, use_sex=use_sex)
+    elif person is not None:
+        freq = _person_frequencies(data, full, person, by=by, keys=keys)
+    admission_notes = None if freq is not None or weighted_systems else _repeat_note(data, by=by, keys=keys)
     return Prepared(table=full, by=by, systems=chosen, levels=[*chosen_levels, ALL_SELECTED], keys=keys,
                     standard_label=std_label, weighted_systems=weighted_systems, notes=notes,
-                    frequencies=freq)
+                    variance_systems=variance_systems,
+                    frequencies=freq, total_by_person=person is not None, admission_notes=admission_notes)
+
+
+REPEAT_NOTE = ("admissions treated as independent events, but the 'persons' column shows repeat admissions "
+               "({persons:,.0f} persons, {admissions:,.0f} admissions, summed over strata): the interval is too "
+               "narrow; give one row per person and stratum with person= for the repeat-events variance")
+
+
+def _repeat_note(data: pd.DataFrame, *, by: str, keys: list[str]) -> pd.DataFrame | None:
+    """Per system and level, a note where a ``persons`` column (aggregate with person ids) shows fewer persons
+    than admissions; ``None`` when there is nothing to say."""
+    if "persons" not in data.columns:
+        return None
+    persons = pd.to_numeric(data["persons"], errors="coerce")
+    if persons.isna().any():
+        return None
+    sums = data.assign(_p=persons).groupby(["system", by, *keys], sort=False, observed=True)[
+        ["_p", "admissions_sample"]].sum().reset_index()
+    sums["_repeat"] = sums["_p"] < sums["admissions_sample"] - 1e-9
+    if not sums["_repeat"].any():
+        return None
+    levels = sums.groupby(["system", by], sort=False)[["_p", "admissions_sample", "_repeat"]].agg(
+        {"_p": "sum", "admissions_sample": "sum", "_repeat": "any"}).reset_index()
+    total = levels.groupby("system", sort=False)[["_p", "admissions_sample", "_repeat"]].agg(
+        {"_p": "sum", "admissions_sample": "sum", "_repeat": "any"}).reset_index()
+    total[by] = ALL_SELECTED
+    levels = pd.concat([levels, total[levels.columns]], ignore_index=True)
+    levels = levels[levels["_repeat"]]
+    levels["admission_note"] = [REPEAT_NOTE.format(persons=p, admissions=a)
+                                for p, a in zip(levels["_p"], levels["admissions_sample"])]
+    return levels[["system", by, "admission_note"]]
+
+
+def _variance_columns(data: pd.DataFrame) -> dict[str, list[Any]]:
+    """Validate optional ``admissions_variance`` / ``bed_days_variance`` columns; add ``<count>_var`` columns.
+
+    A system gives a variance for every row or for none (then its sample counts are Poisson); where the
+    estimate is positive the variance must be too.  Returns, per count, the systems with given variances.
+    """
+    systems: dict[str, list[Any]] = {}
+    for name in ("admissions", "bed_days"):
+        column = f"{name}_variance"
+        if column not in data.columns:
+            data[f"{name}_var"] = 0.0
+            continue
+        var = pd.to_numeric(data[column], errors="coerce")
+        given = var.notna()
+        partial = data.assign(_g=given).groupby("system", sort=False)["_g"].agg(["any", "all"])
+        partial = partial[partial["any"] & ~partial["all"]]
+        if len(partial):
+            bad = data["system"].isin(partial.index) & ~given
+            raise row_problem(column, "given for every row of a system or for none", int(bad.sum()),
+                              dict(data.loc[bad, ["system", "age_band"]].iloc[0]),
+                              hint="Rows of one system cannot mix given and Poisson variances.")
+        check_non_negative(data.loc[given], [column])
+        zero = given & (var <= 0) & (data[name] > 0)
+        if zero.any():
+            raise row_problem(column, f"positive where {name} are positive", int(zero.sum()),
+                              dict(data.loc[zero, ["system", "age_band"]].iloc[0]))
+        data[f"{name}_var"] = var.fillna(0.0)
+        systems[name] = list(dict.fromkeys(data.loc[given, "system"]))
+    return systems
+
+
+def _person_frequencies(data: pd.DataFrame, full: pd.DataFrame, column: str, *, by: str,
+                        keys: list[str]) -> pd.DataFrame:
+    """Persons by number of admissions f per stratum, from one row per person and stratum.
+
+    f of a person in the "all selected" total is the sum of their admissions over the selected causes, so a
+    person admitted for two causes counts once, with both admissions (the exact repeat-events total).
+    """
+    require_columns(data, [column], argument="strata")
+    check_no_missing(data, [column])
+    check_integer_valued(data, ["admissions"], hint="With person=, each row counts one person's admissions.")
+    cells = ["system", *keys]
+    per = data.groupby([*cells, by, column], sort=False, observed=True)["admissions_sample"].sum().reset_index()
+    total = per.groupby([*cells, column], sort=False, observed=True)["admissions_sample"].sum().reset_index()
+    total[by] = ALL_SELECTED
+    per = pd.concat([per, total[per.columns]], ignore_index=True)
+    per = per[per["admissions_sample"] > 0]
+    rows = per.groupby(["system", by, *keys, "admissions_sample"], sort=False, observed=True).size()
+    rows = rows.rename("persons").reset_index().rename(columns={"admissions_sample": "event_frequency"})
+    base = full[["system", by, *keys, "stratum", "population"]]
+    out = base.merge(rows, on=["system", by, *keys], how="left")
+    out["event_frequency"] = out["event_frequency"].fillna(1)
+    out["persons"] = out["persons"].fillna(0.0).astype(float)
+    return out[["system", by, "stratum", "event_frequency", "persons", "population"]]
 
 
 def _frequencies(data: pd.DataFrame, full: pd.DataFrame, column: str, *, by: str, keys: list[str],

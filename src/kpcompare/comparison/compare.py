@@ -21,7 +21,7 @@ from ..errors import InvalidArgumentError, UnknownNameError
 from ..rates import compare_rates, crude_rate, dsr
 from ..rates.crude import WEIGHTED_NOTE
 from ..rates.poisson import z_value
-from ._strata import ALL_SELECTED, Prepared, prepare
+from ._strata import ALL_SELECTED, Prepared, prepare, strata_frame
 
 __all__ = ["compare", "COMPARE_COLUMNS", "MEASURES", "ALL_SELECTED"]
 
@@ -68,17 +68,23 @@ def _rate(prep: Prepared, measure: str, *, standard: pd.DataFrame, method: str, 
     if measure == "admissions" and prep.frequencies is not None:
         res = dsr(prep.frequencies, count="persons", population="population",
                   event_frequency="event_frequency", **common)
-        total = (res[by] == ALL_SELECTED).to_numpy()
-        res["note"] = np.where(total, np.where(res["note"] != "", res["note"] + "; ", "") + TOTAL_FREQUENCY_NOTE,
-                               res["note"])
+        if not prep.total_by_person:
+            total = (res[by] == ALL_SELECTED).to_numpy()
+            res["note"] = np.where(total, np.where(res["note"] != "", res["note"] + "; ", "")
+                                   + TOTAL_FREQUENCY_NOTE, res["note"])
     else:
         res = dsr(data, count="count", population="population", weighted=fractional, **common)
+    if measure == "admissions" and prep.admission_notes is not None:
+        extra = res[["system", by]].merge(prep.admission_notes, on=["system", by], how="left")["admission_note"]
+        extra = extra.fillna("").to_numpy(object)
+        note = res["note"].astype(str).to_numpy(object)
+        res["note"] = np.where((note != "") & (extra != ""), note + "; " + extra, np.where(note != "", note, extra))
     crude = crude_rate(pd.DataFrame({"system": t["system"], by: t[by], "count": t[measure],
                                      "population": t["population"]}),
                        count="count", population="population", by=["system", by],
                        confidence=levels[0], multiplier=multiplier, weighted=not _whole(t[measure]))
     crude = crude[["system", by, "count", "population", "value"]].rename(columns={"value": "crude"})
-    res["note"] = _own_notes(res, data, prep)
+    res["note"] = _own_notes(res, data, prep, measure)
     res = res.drop(columns=["count", "population"]).merge(crude, on=["system", by], how="left")
     res["measure"] = measure
     res["statistic"] = f"{_LABELS[measure]} per {multiplier:g}, standardised"
@@ -88,17 +94,20 @@ def _rate(prep: Prepared, measure: str, *, standard: pd.DataFrame, method: str, 
 WEIGHTED_SAMPLE_NOTE = ("survey-weighted estimate: variance from the sample counts (Poisson), "
                         "design effect ignored")
 FRACTIONAL_NOTE = "fractional (estimated) counts treated as Poisson counts"
+GIVEN_VARIANCE_NOTE = "variance of each stratum's total from column '{column}'"
 TOTAL_FREQUENCY_NOTE = ("repeat-events variance of the total treats a person admitted for two causes as two "
                         "persons (too small)")
 
 
-def _own_notes(res: pd.DataFrame, data: pd.DataFrame, prep: Prepared) -> np.ndarray:
+def _own_notes(res: pd.DataFrame, data: pd.DataFrame, prep: Prepared, measure: str) -> np.ndarray:
     """Replace the rates core's generic weighted-count note by one saying what the counts are, per system."""
     note = res["note"].astype(str).str.replace(WEIGHTED_NOTE, "", regex=False).str.strip("; ")
     fractional = set(data.loc[_fractional(data["count"]), "system"])
     system = res["system"].to_numpy(object)
-    tag = np.where(np.isin(system, list(prep.weighted_systems)), WEIGHTED_SAMPLE_NOTE,
-                   np.where(np.isin(system, list(fractional)), FRACTIONAL_NOTE, ""))
+    given = list(prep.variance_systems.get(measure, []))
+    tag = np.where(np.isin(system, given), GIVEN_VARIANCE_NOTE.format(column=f"{measure}_variance"),
+                   np.where(np.isin(system, list(prep.weighted_systems)), WEIGHTED_SAMPLE_NOTE,
+                            np.where(np.isin(system, list(fractional)), FRACTIONAL_NOTE, "")))
     note = note.to_numpy(object)
     return np.where((note != "") & (tag != ""), note + "; " + tag, np.where(note != "", note, tag))
 
@@ -162,19 +171,24 @@ def compare(strata: Any, *, population: Any, standard: Any, reference: Any, by: 
             measures: str | Sequence[str] = MEASURES, method: str = "dobson",
             confidence: float | Sequence[float] = 0.95, multiplier: float = 1000,
             levels: Sequence[Any] | None = None, min_count: int = 10,
-            event_frequency: str | None = None) -> pd.DataFrame:
+            event_frequency: str | None = None, person: str | None = None) -> pd.DataFrame:
     """Compare standardised admissions, bed days and ALOS between health systems.
 
     Parameters
     ----------
-    strata : pandas.DataFrame or pyarrow.Table
-        The ``strata`` of :func:`kpcompare.aggregate`, or any table with columns
+    strata : pandas.DataFrame, pyarrow.Table or AggregateResult
+        The result of :func:`kpcompare.aggregate` (or its ``strata``), or any table with columns
         ``system, age_band, <by>, admissions, bed_days`` and optionally ``sex``.
         Several rows with the same key are summed; strata absent from the table count as
         zero. When ``weighted_admissions`` and ``weighted_bed_days`` are present (survey
         weights, e.g. the NHDS) they are the estimates used for every rate, and the
         unweighted ``admissions``/``bed_days`` (the sample counts) drive the variance
         (see Notes); rows with missing weighted values use the unweighted counts.
+        Optional ``admissions_variance`` and ``bed_days_variance``: an estimated variance
+        of each row's (weighted) total, e.g. a design-based variance, or the with-replacement
+        variance :math:`\\sum_j (w_j y_j)^2` of survey records, or :math:`\\sum_j d_j^2` for
+        bed days of independent stays of lengths :math:`d_j`; it replaces the Poisson
+        variance of that count (see Notes). Give it for all rows of a system or none.
     population : pandas.DataFrame or pyarrow.Table
         ``system, age_band, [sex], population``: one row per stratum of every system
         compared (a missing stratum is an error naming it). Extra bands are ignored.
@@ -210,6 +224,12 @@ def compare(strata: Any, *, population: Any, standard: Any, reference: Any, by: 
         Column of ``strata`` giving the number of admissions f of the persons counted in
         column ``persons`` (one row per stratum and f): admission-rate intervals then use
         the repeat-events variance (see Notes). Not with survey weights.
+    person : str, optional
+        Column of ``strata`` identifying persons, with one row per person and stratum, as
+        ``kpcompare.aggregate(extract, by=(..., "person_id"))`` returns when the extract has
+        person ids: admission-rate intervals then use the repeat-events variance, with each
+        person's number of admissions per stratum (and, for the total, over all selected
+        causes) as f. Rates are unchanged. Not with ``event_frequency`` or survey weights.
 
     Returns
     -------
@@ -258,6 +278,15 @@ def compare(strata: Any, *, population: Any, standard: Any, reference: Any, by: 
     sample count). This ignores unequal weights and clustering in the survey design, so
     the intervals are too narrow; a design-based variance needs the design variables.
 
+    *Given variances.* With a ``<count>_variance`` column, the variances :math:`V_i` of the
+    stratum totals :math:`X_i` (summed over the rows of a stratum and, for the total, over
+    causes, i.e. assumed independent) give the stratum rate the variance
+    :math:`V_i/n_i^2`: the data passed to :func:`kpcompare.dsr` are the effective count
+    :math:`X_i^2/V_i` over the pseudo-population :math:`n_i X_i/V_i`. For the NHDS demo,
+    :math:`V_i = \\sum_j (w_j y_j)^2` over the records j of the stratum (y = 1 for admissions,
+    the stay's bed days for bed days) accounts for unequal weights and for the spread of
+    stay lengths, but not for the clustering of records in hospitals and PSUs.
+
     *Repeat events.* Admissions are not independent (one person can be admitted
     several times). With ``event_frequency`` the strata hold one row per stratum and
     number of admissions f, with ``persons`` = the number of persons admitted exactly f
@@ -265,8 +294,13 @@ def compare(strata: Any, *, population: Any, standard: Any, reference: Any, by: 
     non-independent-events variance :math:`\\sum_f f^2 \\sum_i p_{i,f} W_i^2` from
     :func:`kpcompare.dsr` (``event_frequency``). For the "all selected" total the
     frequencies are summed over causes, which counts a person admitted for two causes as
-    two persons (``note`` says so). Without it admissions are treated as independent events,
-    which narrows the admission-rate interval.
+    two persons (``note`` says so). With ``person`` (one row per person and stratum, e.g.
+    :func:`kpcompare.aggregate` by ``person_id``) the frequencies are tabulated here: f is a
+    person's admissions in the stratum, and for the total their admissions over all selected
+    causes, so the total's variance is exact. Without either, admissions are treated as
+    independent events, which narrows the admission-rate interval; when the strata carry
+    :func:`kpcompare.aggregate`'s ``persons`` column and it shows fewer persons than
+    admissions, the ``note`` of the admission rows says so.
 
     References
     ----------
@@ -290,7 +324,7 @@ def compare(strata: Any, *, population: Any, standard: Any, reference: Any, by: 
             f"(systems present: {', '.join(map(repr, data_systems))})."
         )
     prep = prepare(strata, population=population, standard=standard, by=by, age_range=age_range,
-                   levels=levels, event_frequency=event_frequency)
+                   levels=levels, event_frequency=event_frequency, person=person)
     std = _standard_table(prep)
     need_adm = "admissions" in chosen or "alos" in chosen
     need_bed = "bed_days" in chosen or "alos" in chosen
@@ -327,8 +361,8 @@ def compare(strata: Any, *, population: Any, standard: Any, reference: Any, by: 
 
 
 def _systems_of(strata: Any) -> list[Any]:
-    from .._checks import as_pandas, require_columns
+    from .._checks import require_columns
 
-    data = as_pandas(strata, argument="strata")
+    data = strata_frame(strata)
     require_columns(data, ["system"], argument="strata")
     return list(data["system"].dropna())

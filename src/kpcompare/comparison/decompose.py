@@ -69,7 +69,7 @@ def decompose(strata: Any, *, population: Any, standard: Any, systems: Sequence[
 
     Parameters
     ----------
-    strata : pandas.DataFrame or pyarrow.Table
+    strata : pandas.DataFrame, pyarrow.Table or AggregateResult
         As for :func:`kpcompare.compare`: columns ``system, age_band, <by>, admissions,
         bed_days`` (``sex`` optional; ``weighted_admissions``/``weighted_bed_days`` are
         used when present).
@@ -117,8 +117,11 @@ def decompose(strata: Any, *, population: Any, standard: Any, systems: Sequence[
     standardised bed-day rates and its components still sum exactly to it. Its
     ``alos`` is the standardised bed-day rate over the standardised admission rate.
     When a system has no admissions in a band its ALOS is undefined; it is set to the
-    other system's ALOS there (0 when neither has admissions), which keeps the identity
-    exact and assigns the whole gap of that band to admissions (``note`` says so).
+    other system's ALOS there (0 when neither has admissions), which assigns the gap of
+    that band to admissions (``note`` says so). If that system nevertheless has bed days
+    there (stays admitted before the period, or bed days counted by episode), those bed
+    days cannot be split by the identity; they are added to the length-of-stay component,
+    so the components still sum exactly to the gap (``note`` says so).
     Components of the "all selected" total are computed from the summed rates, so they
     are not the sum of the per-cause components (the difference is case-mix).
 
@@ -158,14 +161,24 @@ def decompose(strata: Any, *, population: Any, standard: Any, systems: Sequence[
         l2f = np.where(none2, np.where(none1, 0.0, l1), l2)
         a1, a2 = m["_a"].to_numpy(float), m["_a_ref"].to_numpy(float)
         adm, los = _components(a1, l1f, a2, l2f)
-        note = np.where(none1 | none2, "no admissions in one or both systems: ALOS set equal, gap assigned to admissions", "")
+        gap = m["_b"].to_numpy(float) - m["_b_ref"].to_numpy(float)
+        undefined = none1 | none2
+        # bed days without admissions (stays admitted before the period, episode-based bed days) have no
+        # ALOS to split by: the part of the gap the two factors cannot carry goes to length of stay
+        residual = np.where(undefined, gap - adm - los, 0.0)
+        los = los + residual
+        note = np.where(undefined, np.where(
+            np.abs(residual) > 1e-12 * np.maximum(1.0, np.abs(gap)),
+            "no admissions in one or both systems: ALOS set equal, gap assigned to admissions except "
+            "the bed days without admissions, assigned to length of stay",
+            "no admissions in one or both systems: ALOS set equal, gap assigned to admissions"), "")
         band = pd.DataFrame({
             "system": sys_a, "reference": sys_b, **{k: m[k] for k in join},
             "weight": m["weight"].to_numpy(float),
             "admission_rate": a1, "reference_admission_rate": a2,
             "alos": m["_l"].to_numpy(float), "reference_alos": m["_l_ref"].to_numpy(float),
             "bed_day_rate": m["_b"].to_numpy(float), "reference_bed_day_rate": m["_b_ref"].to_numpy(float),
-            "gap": m["_b"].to_numpy(float) - m["_b_ref"].to_numpy(float),
+            "gap": gap,
             "admission_component": adm, "los_component": los, "note": note,
         })
         summed_cols = ["admission_rate", "reference_admission_rate", "bed_day_rate",

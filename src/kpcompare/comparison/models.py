@@ -31,6 +31,7 @@ from .._checks import (
 )
 from ..errors import DuplicateKeyError, InvalidArgumentError, MissingStratumError, UnknownNameError, row_problem
 from ..rates.poisson import z_value
+from ._strata import strata_frame
 
 __all__ = ["rate_model", "MODEL_COLUMNS", "FAMILIES"]
 
@@ -57,7 +58,7 @@ def rate_model(strata: Any, *, population: Any, outcome: str = "admissions", fam
 
     Parameters
     ----------
-    strata : pandas.DataFrame or pyarrow.Table
+    strata : pandas.DataFrame, pyarrow.Table or AggregateResult
         Counts by ``system``, the ``adjust`` columns (default ``age_band`` and ``sex``; ``sex`` is used
         only when present) and, with ``by``, the ``by`` column; e.g. ``aggregate(...).strata``.  Rows
         with the same key are summed (so, with ``by=None``, every row given, including the cause
@@ -138,7 +139,7 @@ def rate_model(strata: Any, *, population: Any, outcome: str = "admissions", fam
     >>> round(rate_model(strata, population=pop, adjust=["age_band"])["value"].item(), 6)
     0.5
     """
-    data = as_pandas(strata, argument="strata")
+    data = strata_frame(strata)
     pop = as_pandas(population, argument="population")
     check_choice(family, FAMILIES, argument="family")
     if scale is not None:

@@ -21,13 +21,28 @@ from ..errors import ConditionSetError, InvalidValueError, row_problem
 
 CODINGS = ("icd10", "icd9cm")
 
-#: A valid normalised *code* in the data (any length the coding allows).
-_CODE_PATTERNS = {
+# The valid-code patterns of the package, in one place (the episode schema imports RECORD_PATTERNS).
+
+#: A valid normalised code *stem* (fillers and markers removed, see :func:`normalise_array`), any length
+#: the coding allows: what codes are classified on and what rule ends must look like.
+STEM_PATTERNS: dict[str, str] = {
     # WHO / UK ICD-10: letter, two digits, then up to three digits (UK 5th characters).
-    "icd10": re.compile(r"^[A-Z][0-9]{2}[0-9]{0,3}$"),
+    "icd10": r"^[A-Z][0-9]{2}[0-9]{0,3}$",
     # ICD-9-CM diagnoses: 3-digit category (+ up to 2), V + 2 (+ up to 2), E + 3 (+ 1).
-    "icd9cm": re.compile(r"^(?:[0-9]{3}[0-9]{0,2}|V[0-9]{2}[0-9]{0,2}|E[0-9]{3}[0-9]?)$"),
+    "icd9cm": r"^(?:[0-9]{3}[0-9]{0,2}|V[0-9]{2}[0-9]{0,2}|E[0-9]{3}[0-9]?)$",
 }
+
+#: A valid code as an episode record carries it (upper case, dots and spaces removed, fillers kept): the
+#: ``invalid_code`` exclusion rule of :mod:`kpcompare.schemas.episodes`.  Looser than the stems on purpose:
+#: it accepts the fillers and extensions extracts write (HES 'I64X', 'I64-'; NHDS '486-').
+RECORD_PATTERNS: dict[str, str] = {
+    # ICD-10 (WHO): letter, two digits, up to four more characters; HES fills 3-character codes with X or -
+    "icd10": r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}-?$",
+    # ICD-9-CM diagnoses: 3-5 digits, V + 2-4 digits, E + 3-4 digits; the NHDS pads short codes with '-'
+    "icd9cm": r"^(?:[0-9]{3,5}|V[0-9]{2,4}|E[0-9]{3,4})-*$",
+}
+
+_CODE_PATTERNS = {coding: re.compile(pattern) for coding, pattern in STEM_PATTERNS.items()}
 
 #: What a rule end must look like, shown in error messages.
 _CODE_SHAPES = {

@@ -220,6 +220,15 @@ def _build(rows: Iterable[dict[str, Any]], *, path: Path, coding: str | None, na
         src = sources.setdefault(row["group"], [])
         if row.get("source") and row["source"] not in src:
             src.append(row["source"])
-    return ConditionSet.from_mapping(
-        codes, coding=coding, name=name, sources={g: " ".join(s) for g, s in sources.items()},
-        allow_overlap=allow_overlap, other=other, missing=missing)
+    try:
+        return ConditionSet.from_mapping(
+            codes, coding=coding, name=name, sources={g: " ".join(s) for g, s in sources.items()},
+            allow_overlap=allow_overlap, other=other, missing=missing)
+    except ConditionSetError as exc:  # say where in the file the group(s) named by the error are defined
+        named = list(exc.groups) or ([exc.group] if exc.group is not None else [])
+        places = [f"{r['group']!r} at {r['_where']}" for r in chosen if r["group"] in named]
+        if not places:
+            raise
+        label = "group" if len(places) == 1 else "groups"
+        raise ConditionSetError(f"condition set file {str(path)!r} ({label} {' and '.join(places)}): {exc}",
+                                group=exc.group, code=exc.code, groups=exc.groups) from None

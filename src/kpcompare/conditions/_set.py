@@ -127,10 +127,23 @@ class ConditionSet:
                     "rename the group.", group=g)
             seen.add(g)
         rules: list[Rule] = []
+        problems: list[ConditionSetError] = []
         for g, group_codes in zip(groups, codes):
             if not group_codes:
                 raise ConditionSetError(f"{where}: group {g!r} has no codes.", group=g)
-            rules.extend(parse_rule(t, group=g, coding=coding, set_name=self.name) for t in group_codes)
+            for t in group_codes:
+                try:
+                    rules.append(parse_rule(t, group=g, coding=coding, set_name=self.name))
+                except ConditionSetError as exc:
+                    problems.append(exc)
+        if len(problems) == 1:
+            raise problems[0]
+        if problems:  # every bad code at once, so a user-written file is fixed in one pass
+            raise ConditionSetError(
+                f"{where}: {len(problems)} invalid codes or ranges:\n"
+                + "\n".join(f"  - {str(p).removeprefix(where + ', ')}" for p in problems),
+                group=problems[0].group, code=problems[0].code,
+                groups=tuple(dict.fromkeys(p.group for p in problems if p.group is not None)))
         if self.allow_overlap == "error":
             _check_overlaps(rules, where, groups)
         object.__setattr__(self, "groups", groups)

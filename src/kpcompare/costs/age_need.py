@@ -71,7 +71,7 @@ def age_need_factor(populations: pd.DataFrame, *, weights: pd.DataFrame, referen
     Breslow NE, Day NE. Statistical Methods in Cancer Research, vol II (IARC 1987), ch. 2 (indirect
     standardisation).  Feachem RGA et al. BMJ 2002;324:135. doi:10.1136/bmj.324.7330.135.
 
-    Validated against: a hand calculation (tests/costs/test_age_need.py): two bands, weights 1 and 4,
+    Validated against: a hand calculation (tests/costs/test_costs_age_need.py): two bands, weights 1 and 4,
     shares (0.8, 0.2) and (0.6, 0.4) give E = 1.6 and 2.2, factor 1.6/2.2 = 0.7273.
     """
     pops = as_pandas(populations, argument="populations")

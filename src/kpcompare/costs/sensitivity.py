@@ -54,14 +54,26 @@ def sensitivity(lines: pd.DataFrame, *, factors: pd.DataFrame, assumption_set: s
     pandas.DataFrame
         ``assumption_set, system, item, kind, setting, input_value, baseline_input, outcome, value,
         baseline, change, currency, note``; one row per scenario: ``setting`` ``"off"`` for every
-        included contested line (amount 0) and contested factor (set to 1), ``"low"``/``"high"`` for
-        each row of ``ranges``.  ``change = value - baseline``.
+        included contested line (amount 0) and contested factor (set to 1), ``"on"`` for every contested
+        line switched off in ``lines`` (at its declared amount), ``"low"``/``"high"`` for each row of
+        ``ranges`` (a range on a switched-off line switches it on at that amount).  ``baseline_input``
+        is what the input contributes in the baseline (0 for a switched-off line);
+        ``change = value - baseline``.
 
     Notes
     -----
     One input changes at a time; with net total T, population N, exchange rate r and factors p, g the
     final per-capita cost is 10⁶ T/N · r · p · g (see :func:`kpcompare.costs.cascade`), so each
     scenario is evaluated in closed form, vectorised over scenarios.
+
+    References
+    ----------
+    Feachem RGA, Sekhri NK, White KL. BMJ 2002;324:135-41, doi:10.1136/bmj.324.7330.135 (the lines and
+    factors); Talbot-Smith A, Gnani S, Pollock AM, Pereira Gray D. Br J Gen Pract 2004;54:415-21 (which
+    lines and factors are contested, and the £1.9 billion administration range).
+
+    Validated against: the full cascade recomputed with each line switched off or on (every scenario,
+    tests/costs/test_costs_sensitivity.py) and Talbot-Smith's $1,951 - $1,161 when the PPP step is off.
     """
     data = validate_lines(lines)
     fac = validate_factors(factors)
@@ -86,11 +98,14 @@ def sensitivity(lines: pd.DataFrame, *, factors: pd.DataFrame, assumption_set: s
     fvals["exchange_rate"] = conv
     fvals = fvals.fillna(1.0)
 
-    # scenarios: one row each
+    # scenarios: one row each.  A line's baseline_input is what it contributes now (0 when switched off).
     scen = []
-    contested = data.loc[data["kind"].eq("adjustment") & data["contested"] & data["included"]]
+    contested = data.loc[data["kind"].eq("adjustment") & data["contested"]]
+    on = contested["included"].to_numpy()
     scen.append(pd.DataFrame({"system": contested["system"], "item": contested["item"], "kind": "line",
-                              "setting": "off", "input_value": 0.0, "baseline_input": contested["amount"],
+                              "setting": np.where(on, "off", "on"),
+                              "input_value": np.where(on, 0.0, contested["amount"]),
+                              "baseline_input": np.where(on, contested["amount"], 0.0),
                               "sign": contested["sign"]}))
     cf = fac.loc[fac["contested"] & fac["factor"].isin(["cost_environment", "age_need"])]
     scen.append(pd.DataFrame({"system": cf["system"], "item": cf["factor"], "kind": "factor", "setting": "off",
@@ -103,7 +118,9 @@ def sensitivity(lines: pd.DataFrame, *, factors: pd.DataFrame, assumption_set: s
         for _, row in rng.iterrows():  # a handful of user-declared ranges, not a hot path
             key = (row["system"], row["item"])
             if key in line_idx.index:
-                base, kind, sign = float(line_idx.loc[key, "amount"]), "line", int(line_idx.loc[key, "sign"])
+                hit = line_idx.loc[key]
+                base = float(hit["amount"]) if bool(hit["included"]) else 0.0
+                kind, sign = "line", int(hit["sign"])
             elif row["system"] in fvals.index and row["item"] in _VARIABLE_FACTORS:
                 base, kind, sign = float(fvals.loc[row["system"], row["item"]]), "factor", 0
             else:

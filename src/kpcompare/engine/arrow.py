@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import KpcompareError
+from ..errors import InvalidArgumentError, KpcompareError
 from ..schemas.episodes import EXCLUSION_REASONS, REASON_INDEX
 from .plan import Plan, make_plan
 from .strata import MEASURES, Accumulator
@@ -106,42 +109,107 @@ def _measure_names(plan: Plan) -> list[str]:
     return names
 
 
-def _values(plan: Plan, start, end, length, first, weight, episodes, weighted_episodes, n) -> list[np.ndarray]:
+def _admitted_and_bed(plan: Plan, start, end, length, first, n) -> tuple[np.ndarray, np.ndarray]:
     bed = plan.bed_days(start, end, length).astype(np.float64)
-    admitted = (first & plan.admitted(start, end, n)).astype(np.float64)
+    admitted = plan.admitted(start, end, n)
+    return (admitted if first is None else first & admitted).astype(np.float64), bed
+
+
+def _values(plan: Plan, start, end, length, first, weight, episodes, weighted_episodes, n) -> list[np.ndarray]:
+    admitted, bed = _admitted_and_bed(plan, start, end, length, first, n)
     out = [admitted, bed, episodes.astype(np.float64)]
     if plan.weighted:
         out += [weight * admitted, weight * bed, weighted_episodes]
     return out
 
 
-def _stream_episodes(extract, plan: Plan, accumulator: Accumulator, tally: _Tally, progress: bool | None) -> None:
-    batches = extract.batches(plan.columns)
-    for batch in _progress(batches, total=extract.num_pieces, enabled=progress, desc="kpcompare.aggregate"):
-        for part in _slices(batch.table):
-            _add_episodes(plan, part, accumulator, tally)
-
-
-#: rows processed at once: a 1M-row row group is staged in quarters, so temporaries stay small
+#: rows staged at once when sums are weighted: a 1M-row row group is staged in quarters, so temporaries stay
+#: small (and weighted float sums are formed in the same pieces as ever)
 SLICE_ROWS = 262_144
+#: rows staged at once otherwise: the temporaries are 4-byte codes, and integer sums do not depend on it
+SLICE_ROWS_UNWEIGHTED = 1 << 18
+#: above this many bins (strata x reason combinations) a batch is summed with numpy.unique, not bincount
+_BINCOUNT_LIMIT = 4_000_000
 
 
-def _slices(table):
-    if table.num_rows <= SLICE_ROWS:
+def _slices(table, rows: int | None = None):
+    rows = rows or SLICE_ROWS
+    if table.num_rows <= rows:
         yield table
         return
-    for start in range(0, table.num_rows, SLICE_ROWS):
-        yield table.slice(start, SLICE_ROWS)
+    for start in range(0, table.num_rows, rows):
+        yield table.slice(start, rows)
 
 
-def _add_episodes(plan: Plan, table, accumulator: Accumulator, tally: _Tally) -> None:
-    staged = plan.stage(table)
-    tally.add_codes(staged.reason, staged.weight if plan.weighted else None)
-    keep = staged.reason == 0
-    n = len(keep)
-    values = _values(plan, staged.start, staged.end, staged.length, staged.first, staged.weight, np.ones(n),
-                     staged.weight, n)
-    accumulator.add(staged.ids, values, keep)
+@dataclass
+class _Partial:
+    """What one slice adds: strata (ids, sums) and exclusions (rows and weighted rows per reason)."""
+
+    decoded: np.ndarray
+    sums: np.ndarray
+    rows: np.ndarray
+    weighted: np.ndarray | None
+    read: int
+
+
+def _episode_partial(plan: Plan, table) -> _Partial:
+    """Stage one slice and sum it: one bincount of the row codes gives strata and exclusions together.
+
+    Unweighted, every sum is of integers (exact in float64 in any order), so whether a row is an admission
+    is folded into its code too; weighted, the sums are formed exactly as before (one pass per measure in
+    row order), so results do not change in the last bit either.
+    """
+    staged = plan.stage(table, admission=not plan.weighted)
+    codes = staged.codes
+    n = len(codes.code)
+    size = len(EXCLUSION_REASONS) + 1
+    weighted = None
+    if plan.weighted:  # weighted exclusions summed per reason in row order, as always
+        clean = np.nan_to_num(staged.weight, nan=0.0, posinf=0.0, neginf=0.0)
+        weighted = np.bincount(codes.reason(), weights=clean, minlength=size)
+    bed = plan.bed_days(staged.start, staged.end, staged.length, dtype=np.float64)
+    if codes.n_bins <= _BINCOUNT_LIMIT:
+        shape = (len(codes.combo_reason), codes.split, codes.total)
+        counts = np.bincount(codes.code, minlength=codes.n_bins).reshape(shape)
+        rows = np.bincount(codes.combo_reason, weights=counts.sum(axis=(1, 2)), minlength=size).astype(np.int64)
+        episodes = counts[0].sum(axis=0)
+        keys = np.flatnonzero(episodes)
+        bed_sums = np.bincount(codes.code, weights=bed, minlength=codes.n_bins).reshape(shape)[0]
+        if plan.weighted:
+            admitted = _admitted(plan, staged, n)
+            columns = [np.bincount(codes.code, weights=admitted, minlength=codes.n_bins)[keys], bed_sums[0][keys],
+                       episodes[keys].astype(np.float64)]
+            columns += [np.bincount(codes.code, weights=v, minlength=codes.n_bins)[keys]
+                        for v in (staged.weight * admitted, staged.weight * bed, staged.weight)]
+        else:
+            columns = [counts[0, 0][keys].astype(np.float64), bed_sums.sum(axis=0)[keys],
+                       episodes[keys].astype(np.float64)]
+    else:
+        reason = codes.reason()
+        rows = np.bincount(reason, minlength=size).astype(np.int64)
+        keep = reason == 0
+        admitted = _admitted(plan, staged, n) if codes.split == 1 else \
+            ((codes.code // codes.total) % 2 == 0).astype(np.float64)
+        keys, inverse = np.unique(codes.code[keep] % codes.total, return_inverse=True)
+        values = [admitted, bed, np.ones(n)]
+        if plan.weighted:
+            values += [staged.weight * admitted, staged.weight * bed, staged.weight]
+        columns = [np.bincount(inverse, weights=v[keep], minlength=len(keys)) for v in values]
+    sums = np.column_stack(columns) if len(keys) else np.empty((0, len(columns)))
+    return _Partial(codes.decode(keys), sums, rows, weighted, n)
+
+
+def _admitted(plan: Plan, staged, n: int) -> np.ndarray:
+    admitted = plan.admitted(staged.start, staged.end, n)
+    return (admitted if staged.first is None else staged.first & admitted).astype(np.float64)
+
+
+def _add_partial(partial: _Partial, accumulator: Accumulator, tally: _Tally) -> None:
+    accumulator.add_partial(partial.decoded, partial.sums)
+    tally.rows += partial.rows
+    if partial.weighted is not None:
+        tally.weighted += partial.weighted
+    tally.read += partial.read
 
 
 #: at most this many partition files are open at once (file descriptors); beyond
@@ -156,34 +224,136 @@ def _n_partitions(extract) -> int:
     return min(MAX_PARTITIONS, max(1, -(-rows // PARTITION_ROWS)))
 
 
-def _partition_rows(plan: Plan, table, tally: _Tally, row_offset: int) -> dict[str, np.ndarray]:
-    """Row rules, then only what units need, in small types (about 70 bytes a row), for the rows that passed."""
+def _partition_rows(plan: Plan, table) -> tuple[dict[str, np.ndarray], _Partial]:
+    """Row rules, then only what units need, in small types (about 70 bytes a row), for the rows that passed.
+
+    Returns the kept rows (``row`` numbered from 0 within the slice) and the slice's exclusion tally.
+    """
     staged = plan.stage(table)
-    tally.add_codes(staged.reason, staged.weight if plan.weighted else None)
-    keep = staged.reason == 0
+    reason = staged.reason
+    size = len(EXCLUSION_REASONS) + 1
+    weighted = None
+    if plan.weighted:
+        clean = np.nan_to_num(staged.weight, nan=0.0, posinf=0.0, neginf=0.0)
+        weighted = np.bincount(reason, weights=clean, minlength=size)
+    tally = _Partial(np.empty((0, len(plan.by)), dtype=np.int64), np.empty((0, 0)),
+                     np.bincount(reason, minlength=size).astype(np.int64), weighted, len(reason))
+    keep = reason == 0
     n = len(keep)
-    arrays = {f"id{j}": ids[keep].astype(np.int32) for j, ids in enumerate(staged.ids)}
+    arrays = {f"id{j}": ids.astype(np.int32) for j, ids in enumerate(staged.kept_ids(keep))}
     arrays.update({k: v[keep] for k, v in staged.extra.items()})
-    arrays["row"] = (np.arange(n, dtype=np.int64) + row_offset)[keep]
+    arrays["row"] = np.flatnonzero(keep).astype(np.int64)
     if plan.weighted:
         arrays["weight"] = staged.weight[keep]
-    arrays["first"] = staged.first[keep]
+    arrays["first"] = staged.first[keep] if staged.first is not None else np.ones(int(keep.sum()), dtype=bool)
     for name in ("start", "end", "end_known", "length"):
         value = getattr(staged, name)
         if value is not None:
             arrays[name] = value[keep].astype(np.int32) if value.dtype == np.int64 else value[keep]
-    return arrays
+    return arrays, tally
+
+
+def _ordered(jobs: Iterator[Callable[[], Any]], threads: int) -> Iterator[Any]:
+    """Run ``jobs`` on ``threads`` threads and yield their results in order, with at most ``threads`` jobs
+    started and not yet consumed (so at most that many row groups are in memory)."""
+    if threads <= 1:
+        for job in jobs:
+            yield job()
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    pending: deque = deque()
+    with ThreadPoolExecutor(threads, thread_name_prefix="kpcompare") as pool:
+        try:
+            for job in jobs:
+                if len(pending) >= threads:
+                    yield pending.popleft().result()
+                pending.append(pool.submit(job))
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _threads(threads: int | None) -> int:
+    if threads is None:
+        return max(1, min(DEFAULT_THREADS, os.cpu_count() or 1))
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise InvalidArgumentError(f"argument 'threads': expected a positive integer or None, got {threads!r}.")
+    return threads
+
+
+#: worker threads by default (capped by the number of CPUs): each holds one row group in memory
+DEFAULT_THREADS = 2
+
+
+def _stream_episodes(extract, plan: Plan, accumulator: Accumulator, tally: _Tally, progress: bool | None,
+                     threads: int) -> None:
+    rows = SLICE_ROWS if plan.weighted else SLICE_ROWS_UNWEIGHTED
+
+    def job(read: Callable[[], list]) -> list[_Partial]:
+        return [_episode_partial(plan, part) for batch in read() for part in _slices(batch.table, rows)]
+
+    jobs = (lambda read=read: job(read) for read in extract.batch_jobs(plan.columns))
+    results = _ordered(jobs, threads)
+    for partials in _progress(results, total=extract.num_pieces, enabled=progress, desc="kpcompare.aggregate"):
+        for partial in partials:
+            _add_partial(partial, accumulator, tally)
+
+
+class _Turns:
+    """Lets jobs numbered 0, 1, 2, ... do one step each in their number's order (a turnstile)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._next = 0
+
+    def wait(self, number: int) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: self._next == number)
+
+    def done(self) -> None:
+        with self._cond:
+            self._next += 1
+            self._cond.notify_all()
 
 
 def _stream_partitioned(extract, plan: Plan, accumulator: Accumulator, tally: _Tally,
-                        progress: bool | None) -> None:
-    batches = extract.batches(plan.columns)
-    row_offset = 0
+                        progress: bool | None, threads: int) -> None:
+    turns = _Turns()
+    offset = [0]
+
+    def job(number: int, read: Callable[[], list], partitioner: Partitioner) -> None:
+        """Stage a row group slice by slice; write the slices to the partitions in the source's order.
+
+        The first slice waits for the previous row group to be written; the job then keeps the turn until
+        its last slice is written, so a worker holds one row group and one staged slice at a time.
+        """
+        waited = False
+        try:
+            for batch in read():
+                for part in _slices(batch.table):
+                    arrays, counted = _partition_rows(plan, part)
+                    if not waited:
+                        turns.wait(number)
+                        waited = True
+                    arrays["row"] += offset[0]
+                    offset[0] += counted.read
+                    _add_partial(counted, accumulator, tally)
+                    partitioner.add(arrays)
+                    del arrays
+        finally:  # pass the turn on even after an error, or the next row group's worker would wait forever
+            if not waited:
+                turns.wait(number)
+            turns.done()
+
     with Partitioner(_n_partitions(extract)) as partitioner:
-        for batch in _progress(batches, total=extract.num_pieces, enabled=progress, desc="kpcompare.aggregate"):
-            for table in _slices(batch.table):
-                partitioner.add(_partition_rows(plan, table, tally, row_offset))
-                row_offset += table.num_rows
+        jobs = (lambda number=number, read=read: job(number, read, partitioner)
+                for number, read in enumerate(extract.batch_jobs(plan.columns)))
+        for _ in _progress(_ordered(jobs, threads), total=extract.num_pieces, enabled=progress,
+                           desc="kpcompare.aggregate"):
+            pass
         sizes = [max(len(lab), 1) for lab in plan.labels]
         for part in partitioner.partitions():
             recs = records(part, unit=plan.unit, n_by=len(plan.by), period=plan.period,
@@ -217,7 +387,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
               age_bands: Any = "esp2013", conditions: Any = None, unit: str = "episode",
               bed_days: str = "midnights", period: Any = None, weights: Any = None, progress: bool | None = None,
               newborns: str = "include", admissions_by: str = "admission", persons: bool | None = None,
-              check_duplicates: bool | None = None) -> AggregateResult:
+              check_duplicates: bool | None = None, threads: int | None = None) -> AggregateResult:
     """Stream an episode extract into admissions, bed days and episodes per stratum, accounting for every row.
 
     Parameters
@@ -258,6 +428,10 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     check_duplicates : bool or None
         Exclude repeated ``episode_id`` of a person (the first occurrence is kept); None = yes for spell and CIPS
         units.  Both options partition the rows by person (bounded memory, see :mod:`kpcompare.spells`).
+    threads : int or None
+        Worker threads reading and staging row groups (None: 2, or 1 on a one-CPU machine).  Each holds one
+        row group, so memory grows with it; results do not depend on it (partial sums are combined in the
+        order of the source).
 
     Returns
     -------
@@ -282,12 +456,13 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     plan = make_plan(extract, by=by, age_bands=age_bands, conditions=conditions, unit=unit, bed_days=bed_days,
                      period=period, weights=weights, newborns=newborns, admissions_by=admissions_by,
                      persons=persons, check_duplicates=check_duplicates)
+    threads = _threads(threads)
     accumulator = Accumulator(plan.by, plan.labels, _measure_names(plan))
     tally = _Tally()
     if plan.partitioned:
-        _stream_partitioned(extract, plan, accumulator, tally, progress)
+        _stream_partitioned(extract, plan, accumulator, tally, progress, threads)
     else:
-        _stream_episodes(extract, plan, accumulator, tally, progress)
+        _stream_episodes(extract, plan, accumulator, tally, progress, threads)
     strata = accumulator.frame()
     for name in list(MEASURES) + (["persons"] if plan.persons else []):
         strata[name] = np.rint(strata[name].to_numpy()).astype(np.int64)

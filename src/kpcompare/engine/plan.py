@@ -9,6 +9,7 @@ through their dictionaries.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,8 @@ import pyarrow.compute as pc
 from .._checks import as_list, check_choice
 from ..errors import InvalidArgumentError
 from ..schemas import episodes as rules
+from ..schemas.episodes import REASON_INDEX
+from .stage import Codes, Factor, Scratch, ValueMemo, combine, dictionary_factor, flag_factor
 from .strata import Labels
 
 __all__ = ["Plan", "Staged", "make_plan", "UNITS", "BED_DAY_RULES"]
@@ -32,17 +35,26 @@ _DERIVED = ("age_band", "condition")
 
 @dataclass
 class Staged:
-    """Row-level arrays of one batch."""
+    """Row-level arrays of one batch: the code of every row (stratum key and reason), dates, weight, flags."""
 
-    reason: np.ndarray
-    ids: list[np.ndarray]
+    codes: Codes
     start: np.ndarray | None
     end: np.ndarray | None
     end_known: np.ndarray | None
     length: np.ndarray | None
-    weight: np.ndarray
-    first: np.ndarray
+    weight: np.ndarray | None  # None: unweighted (every weight 1)
+    first: np.ndarray | None  # None: every row is a first episode
     extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> np.ndarray:
+        """Exclusion reason code per row (0 = counted)."""
+        return self.codes.reason()
+
+    def kept_ids(self, keep: np.ndarray) -> list[np.ndarray]:
+        """Stratum ids of the kept rows (one array per ``by`` column)."""
+        decoded = self.codes.decode(self.codes.code[keep])
+        return [decoded[:, j] for j in range(decoded.shape[1])]
 
 
 def _day_numbers(array: pa.Array) -> np.ndarray:
@@ -82,12 +94,20 @@ class Plan:
     persons: bool = False
     check_duplicates: bool = False
     _dictionary_cache: dict = field(default_factory=dict, repr=False)
+    _lock: Any = field(default_factory=threading.Lock, repr=False)
+    scratch: Scratch = field(default_factory=Scratch, repr=False)
 
     # ------------------------------------------------------------------------------------------ stage
-    def stage(self, table: pa.RecordBatch) -> Staged:
+    def stage(self, table: pa.RecordBatch, *, admission: bool = False) -> Staged:
+        """Codes (stratum key + exclusion reason), dates, weights and first-episode flags of one batch.
+
+        With ``admission`` whether a row counts as an admission is folded into its code
+        (:attr:`Factor.not_admitted`) instead of being returned in ``first``.
+        """
         n = table.num_rows
         col = {name: table.column(i) for i, name in enumerate(table.schema.names)}
-        masks: list[tuple[str, np.ndarray]] = []
+        factors: list[Factor] = []
+        flags: list[tuple[str, np.ndarray]] = []
         spell_mode = self.unit != "episode"
         start = end = end_known = length = None
         if self.dates is not None:
@@ -99,79 +119,125 @@ class Plan:
                     end_arr = pc.coalesce(end_arr, col["episode_end"])
                 end_known = ~rules.missing_date(end_arr)
                 end = _day_numbers(end_arr)
-                masks.append(("missing_date", rules.missing_date(s_col)))
+                flags.append(("missing_date", rules.missing_date(s_col)))
             else:
                 end = _day_numbers(e_col)
-                missing = rules.missing_date(s_col, e_col)
-                masks.append(("missing_date", missing))
-                masks.append(("discharge_before_admission", ~missing & rules.discharge_before_admission(start, end)))
+                if s_col.null_count or e_col.null_count:
+                    flags.append(("missing_date", rules.missing_date(s_col, e_col)))
+                before = np.less(end, start, out=self.scratch("before", n, np.bool_))  # discharge_before_admission
+                flags.append(("discharge_before_admission", before))
                 if self.period is not None:
-                    masks.append(("outside_period", rules.outside_period(start, end, self.period)))
+                    flags.append(("outside_period", rules.outside_period(start, end, self.period)))
         else:
             length_arr = col["length_of_stay"]
-            masks.append(("invalid_length_of_stay", rules.invalid_length_of_stay(length_arr)))
+            flags.append(("invalid_length_of_stay", rules.invalid_length_of_stay(length_arr)))
             length = pc.fill_null(length_arr, 0).to_numpy(zero_copy_only=False).astype(np.int64)
-        ids = []
-        for name, labels in zip(self.by, self.labels, strict=True):
+        for j, name in enumerate(self.by):
             if name == "age_band":
-                age = np.floor(col["age"].to_numpy(zero_copy_only=False).astype(np.float64))
-                bad = rules.age_out_of_range(age, self.band_lo[0], self.band_hi[-1])
-                masks.append(("age_out_of_range", bad))
-                whole = np.where(bad, 0, age).astype(np.intp)  # 0 <= age <= MAX_AGE: a lookup, not a search
-                ids.append(self.band_of_age[whole])
+                factors.append(self._age_factor(col["age"], j))
             elif name == "condition":
-                codes = col["primary_diagnosis"]
-                masks.append(("invalid_code", rules.invalid_code(codes, self.coding)))
-                ids.append(self._condition_ids(codes, labels))
+                factors.append(dictionary_factor(col["primary_diagnosis"], self._memo(name, j), column=j,
+                                                 when_missing="invalid_code"))
             else:
-                got = labels.encode(col[name])
-                reason = "unknown_sex" if name == "sex" else "missing_stratum"
-                bad = rules.unknown_sex(col[name]) if name == "sex" else got < 0
-                masks.append((reason, bad))
-                ids.append(got)
+                factors.append(dictionary_factor(col[name], self._memo(name, j), column=j,
+                                                 when_missing="unknown_sex" if name == "sex" else "missing_stratum"))
         if "episode_status" in col:
-            masks.append(("unfinished_episode", rules.unfinished_episode(col["episode_status"])))
+            factors.append(dictionary_factor(col["episode_status"], self._memo("episode_status", -1), column=-1,
+                                             when_missing="unfinished_episode"))
+        weight = None
         if self.weighted:
             weight = col["weight"].to_numpy(zero_copy_only=False).astype(np.float64)
-            masks.append(("invalid_weight", rules.invalid_weight(weight)))
-        else:
-            weight = np.ones(n)
+            flags.append(("invalid_weight", rules.invalid_weight(weight)))
         if self.newborns == "exclude":
-            masks.append(("newborn", rules.is_newborn(col["newborn"])))
-        reason = rules.first_reason(masks, n)
+            flags.append(("newborn", rules.is_newborn(col["newborn"])))
+        first = None
         if "episode_order" in col and self.unit == "episode":
-            first = rules._mask(pc.equal(col["episode_order"], 1))
-        else:
-            first = np.ones(n, dtype=bool)
-        staged = Staged(reason, ids, start, end, end_known, length, weight, first)
+            order = col["episode_order"]
+            first = np.equal(order.to_numpy(), 1, out=self.scratch("first", n, np.bool_)) \
+                if order.null_count == 0 else rules._mask(pc.equal(order, 1))
+        not_admitted = None
+        if admission and (first is not None or (self.period is not None and start is not None)):
+            admitted = first
+            if self.period is not None and start is not None:
+                admitted = self.admitted(start, end, n)
+                admitted = admitted if first is None else first & admitted
+            not_admitted, first = np.logical_not(admitted, out=self.scratch("not_admitted", n, np.bool_)), None
+        flagged = flag_factor(flags, n, not_admitted=not_admitted)
+        if flagged is not None:
+            factors.append(flagged)
+        codes = combine(factors, [len(lab) for lab in self.labels], n, self.scratch)
+        staged = Staged(codes, start, end, end_known, length, weight, first)
         if self.partitioned:
             staged.extra = _partition_columns(col, self)
         return staged
 
-    def _condition_ids(self, codes: pa.Array, labels: Labels) -> np.ndarray:
-        from ..extract.convert import dictionary_parts
+    def _age_factor(self, age: pa.Array, column: int) -> Factor:
+        """Completed years of age: index 0 = out of range, k + 1 = age k (a lookup to the band, not a search)."""
+        values = age.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+        # floor(age) >= lo  <=>  age >= ceil(lo);  floor(age) < hi and floor(age) <= MAX_AGE  <=>  age < min(...)
+        lowest = float(np.ceil(max(self.band_lo[0], 0)))
+        highest = float(min(np.ceil(self.band_hi[-1]), rules.MAX_AGE + 1))
+        n = len(values)
+        ok = np.greater_equal(values, lowest, out=self.scratch("age_ok", n, np.bool_))  # NaN (missing): False
+        ok &= np.less(values, highest, out=self.scratch("age_below", n, np.bool_))
+        index = self.scratch("age_index", n, np.int32)
+        with np.errstate(invalid="ignore"):
+            np.copyto(index, values, casting="unsafe")
+        index += 1
+        index *= ok
+        size = rules.MAX_AGE + 2
+        whole = np.arange(size) - 1
+        reasons = np.where((whole >= lowest) & (whole < highest), 0, REASON_INDEX["age_out_of_range"])
+        ids = np.append(np.int64(0), self.band_of_age)
+        return Factor(index, size, reasons.astype(np.uint8), column, ids)
 
-        dictionary, index, valid = dictionary_parts(codes)
-        cached = self._dictionary_cache.get("condition")
-        if cached is not None and cached[0] is not None and cached[0].equals(dictionary):
-            lookup = cached[1]  # slices of one row group share its dictionary: classify it once
-        else:
-            if self.classifier is not None:
-                lookup = labels.ids_of(list(self.classifier.classify(dictionary)), strings=True)
-            else:
-                lookup = labels.ids_of(dictionary.to_pylist())
-            self._dictionary_cache["condition"] = (dictionary, lookup)
-        if not len(lookup):
-            return np.full(len(index), -1, dtype=np.int64)
-        out = lookup[index]
-        if not valid.all():
-            out[~valid] = -1
-        return out
+    def _memo(self, name: str, column: int) -> ValueMemo:
+        memo = self._dictionary_cache.get(name)
+        if memo is None:
+            with self._lock:
+                memo = self._dictionary_cache.get(name)
+                if memo is None:
+                    memo = ValueMemo(self._value_rules(name, column))
+                    self._dictionary_cache[name] = memo
+        return memo
+
+    def _value_rules(self, name: str, column: int):
+        """``values -> (reason per value, stratum id per value)`` for one dictionary column."""
+        labels = self.labels[column] if column >= 0 else None
+
+        def reasons_where(bad: np.ndarray, reason: str) -> np.ndarray:
+            return np.where(bad, REASON_INDEX[reason], 0).astype(np.uint8)
+
+        def compute(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+            none = np.full(len(values), -1, dtype=np.int64)
+            if name == "episode_status":
+                return reasons_where(~rules._mask(pc.equal(values, "finished")), "unfinished_episode"), none
+            if name == "condition":
+                bad = ~rules.valid_code_values(values, self.coding)
+                if self.classifier is not None:
+                    ids = labels.ids_of(list(self.classifier.classify(values)), strings=True)
+                else:
+                    ids = labels.ids_of(values.to_pylist())
+                return reasons_where(bad, "invalid_code"), ids
+            ids = labels.ids_of(values.to_pylist())
+            if name == "sex":
+                return reasons_where(~rules._mask(pc.is_in(values, pa.array(["M", "F"]))), "unknown_sex"), ids
+            return reasons_where(ids < 0, "missing_stratum"), ids
+
+        return compute
 
     # ------------------------------------------------------------------------------------------ bed days
     def bed_days(self, start: np.ndarray | None, end: np.ndarray | None,
-                 length: np.ndarray | None) -> np.ndarray:
-        """Bed days of stays: midnights (clipped to the period), +1 for same-day stays under same_day_as_one."""
+                 length: np.ndarray | None, dtype: Any = None) -> np.ndarray:
+        """Bed days of stays: midnights (clipped to the period), +1 for same-day stays under same_day_as_one.
+
+        With ``dtype`` the result has that type; midnights without a period are then ``end - start`` without
+        the clip at 0, which differs only for rows already excluded (``discharge_before_admission``).
+        """
+        if dtype is not None:
+            if length is None and self.period is None and self.bed_rule == "midnights":
+                return np.subtract(end, start, out=self.scratch("bed", len(end), dtype))
+            return self.bed_days(start, end, length).astype(dtype)
         if length is not None:
             nights = length
             same_day = length == 0
@@ -344,7 +410,7 @@ def _condition_set(conditions: Any, coding: str | None):
     if isinstance(conditions, str):
         from .. import condition_set
 
-        return condition_set(conditions)
+        return condition_set(conditions, coding=coding)  # the extract's coding picks the code lists
     raise InvalidArgumentError(
         "argument 'conditions': expected None, a mapping {group: [codes]}, a ConditionSet or a bundled set name, "
         f"got {type(conditions).__name__}.")

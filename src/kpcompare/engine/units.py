@@ -61,8 +61,9 @@ class Partitioner:
             self._memory.append(arrays)
             return
         part = ((arrays["person"].view(np.uint64) * _MIX) >> np.uint64(40)) % np.uint64(self.n_parts)
-        order = np.argsort(part, kind="stable")
-        bounds = np.searchsorted(part[order], np.arange(self.n_parts + 1, dtype=np.uint64))
+        part = part.astype(np.uint16 if self.n_parts <= 1 << 16 else np.uint32)
+        order = np.argsort(part, kind="stable")  # a radix sort for 16-bit keys
+        bounds = np.searchsorted(part[order], np.arange(self.n_parts + 1))
         table = pa.RecordBatch.from_pydict({k: v[order] for k, v in arrays.items()})
         for p in range(self.n_parts):
             lo, hi = int(bounds[p]), int(bounds[p + 1])
@@ -122,44 +123,48 @@ def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[
     weight = part["weight"]
     rows = part
     if check_duplicates:
-        perm = np.lexsort((part["row"], part["episode_key"], part["person"]))
+        perm = spells.sort_keys(part["person"], part["episode_key"], row=part["row"])
         dup_sorted = ~spells.first_of_groups(part["person"][perm], part["episode_key"][perm])
-        del perm
         if dup_sorted.any():
             dup = np.zeros(n_rows, dtype=bool)
-            dup[np.lexsort((part["row"], part["episode_key"], part["person"]))] = dup_sorted
+            dup[perm] = dup_sorted
             _exclude(excluded, "duplicate_episode_id", dup, weight)
             rows = {k: v[~dup] for k, v in part.items()}
             part.clear()
-    ids = [rows[f"id{j}"].astype(np.int64) for j in range(n_by)]
+        del perm, dup_sorted
     if unit == "episode":
+        ids = [rows[f"id{j}"].astype(np.int64) for j in range(n_by)]
         ones = np.ones(len(rows["weight"]), dtype=np.int64)
         return Records(ids, rows.get("start"), rows.get("end"), rows.get("length"), rows["first"], rows["weight"],
                        ones, rows["weight"], rows["person"], excluded)
     perm, spell_no = spells.provider_spells(rows["person"], rows["provider"], rows["spell_key"], rows["order"],
                                             rows["episode_start"], rows["row"])
-    for key in list(rows):  # permute in place, one column at a time (bounded extra memory)
-        rows[key] = rows[key][perm]
-    del perm
-    ids = [rows[f"id{j}"].astype(np.int64) for j in range(n_by)]
+    # only what spells are formed from is put in spell order; the rest is read at the spells' first rows
     heads = np.flatnonzero(spells.first_of_groups(spell_no))
-    end = np.where(rows["end_known"], rows["end"].astype(np.int64), np.int64(np.iinfo(np.int64).min))
-    spell_start = np.minimum.reduceat(rows["start"].astype(np.int64), heads) if len(heads) else end[:0]
+    tails = np.append(heads[1:], len(spell_no)) - 1
+    first_rows, last_rows = perm[heads], perm[tails]  # unsorted positions of each spell's first/last episode
+    start = rows["start"][perm].astype(np.int64)
+    end = rows["end"][perm].astype(np.int64)
+    end[~rows["end_known"][perm]] = np.iinfo(np.int64).min
+    weight_sorted = rows["weight"][perm]
+    first_row = np.minimum.reduceat(rows["row"][perm], heads) if len(heads) else rows["row"][:0]
+    del perm
+    spell_start = np.minimum.reduceat(start, heads) if len(heads) else end[:0]
     spell_end = np.maximum.reduceat(end, heads) if len(heads) else end[:0]
     n_eps = np.diff(np.append(heads, len(spell_no)))
-    row_weight = np.add.reduceat(rows["weight"], heads) if len(heads) else rows["weight"][:0]
-    unit_of_spell = np.arange(len(heads))
-    head_rows = heads
+    row_weight = np.add.reduceat(weight_sorted, heads) if len(heads) else weight_sorted[:0]
+    head_weight = weight_sorted[heads]
+    del start, end, weight_sorted
+    person = rows["person"][first_rows]
+    unit_head = np.arange(len(heads))  # per unit: the spell whose first episode it takes its attributes from
     if unit == "cips":
-        tails = np.append(heads[1:], len(spell_no)) - 1
-        order, cips_no = spells.link_cips(rows["person"][heads], spell_start, spell_end,
-                                          rows["transfer_out"][tails], rows["transfer_in"][heads],
-                                          np.minimum.reduceat(rows["row"], heads),
+        order, cips_no = spells.link_cips(person, spell_start, spell_end, rows["transfer_out"][last_rows],
+                                          rows["transfer_in"][first_rows], first_row,
                                           spell_end != np.iinfo(np.int64).min, rules)
         unit_of_spell = np.empty(len(heads), dtype=np.int64)
         unit_of_spell[order] = cips_no
         cips_heads = np.flatnonzero(spells.first_of_groups(cips_no))
-        first_spell = order[cips_heads]
+        unit_head = order[cips_heads]
         n_units = len(cips_heads)
         spell_start_u = np.full(n_units, np.iinfo(np.int64).max)
         np.minimum.at(spell_start_u, unit_of_spell, spell_start)
@@ -167,7 +172,7 @@ def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[
         np.maximum.at(spell_end_u, unit_of_spell, spell_end)
         n_eps = np.bincount(unit_of_spell, weights=n_eps, minlength=n_units).astype(np.int64)
         row_weight = np.bincount(unit_of_spell, weights=row_weight, minlength=n_units)
-        spell_start, spell_end, head_rows = spell_start_u, spell_end_u, heads[first_spell]
+        spell_start, spell_end = spell_start_u, spell_end_u
     no_end = spell_end == np.iinfo(np.int64).min
     before = ~no_end & (spell_end < spell_start)
     outside = np.zeros(len(spell_start), dtype=bool)
@@ -178,8 +183,8 @@ def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[
         got = excluded.get(reason, (0, 0.0))
         excluded[reason] = (got[0] + int(n_eps[bad].sum()), got[1] + float(row_weight[bad].sum()))
     ok = ~(no_end | before | outside)
-    head_rows = head_rows[ok]
-    return Records([i[head_rows] for i in ids], spell_start[ok], spell_end[ok], None,
-                   np.ones(int(ok.sum()), dtype=bool), rows["weight"][head_rows], n_eps[ok], row_weight[ok],
-                   rows["person"][head_rows], excluded)
-
+    unit_head = unit_head[ok]
+    source_rows = first_rows[unit_head]
+    return Records([rows[f"id{j}"][source_rows].astype(np.int64) for j in range(n_by)], spell_start[ok],
+                   spell_end[ok], None, np.ones(int(ok.sum()), dtype=bool), head_weight[unit_head], n_eps[ok],
+                   row_weight[ok], person[unit_head], excluded)

@@ -129,6 +129,10 @@ def to_sex(arrays: Sequence[pa.Array], n: int) -> pa.Array:
 def _valid_dates(dates: pa.Array) -> pa.Array:
     lo = pa.scalar(MIN_VALID_DATE, pa.date32())
     hi = pa.scalar(MAX_VALID_DATE, pa.date32())
+    bounds = pc.min_max(dates)
+    if not bounds["min"].is_valid or (bounds["min"].as_py() >= MIN_VALID_DATE
+                                      and bounds["max"].as_py() <= MAX_VALID_DATE):
+        return dates  # all in range (or all missing): nothing to blank
     ok = pc.and_(pc.greater_equal(dates, lo), pc.less_equal(dates, hi))
     return pc.if_else(ok, dates, pa.scalar(None, pa.date32()))
 

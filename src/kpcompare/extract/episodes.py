@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping as MappingABC, Sequence
+from collections.abc import Callable, Iterator, Mapping as MappingABC, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,6 +123,15 @@ class Extract:
 
     def batches(self, names: Sequence[str]) -> Iterator[Batch]:
         """Stream the canonical columns ``names`` batch by batch (one Parquet row group at a time)."""
+        for job in self.batch_jobs(names):
+            yield from job()
+
+    def batch_jobs(self, names: Sequence[str]) -> Iterator[Callable[[], list[Batch]]]:
+        """The batches of :meth:`batches`, in order, as zero-argument jobs that may run in worker threads.
+
+        A Parquet job reads and converts its row group when called, so a thread pool reads several row
+        groups at once; other sources are read in order by the iterator and converted by the job.
+        """
         self.require(names, purpose="this computation")
         from ..schemas.episodes import check_batch_types
 
@@ -136,7 +145,8 @@ class Extract:
                 text_types.update({s: pa.string() for s in spec.sources})
             elif len(spec.sources) == 1 and spec.convert is None:
                 text_types[spec.sources[0]] = {"int": pa.int64(), "float": pa.float64()}.get(kind, pa.string())
-        for piece in self.source.pieces(sources, dictionary=dictionary, types=text_types):
+
+        def canonical(piece) -> Batch:
             record = piece.batch
             n = record.num_rows
             arrays = []
@@ -145,7 +155,10 @@ class Extract:
                 arrays.append(self._convert(name, columns, n, piece.location))
             table = pa.RecordBatch.from_arrays(arrays, names=list(names))
             check_batch_types(table, location=piece.location)
-            yield Batch(table, piece.location)
+            return Batch(table, piece.location)
+
+        for job in self.source.piece_jobs(sources, dictionary=dictionary, types=text_types):
+            yield (lambda job=job: [canonical(piece) for piece in job()])
 
     def to_pandas(self, names: Sequence[str] | None = None):
         """All rows of ``names`` (default: every available column) as one pandas DataFrame; small extracts only."""

@@ -17,7 +17,8 @@ file and the row group or line.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,16 @@ class Source:
     def pieces(self, columns: Sequence[str], *, dictionary: Sequence[str] = (),
                types: dict | None = None) -> Iterator[Piece]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def piece_jobs(self, columns: Sequence[str], *, dictionary: Sequence[str] = (),
+                   types: dict | None = None) -> Iterator[Callable[[], list[Piece]]]:
+        """The source in order as zero-argument jobs, each returning pieces; jobs may run in any thread.
+
+        Sources that can read a part independently (Parquet row groups) defer the reading to the job, so
+        several parts are read at once; the others read here, in order, and the job only hands it over.
+        """
+        for piece in self.pieces(columns, dictionary=dictionary, types=types):
+            yield (lambda got=piece: [got])
 
 
 class TableSource(Source):
@@ -136,22 +147,35 @@ class ParquetSource(Source):
         return dict(self._types)
 
     def pieces(self, columns, *, dictionary=(), types=None):
+        for job in self.piece_jobs(columns, dictionary=dictionary, types=types):
+            yield from job()
+
+    def piece_jobs(self, columns, *, dictionary=(), types=None):
         def stringy(t: pa.DataType) -> bool:
             return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t)
 
         want_dict = [c for c in dictionary if c in columns and stringy(self._types[c])]
-        for path, file in zip(self.paths, self._files, strict=True):
-            if want_dict:  # read_dictionary is fixed when a ParquetFile is opened
-                file = pq.ParquetFile(path, read_dictionary=want_dict)
+        local = threading.local()  # one open file per thread: read_row_group is not shared across threads
+
+        def read(number: int, path: Path, group: int) -> list[Piece]:
+            handles = local.__dict__.setdefault("files", {})
+            file = handles.get(number)
+            if file is None:
+                # read_dictionary is fixed when a ParquetFile is opened
+                file = pq.ParquetFile(path, read_dictionary=want_dict or None)
+                handles.clear()
+                handles[number] = file
+            location = f"Parquet file {str(path)!r} row group {group}"
+            try:
+                table = file.read_row_group(group, columns=list(columns))
+            except (pa.ArrowException, OSError) as exc:
+                raise SourceReadError(f"{location} cannot be read: {exc}. Is the file truncated or corrupt?") \
+                    from exc
+            return [Piece(batch, location) for batch in table.to_batches()]
+
+        for number, (path, file) in enumerate(zip(self.paths, self._files, strict=True)):
             for group in range(file.metadata.num_row_groups):
-                location = f"Parquet file {str(path)!r} row group {group}"
-                try:
-                    table = file.read_row_group(group, columns=list(columns))
-                except (pa.ArrowException, OSError) as exc:
-                    raise SourceReadError(f"{location} cannot be read: {exc}. Is the file truncated or corrupt?") \
-                        from exc
-                for batch in table.to_batches():
-                    yield Piece(batch, location)
+                yield (lambda number=number, path=path, group=group: read(number, path, group))
 
 
 class CsvSource(Source):

@@ -18,16 +18,24 @@ from .._paths import data_path
 from ..errors import DuplicateKeyError, InvalidValueError, UnknownNameError, row_problem
 from .wording import WORDINGS, Bounds, bounds
 
-__all__ = ["load_registry", "check", "assert_figure", "register", "computations", "Computed",
-           "REGISTRY_COLUMNS", "CHECK_COLUMNS"]
+__all__ = ["load_registry", "validate_registry", "check", "assert_figure", "register", "computations", "Computed",
+           "REGISTRY_COLUMNS", "CHECK_COLUMNS", "STATUSES"]
 
 REGISTRY_COLUMNS = ["id", "statement", "printed", "value", "unit", "wording", "precision", "tolerance", "lower",
                     "upper", "compute", "inputs", "source", "source_file", "status", "note"]
 CHECK_COLUMNS = ["id", "published", "computed", "computed_lower", "computed_upper", "lower", "upper", "bounds",
                  "ok", "unit", "source", "status", "note"]
 _REQUIRED = ["id", "printed", "value", "wording", "source", "status"]
+#: the statuses of the bundled registry.  ``computed from bundled inputs``: recomputed from printed
+#: inputs that do not depend on the figure; ``consistency check (input implied by this figure)``:
+#: recomputed, but one declared input was itself derived from this figure (e.g. Feachem's exchange
+#: rate 1,402 / 876), so agreement shows consistency within rounding, not an independent reproduction.
+#: The others are stored, not computed, and say why.  Your own registries may use any status.
+STATUSES = ("computed from bundled inputs", "consistency check (input implied by this figure)",
+            "input figure (nothing to compute)", "needs data not public", "needs data not bundled",
+            "not computable (no numeric basis)", "inconsistent source (not reproduced)")
 _COMPUTATIONS: dict[str, Callable[..., Any]] = {}
-_BUILTINS = "kpcompare.figures.computations"
+_BUILTINS = "kpcompare.figures._computations"  # private: `computations` is the function below
 
 
 @dataclass(frozen=True)
@@ -177,14 +185,22 @@ def check(registry: pd.DataFrame | None = None, *, ids: list[str] | None = None)
         wording gives (or, for figures built from rounded inputs, when the interval those roundings
         allow meets the bounds; the note then says so), False when it does not, and missing
         (``pd.NA``) for figures that cannot be computed from bundled inputs (their ``status`` says why).
+        ``note`` joins the registry's note (provenance), the computation's note and the verdict.
+
+    Notes
+    -----
+    A figure's ``status`` tells what a True ``ok`` is worth (:data:`STATUSES`): "computed from bundled
+    inputs" is a reproduction; "consistency check (input implied by this figure)" only shows that the
+    declared inputs and the printed figure agree within rounding.
     """
-    reg = load_registry() if registry is None else validate_registry(registry)
+    full = load_registry() if registry is None else validate_registry(registry)
+    reg = full
     if ids is not None:
-        unknown = sorted(set(ids) - set(reg["id"]))
+        unknown = sorted(set(ids) - set(full["id"]))
         if unknown:
             raise UnknownNameError(f"argument 'ids': figure {unknown[0]!r} is not in the registry.")
-        reg = reg.loc[reg["id"].isin(ids)]
-    ctx = _Context(validate_registry(registry) if registry is not None else load_registry())
+        reg = full.loc[full["id"].isin(ids)]
+    ctx = _Context(full)  # figures computed from other figures may need rows outside ``ids``
     rows = []
     for _, row in reg.iterrows():  # registries are tens of rows; each row may run a cascade
         b = _row_bounds(row)
@@ -195,7 +211,9 @@ def check(registry: pd.DataFrame | None = None, *, ids: list[str] | None = None)
                          "ok": pd.NA, "note": row["note"]})
             continue
         c = ctx.computed(row["id"])
-        ok, note = _verdict(b, c)
+        ok, verdict = _verdict(b, c)
+        # the registry's note (provenance), then what the computation and the verdict add
+        note = "; ".join(dict.fromkeys(x for x in (row["note"], verdict) if x))
         rows.append({**base, "computed": c.value, "computed_lower": c.lower, "computed_upper": c.upper,
                      "ok": ok, "note": note})
     out = pd.DataFrame(rows, columns=CHECK_COLUMNS)
@@ -210,6 +228,7 @@ def assert_figure(figure_id: str, computed: float, *, registry: pd.DataFrame | N
     source, e.g. ``figure 'feachem2002.nhs_per_capita_usd' ("$1,402", Feachem et al ...): published
     $1,402 means [1401.5, 1402.5); computed 1398.2 is below by 3.3``.
     """
+    __tracebackhide__ = True  # pytest: show the caller's line and this message, not this function
     reg = load_registry() if registry is None else validate_registry(registry)
     hit = reg.loc[reg["id"].eq(figure_id)]
     if hit.empty:

@@ -24,7 +24,11 @@ from ..errors import (
     row_problem,
 )
 from ..schemas.rates import validate_rate_input
+from ._result import COMPARISON_COLUMNS, RATE_COLUMNS, RATIO_COLUMNS
 from .poisson import confidence_levels
+
+#: names a group column may not have: they are columns of the results
+RESERVED = tuple(dict.fromkeys([*RATE_COLUMNS, *RATIO_COLUMNS, *COMPARISON_COLUMNS]))
 
 __all__ = ["Groups", "RateInput", "read_rate_input", "band_codes", "Standard", "resolve_standard",
            "read_reference", "group_label"]
@@ -86,6 +90,11 @@ def read_rate_input(data: Any, *, count: str, population: str, by: Any, confiden
         raise InvalidArgumentError(f"argument 'weighted': expected True or False, got {weighted!r}.")
     df = as_pandas(data)
     by_cols = as_list(by)
+    clash = [c for c in by_cols if c in RESERVED]
+    if clash:
+        raise InvalidArgumentError(
+            f"argument 'by': {clash} would clash with the result's own columns ({', '.join(RESERVED)}); "
+            "rename the group column(s) first.")
     keys = [*by_cols, *([age] if age else [])]
     require_columns(df, [*keys, count, population, *([frequency] if frequency else []), *extra_columns])
     if len(df) == 0:

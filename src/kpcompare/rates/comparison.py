@@ -9,16 +9,16 @@ import pandas as pd
 from scipy import special
 
 from .._checks import as_pandas, check_choice, check_confidence, require_columns
-from ..errors import InvalidValueError
+from ..errors import DuplicateKeyError, InvalidValueError, row_problem
 from ._result import COMPARISON_COLUMNS, RATE_COLUMNS, RATIO_COLUMNS, join_notes
 from .poisson import z_value
 
 __all__ = ["compare_rates", "COMPARISON_KINDS"]
 
-#: kind -> (measure label, method label)
+#: kind -> label written in the ``method`` column
 COMPARISON_KINDS = {
-    "ratio": ("rate ratio", "log-ratio (SAS PROC STDRATE)"),
-    "difference": ("rate difference", "normal difference (SAS PROC STDRATE)"),
+    "ratio": "rate ratio, log method (SAS PROC STDRATE)",
+    "difference": "rate difference, normal method (SAS PROC STDRATE)",
 }
 INDIRECT_NOTE = ("indirectly standardised: each group is weighted by its own population, "
                  "so the ratio is approximate when age structures differ")
@@ -47,9 +47,10 @@ def compare_rates(result: Any, *, between: str, reference: Any, kind: str = "rat
     -------
     pandas.DataFrame
         ``<other group columns...>, <between>, value, lower, upper, confidence,
-        statistic, p_value, method, measure, note``: one row per level of
-        ``between`` (reference included) within each remaining group and per
-        confidence level.  ``statistic`` is the z statistic (a float).
+        statistic, p_value, method, note``: one row per level of ``between``
+        (reference included) within each remaining group and per confidence
+        level.  ``statistic`` is the z statistic (a float); ``method`` names the
+        measure and its interval (``"rate ratio, log method (SAS PROC STDRATE)"``).
 
     Raises
     ------
@@ -58,6 +59,9 @@ def compare_rates(result: Any, *, between: str, reference: Any, kind: str = "rat
     kpcompare.errors.InvalidValueError
         ``between`` is not a group column, the reference level never occurs, or
         the result mixes statistics.
+    kpcompare.errors.DuplicateKeyError
+        A group has rows with different values or variances (e.g. two results
+        concatenated); nothing is picked silently.
     kpcompare.errors.UnknownNameError
         Unknown ``kind``.
 
@@ -88,8 +92,10 @@ def compare_rates(result: Any, *, between: str, reference: Any, kind: str = "rat
     IARC Sci Publ 82.
 
     Validated against: SAS PROC STDRATE Alaska vs Florida example via R dsr 0.2.2
-    ``dsrr`` (difference; the peer's ratio interval is a Wald interval, the
-    correct log-normal limits were recomputed from its formula).
+    ``dsrr`` (difference to 4 dp; the peer's ratio interval is a Wald interval on
+    the ratio scale and its self-comparison is not degenerate - both peer bugs,
+    so the ratio is checked against the vector's recomputed log-method limits,
+    and Z against the same limits).
     """
     levels = check_confidence(confidence)
     check_choice(kind, COMPARISON_KINDS, argument="kind")
@@ -105,7 +111,14 @@ def compare_rates(result: Any, *, between: str, reference: Any, kind: str = "rat
     statistics = pd.unique(res["statistic"])
     if len(statistics) > 1:
         raise InvalidValueError(f"result: column 'statistic' mixes {list(statistics)}; compare one kind of rate.")
-    rows = res.drop_duplicates(subset=groups, keep="first")[[*groups, "value", "variance", "note"]]
+    rows = res.drop_duplicates(subset=[*groups, "value", "variance"])
+    clash = rows.duplicated(subset=groups, keep=False).to_numpy()
+    if clash.any():
+        example = ", ".join(f"{g}={rows[g].to_numpy()[clash][0]!r}" for g in groups)
+        raise row_problem("value", "one value and variance per group (rows may differ only by confidence level)",
+                          int(clash.sum()), example, cls=DuplicateKeyError,
+                          hint="Compare one result at a time (e.g. one method or standard), or add a group column.")
+    rows = rows[[*groups, "value", "variance", "note"]]
     is_ref = (rows[between] == reference).to_numpy()
     if not is_ref.any():
         raise InvalidValueError(f"argument 'reference': level {reference!r} does not occur in column {between!r} "
@@ -163,10 +176,8 @@ def compare_rates(result: Any, *, between: str, reference: Any, kind: str = "rat
     out["confidence"] = np.tile(np.asarray(levels, dtype=float), len(merged))
     out["statistic"] = np.repeat(z, k)
     out["p_value"] = np.repeat(p, k)
-    measure, method = COMPARISON_KINDS[kind]
-    out["method"] = method
-    out["measure"] = measure
+    out["method"] = COMPARISON_KINDS[kind]
     out["note"] = np.repeat(note, k)
-    for col in ("method", "measure", "note"):
+    for col in ("method", "note"):
         out[col] = out[col].astype(str)
     return out[[*others, between, *COMPARISON_COLUMNS]]

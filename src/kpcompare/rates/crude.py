@@ -70,8 +70,10 @@ def crude_rate(data: Any, *, count: str, population: str, by: Any = None, confid
     Breslow NE, Day NE (1987) Statistical Methods in Cancer Research, vol II.
     IARC Sci Publ 82.
 
-    Validated against: epiR 2.0.94 ``epi.directadj`` crude rates (exact limits);
-    R dsr 0.2.2 crude rates (SAS PROC STDRATE Alaska/Florida example).
+    Validated against: epiR 2.0.94 ``epi.directadj`` and ``epi.indirectadj`` crude
+    rates (exact limits, 7 significant digits); R dsr 0.2.2 crude rates (SAS PROC
+    STDRATE Alaska/Florida example); SAS PROC STDRATE stratum crude rates with
+    normal limits (Florida skin-cancer example, incl. strata with 0 events).
 
     Examples
     --------

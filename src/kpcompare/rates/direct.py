@@ -72,10 +72,17 @@ def _weights(std, inp, codes, cell, n_bands) -> np.ndarray:
     """Normalised standard weights wᵢ = sᵢ/Σs, shape (bands,) or (groups, bands)."""
     if std.column is None:
         return std.population / std.population.sum()
-    s = pd.to_numeric(inp.data[std.column], errors="coerce").to_numpy(dtype=float)
-    if np.isnan(s).any() or (s < 0).any():
-        bad = np.isnan(s) | (s < 0)
-        raise row_problem(std.column, "non-negative standard population", int(bad.sum()), s[bad][0].item())
+    raw = inp.data[std.column]
+    s = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    for rule, bad in (("no missing values", raw.isna().to_numpy()),
+                      ("numeric", np.isnan(s) & raw.notna().to_numpy()),
+                      ("non-negative standard population", ~np.isnan(s) & ((s < 0) | np.isinf(s)))):
+        if bad.any():
+            example = raw[bad].iloc[0]
+            example = example.item() if hasattr(example, "item") else example
+            if rule == "no missing values":
+                example = f"row {raw.index[bad][0]!r} is missing"
+            raise row_problem(std.column, rule, int(bad.sum()), example)
     g = inp.groups
     size = g.n * n_bands
     rows = np.maximum(np.bincount(cell, minlength=size), 1)
@@ -104,8 +111,10 @@ def _limits(method: str, level: float, y, v, total, W) -> tuple[np.ndarray, np.n
             half = z_value(level) * np.sqrt(v)
             return y - half, y + half
         if method == "lognormal":
+            # undefined at y = 0 (noted): lower 0, upper NaN, as the Poisson log-normal limits at O = 0
             factor = np.exp(z_value(level) * np.sqrt(v) / y)
-            return y / factor, y * factor
+            pos = y > 0
+            return np.where(pos, y / factor, 0.0), np.where(pos, y * factor, np.nan)
         # gamma family (Fay & Feuer 1997; Tiwari et al 2006; Fay & Kim 2017)
         if method == "tiwari":
             w_add, w2_add = W.mean(axis=1), (W**2).mean(axis=1)
@@ -197,7 +206,12 @@ def dsr(data: Any, *, count: str, population: str, standard: Any, age: str = "ag
     * tiwari: as gamma with mean(Wᵢ) and mean(Wᵢ²) in the upper limit.
     * gamma-midp: the α/2 and 1 − α/2 quantiles of the equal mixture of the
       two gamma distributions above.
-    * normal: y ± z√v; lognormal: y·exp(±z√v/y).
+    * normal: y ± z√v (not truncated); lognormal: y·exp(±z√v/y), undefined at
+      y = 0 (lower 0, upper NaN, noted).
+    * X = 0: Dobson undefined (NaN, noted); gamma (0, −ln(α/2)·w_M); gamma-midp
+      (0, −ln(α)·w_M); tiwari (0, G⁻¹(1 − α/2; m₁²/m₂, m₂/m₁)) with m₁, m₂ the
+      means of Wᵢ and Wᵢ² over all strata.  With one stratum every method is
+      the Poisson interval of the count divided by the population.
     * repeat events: with p_{i,f} persons having f events, xᵢ = Σ_f f·p_{i,f},
       v = Σ_f f² Σᵢ p_{i,f}Wᵢ².
 

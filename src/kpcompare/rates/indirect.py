@@ -31,9 +31,14 @@ def _indirect(data: Any, *, count: str, population: str, reference: Any, age: st
     pop = np.bincount(g.ids, weights=inp.population, minlength=g.n)
 
     note = np.full(g.n, "", dtype=object)
-    orphan = (inp.population <= 0) & (inp.count > 0)
+    # a stratum (group x band; several rows are summed) with events but no population
+    n_bands = len(labels)
+    cell = g.ids * n_bands + codes
+    cell_events = np.bincount(cell, weights=inp.count, minlength=g.n * n_bands)
+    cell_pop = np.bincount(cell, weights=inp.population, minlength=g.n * n_bands)
+    orphan = (cell_pop <= 0) & (cell_events > 0)
     if orphan.any():
-        orphan_events = np.bincount(g.ids, weights=np.where(orphan, inp.count, 0.0), minlength=g.n)
+        orphan_events = np.where(orphan, cell_events, 0.0).reshape(g.n, n_bands).sum(axis=1)
         hit = orphan_events > 0
         note[hit] = [f"{e:g} events in strata with zero population (counted in observed, add nothing to expected)"
                      for e in orphan_events[hit]]
@@ -124,10 +129,10 @@ smr.__doc__ = """Standardised (admission / mortality) ratio O/E per group.
     Warns
     -----
     kpcompare.errors.ZeroPopulationWarning
-        Events in a stratum with zero population.  They stay in O (they
-        happened) but add nothing to E, so the ratio is inflated; the warning
-        and the ``note`` of the affected groups say so.  PHE's tools do this
-        silently.
+        Events in a stratum (group × age band, its rows summed) with zero
+        population.  They stay in O (they happened) but add nothing to E, so
+        the ratio is inflated; the warning and the ``note`` of the affected
+        groups say so.  PHE's tools do this silently.
 
     Notes
     -----

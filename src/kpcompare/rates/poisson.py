@@ -55,43 +55,92 @@ def gamma_quantile(p: float | np.ndarray, shape: np.ndarray, scale: np.ndarray) 
     return np.where(shape > 0, out, 0.0)
 
 
+def _wilson_hilferty(p: float, shape: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Wilson-Hilferty approximation of the Gamma(shape, scale) ``p`` quantile (a starting value only)."""
+    c = 1.0 / (9.0 * shape)
+    return scale * shape * np.maximum(1.0 - c + special.ndtri(p) * np.sqrt(c), 1e-3) ** 3
+
+
+def _mixture_newton(p: float, a1: np.ndarray, s1: np.ndarray, a2: np.ndarray, s2: np.ndarray,
+                    iterations: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """Safeguarded Newton steps on ``½F₁(q) + ½F₂(q) = p``; returns the roots and which converged.
+
+    Starts from the mean of the two Wilson-Hilferty quantiles and keeps a bracket
+    (a step leaving it bisects); converged means a relative step below 1e-13.
+    """
+    q = 0.5 * (_wilson_hilferty(p, a1, s1) + _wilson_hilferty(p, a2, s2))
+    lo, hi = np.zeros_like(q), np.full_like(q, np.inf)
+    done = np.zeros(q.shape, dtype=bool)
+    lg1, lg2 = special.gammaln(a1), special.gammaln(a2)
+    for _ in range(iterations):
+        act = np.flatnonzero(~done)
+        if not act.size:
+            break
+        qa = q[act]
+        with np.errstate(over="ignore"):
+            x1, x2 = qa / s1[act], qa / s2[act]
+        F = 0.5 * (special.gammainc(a1[act], x1) + special.gammainc(a2[act], x2)) - p
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            dens = 0.5 * (np.exp((a1[act] - 1.0) * np.log(x1) - x1 - lg1[act]) / s1[act]
+                          + np.exp((a2[act] - 1.0) * np.log(x2) - x2 - lg2[act]) / s2[act])
+            step = qa - F / dens
+        lo[act] = np.where(F < 0, qa, lo[act])
+        hi[act] = np.where(F > 0, qa, hi[act])
+        converged = (F == 0) | (np.isfinite(step) & (np.abs(step - qa) <= 1e-13 * qa))
+        inside = np.isfinite(step) & (step > lo[act]) & (step < hi[act])
+        with np.errstate(over="ignore"):
+            fallback = np.where(np.isfinite(hi[act]), 0.5 * (lo[act] + hi[act]), 2.0 * qa)
+        q[act] = np.where(F == 0, qa, np.where(converged | inside, step, fallback))
+        done[act] = converged
+    return q, done
+
+
 def gamma_mixture_quantile(p: float, shape1: np.ndarray, scale1: np.ndarray,
                            shape2: np.ndarray, scale2: np.ndarray) -> np.ndarray:
     """Quantile ``q`` of the equal mixture ½·Gamma(shape1, scale1) + ½·Gamma(shape2, scale2).
 
-    Solves ``½F₁(q) + ½F₂(q) = p`` elementwise.  The root lies between the two
-    component quantiles, which bracket it for Chandrupatla's method
-    (:func:`scipy.optimize.elementwise.find_root`).  A component with shape 0 is a
+    Solves ``½F₁(q) + ½F₂(q) = p`` elementwise: safeguarded Newton steps from a
+    Wilson-Hilferty start (a few vectorised iterations), and for any element
+    not converged after them, Chandrupatla's bracketing method
+    (:func:`scipy.optimize.elementwise.find_root`) between the two component
+    quantiles, which bracket the root.  A first component with shape 0 is a
     point mass at 0, solved in closed form.  Used for mid-p Poisson limits
     (mixture of Gamma(O) and Gamma(O+1)) and Fay & Kim's mid-p gamma DSR interval.
     """
     shape1, scale1, shape2, scale2 = np.broadcast_arrays(
         *(np.asarray(a, dtype=float) for a in (shape1, scale1, shape2, scale2)))
     out = np.full(shape1.shape, np.nan)
-    q1 = gamma_quantile(p, shape1, scale1)
-    q2 = gamma_quantile(p, shape2, scale2)
     point1 = shape1 <= 0
     # point mass at 0 for the first component: CDF at 0 is ½, so q = 0 when p ≤ ½
     if p <= 0.5:
         out[point1] = 0.0
     else:
         out[point1] = gamma_quantile(2.0 * p - 1.0, shape2[point1], scale2[point1])
-    lo, hi = np.minimum(q1, q2), np.maximum(q1, q2)
-    finite = np.isfinite(lo) & np.isfinite(hi) & ~point1
-    same = finite & (hi - lo <= 1e-15 * np.maximum(hi, 1e-300))
-    out[same] = lo[same]
-    solve = finite & ~same
-    if solve.any():
-        from scipy.optimize.elementwise import find_root
+    valid = ~point1 & (shape2 > 0) & np.isfinite(shape1) & np.isfinite(shape2) & (scale1 > 0) & (scale2 > 0)
+    idx = np.flatnonzero(valid)
+    if not idx.size:
+        return out
+    a1, s1, a2, s2 = shape1.flat[idx], scale1.flat[idx], shape2.flat[idx], scale2.flat[idx]
+    q, done = _mixture_newton(p, a1, s1, a2, s2)
+    out.flat[idx[done]] = q[done]
+    rest = ~done
+    if rest.any():
+        a1, s1, a2, s2 = a1[rest], s1[rest], a2[rest], s2[rest]
+        q1, q2 = gamma_quantile(p, a1, s1), gamma_quantile(p, a2, s2)
+        lo, hi = np.minimum(q1, q2), np.maximum(q1, q2)
+        same = hi - lo <= 1e-15 * np.maximum(hi, 1e-300)
+        sol = np.where(same, lo, np.nan)
+        solve = ~same & np.isfinite(lo) & np.isfinite(hi)
+        if solve.any():
+            from scipy.optimize.elementwise import find_root
 
-        a1, s1, a2, s2 = shape1[solve], scale1[solve], shape2[solve], scale2[solve]
+            def f(x: np.ndarray, a1: np.ndarray, s1: np.ndarray, a2: np.ndarray, s2: np.ndarray) -> np.ndarray:
+                return 0.5 * (special.gammainc(a1, x / s1) + special.gammainc(a2, x / s2)) - p
 
-        def f(q: np.ndarray, a1: np.ndarray, s1: np.ndarray, a2: np.ndarray, s2: np.ndarray) -> np.ndarray:
-            return 0.5 * (special.gammainc(a1, q / s1) + special.gammainc(a2, q / s2)) - p
-
-        res = find_root(f, (lo[solve], hi[solve]), args=(a1, s1, a2, s2),
-                        tolerances={"xrtol": 1e-14, "xatol": 0.0})
-        out[solve] = res.x
+            res = find_root(f, (lo[solve], hi[solve]), args=(a1[solve], s1[solve], a2[solve], s2[solve]),
+                            tolerances={"xrtol": 1e-14, "xatol": 0.0})
+            sol[solve] = res.x
+        out.flat[idx[rest]] = sol
     return out
 
 
@@ -130,9 +179,9 @@ def _midp(count: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _normal(count: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    """O ± z√O, lower limit truncated at 0."""
+    """O ± z√O (the Wald interval, not truncated: as epitools ``pois.approx`` and the DSR ``normal`` method)."""
     half = z_value(1.0 - alpha) * np.sqrt(count)
-    return np.maximum(count - half, 0.0), count + half
+    return count - half, count + half
 
 
 def _lognormal(count: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
@@ -234,8 +283,9 @@ def poisson_ci(count: Any, *, confidence: float = 0.95,
     * midp (Rothman & Boice 1979): P(X > O; L) + ½P(X = O; L) = α/2 and
       P(X < O; U) + ½P(X = O; U) = α/2, i.e. the α/2 and 1 − α/2 quantiles of
       ½Γ(O, 1) + ½Γ(O + 1, 1); at O = 0, L = 0 and U = −ln α.
-    * normal: O ± z√O (lower truncated at 0).  lognormal: O·exp(±z/√O),
-      undefined at O = 0 (lower 0, upper NaN).
+    * normal: O ± z√O (the Wald interval; not truncated, so the lower limit
+      is negative when O < z², as epitools ``pois.approx``).  lognormal:
+      O·exp(±z/√O), undefined at O = 0 (lower 0, upper NaN).
 
     References
     ----------
@@ -248,7 +298,10 @@ def poisson_ci(count: Any, *, confidence: float = 0.95,
 
     Validated against: PHEindicatormethods 2.1.0 Byar limits (testdata_Byars_Wilson)
     and funnel-plot ratio limits; R ``poisson.test`` (exact); mid-p through
-    dsrTest 1.0.0's Dobson mid-p interval (7 significant digits).
+    dsrTest 1.0.0's Dobson mid-p interval (7 significant digits); normal
+    against SAS PROC STDRATE's stratum normal limits (4 dp, incl. O = 0);
+    log-normal through the one-stratum identity with dsrTest's asymptotic log
+    interval (no printed Poisson log-normal vector exists in the reference set).
 
     Examples
     --------

@@ -28,10 +28,12 @@ import pandas as pd
 
 from .. import datasets
 from ..comparison import compare, decompose
+from ..comparison.compare import ALL_SELECTED
 
 __all__ = [
     "NHS", "US_ALL", "US_MEDICARE", "AGE_BANDS", "CAVEATS",
-    "nhs_strata", "us_strata", "ham_population", "ham_tables", "run_ham_comparison", "format_report",
+    "FIGURES", "nhs_strata", "us_strata", "ham_population", "ham_tables", "run_ham_comparison", "format_report",
+    "output_files", "cause_label",
 ]
 
 NHS = "NHS England 2000-01"
@@ -71,14 +73,17 @@ CAVEATS: list[tuple[str, str]] = [
                   "The NHDS writes 3-digit codes with a '-' filler ('486-' = 486, pneumonia); the 'nhds' "
                   "mapping reads them as the 3-digit code."),
     ("survey weights", "NHDS counts are survey-weighted national estimates. The public-use file has no "
-                       "design variables (no PSU or stratum codes), so a design-based variance cannot be "
-                       "computed; intervals treat each stratum's sample count as Poisson, which ignores "
-                       "clustering and unequal weights, so US intervals are too narrow. NCHS's generalised "
-                       "relative-standard-error curves would be the next step."),
-    ("poisson", "All intervals treat admissions as independent Poisson events and bed days as Poisson "
-                "counts; repeat admissions of one person and the clustering of days within stays make the "
-                "real uncertainty larger. The ALOS interval assumes zero covariance between the two "
-                "standardised rates (see kpcompare.compare)."),
+                       "design variables (no hospital, PSU or stratum codes), so a full design-based variance "
+                       "cannot be computed. US intervals use the with-replacement variance of each weighted "
+                       "total, the sum of (weight x y)^2 over the stratum's records (y = 1 for admissions, the "
+                       "stay's bed days for bed days): it accounts for unequal weights and for the spread of "
+                       "lengths of stay, but not for the clustering of discharges within hospitals and PSUs, "
+                       "so US intervals are still too narrow. NCHS's approximate relative standard errors for "
+                       "the NHDS (generalised variance curves) are not bundled and not used."),
+    ("poisson", "NHS intervals treat admissions as independent Poisson events and bed days as Poisson "
+                "counts (HES tables give no person ids or stay lengths); repeat admissions of one person and "
+                "the clustering of days within stays make the real uncertainty larger. The ALOS interval "
+                "assumes zero covariance between the two standardised rates (see kpcompare.compare)."),
     ("medicare", "US Medicare-paid counts stays whose expected principal payer is Medicare (NHDS "
                  "payor_primary), per US resident of the same age: a rate of Medicare-financed hospital use "
                  "in the population, not a rate per beneficiary. From 65 almost everyone is entitled to "
@@ -162,7 +167,9 @@ def us_strata(icd9cm: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     -------
     (strata, exclusions)
         ``strata``: ``system, age_band, condition, admissions, bed_days`` (sample counts: records and
-        their days) and ``weighted_admissions, weighted_bed_days`` (national estimates).
+        their days), ``weighted_admissions, weighted_bed_days`` (national estimates) and
+        ``admissions_variance, bed_days_variance`` (with-replacement variances of the estimates,
+        :math:`\\sum_j (w_j y_j)^2` over the records j of the stratum; see :data:`CAVEATS`).
         ``exclusions``: ``system, reason, rows, admissions, bed_days`` (weighted).
     """
     from ..engine import aggregate
@@ -173,12 +180,22 @@ def us_strata(icd9cm: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     raw = datasets.nhds2010()
     systems = {US_ALL: raw, US_MEDICARE: raw[raw["payor_primary"] == "Medicare"]}
     strata, excl = [], []
-    for name, frame in systems.items():
+    keys = ["system", "age_band", "condition"]
+
+    def run(frame: pd.DataFrame, name: str) -> Any:
         extract = read_episodes(frame, mapping="nhds", constants={"system": name})
-        agg = aggregate(extract, by=("system", "age_band", "condition"), age_bands=[0, 60, 75],
-                        conditions=icd9cm, weights="weight", newborns="exclude", bed_days="midnights",
-                        progress=False)
-        strata.append(agg.strata)
+        return aggregate(extract, by=keys, age_bands=[0, 60, 75], conditions=icd9cm, weights="weight",
+                         newborns="exclude", bed_days="midnights", progress=False)
+
+    for name, frame in systems.items():
+        agg = run(frame, name)
+        # with-replacement variance of each weighted total, sum_j (w_j y_j)^2 (y = 1 for admissions, the
+        # stay's bed days for bed days): the same aggregation of squared weights and squared days of care
+        # (a same-day stay still counts 0 bed days)
+        squared = run(frame.assign(weighting=frame["weighting"] ** 2, care_days=frame["care_days"] ** 2), name)
+        variance = squared.strata[[*keys, "weighted_admissions", "weighted_bed_days"]].rename(
+            columns={"weighted_admissions": "admissions_variance", "weighted_bed_days": "bed_days_variance"})
+        strata.append(agg.strata.merge(variance, on=keys, how="left", validate="one_to_one"))
         excl.append(agg.exclusions.assign(system=name))
     strata_all = pd.concat(strata, ignore_index=True)
     strata_all["system"] = strata_all["system"].astype(object)
@@ -242,13 +259,46 @@ def ham_tables(*, confidence: float = 0.95, multiplier: float = 1000) -> dict[st
     }
 
 
+#: the two figures :func:`run_ham_comparison` writes
+FIGURES = {"bed_days": "ham_bed_days_by_cause.png", "forest": "ham_ratios_forest.png"}
+
+#: how causes are printed (tables and CSV files keep the condition-set group names)
+CAUSE_LABELS = {
+    "bronchitis_copd": "Bronchitis/COPD",
+    "acute_myocardial_infarction": "Acute myocardial infarction (AMI)",
+    "urinary_tract_infection": "Urinary tract infection",
+    "fractured_neck_of_femur": "Fractured neck of femur",
+}
+
+
+def cause_label(values: pd.Series, n_causes: int | None = None) -> pd.Series:
+    """Display names of causes: ``"heart_failure"`` -> ``"Heart failure"``, the total -> ``"All N causes"``."""
+    def one(v: Any) -> str:
+        if v == ALL_SELECTED:
+            return f"All {n_causes} causes" if n_causes else "All selected causes"
+        text = CAUSE_LABELS.get(str(v), str(v).replace("_", " "))
+        return text[:1].upper() + text[1:]
+    return pd.Series([one(v) for v in values], index=values.index, dtype=object)
+
+
+def _for_display(table: pd.DataFrame) -> pd.DataFrame:
+    causes = [c for c in pd.unique(table["condition"]) if c != ALL_SELECTED]
+    return table.assign(condition=cause_label(table["condition"], len(causes)))
+
+
+def output_files(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Names of the files :func:`run_ham_comparison` writes for ``tables``."""
+    return [f"ham_{name}.csv" for name in tables] + list(FIGURES.values())
+
+
 def run_ham_comparison(out_dir: str | Path) -> dict[str, pd.DataFrame]:
     """Run the comparison, write every table as CSV and two PNG figures to ``out_dir``; return the tables.
 
-    Files: ``ham_comparison.csv``, ``ham_by_age_band.csv``, ``ham_decomposition.csv``, ``ham_strata.csv``, ``ham_population.csv``,
-    ``ham_exclusions.csv``, ``ham_caveats.csv``, ``ham_bed_days_by_cause.png`` (grouped bars of
-    standardised bed days per 1,000 by cause and system) and ``ham_ratios_forest.png`` (ratios to the NHS
-    with 95% intervals).
+    Files (:func:`output_files`): ``ham_comparison.csv``, ``ham_by_age_band.csv``, ``ham_decomposition.csv``,
+    ``ham_strata.csv``, ``ham_population.csv``, ``ham_exclusions.csv``, ``ham_caveats.csv``,
+    ``ham_bed_days_by_cause.png`` (grouped bars of standardised bed days per 1,000 by cause and system, with
+    95% intervals) and ``ham_ratios_forest.png`` (ratios to the NHS with 95% intervals).  The CSV files hold
+    full-precision numbers and the condition-set group names; the figures use display names.
     """
     from .. import plots
 
@@ -257,52 +307,138 @@ def run_ham_comparison(out_dir: str | Path) -> dict[str, pd.DataFrame]:
     tables = ham_tables()
     for name, table in tables.items():
         table.to_csv(out / f"ham_{name}.csv", index=False)
-    cmp = tables["comparison"]
-    plots.bed_days_bars(cmp, measure="bed_days", path=out / "ham_bed_days_by_cause.png",
-                        title="Bed days per 1,000 aged 60+ (standardised to England 2000), by cause")
-    plots.ratio_forest(cmp, path=out / "ham_ratios_forest.png",
+    cmp = _for_display(tables["comparison"])
+    plots.bed_days_bars(cmp, measure="bed_days", path=out / FIGURES["bed_days"],
+                        title="Bed days per 1,000 aged 60+ (standardised to England mid-2000), by cause; "
+                              "95% intervals")
+    plots.ratio_forest(cmp, path=out / FIGURES["forest"],
                        title=f"Ratios to {NHS} (standardised, ages 60+), 95% intervals")
     return tables
 
 
+def _first_only(values: pd.Series) -> pd.Series:
+    """Blank a repeated value on the rows after its first (a grouped look for printed tables)."""
+    return values.where(values.ne(values.shift()), "")
+
+
+def _by_cause(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows grouped by cause (in order of appearance), systems in order within each cause."""
+    order = {c: i for i, c in enumerate(dict.fromkeys(table["condition"]))}
+    return table.iloc[np.argsort(table["condition"].map(order).to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def _wide(table: pd.DataFrame, index: list[str], column: str, levels: list[Any],
+          cells: dict[str, pd.Series]) -> pd.DataFrame:
+    """One row per ``index`` (in order of appearance), one column per (level of ``column``, cell name)."""
+    frame = table[index + [column]].assign(**cells)
+    wide = frame.pivot(index=index, columns=column, values=list(cells))
+    wide = wide.reindex(pd.MultiIndex.from_frame(table[index].drop_duplicates()))
+    return wide[[(cell, level) for level in levels for cell in cells]].reset_index()
+
+
 def format_report(tables: dict[str, pd.DataFrame]) -> str:
-    """A readable text rendering of :func:`ham_tables` output (rounded for display only)."""
+    """A readable text rendering of :func:`ham_tables` output (the only place numbers are rounded).
+
+    Four tables (rates; ratios to the NHS with p-values; bed days by age band; the decomposition), a summary of
+    the total over the selected causes, and the caveats.  Values in brackets are 95% confidence intervals (the
+    first confidence level of the tables).
+    """
+    from ._text import interval_text, p_text, plain_table, wrapped
+
     cmp = tables["comparison"]
-    cmp = cmp[cmp["confidence"] == cmp["confidence"].iloc[0]]
-    lines = ["Hospital bed use, people aged 60+ (60-74 and 75+), standardised to England mid-2000",
-             "value [interval]; ratio to NHS [interval]", ""]
+    level = cmp["confidence"].iloc[0]
+    pct = f"{level:.0%}"
+    cmp = _by_cause(_for_display(cmp[cmp["confidence"] == level].reset_index(drop=True)))
+    pop = tables["population"]
+    ref_pop = pop[pop["system"] == NHS].set_index("age_band")["population"]
+    weights = ", ".join(f"{band} {ref_pop[band] / ref_pop.sum():.1%}" for band in ref_pop.index)
+    lines = [
+        *wrapped([
+            "Rates per 1,000 population, directly standardised to the population of England mid-2000 aged 60-74 "
+            f"and 75+ (weights {weights}); ALOS = standardised bed days / standardised admissions. In brackets: "
+            f"{pct} confidence intervals. Rounded for display only; the CSV files hold full precision.",
+        ]),
+        "",
+    ]
 
-    def cell(row: pd.Series, digits: int) -> str:
-        if not np.isfinite(row["value"]):
-            return "n/a"
-        text = f"{row['value']:.{digits}f} [{row['lower']:.{digits}f}-{row['upper']:.{digits}f}]"
-        if row["system"] != NHS and np.isfinite(row["ratio"]):
-            text += f" x{row['ratio']:.2f} [{row['ratio_lower']:.2f}-{row['ratio_upper']:.2f}]"
-        return text
+    def rates(measure: str, digits: int) -> pd.Series:
+        sub = cmp[cmp["measure"] == measure].reset_index(drop=True)
+        return interval_text(sub["value"], sub["lower"], sub["upper"], digits)
 
-    header = f"{'cause':<28}{'system':<24}{'admissions/1000':<38}{'ALOS (days)':<38}{'bed days/1000':<40}"
-    lines.append(header)
-    for (cond, system), grp in cmp.groupby(["condition", "system"], sort=False):
-        row = grp.set_index("measure")
-        lines.append(f"{str(cond):<28}{str(system):<24}{cell(row.loc['admissions'], 1):<38}"
-                     f"{cell(row.loc['alos'], 1):<38}{cell(row.loc['bed_days'], 0):<40}")
+    keys = cmp[cmp["measure"] == "admissions"][["condition", "system"]].reset_index(drop=True)
+    t1 = pd.DataFrame({
+        "cause": _first_only(keys["condition"]), "system": keys["system"],
+        "admissions per 1,000": rates("admissions", 2),
+        "ALOS, days": rates("alos", 1),
+        "bed days per 1,000": rates("bed_days", 1),
+    })
+    lines += ["Table 1. Admissions, average length of stay (ALOS) and bed days, ages 60+, standardised",
+              plain_table(t1), ""]
+
+    other = cmp[cmp["system"] != NHS]
+    cells = {"ratio": interval_text(other["ratio"], other["ratio_lower"], other["ratio_upper"], 2),
+             "p": p_text(other["p_value"])}
+    measures = {"admissions": "admissions", "alos": "ALOS", "bed_days": "bed days"}
+    t2 = _wide(other, ["condition", "system"], "measure", list(measures), cells)
+    t2.columns = ["cause", "system"] + [f"{name} {what}" for name in measures.values()
+                                        for what in (f"ratio ({pct} CI)", "p")]
+    t2["cause"] = _first_only(t2["cause"])
+    lines += [f"Table 2. Ratios to {NHS} (system / NHS), standardised; p: test of ratio = 1",
+              plain_table(t2), ""]
+
     band = tables.get("by_age_band")
     if band is not None:
-        band = band[(band["measure"] == "bed_days") & (band["confidence"] == band["confidence"].iloc[0])]
-        lines += ["", "Bed days per 1,000 by age band (ratio to NHS)",
-                  f"{'cause':<28}{'system':<24}{'60-74':<34}{'75+':<34}"]
-        for (cond, system), grp in band.groupby(["condition", "system"], sort=False):
-            row = grp.set_index("age_band")
-            lines.append(f"{str(cond):<28}{str(system):<24}{cell(row.loc['60-74'], 0):<34}"
-                         f"{cell(row.loc['75+'], 0):<34}")
+        band = band[(band["measure"] == "bed_days") & (band["confidence"] == level)].reset_index(drop=True)
+        band = _by_cause(_for_display(band))
+        cells = {"rate": band["value"].map(lambda v: "NA" if pd.isna(v) else f"{v:,.1f}"),
+                 "ratio": interval_text(band["ratio"], band["ratio_lower"], band["ratio_upper"], 2)
+                 .where(band["system"] != NHS, "")}
+        names = list(dict.fromkeys(band["age_band"]))
+        t3 = _wide(band, ["condition", "system"], "age_band", names, cells)
+        t3.columns = ["cause", "system"] + [f"{b} {what}" for b in names
+                                            for what in ("per 1,000", f"ratio ({pct} CI)")]
+        t3["cause"] = _first_only(t3["cause"])
+        lines += ["Table 3. Bed days per 1,000 within each age band, and ratio to the NHS",
+                  plain_table(t3, right=[c for c in t3.columns if c.endswith("per 1,000")]), ""]
+
     dec = tables["decomposition"]
-    dec = dec[dec["age_band"] == "standardised"]
-    lines += ["", "Decomposition of the standardised gap in bed days per 1,000 (system minus NHS)",
-              f"{'cause':<28}{'system':<24}{'gap':>10}{'admissions':>12}{'length of stay':>16}"]
-    for _, r in dec.iterrows():
-        lines.append(f"{str(r['condition']):<28}{str(r['system']):<24}{r['gap']:>10.0f}"
-                     f"{r['admission_component']:>12.0f}{r['los_component']:>16.0f}")
-    lines += ["", "Caveats"]
-    for _, r in tables["caveats"].iterrows():
-        lines.append(f"- {r['topic']}: {r['caveat']}")
+    dec = _by_cause(_for_display(dec[dec["age_band"] == "standardised"].reset_index(drop=True)))
+    t4 = pd.DataFrame({
+        "cause": _first_only(dec["condition"]), "system": dec["system"],
+        "bed days per 1,000": dec["bed_day_rate"].map("{:,.1f}".format),
+        "NHS": dec["reference_bed_day_rate"].map("{:,.1f}".format),
+        "gap": dec["gap"].map("{:+,.1f}".format),
+        "due to admission rate": dec["admission_component"].map("{:+,.1f}".format),
+        "due to length of stay": dec["los_component"].map("{:+,.1f}".format),
+    })
+    lines += [*wrapped(["Table 4. Decomposition of the gap in standardised bed days per 1,000 (system - NHS) "
+                        "into an admission-rate and a length-of-stay component (Kitagawa 1955; they sum to the "
+                        "gap)"]),
+              plain_table(t4, right=list(t4.columns[2:])), ""]
+
+    lines += ["Summary (all selected causes, ages 60+, standardised):", *_summary(tables, level), ""]
+    lines += ["Caveats:", *wrapped((f"{topic}: {text}" for topic, text in
+                                    tables["caveats"][["topic", "caveat"]].itertuples(index=False)),
+                                   bullet="- ")]
     return "\n".join(lines)
+
+
+def _summary(tables: dict[str, pd.DataFrame], level: float) -> list[str]:
+    from ._text import wrapped
+
+    cmp = tables["comparison"]
+    tot = cmp[(cmp["condition"] == ALL_SELECTED) & (cmp["confidence"] == level)].set_index(["system", "measure"])
+    dec = tables["decomposition"]
+    dec = dec[(dec["condition"] == ALL_SELECTED) & (dec["age_band"] == "standardised")].set_index("system")
+    nhs = tot.loc[(NHS, "bed_days")]
+    notes = []
+    for system in [s for s in dict.fromkeys(cmp["system"]) if s != NHS]:
+        bed, adm, alos = (tot.loc[(system, m)] for m in ("bed_days", "admissions", "alos"))
+        d = dec.loc[system]
+        notes.append(
+            f"{system}: {bed['value']:,.0f} bed days per 1,000 against {nhs['value']:,.0f} in the NHS, ratio "
+            f"{bed['ratio']:.2f} ({bed['ratio_lower']:.2f} to {bed['ratio_upper']:.2f}; NHS / {system} = "
+            f"{1 / bed['ratio']:.2f}); admissions ratio {adm['ratio']:.2f}, ALOS ratio {alos['ratio']:.2f}. "
+            f"Of the gap of {d['gap']:+,.0f} bed days per 1,000, {d['admission_component']:+,.0f} is due to the "
+            f"admission rate and {d['los_component']:+,.0f} to length of stay.")
+    return wrapped(notes, bullet="- ")

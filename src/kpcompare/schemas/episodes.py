@@ -27,6 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..conditions._codes import RECORD_PATTERNS
 from ..errors import ColumnTypeError
 
 __all__ = [
@@ -56,13 +57,9 @@ REASON_INDEX: dict[str, int] = {name: i + 1 for i, name in enumerate(EXCLUSION_R
 #: highest valid age in years
 MAX_AGE = 120
 
-#: valid codes per coding system, after normalisation (upper case, no dots)
-CODE_PATTERNS: dict[str, str] = {
-    # ICD-10 (WHO): letter, two digits, up to four more characters; HES fills 3-character codes with X or -
-    "icd10": r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}-?$",
-    # ICD-9-CM diagnoses: 3-5 digits, V + 2-4 digits, E + 3-4 digits; the NHDS pads short codes with '-'
-    "icd9cm": r"^(?:[0-9]{3,5}|V[0-9]{2,4}|E[0-9]{3,4})-*$",
-}
+#: valid codes per coding system, after normalisation (upper case, no dots); defined with the other code
+#: patterns in :mod:`kpcompare.conditions._codes`
+CODE_PATTERNS: dict[str, str] = RECORD_PATTERNS
 
 
 # ----------------------------------------------------------------------------------------------- types

@@ -26,7 +26,7 @@ import pandas as pd
 from .._checks import require_columns
 from ..errors import InvalidValueError, row_problem
 
-__all__ = ["RULES", "rate_input_schema", "validate_rate_input", "rate_result_schema"]
+__all__ = ["RULES", "rate_input_schema", "validate_rate_input", "rate_result_schema", "comparison_result_schema"]
 
 #: rule names used in error messages (shared with kpcompare._checks)
 RULES = {
@@ -170,5 +170,25 @@ def rate_result_schema(*, by: Iterable[str] = (), indirect: bool = False):
                "confidence": pa.Column(float, [pa.Check.gt(0), pa.Check.lt(1)]),
                "method": pa.Column(str),
                "statistic": pa.Column(str),
+               "note": pa.Column(str)}
+    return pa.DataFrameSchema(columns, strict=True, ordered=True)
+
+
+def comparison_result_schema(*, by: Iterable[str] = (), between: str):
+    """The pandera ``DataFrameSchema`` of a :func:`kpcompare.compare_rates` result (``strict`` and ordered).
+
+    ``<by...>, <between>, value, lower, upper, confidence, statistic, p_value, method, note``; ``statistic``
+    is the z statistic, ``p_value`` lies in [0, 1].
+    """
+    import pandera.pandas as pa
+
+    columns = {**{b: pa.Column(nullable=False) for b in [*by, between]},
+               "value": pa.Column(float, nullable=True),
+               "lower": pa.Column(float, nullable=True),
+               "upper": pa.Column(float, nullable=True),
+               "confidence": pa.Column(float, [pa.Check.gt(0), pa.Check.lt(1)]),
+               "statistic": pa.Column(float, nullable=True),
+               "p_value": pa.Column(float, [pa.Check.ge(0), pa.Check.le(1)], nullable=True),
+               "method": pa.Column(str),
                "note": pa.Column(str)}
     return pa.DataFrameSchema(columns, strict=True, ordered=True)

@@ -78,6 +78,12 @@ def cost_per_capita(ctx, *, assumption_set: str, system: str, step: str = "age_n
     return Computed(value, lo, hi)
 
 
+def _printed_note(ctx, use: str, *ids: str) -> str:
+    if use != "printed":
+        return ""
+    return "from the printed " + " and ".join(str(ctx.row(i)["printed"]) for i in ids)
+
+
 def _figure(ctx, figure_id: str, use: str) -> tuple[float, float, float]:
     if use == "printed":
         b = ctx.printed_bounds(figure_id)
@@ -106,7 +112,7 @@ def figure_difference(ctx, *, a: str, b: str, use: str = "computed") -> Computed
     """a - b of two registry figures (their computed or printed values)."""
     va, la, ha = _figure(ctx, a, use)
     vb, lb, hb = _figure(ctx, b, use)
-    return Computed(va - vb, la - hb, ha - lb)
+    return Computed(va - vb, la - hb, ha - lb, _printed_note(ctx, use, a, b))
 
 
 @register("figure_ratio")
@@ -116,7 +122,8 @@ def figure_ratio(ctx, *, a: str, b: str, use: str = "computed", minus_one: bool 
     va, la, ha = _figure(ctx, a, use)
     vb, lb, hb = _figure(ctx, b, use)
     shift, scale = (1.0 if minus_one else 0.0), (100.0 if percent else 1.0)
-    return Computed((va / vb - shift) * scale, (la / hb - shift) * scale, (ha / lb - shift) * scale)
+    return Computed((va / vb - shift) * scale, (la / hb - shift) * scale, (ha / lb - shift) * scale,
+                    _printed_note(ctx, use, a, b))
 
 
 @register("figure_relative_difference")
@@ -125,7 +132,8 @@ def figure_relative_difference(ctx, *, a: str, b: str, use: str = "computed", pe
     va, la, ha = _figure(ctx, a, use)
     vb, lb, hb = _figure(ctx, b, use)
     scale = 100.0 if percent else 1.0
-    return Computed((1 - vb / va) * scale, (1 - hb / la) * scale, (1 - lb / ha) * scale)
+    return Computed((1 - vb / va) * scale, (1 - hb / la) * scale, (1 - lb / ha) * scale,
+                    _printed_note(ctx, use, a, b))
 
 
 @register("factor_value")
@@ -138,21 +146,20 @@ def factor_value(ctx, *, assumption_set: str, system: str, factor: str, scale: f
 
 
 @register("profile_ratio")
-def profile_ratio(ctx, *, file: str, measure: str, numerator: str, denominator: str) -> Computed:
-    """Ratio of two columns of a bundled published table row (e.g. Kaiser / NHS specialists per 100,000)."""
-    from ..profiles import ratios
+def profile_ratio(ctx, *, file: str, measure: str, numerator: str, denominator: str,
+                  precision: float = 0.1) -> Computed:
+    """Ratio of two columns of a bundled published table row (e.g. Kaiser / NHS specialists per 100,000).
 
+    The interval is the one the values' printed rounding allows (:func:`kpcompare.profiles.ratios`).
+    """
     from ..datasets import published
+    from ..profiles import ratios
 
     table = published(file)
     hit = table.loc[table["measure"].eq(measure)]
     if hit.empty:
         raise UnknownNameError(f"published table {file!r} has no measure {measure!r}.")
     long = pd.DataFrame({"system": [numerator, denominator], "measure": measure,
-                         "value": [hit[numerator].iloc[0], hit[denominator].iloc[0]]})
-    long["value"] = pd.to_numeric(long["value"])
-    r = ratios(long, numerator=numerator, denominator=denominator)
-    num, den = long["value"].to_numpy(dtype=float)
-    # the table prints one decimal: each value may be off by 0.05
-    return Computed(float(r["value"].iloc[0]), (num - 0.05) / (den + 0.05), (num + 0.05) / (den - 0.05),
-                    "values printed to one decimal")
+                         "value": pd.to_numeric([hit[numerator].iloc[0], hit[denominator].iloc[0]])})
+    r = ratios(long, numerator=numerator, denominator=denominator, precision=precision).iloc[0]
+    return Computed(float(r["value"]), float(r["lower"]), float(r["upper"]), f"values printed to {precision:g}")

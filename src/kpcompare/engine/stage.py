@@ -1,0 +1,273 @@
+"""The row stage: one canonical batch -> one integer *code* per row (stratum key and exclusion reason together).
+
+Every rule and every stratum column is a :class:`Factor`: a small per-row index into a *domain* (the
+column's dictionary plus a slot for missing values, the completed years of age, the combination of a few
+per-row flags) and, per domain value, the exclusion reason (0 = none) and the stratum id.  Per-value work
+(normalising and classifying 10,000 diagnosis codes, validating sexes and statuses) is done once per
+distinct value and remembered across batches (:class:`ValueMemo`); per-row work is a few integer lookups.
+
+Factors with small domains are fused into one joint index (their domains multiplied, at most
+:data:`JOINT_LIMIT` values), so the benchmark's six factors cost two table lookups per row.  The lookups are
+summed into
+
+    code = key + total * combo
+
+where ``key`` is the mixed-radix stratum key (``0 <= key < total``, the product of the ``by`` sizes) and
+``combo`` numbers the combination of reasons of the fused groups (0 = counted).  One ``numpy.bincount`` of
+``code`` then gives the strata *and* the exclusion tally; the reason of a combination is the first rule in
+precedence order (:data:`kpcompare.schemas.episodes.EXCLUSION_REASONS`) that it breaks, which is exactly
+the row-by-row rule of :func:`kpcompare.schemas.episodes.first_reason`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..schemas.episodes import REASON_INDEX
+
+__all__ = ["Factor", "Codes", "ValueMemo", "Scratch", "combine", "dictionary_factor", "flag_factor", "JOINT_LIMIT"]
+
+#: largest joint domain of fused factors (an int32 table of 32,768 values stays in the CPU cache)
+JOINT_LIMIT = 1 << 15
+_NO_REASON = np.uint8(255)
+
+
+class Scratch:
+    """Reusable work arrays, one set per thread.
+
+    A fresh array of a few MB costs a page fault per 4 KB on first touch; on virtual machines that is
+    several times the arithmetic done on it, so the per-row temporaries of a batch are written into arrays
+    kept from the previous batch (``out=``).  A caller uses each name once per batch.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def __call__(self, name: str, n: int, dtype: Any) -> np.ndarray:
+        arrays = self._local.__dict__.setdefault("arrays", {})
+        array = arrays.get(name)
+        if array is None or len(array) < n or array.dtype != dtype:
+            array = np.empty(max(n, 1), dtype=dtype)
+            arrays[name] = array
+        return array[:n]
+
+
+def _fresh(name: str, n: int, dtype: Any) -> np.ndarray:
+    return np.empty(n, dtype=dtype)
+
+
+@dataclass
+class Factor:
+    """A per-row index into a domain, with the reason and (for a ``by`` column) the stratum id of each value."""
+
+    index: np.ndarray  # integer per row, 0 <= index < size
+    size: int
+    reasons: np.ndarray  # uint8 per domain value: REASON_INDEX of the rule broken, 0 = none
+    column: int = -1  # position in ``by`` (-1: a rule only)
+    ids: np.ndarray | None = None  # int64 per domain value (only read where reasons == 0)
+    not_admitted: np.ndarray | None = None  # per domain value: 1 = the row is a counted episode, no admission
+
+
+@dataclass
+class Codes:
+    """``code = key + total * (not_admitted + split * combo)`` per row; see the module docstring.
+
+    ``split`` is 2 when a factor tells admissions from other episodes (``Factor.not_admitted``), else 1
+    (and ``not_admitted`` is 0).
+    """
+
+    code: np.ndarray
+    total: int
+    sizes: list[int]
+    combo_reason: np.ndarray  # uint8 per combo: REASON_INDEX (0 for combo 0)
+    split: int = 1
+    _reason: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def n_bins(self) -> int:
+        return self.total * self.split * len(self.combo_reason)
+
+    def reason(self) -> np.ndarray:
+        """Reason code per row (0 = counted), as :func:`kpcompare.schemas.episodes.first_reason` gives it."""
+        if self._reason is None:
+            if len(self.combo_reason) == 1:
+                self._reason = np.zeros(len(self.code), dtype=np.uint8)
+            else:
+                self._reason = self.combo_reason[self.code // (self.total * self.split)]
+        return self._reason
+
+    def decode(self, keys: np.ndarray) -> np.ndarray:
+        """Stratum keys (or codes) -> ids (one column per ``by`` column)."""
+        small = self.total * self.split * len(self.combo_reason) < np.iinfo(np.int32).max
+        out = np.empty((len(keys), len(self.sizes)), dtype=np.int32 if small else np.int64)
+        rest = keys.astype(np.int32 if small else np.int64, copy=True) % self.total
+        for j in range(len(self.sizes) - 1, -1, -1):
+            out[:, j] = rest % self.sizes[j]
+            rest //= self.sizes[j]
+        return out
+
+
+def flag_factor(flags: Sequence[tuple[str, np.ndarray]], n: int, *,
+                not_admitted: np.ndarray | None = None) -> Factor | None:
+    """Per-row rules given as boolean masks, fused into one factor (masks that are all False are dropped).
+
+    ``not_admitted`` (a boolean mask: counted episodes that are not admissions) joins as one more bit.
+    """
+    used = [(name, mask) for name, mask in flags if mask.any()]
+    if not_admitted is not None:
+        used.append(("", not_admitted))
+    if not used:
+        return None
+    index = used[0][1].view(np.uint8)
+    for bit, (_, mask) in enumerate(used[1:], start=1):
+        index = index + (mask.view(np.uint8) << np.uint8(bit))
+    domain = np.arange(1 << len(used))
+    reasons = np.zeros(len(domain), dtype=np.uint8)
+    for bit, (name, _) in enumerate(used):
+        if name:
+            reasons = _first(reasons, np.where((domain >> bit) & 1, REASON_INDEX[name], 0).astype(np.uint8))
+    admit = None if not_admitted is None else (domain >> (len(used) - 1)) & 1
+    return Factor(index, len(domain), reasons, not_admitted=admit)
+
+
+def _first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element-wise: the rule that comes first in precedence order (smallest non-zero reason)."""
+    a2 = np.where(a == 0, _NO_REASON, a)
+    b2 = np.where(b == 0, _NO_REASON, b)
+    best = np.minimum(a2, b2)
+    return np.where(best == _NO_REASON, 0, best).astype(np.uint8)
+
+
+class ValueMemo:
+    """Per-value results (reasons, ids) of one column's dictionary values, remembered across batches.
+
+    ``compute(values)`` returns ``(reasons uint8, ids int64)`` for a string (or other) Arrow array; it must
+    depend on each value alone.  A batch's dictionary is matched to the values seen so far with
+    ``pyarrow.compute.index_in``; only unseen values are computed.  Thread-safe.
+    """
+
+    def __init__(self, compute: Callable[[pa.Array], tuple[np.ndarray, np.ndarray]]) -> None:
+        self.compute = compute
+        self.known: pa.Array | None = None
+        self.reasons = np.empty(0, dtype=np.uint8)
+        self.ids = np.empty(0, dtype=np.int64)
+        self.lock = threading.Lock()
+        self._last: tuple[pa.Array, np.ndarray, np.ndarray] | None = None
+
+    def lookup(self, dictionary: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+        with self.lock:
+            last = self._last
+            if last is not None and (last[0] is dictionary or last[0].equals(dictionary)):
+                return last[1], last[2]  # slices of one row group share its dictionary
+            if self.known is None or not len(self.known):
+                reasons, ids = self.compute(dictionary)
+                self.known, self.reasons, self.ids = dictionary, reasons, ids
+                self._last = (dictionary, reasons, ids)
+                return reasons, ids
+            found = pc.index_in(dictionary, value_set=self.known)
+            position = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+            new = position < 0
+            if new.any():
+                fresh = dictionary.filter(pa.array(new))
+                reasons, ids = self.compute(fresh)
+                position[new] = len(self.known) + np.arange(int(new.sum()))
+                self.known = pa.concat_arrays([self.known, fresh.cast(self.known.type)])
+                self.reasons = np.concatenate([self.reasons, reasons])
+                self.ids = np.concatenate([self.ids, ids])
+            out = (self.reasons[position], self.ids[position])
+            self._last = (dictionary, *out)
+            return out
+
+
+def dictionary_factor(array: pa.Array, memo: ValueMemo, *, column: int, when_missing: str) -> Factor:
+    """A factor over a column's dictionary (plus one slot for missing rows, reason ``when_missing``)."""
+    from ..extract.convert import _plain
+
+    array = _plain(array)
+    if not pa.types.is_dictionary(array.type):
+        array = pc.dictionary_encode(array)
+    dictionary, indices = array.dictionary, array.indices
+    reasons, ids = memo.lookup(dictionary)
+    size = len(dictionary) + 1
+    reasons = np.append(reasons, np.uint8(REASON_INDEX[when_missing]))
+    ids = np.append(ids, np.int64(-1))
+    if indices.null_count:  # missing rows point to the extra slot
+        indices = pc.fill_null(indices.cast(pa.int32()), pa.scalar(size - 1, pa.int32()))
+    index = indices.to_numpy()
+    return Factor(index, size, reasons, column, ids)
+
+
+def combine(factors: Sequence[Factor], sizes: Sequence[int], n: int,
+            scratch: Callable[[str, int, Any], np.ndarray] = _fresh) -> Codes:
+    """Fuse the factors into one code per row (see the module docstring); work arrays come from ``scratch``."""
+    sizes = [max(int(s), 1) for s in sizes]
+    split = 2 if any(f.not_admitted is not None for f in factors) else 1
+    total = int(np.prod(sizes, dtype=np.float64)) if sizes else 1
+    strides = [int(np.prod(sizes[j + 1:], dtype=np.float64)) for j in range(len(sizes))]
+    groups: list[list[Factor]] = []
+    joint = 1
+    for factor in sorted(factors, key=lambda f: f.size):
+        if groups and joint * factor.size <= JOINT_LIMIT:
+            groups[-1].append(factor)
+            joint *= factor.size
+        else:
+            groups.append([factor])
+            joint = factor.size
+    # per group and joint value (the factors' domains broadcast against each other): the stratum key part
+    # and the first reason broken (reasons with 0 read as 255, so the first is the minimum)
+    tables = []
+    for group in groups:
+        shape = [f.size for f in group]
+        key = np.zeros(shape, dtype=np.int64)
+        first = np.full(shape, _NO_REASON)
+        for axis, factor in enumerate(group):
+            at = [1] * len(group)
+            at[axis] = factor.size
+            np.minimum(first, np.where(factor.reasons == 0, _NO_REASON, factor.reasons).reshape(at), out=first)
+            if factor.column >= 0 and factor.ids is not None:
+                key += (np.maximum(factor.ids, 0) * strides[factor.column]).reshape(at)
+            if factor.not_admitted is not None:
+                key += (factor.not_admitted * total).reshape(at)
+        first[first == _NO_REASON] = 0
+        tables.append((group, key.ravel(), first.ravel()))
+    combos = split
+    levels = []
+    for _, _, reason in tables:
+        present = np.flatnonzero(np.bincount(reason, minlength=256)).astype(np.uint8)
+        present = np.union1d([0], present).astype(np.uint8)
+        rank = np.zeros(256, dtype=np.int64)
+        rank[present] = np.arange(len(present))
+        levels.append((present, rank, combos))
+        combos *= len(present)
+    big = total * combos >= np.iinfo(np.int32).max  # here combos counts the admission split too
+    dtype = np.int64 if big else np.int32
+    code = None
+    for (group, key, reason), (_, rank, step) in zip(tables, levels, strict=True):
+        table = (key + total * step * rank[reason]).astype(dtype)
+        if len(group) == 1:
+            index = group[0].index
+        else:  # the joint (row-major) index of the group's domains
+            index = scratch("joint", n, np.int32)
+            np.copyto(index, group[0].index, casting="unsafe")
+            for factor in group[1:]:
+                index *= factor.size
+                index += factor.index
+        if code is None:
+            code = np.take(table, index, out=scratch("code", n, dtype), mode="clip")  # unbuffered
+        else:
+            code += np.take(table, index, out=scratch("part", n, dtype), mode="clip")
+    if code is None:
+        code = np.zeros(n, dtype=dtype)
+    combos //= split
+    combo_reason = np.zeros(combos, dtype=np.uint8)
+    grid = np.arange(combos) * split
+    for present, _, step in levels:
+        combo_reason = _first(combo_reason, present[(grid // step) % len(present)])
+    return Codes(code, total, sizes, combo_reason, split)
