@@ -113,6 +113,12 @@ def _exclude(excluded: dict, reason: str, rows: np.ndarray, weight: np.ndarray) 
     excluded[reason] = (got[0] + int(rows.sum()), got[1] + float(weight[rows].sum()))
 
 
+def _repeats(keys: np.ndarray) -> bool:
+    """Whether any value occurs twice (one sort, cheaper than sorting by person and id)."""
+    ordered = np.sort(keys)
+    return bool((ordered[1:] == ordered[:-1]).any())
+
+
 def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[int, int] | None,
             check_duplicates: bool, rules: spells.CipsRules = spells.CIPS_RULES) -> Records:
     """Turn one partition of kept rows into counting units (episodes, spells or CIPS)."""
@@ -122,7 +128,7 @@ def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[
         part["weight"] = np.ones(n_rows)
     weight = part["weight"]
     rows = part
-    if check_duplicates:
+    if check_duplicates and _repeats(part["episode_key"]):  # else no person can repeat an id
         perm = spells.sort_keys(part["person"], part["episode_key"], row=part["row"])
         dup_sorted = ~spells.first_of_groups(part["person"][perm], part["episode_key"][perm])
         if dup_sorted.any():
