@@ -9,8 +9,10 @@ prefix (else 'other'), 19 five-year age bands (90+ last), bed days = discharge -
 system x sex x age band x condition -> admissions, bed days.  kpcompare also validates every row (dates,
 sex, age, code, episode status) and reports exclusions, which the SQL and pandas versions do not.
 
-Each engine runs in a fresh Python process (imports included in the wall time), ``--repeat`` times; the
-median wall time and the peak RSS of the child (``ru_maxrss``) are printed.  ``floor`` streams the columns
+Each engine runs in a fresh Python process (imports included in the wall time), ``--repeat`` times, in
+rounds (every engine once per round, so changes in the machine's load hit all engines alike); the median
+wall time, the median CPU time (user + system of all the child's threads) and the peak RSS of the child
+(``ru_maxrss``, the largest of the runs) are printed.  ``floor`` streams the columns
 kpcompare needs, row group by row group (diagnosis as dictionary), and does nothing else.
 """
 
@@ -103,15 +105,21 @@ print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss /
 """
 
 
-def run(engine: str, path: str) -> tuple[float, dict]:
+def run(engine: str, path: str) -> tuple[float, float, dict]:
+    """One fresh process: wall time, CPU time (user + system, all its threads) and what it printed."""
+    import resource
+
     code = PRELUDE + ENGINES[engine] + EPILOGUE
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True,
                          cwd=__file__.rsplit("/", 1)[0], check=False)
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if out.returncode:
         raise SystemExit(f"{engine} failed:\n{out.stderr}")
-    return wall, json.loads(out.stdout.strip().splitlines()[-1])
+    return wall, cpu, json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -122,17 +130,28 @@ def main() -> None:
     args = parser.parse_args()
     import pyarrow.parquet as pq
 
+    engines = args.engines.split(",")
     print(f"file: {args.path}: {pq.ParquetFile(args.path).metadata.num_rows:,} rows, "
           f"{pq.ParquetFile(args.path).metadata.num_row_groups} row groups")
-    print(f"{'engine':<16} {'median s':>9} {'runs s':>22} {'peak RSS MB':>12} {'strata':>7} {'bed days':>14}")
-    for engine in args.engines.split(","):
-        walls, info = [], {}
-        for _ in range(args.repeat):
-            wall, info = run(engine, args.path)
-            walls.append(wall)
-        runs = " ".join(f"{w:.2f}" for w in walls)
-        print(f"{engine:<16} {statistics.median(walls):>9.2f} {runs:>22} {info['rss_mb']:>12.0f} "
-              f"{info['rows']:>7} {info['bed_days']:>14,}", flush=True)
+    # rounds: every engine once per round, so a change in the machine's load hits all engines alike
+    walls: dict[str, list[float]] = {e: [] for e in engines}
+    cpus: dict[str, list[float]] = {e: [] for e in engines}
+    infos: dict[str, dict] = {}
+    rss: dict[str, float] = {e: 0.0 for e in engines}
+    for _ in range(args.repeat):
+        for engine in engines:
+            wall, cpu, infos[engine] = run(engine, args.path)
+            walls[engine].append(wall)
+            cpus[engine].append(cpu)
+            rss[engine] = max(rss[engine], infos[engine]["rss_mb"])
+    print(f"{'engine':<16} {'median s':>9} {'runs s':>22} {'median CPU s':>13} {'peak RSS MB':>12} {'strata':>7} "
+          f"{'bed days':>14}")
+    for engine in engines:
+        runs = " ".join(f"{w:.2f}" for w in walls[engine])
+        info = infos[engine]
+        print(f"{engine:<16} {statistics.median(walls[engine]):>9.2f} {runs:>22} "
+              f"{statistics.median(cpus[engine]):>13.2f} {rss[engine]:>12.0f} {info['rows']:>7} "
+              f"{info['bed_days']:>14,}", flush=True)
 
 
 if __name__ == "__main__":

@@ -162,8 +162,8 @@ def england_chapters_section(out: Path) -> str:
 
 #: the demo's sections, in the order they are run and printed
 SECTIONS: list[Section] = [
-    Section("ham", "Hospital bed use of people aged 60+: NHS England 2000-01 against US hospitals 2010 "
-                   "(the Ham et al 2003 comparison, with intervals and decomposition)", ham_section),
+    Section("ham", "Bed use of people aged 60+, NHS England 2000-01 against US hospitals 2010 (Ham et al 2003, "
+                   "redone)", ham_section),
     # the foundation's demo, kept for reference: run it with --section england_chapters (or --section all)
     Section("england_chapters", "England's hospital activity by ICD-10 chapter, 2000-01 and 2001-02",
             england_chapters_section, default=False),

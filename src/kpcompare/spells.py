@@ -95,10 +95,11 @@ def sort_keys(*keys: np.ndarray, row: np.ndarray) -> np.ndarray:
     """``numpy.lexsort`` by ``keys`` (most significant first), ties in ``row`` order: the same permutation, cheaper.
 
     ``row`` is dropped when the rows already come in increasing order (lexsort is stable), and the keys after
-    the first are replaced by their order-preserving ranks (``numpy.unique``) and packed into one 64-bit key
-    (mixed radix) when their ranges fit, so a six-key sort becomes a two-key sort.
+    the first (``row`` included) are replaced by their order-preserving ranks (an offset, or ``numpy.unique``
+    for wide keys such as hashes) and packed into one 64-bit key (mixed radix) when their ranges fit, so a
+    six-key sort becomes a two-key sort.
     """
-    tie = () if _increasing(row) else (row,)
+    keys = keys if _increasing(row) else keys + (row,)
     if len(keys) > 2 and len(keys[0]):
         ranks, radix = [], 1
         for key in keys[1:]:
@@ -115,8 +116,8 @@ def sort_keys(*keys: np.ndarray, row: np.ndarray) -> np.ndarray:
             for rank, size in ranks:
                 packed *= size
                 packed += rank
-            return np.lexsort(tie + (packed, keys[0]))
-    return np.lexsort(tie + tuple(reversed(keys)))
+            return np.lexsort((packed, keys[0]))
+    return np.lexsort(tuple(reversed(keys)))
 
 
 def provider_spells(person: np.ndarray, provider: np.ndarray, spell_key: np.ndarray, order: np.ndarray,
@@ -142,7 +143,7 @@ def link_cips(person: np.ndarray, start: np.ndarray, end: np.ndarray, transfer_o
     of the spells (by person, start, end, first row) and, for the sorted spells, a CIPS number.
     """
     known = np.ones(len(person), dtype=bool) if end_known is None else end_known
-    perm = np.lexsort((first_row, end, start, person))
+    perm = sort_keys(person, start, end, row=first_row)
     p, s, e = person[perm], start[perm], end[perm]
     out, into = transfer_out[perm], transfer_in[perm]
     link = np.zeros(len(perm), dtype=bool)

@@ -180,6 +180,7 @@ def test_demo_main_runs_the_comparison_by_default(tmp_path, capsys, monkeypatch,
         assert f"- {topic}: {' '.join(caveat.split())}" in flat
     for title in ("Table 1.", "Table 2.", "Table 3.", "Table 4.", "Summary", "Caveats:"):
         assert title in printed
+    assert '"three and a half times that of Kaiser\'s standardised rate"' in flat  # Ham's headline, quoted
     # the ratios table puts each ratio under its own heading (admissions, ALOS, bed days)
     cmp = tables["comparison"]
     stroke = cmp[(cmp["condition"] == "stroke") & (cmp["system"] == ham.US_ALL)].set_index("measure")

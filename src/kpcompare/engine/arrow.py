@@ -80,14 +80,6 @@ class _Tally:
         self.weighted = np.zeros(size)
         self.read = 0
 
-    def add_codes(self, reason: np.ndarray, weight: np.ndarray | None) -> None:
-        self.read += len(reason)
-        size = len(self.rows)
-        self.rows += np.bincount(reason, minlength=size)
-        if weight is not None:
-            clean = np.nan_to_num(weight, nan=0.0, posinf=0.0, neginf=0.0)
-            self.weighted += np.bincount(reason, weights=clean, minlength=size)
-
     def add(self, reason: str, rows: int, weighted: float) -> None:
         self.rows[REASON_INDEX[reason]] += rows
         self.weighted[REASON_INDEX[reason]] += weighted
@@ -163,10 +155,7 @@ def _episode_partial(plan: Plan, table) -> _Partial:
     codes = staged.codes
     n = len(codes.code)
     size = len(EXCLUSION_REASONS) + 1
-    weighted = None
-    if plan.weighted:  # weighted exclusions summed per reason in row order, as always
-        clean = np.nan_to_num(staged.weight, nan=0.0, posinf=0.0, neginf=0.0)
-        weighted = np.bincount(codes.reason(), weights=clean, minlength=size)
+    weighted = _weighted_reasons(plan, codes.reason, staged.weight)
     bed = plan.bed_days(staged.start, staged.end, staged.length, dtype=np.float64)
     if codes.n_bins <= _BINCOUNT_LIMIT:
         shape = (len(codes.combo_reason), codes.split, codes.total)
@@ -204,6 +193,14 @@ def _admitted(plan: Plan, staged, n: int) -> np.ndarray:
     return (admitted if staged.first is None else staged.first & admitted).astype(np.float64)
 
 
+def _weighted_reasons(plan: Plan, reason: Callable[[], np.ndarray], weight: np.ndarray | None) -> np.ndarray | None:
+    """Weights summed per exclusion reason, in row order (missing or infinite weights count 0); None unweighted."""
+    if not plan.weighted:
+        return None
+    clean = np.nan_to_num(weight, nan=0.0, posinf=0.0, neginf=0.0)
+    return np.bincount(reason(), weights=clean, minlength=len(EXCLUSION_REASONS) + 1)
+
+
 def _add_partial(partial: _Partial, accumulator: Accumulator, tally: _Tally) -> None:
     accumulator.add_partial(partial.decoded, partial.sums)
     tally.rows += partial.rows
@@ -232,10 +229,7 @@ def _partition_rows(plan: Plan, table) -> tuple[dict[str, np.ndarray], _Partial]
     staged = plan.stage(table)
     reason = staged.reason
     size = len(EXCLUSION_REASONS) + 1
-    weighted = None
-    if plan.weighted:
-        clean = np.nan_to_num(staged.weight, nan=0.0, posinf=0.0, neginf=0.0)
-        weighted = np.bincount(reason, weights=clean, minlength=size)
+    weighted = _weighted_reasons(plan, lambda: reason, staged.weight)
     tally = _Partial(np.empty((0, len(plan.by)), dtype=np.int64), np.empty((0, 0)),
                      np.bincount(reason, minlength=size).astype(np.int64), weighted, len(reason))
     keep = reason == 0
@@ -276,15 +270,15 @@ def _ordered(jobs: Iterator[Callable[[], Any]], threads: int) -> Iterator[Any]:
                 future.cancel()
 
 
-def _threads(threads: int | None) -> int:
-    if threads is None:
-        return max(1, min(DEFAULT_THREADS, os.cpu_count() or 1))
+def _threads(threads: int | None, partitioned: bool) -> int:
+    if threads is None:  # partitioned runs are paced by their partition files; a 2nd worker costs ~100 MB
+        return 1 if partitioned else max(1, min(DEFAULT_THREADS, os.cpu_count() or 1))
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise InvalidArgumentError(f"argument 'threads': expected a positive integer or None, got {threads!r}.")
     return threads
 
 
-#: worker threads by default (capped by the number of CPUs): each holds one row group in memory
+#: worker threads by default for unpartitioned runs (capped by the number of CPUs); each holds a row group
 DEFAULT_THREADS = 2
 
 
@@ -429,8 +423,10 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         Exclude repeated ``episode_id`` of a person (the first occurrence is kept); None = yes for spell and CIPS
         units.  Both options partition the rows by person (bounded memory, see :mod:`kpcompare.spells`).
     threads : int or None
-        Worker threads reading and staging row groups (None: 2, or 1 on a one-CPU machine).  Each holds one
-        row group, so memory grows with it; results do not depend on it (partial sums are combined in the
+        Worker threads reading and staging row groups.  None: 2 (1 on a one-CPU machine) for the episode unit;
+        1 when rows are partitioned by person (spell and CIPS units, ``persons``, ``check_duplicates``),
+        whose pace is set by the partition files.  Each worker holds one row group (about 100 MB for 1M
+        rows), so memory grows with it; results do not depend on it (partial results are combined in the
         order of the source).
 
     Returns
@@ -456,7 +452,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     plan = make_plan(extract, by=by, age_bands=age_bands, conditions=conditions, unit=unit, bed_days=bed_days,
                      period=period, weights=weights, newborns=newborns, admissions_by=admissions_by,
                      persons=persons, check_duplicates=check_duplicates)
-    threads = _threads(threads)
+    threads = _threads(threads, plan.partitioned)
     accumulator = Accumulator(plan.by, plan.labels, _measure_names(plan))
     tally = _Tally()
     if plan.partitioned:

@@ -1,10 +1,10 @@
 """What an aggregation needs (the plan) and the row-level stage applied to every batch.
 
-The stage turns one canonical batch into numpy arrays: the exclusion reason of
-every row (0 = counted), the stratum ids of every ``by`` column, start and end
-day numbers (or the length of stay), the weight and the admission flag.  It
-never loops over rows in Python: strings (sex, systems, codes) are handled
-through their dictionaries.
+The stage turns one canonical batch into numpy arrays: one integer code per row
+holding its stratum key and exclusion reason (see :mod:`kpcompare.engine.stage`),
+start and end day numbers (or the length of stay), the weight and the admission
+flag.  It never loops over rows in Python: strings (sex, systems, codes) are
+judged and classified once per distinct value, through their dictionaries.
 """
 
 from __future__ import annotations
@@ -211,7 +211,7 @@ class Plan:
         def compute(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
             none = np.full(len(values), -1, dtype=np.int64)
             if name == "episode_status":
-                return reasons_where(~rules._mask(pc.equal(values, "finished")), "unfinished_episode"), none
+                return reasons_where(rules.unfinished_values(values), "unfinished_episode"), none
             if name == "condition":
                 bad = ~rules.valid_code_values(values, self.coding)
                 if self.classifier is not None:
@@ -221,7 +221,7 @@ class Plan:
                 return reasons_where(bad, "invalid_code"), ids
             ids = labels.ids_of(values.to_pylist())
             if name == "sex":
-                return reasons_where(~rules._mask(pc.is_in(values, pa.array(["M", "F"]))), "unknown_sex"), ids
+                return reasons_where(rules.unknown_sex_values(values), "unknown_sex"), ids
             return reasons_where(ids < 0, "missing_stratum"), ids
 
         return compute

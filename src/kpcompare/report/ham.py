@@ -441,4 +441,12 @@ def _summary(tables: dict[str, pd.DataFrame], level: float) -> list[str]:
             f"{1 / bed['ratio']:.2f}); admissions ratio {adm['ratio']:.2f}, ALOS ratio {alos['ratio']:.2f}. "
             f"Of the gap of {d['gap']:+,.0f} bed days per 1,000, {d['admission_component']:+,.0f} is due to the "
             f"admission rate and {d['los_component']:+,.0f} to length of stay.")
+    published = datasets.published("ham2003_headline_ratios")
+    published = published[published["metric"].str.startswith("bed days")]
+    if len(published):
+        quoted = [f'"{r.statement_verbatim}"' for r in published.itertuples()]
+        quoted = ", ".join(quoted[:-1]) + " and " + quoted[-1] if len(quoted) > 1 else quoted[0]
+        notes.append("For context, Ham et al (ages over 65, NHS 2000-01, their 11 causes) found the NHS's "
+                     f"standardised bed days {quoted} (data/published/ham2003_headline_ratios.csv). Not "
+                     "comparable one to one: other years, ages, cause definitions and US systems.")
     return wrapped(notes, bullet="- ")

@@ -32,6 +32,7 @@ from ..errors import ColumnTypeError
 
 __all__ = [
     "EXCLUSION_REASONS", "REASON_INDEX", "CODE_PATTERNS", "batch_schema", "check_batch_types",
+    "unknown_sex_values", "unfinished_values", "valid_code_values",
     "episode_schema", "missing_date", "discharge_before_admission", "unknown_sex", "age_out_of_range",
     "unfinished_episode", "invalid_code", "invalid_length_of_stay", "missing_stratum", "invalid_weight",
     "is_newborn", "outside_period", "first_reason", "MAX_AGE",
@@ -124,11 +125,16 @@ def discharge_before_admission(start_day: np.ndarray, end_day: np.ndarray) -> np
     return end_day < start_day
 
 
+def unknown_sex_values(values: pa.Array) -> np.ndarray:
+    """Per distinct value: not 'M'/'F' (the engine applies the rules to dictionaries of distinct values)."""
+    return ~_mask(pc.is_in(values, pa.array(["M", "F"])))
+
+
 def unknown_sex(sex: pa.Array) -> np.ndarray:
     """Sex other than 'M'/'F' (converters map HES 0/9 and blanks to null)."""
     from ..extract.convert import dictionary_mask
 
-    return dictionary_mask(sex, lambda v: ~_mask(pc.is_in(v, pa.array(["M", "F"]))), when_missing=True)
+    return dictionary_mask(sex, unknown_sex_values, when_missing=True)
 
 
 def age_out_of_range(age: np.ndarray, lowest: float, highest: float) -> np.ndarray:
@@ -137,11 +143,16 @@ def age_out_of_range(age: np.ndarray, lowest: float, highest: float) -> np.ndarr
         return ~((age >= max(lowest, 0)) & (age < highest) & (age <= MAX_AGE))
 
 
+def unfinished_values(values: pa.Array) -> np.ndarray:
+    """Per distinct value: an episode status other than 'finished'."""
+    return ~_mask(pc.equal(values, "finished"))
+
+
 def unfinished_episode(status: pa.Array) -> np.ndarray:
     """Episode status other than 'finished'."""
     from ..extract.convert import dictionary_mask
 
-    return dictionary_mask(status, lambda v: ~_mask(pc.equal(v, "finished")), when_missing=True)
+    return dictionary_mask(status, unfinished_values, when_missing=True)
 
 
 def valid_code_values(values: pa.Array, coding: str | None) -> np.ndarray:
