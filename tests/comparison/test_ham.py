@@ -10,7 +10,8 @@ recomputed here directly from the bundled files, without any kpcompare function 
   also a cross-check of the population);
 * NHDS 2010 microdata: non-newborn records, age in years, first-listed diagnosis, weighted counts,
   a same-day stay counted as 0 bed days; Medicare-paid = payor_primary "Medicare"; the variance of each
-  weighted total is the with-replacement sum of (weight x y)^2 over its records;
+  weighted total is the with-replacement sum of (weight x y)^2 over its records, and the covariance of
+  admissions and bed days the with-replacement sum of weight^2 x days (used by the ALOS interval);
 * US 1 July 2010 estimates (vintage 2019) summed over single years.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import norm
 
 from kpcompare._paths import data_path
 from kpcompare.report import ham
@@ -80,9 +82,11 @@ def _us_rates(nhds, uspop, cause, medicare):
     out = {}
     for band in BANDS:
         b = d[d["band"] == band]
-        # estimates, population, and the with-replacement variances sum (w)^2 and sum (w x days)^2
+        # estimates, population, the with-replacement variances sum (w)^2 and sum (w x days)^2, and the
+        # with-replacement covariance of admissions and bed days sum w^2 x days
         out[band] = (b["weighting"].sum(), (b["weighting"] * b["days"]).sum(), uspop[band],
-                     (b["weighting"] ** 2).sum(), ((b["weighting"] * b["days"]) ** 2).sum())
+                     (b["weighting"] ** 2).sum(), ((b["weighting"] * b["days"]) ** 2).sum(),
+                     (b["weighting"] ** 2 * b["days"]).sum())
     return out
 
 
@@ -104,8 +108,14 @@ def test_demo_figures_rederived_from_raw_csvs(tables, raw, cause):
     assert cmp.loc[(ham.NHS, "alos"), "value"] == pytest.approx(nhs_bed / nhs_adm, rel=1e-9)
     # NHS counts (apportioned, fractional) are treated as Poisson: variance sum_b (w_b / pop_b x 1000)^2 x count_b
     nhs = _nhs_rates(hes, eng, cause)
-    assert cmp.loc[(ham.NHS, "admissions"), "variance"] == pytest.approx(
-        sum((weights[b] / nhs[b][2] * 1000) ** 2 * nhs[b][0] for b in BANDS), rel=1e-9)
+    nhs_var_adm = sum((weights[b] / nhs[b][2] * 1000) ** 2 * nhs[b][0] for b in BANDS)
+    assert cmp.loc[(ham.NHS, "admissions"), "variance"] == pytest.approx(nhs_var_adm, rel=1e-9)
+    # no stays in the HES tables: bed days Poisson and the ALOS covariance 0 (the documented fallback), noted
+    nhs_var_bed = sum((weights[b] / nhs[b][2] * 1000) ** 2 * nhs[b][1] for b in BANDS)
+    assert cmp.loc[(ham.NHS, "alos"), "variance"] == pytest.approx(
+        (nhs_bed / nhs_adm) ** 2 * (nhs_var_bed / nhs_bed**2 + nhs_var_adm / nhs_adm**2), rel=1e-9)
+    assert "bed days treated as Poisson counts" in cmp.loc[(ham.NHS, "bed_days"), "note"]
+    assert "covariance 0" in cmp.loc[(ham.NHS, "alos"), "method"]
     dec = tables["decomposition"]
     dec = dec[(dec["condition"] == cause) & (dec["age_band"] == "standardised")].set_index("system")
     for system, medicare in ((ham.US_ALL, False), (ham.US_MEDICARE, True)):
@@ -122,6 +132,14 @@ def test_demo_figures_rederived_from_raw_csvs(tables, raw, cause):
         var_bed = sum((weights[b] / rates[b][2] * 1000) ** 2 * rates[b][4] for b in BANDS)
         assert cmp.loc[(system, "admissions"), "variance"] == pytest.approx(var_adm, rel=1e-9)
         assert cmp.loc[(system, "bed_days"), "variance"] == pytest.approx(var_bed, rel=1e-9)
+        # ALOS: delta method on the log scale with the covariance of the two standardised rates,
+        # sum over bands of (w_b / pop_b x 1000)^2 x sum_j w_j^2 days_j
+        cov = sum((weights[b] / rates[b][2] * 1000) ** 2 * rates[b][5] for b in BANDS)
+        var_log = var_bed / bed**2 + var_adm / adm**2 - 2 * cov / (adm * bed)
+        alos = cmp.loc[(system, "alos")]
+        assert alos["variance"] == pytest.approx((bed / adm) ** 2 * var_log, rel=1e-9)
+        assert alos["upper"] == pytest.approx(bed / adm * np.exp(norm.ppf(0.975) * np.sqrt(var_log)), rel=1e-9)
+        assert "covariance from 'admissions_bed_days_covariance'" in alos["method"]
         assert dec.loc[system, "gap"] == pytest.approx(bed - nhs_bed, rel=1e-9)
         assert dec.loc[system, "admission_component"] + dec.loc[system, "los_component"] == \
             pytest.approx(bed - nhs_bed, rel=1e-12)

@@ -17,7 +17,10 @@ Survey-weighted strata (columns ``weighted_admissions`` / ``weighted_bed_days``
 from :func:`kpcompare.aggregate` with weights) carry both the weighted estimate
 (used for every rate) and the sample count (used for the variance).  Optional
 ``admissions_variance`` / ``bed_days_variance`` columns (variances of the stratum
-totals) replace the sample counts by effective counts X^2 / V.
+totals, with an optional ``admissions_bed_days_covariance``) or a
+``bed_days_squared`` column (sum of squared lengths of stay: compound-Poisson
+bed-day variance and covariance) replace the sample counts by effective counts
+X^2 / V; the table then carries each stratum's covariance of the two totals.
 """
 
 from __future__ import annotations
@@ -51,6 +54,11 @@ __all__ = ["ALL_SELECTED", "Prepared", "prepare", "strata_frame"]
 
 #: label of the level holding the total over all selected causes
 ALL_SELECTED = "all selected"
+
+#: optional column: covariance of each row's admissions and bed-day totals (with both variance columns)
+COVARIANCE_COLUMN = "admissions_bed_days_covariance"
+#: optional column: sum of squared lengths of stay of each row's (sample) stays
+SQUARED_COLUMN = "bed_days_squared"
 
 def strata_frame(strata: Any) -> pd.DataFrame:
     """The stratum table of ``strata``: a DataFrame or pyarrow Table, or the result of :func:`kpcompare.aggregate`
@@ -106,7 +114,8 @@ class Prepared:
 
     ``table`` columns: ``system``, ``<by>``, ``age_band``, [``sex``], ``stratum``,
     ``admissions``, ``bed_days`` (estimates used for rates), ``admissions_sample``,
-    ``bed_days_sample`` (counts used for the variance), ``population``,
+    ``bed_days_sample`` (counts used for the variance: sample or effective counts), ``admissions_events``,
+    ``bed_days_events`` (sample counts, for ``min_count``), ``covariance`` (of the two totals), ``population``,
     ``admissions_pop``, ``bed_days_pop`` (pseudo-populations: population x sample /
     estimate, so that sample / pseudo-population = estimate / population), ``weight``
     (standard weight of the stratum, summing to 1).
@@ -121,6 +130,12 @@ class Prepared:
     weighted_systems: list[Any] = field(default_factory=list)
     #: per count (``admissions``, ``bed_days``): systems whose variance came from a ``<count>_variance`` column
     variance_systems: dict[str, list[Any]] = field(default_factory=dict)
+    #: systems whose bed-day variance is the sum of squared stays (``bed_days_squared``; compound Poisson)
+    squared_systems: list[Any] = field(default_factory=list)
+    #: per system, where the covariance of admissions and bed days (``table["covariance"]``) comes from:
+    #: ``"given"`` (``admissions_bed_days_covariance``), ``"compound"`` (bed days of the stays, with
+    #: ``bed_days_squared``); systems absent have covariance 0
+    covariance_sources: dict[Any, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     #: with ``event_frequency`` or ``person``: ``system, <by>, stratum, event_frequency, persons, population``
     frequencies: pd.DataFrame | None = None
@@ -299,7 +314,9 @@ def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition
         data["bed_days"] = np.where(use_w, wb, data["bed_days"]).astype(float)
         weighted_systems = list(dict.fromkeys(data.loc[use_w, "system"]))
     variance_systems = _variance_columns(data)
-    counts = ["admissions", "bed_days", "admissions_sample", "bed_days_sample", "admissions_var", "bed_days_var"]
+    squared_systems, covariance_sources = _covariance_columns(data, variance_systems)
+    counts = ["admissions", "bed_days", "admissions_sample", "bed_days_sample", "admissions_var", "bed_days_var",
+              "bed_days_sq", "covariance"]
     data[counts] = data[counts].astype(float)
     summed = data.groupby(["system", by, *keys], sort=False, observed=True)[counts].sum().reset_index()
 
@@ -312,13 +329,7 @@ def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition
     total[by] = ALL_SELECTED
     full = pd.concat([full, total[full.columns]], ignore_index=True)
 
-    # given variances of the stratum totals replace the sample counts by effective counts X^2 / V
-    for name, given_systems in variance_systems.items():
-        given = full["system"].isin(given_systems).to_numpy()
-        est, var = full[name].to_numpy(float), full[f"{name}_var"].to_numpy(float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            effective = np.where(est > 0, est**2 / var, 0.0)
-        full[f"{name}_sample"] = np.where(given, effective, full[f"{name}_sample"].to_numpy(float))
+    _effective_counts(full, variance_systems, squared_systems, covariance_sources)
 
     # pseudo-populations for the variance of weighted estimates
     pop_arr = full["population"].to_numpy(float)
@@ -363,7 +374,8 @@ def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition
     admission_notes = None if freq is not None or weighted_systems else _repeat_note(data, by=by, keys=keys)
     return Prepared(table=full, by=by, systems=chosen, levels=[*chosen_levels, ALL_SELECTED], keys=keys,
                     standard_label=std_label, weighted_systems=weighted_systems, notes=notes,
-                    variance_systems=variance_systems,
+                    variance_systems=variance_systems, squared_systems=squared_systems,
+                    covariance_sources=covariance_sources,
                     frequencies=freq, total_by_person=person is not None, admission_notes=admission_notes)
 
 
@@ -397,6 +409,35 @@ def _repeat_note(data: pd.DataFrame, *, by: str, keys: list[str]) -> pd.DataFram
     return levels[["system", by, "admission_note"]]
 
 
+def _optional_column(data: pd.DataFrame, column: str, *, positive_with: str | None) -> pd.Series | None:
+    """An optional per-row column given for every row of a system or for none (NaN elsewhere); ``None`` if absent.
+
+    With ``positive_with``, the column must be non-negative and positive where that count is.
+    """
+    if column not in data.columns:
+        return None
+    values = pd.to_numeric(data[column], errors="coerce")
+    given = values.notna()
+    partial = data.assign(_g=given).groupby("system", sort=False)["_g"].agg(["any", "all"])
+    partial = partial[partial["any"] & ~partial["all"]]
+    if len(partial):
+        bad = data["system"].isin(partial.index) & ~given
+        raise row_problem(column, "given for every row of a system or for none", int(bad.sum()),
+                          dict(data.loc[bad, ["system", "age_band"]].iloc[0]),
+                          hint="Rows of one system cannot mix given and Poisson variances.")
+    if positive_with is not None:
+        check_non_negative(data.loc[given], [column])
+        zero = given & (values <= 0) & (data[positive_with] > 0)
+        if zero.any():
+            raise row_problem(column, f"positive where {positive_with} are positive", int(zero.sum()),
+                              dict(data.loc[zero, ["system", "age_band"]].iloc[0]))
+    return values
+
+
+def _given_systems(data: pd.DataFrame, values: pd.Series | None) -> list[Any]:
+    return [] if values is None else list(dict.fromkeys(data.loc[values.notna(), "system"]))
+
+
 def _variance_columns(data: pd.DataFrame) -> dict[str, list[Any]]:
     """Validate optional ``admissions_variance`` / ``bed_days_variance`` columns; add ``<count>_var`` columns.
 
@@ -405,27 +446,86 @@ def _variance_columns(data: pd.DataFrame) -> dict[str, list[Any]]:
     """
     systems: dict[str, list[Any]] = {}
     for name in ("admissions", "bed_days"):
-        column = f"{name}_variance"
-        if column not in data.columns:
-            data[f"{name}_var"] = 0.0
-            continue
-        var = pd.to_numeric(data[column], errors="coerce")
-        given = var.notna()
-        partial = data.assign(_g=given).groupby("system", sort=False)["_g"].agg(["any", "all"])
-        partial = partial[partial["any"] & ~partial["all"]]
-        if len(partial):
-            bad = data["system"].isin(partial.index) & ~given
-            raise row_problem(column, "given for every row of a system or for none", int(bad.sum()),
-                              dict(data.loc[bad, ["system", "age_band"]].iloc[0]),
-                              hint="Rows of one system cannot mix given and Poisson variances.")
-        check_non_negative(data.loc[given], [column])
-        zero = given & (var <= 0) & (data[name] > 0)
-        if zero.any():
-            raise row_problem(column, f"positive where {name} are positive", int(zero.sum()),
-                              dict(data.loc[zero, ["system", "age_band"]].iloc[0]))
-        data[f"{name}_var"] = var.fillna(0.0)
-        systems[name] = list(dict.fromkeys(data.loc[given, "system"]))
+        var = _optional_column(data, f"{name}_variance", positive_with=name)
+        data[f"{name}_var"] = 0.0 if var is None else var.fillna(0.0)
+        if var is not None:
+            systems[name] = _given_systems(data, var)
     return systems
+
+
+def _covariance_columns(data: pd.DataFrame, variance_systems: dict[str, list[Any]]
+                        ) -> tuple[list[Any], dict[Any, str]]:
+    """Validate optional ``admissions_bed_days_covariance`` / ``bed_days_squared``; add ``covariance`` and
+    ``bed_days_sq`` columns.  Returns the systems whose bed-day variance comes from ``bed_days_squared`` and,
+    per system, the source of the covariance (``"given"`` or ``"compound"``).
+
+    Each row's 2 x 2 covariance matrix must be positive semi-definite (cov^2 <= var(A) var(B); for stays,
+    admissions x sum of squared stays >= bed days^2, Cauchy-Schwarz), so the ALOS variance cannot be negative.
+    """
+    system = data["system"]
+    with_adm, with_bed = set(variance_systems.get("admissions", [])), set(variance_systems.get("bed_days", []))
+    cov = _optional_column(data, COVARIANCE_COLUMN, positive_with=None)
+    sources: dict[Any, str] = {}
+    if cov is not None:
+        lacking = cov.notna() & ~(system.isin(with_adm) & system.isin(with_bed))
+        if lacking.any():
+            raise row_problem(COVARIANCE_COLUMN, "given only with admissions_variance and bed_days_variance",
+                              int(lacking.sum()), dict(data.loc[lacking, ["system", "age_band"]].iloc[0]),
+                              hint="A covariance needs both variances; give all three columns for the system.")
+        given = cov.notna()
+        bound = np.sqrt(data["admissions_var"].to_numpy(float) * data["bed_days_var"].to_numpy(float))
+        bad = given & ~(np.abs(cov.fillna(0.0).to_numpy(float)) <= bound * (1 + 1e-9))
+        if bad.any():
+            raise row_problem(COVARIANCE_COLUMN, "at most sqrt(admissions_variance x bed_days_variance) in size",
+                              int(bad.sum()), dict(data.loc[bad, ["system", "age_band"]].iloc[0]),
+                              hint="A covariance larger than that is not a covariance (the ALOS variance would "
+                                   "be negative).")
+        sources.update(dict.fromkeys(_given_systems(data, cov), "given"))
+    data["covariance"] = 0.0 if cov is None else cov.fillna(0.0)
+    squared = _optional_column(data, SQUARED_COLUMN, positive_with="bed_days")
+    data["bed_days_sq"] = 0.0 if squared is None else squared.fillna(0.0)
+    if squared is None:
+        return [], sources
+    given = squared.notna()
+    short = given & (data["admissions_sample"] * data["bed_days_sq"]
+                     < data["bed_days_sample"] ** 2 * (1 - 1e-9))
+    if short.any():
+        raise row_problem(SQUARED_COLUMN, "at least bed_days^2 / admissions (a sum of squared lengths of stay)",
+                          int(short.sum()), dict(data.loc[short, ["system", "age_band"]].iloc[0]),
+                          hint="bed_days_squared is the sum of the squared lengths of the row's stays.")
+    used = [s for s in _given_systems(data, squared) if s not in with_bed]  # a given bed_days_variance wins
+    sources.update({s: "compound" for s in used if s not in with_adm})  # with a given admission variance: 0
+    return used, sources
+
+
+def _effective_counts(full: pd.DataFrame, variance_systems: dict[str, list[Any]], squared_systems: list[Any],
+                      covariance_sources: dict[Any, str]) -> None:
+    """Replace the sample counts by effective counts X^2 / V where a variance is known; set ``covariance``.
+
+    V is the given variance, or for ``bed_days_squared`` systems the compound-Poisson variance of the sample
+    bed days (sum of squared stays S) scaled to the estimate, X_B^2 S / c_B^2 (= S unweighted), so the
+    effective count is c_B^2 / S.  The compound-Poisson covariance of the two totals is X_A X_B / c_A
+    (= bed days unweighted); a given covariance is kept; elsewhere the covariance is 0.
+    """
+    system = full["system"]
+    for name in ("admissions", "bed_days"):  # the sample counts, for min_count
+        full[f"{name}_events"] = full[f"{name}_sample"]
+    for name, given_systems in variance_systems.items():
+        given = system.isin(given_systems).to_numpy()
+        est, var = full[name].to_numpy(float), full[f"{name}_var"].to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            effective = np.where(est > 0, est**2 / var, 0.0)
+        full[f"{name}_sample"] = np.where(given, effective, full[f"{name}_sample"].to_numpy(float))
+    sq = system.isin(squared_systems).to_numpy()
+    c_a, c_b = full["admissions_sample"].to_numpy(float), full["bed_days_sample"].to_numpy(float)
+    s = full["bed_days_sq"].to_numpy(float)
+    compound = system.map(covariance_sources).eq("compound").to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        effective = np.where(s > 0, c_b**2 / s, 0.0)
+        cov = np.where(c_a > 0, full["admissions"].to_numpy(float) * full["bed_days"].to_numpy(float) / c_a, 0.0)
+    full["covariance"] = np.where(compound, cov, np.where(system.map(covariance_sources).eq("given"),
+                                                          full["covariance"].to_numpy(float), 0.0))
+    full["bed_days_sample"] = np.where(sq, effective, c_b)
 
 
 def _person_frequencies(data: pd.DataFrame, full: pd.DataFrame, column: str, *, by: str,

@@ -33,7 +33,14 @@ COMPARE_COLUMNS = ["measure", "count", "population", "crude", "value", "lower", 
                    "ratio", "ratio_lower", "ratio_upper", "z", "p_value", "confidence", "method",
                    "statistic", "note"]
 
-ALOS_METHOD = "ratio of DSRs; delta method on the log scale, covariance 0"
+#: ALOS interval method by source of the covariance of the two standardised rates
+ALOS_METHODS = {
+    "zero": "ratio of DSRs; delta method on the log scale, covariance 0",
+    "given": "ratio of DSRs; delta method on the log scale, covariance from 'admissions_bed_days_covariance'",
+    "compound": "ratio of DSRs; delta method on the log scale, compound-Poisson covariance (bed days of the stays)",
+}
+#: appended to the DSR method of counts whose variance is not Poisson on the counts themselves
+EFFECTIVE_METHOD = " on effective counts X^2/V"
 
 _LABELS = {"admissions": "admissions", "bed_days": "bed days"}
 
@@ -73,7 +80,13 @@ def _rate(prep: Prepared, measure: str, *, standard: pd.DataFrame, method: str, 
             res["note"] = np.where(total, np.where(res["note"] != "", res["note"] + "; ", "")
                                    + TOTAL_FREQUENCY_NOTE, res["note"])
     else:
-        res = dsr(data, count="count", population="population", weighted=fractional, **common)
+        # min_count applies to the sample counts (events), not to effective counts: a better variance changes
+        # the interval, not whether a rate is shown
+        effective = _effective_systems(prep, measure)
+        res = dsr(data, count="count", population="population", weighted=fractional,
+                  **{**common, "min_count": 0 if effective else min_count})
+        if effective:
+            res = _suppress(res, prep, measure, min_count)
     if measure == "admissions" and prep.admission_notes is not None:
         extra = res[["system", by]].merge(prep.admission_notes, on=["system", by], how="left")["admission_note"]
         extra = extra.fillna("").to_numpy(object)
@@ -85,6 +98,9 @@ def _rate(prep: Prepared, measure: str, *, standard: pd.DataFrame, method: str, 
                        confidence=levels[0], multiplier=multiplier, weighted=not _whole(t[measure]))
     crude = crude[["system", by, "count", "population", "value"]].rename(columns={"value": "crude"})
     res["note"] = _own_notes(res, data, prep, measure)
+    effective = _effective_systems(prep, measure) if method not in ("normal", "lognormal") else []
+    res["method"] = np.where(res["system"].isin(effective), res["method"].astype(str) + EFFECTIVE_METHOD,
+                             res["method"].astype(str))
     res = res.drop(columns=["count", "population"]).merge(crude, on=["system", by], how="left")
     res["measure"] = measure
     res["statistic"] = f"{_LABELS[measure]} per {multiplier:g}, standardised"
@@ -95,6 +111,16 @@ WEIGHTED_SAMPLE_NOTE = ("survey-weighted estimate: variance from the sample coun
                         "design effect ignored")
 FRACTIONAL_NOTE = "fractional (estimated) counts treated as Poisson counts"
 GIVEN_VARIANCE_NOTE = "variance of each stratum's total from column '{column}'"
+SQUARED_NOTE = ("variance of each stratum's bed days = sum of squared lengths of stay (column 'bed_days_squared'; "
+                "stays as a Poisson process)")
+SQUARED_WEIGHTED_NOTE = ("survey-weighted estimate: bed-day variance from the sample's sum of squared lengths of "
+                         "stay (column 'bed_days_squared'), design effect ignored")
+POISSON_DAYS_NOTE = ("bed days treated as Poisson counts (no 'bed_days_variance' or 'bed_days_squared'): days "
+                     "cluster within stays, so the interval is too narrow")
+ALOS_POISSON_NOTE = ("bed days treated as Poisson counts and their covariance with admissions as 0 (no "
+                     "'bed_days_squared' or variance columns): the first narrows the interval, the second widens it")
+ALOS_ZERO_COVARIANCE_NOTE = ("covariance of admissions and bed days not given, taken as 0: the interval is too wide "
+                             "(give 'admissions_bed_days_covariance')")
 TOTAL_FREQUENCY_NOTE = ("repeat-events variance of the total treats a person admitted for two causes as two "
                         "persons (too small)")
 
@@ -105,11 +131,42 @@ def _own_notes(res: pd.DataFrame, data: pd.DataFrame, prep: Prepared, measure: s
     fractional = set(data.loc[_fractional(data["count"]), "system"])
     system = res["system"].to_numpy(object)
     given = list(prep.variance_systems.get(measure, []))
-    tag = np.where(np.isin(system, given), GIVEN_VARIANCE_NOTE.format(column=f"{measure}_variance"),
-                   np.where(np.isin(system, list(prep.weighted_systems)), WEIGHTED_SAMPLE_NOTE,
-                            np.where(np.isin(system, list(fractional)), FRACTIONAL_NOTE, "")))
+    weighted = np.isin(system, list(prep.weighted_systems))
+    tag = np.where(weighted, WEIGHTED_SAMPLE_NOTE, np.where(np.isin(system, list(fractional)), FRACTIONAL_NOTE, ""))
+    if measure == "bed_days":
+        tag = np.where(tag != "", tag + "; " + POISSON_DAYS_NOTE, POISSON_DAYS_NOTE)
+        squared = np.isin(system, list(prep.squared_systems))
+        tag = np.where(squared, np.where(weighted, SQUARED_WEIGHTED_NOTE, SQUARED_NOTE), tag)
+    tag = np.where(np.isin(system, given), GIVEN_VARIANCE_NOTE.format(column=f"{measure}_variance"), tag)
     note = note.to_numpy(object)
     return np.where((note != "") & (tag != ""), note + "; " + tag, np.where(note != "", note, tag))
+
+
+def _suppress(res: pd.DataFrame, prep: Prepared, measure: str, min_count: float) -> pd.DataFrame:
+    """:func:`kpcompare.dsr`'s ``min_count`` rule applied to the sample counts of ``measure`` (events)."""
+    keys = ["system", prep.by]
+    events = prep.table.groupby(keys, sort=False)[f"{measure}_events"].sum().rename("_events").reset_index()
+    low = res[keys].merge(events, on=keys, how="left")["_events"].to_numpy(float) < min_count
+    if low.any():
+        res.loc[low, ["value", "lower", "upper", "variance"]] = np.nan
+        res.loc[low, "note"] = f"suppressed: total count below min_count ({min_count:g})"
+    return res
+
+
+def _effective_systems(prep: Prepared, measure: str) -> list[Any]:
+    """Systems whose ``measure`` variance is a given (or compound-Poisson) one, passed as effective counts."""
+    systems = list(prep.variance_systems.get(measure, []))
+    return systems + list(prep.squared_systems) if measure == "bed_days" else systems
+
+
+def _dsr_covariance(prep: Prepared, multiplier: float) -> pd.DataFrame:
+    """Covariance of the standardised admission and bed-day rates: sum_i (w_i / n_i)^2 C_i x multiplier^2."""
+    t = prep.table
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = (t["weight"].to_numpy(float) / t["population"].to_numpy(float)) ** 2 * t["covariance"].to_numpy(float)
+    term = np.where(t["covariance"].to_numpy(float) != 0, term, 0.0) * multiplier**2
+    out = pd.DataFrame({"system": t["system"], prep.by: t[prep.by], "covariance": term})
+    return out.groupby(["system", prep.by], sort=False)["covariance"].sum().reset_index()
 
 
 def _fractional(values: pd.Series) -> np.ndarray:
@@ -121,20 +178,34 @@ def _whole(values: pd.Series) -> bool:
     return not _fractional(values).any()
 
 
-def _alos(adm: pd.DataFrame, bed: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Standardised ALOS = DSR(bed days) / DSR(admissions), delta-method interval on the log scale."""
+def _alos(adm: pd.DataFrame, bed: pd.DataFrame, prep: Prepared, multiplier: float) -> pd.DataFrame:
+    """Standardised ALOS = DSR(bed days) / DSR(admissions), delta-method interval on the log scale with the
+    covariance of the two DSRs (0 where unknown)."""
+    by = prep.by
     keys = ["system", by, "confidence"]
-    m = adm.merge(bed, on=keys, suffixes=("_a", "_b"))
+    m = adm.merge(bed, on=keys, suffixes=("_a", "_b")).merge(_dsr_covariance(prep, multiplier),
+                                                             on=["system", by], how="left")
     ya, yb = m["value_a"].to_numpy(float), m["value_b"].to_numpy(float)
     va, vb = m["variance_a"].to_numpy(float), m["variance_b"].to_numpy(float)
+    cov = m["covariance"].fillna(0.0).to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = yb / ya
-        var_log = vb / yb**2 + va / ya**2
+        # non-negative in exact arithmetic (each stratum's covariance matrix is checked to be PSD)
+        var_log = np.maximum(vb / yb**2 + va / ya**2 - 2.0 * cov / (ya * yb), 0.0)
         crude = m["count_b"].to_numpy(float) / m["count_a"].to_numpy(float)
     z = m["confidence"].map({lv: z_value(lv) for lv in m["confidence"].unique()}).to_numpy(float)
     half = z * np.sqrt(var_log)
     ok = np.isfinite(value) & (ya > 0) & (yb > 0)
-    inherited = m["note_a"].astype(str).to_numpy(object)  # what the counts are (weighted, fractional)
+    system = m["system"].to_numpy(object)
+    source = np.array([prep.covariance_sources.get(x, "zero") for x in system], dtype=object)
+    known_days = np.isin(system, _effective_systems(prep, "bed_days"))
+    cov_note = np.where(source != "zero", "", np.where(known_days, ALOS_ZERO_COVARIANCE_NOTE, ALOS_POISSON_NOTE))
+    # what the counts are (weighted, fractional) and which variances were used, then the covariance
+    inherited = m["note_a"].astype(str).to_numpy(object)
+    days = m["note_b"].astype(str).str.replace(POISSON_DAYS_NOTE, "", regex=False).str.strip("; ").to_numpy(object)
+    for extra in (np.where(days != inherited, days, ""), cov_note):
+        inherited = np.where((inherited != "") & (extra != ""), inherited + "; " + extra,
+                             np.where(inherited != "", inherited, extra))
     note = np.where(ok, inherited, "ALOS undefined: a standardised rate is zero or suppressed")
     for side in ("a", "b"):
         extra = m[f"note_{side}"].astype(str).to_numpy(object)
@@ -146,7 +217,7 @@ def _alos(adm: pd.DataFrame, bed: pd.DataFrame, by: str) -> pd.DataFrame:
         "lower": np.where(ok, value * np.exp(-half), np.nan),
         "upper": np.where(ok, value * np.exp(half), np.nan),
         "variance": np.where(ok, value**2 * var_log, np.nan),
-        "confidence": m["confidence"], "method": ALOS_METHOD,
+        "confidence": m["confidence"], "method": [ALOS_METHODS[x] for x in source],
         "statistic": "ALOS days, standardised", "note": note,
     })
 
@@ -189,6 +260,11 @@ def compare(strata: Any, *, population: Any, standard: Any, reference: Any, by: 
         variance :math:`\\sum_j (w_j y_j)^2` of survey records, or :math:`\\sum_j d_j^2` for
         bed days of independent stays of lengths :math:`d_j`; it replaces the Poisson
         variance of that count (see Notes). Give it for all rows of a system or none.
+        Optional ``admissions_bed_days_covariance`` (with both variance columns): the
+        covariance of the row's admission and bed-day totals, e.g. the with-replacement
+        :math:`\\sum_j w_j^2 d_j`. Optional ``bed_days_squared``: the sum of squared lengths
+        of stay :math:`\\sum_j d_j^2` of the row's (sample) stays; without ``bed_days_variance``
+        it gives the compound-Poisson bed-day variance and covariance (see Notes).
     population : pandas.DataFrame or pyarrow.Table
         ``system, age_band, [sex], population``: one row per stratum of every system
         compared (a missing stratum is an error naming it). Extra bands are ignored.
@@ -256,20 +332,37 @@ def compare(strata: Any, *, population: Any, standard: Any, reference: Any, by: 
     :math:`y = \\sum_i w_i x_i/n_i` with standard weights :math:`w_i = s_i/\\sum s` over
     age bands (x sex), variance :math:`v = \\sum_i (w_i/n_i)^2 x_i`.
 
+    *Bed days.* Bed days are a sum over stays, not a Poisson count: for stays arriving as a
+    Poisson process with lengths :math:`d_j`, :math:`\\mathrm{var}(B_i) = \\sum_j d_j^2` and
+    :math:`\\mathrm{cov}(A_i, B_i) = \\sum_j d_j = B_i` (compound Poisson). With a
+    ``bed_days_squared`` column S_i that is the bed-day variance used; with
+    ``bed_days_variance`` the given one; with neither, bed days are treated as Poisson counts
+    (variance B_i), which understates the variance by a factor of about
+    :math:`E[d^2]/E[d] \\ge` ALOS, and the ``note`` of the bed-day rows says the interval is
+    too narrow. A variance V_i other than the Poisson one enters :func:`kpcompare.dsr` as the
+    effective count :math:`X_i^2/V_i` over the pseudo-population :math:`n_i X_i/V_i`, so the
+    rate keeps its value and gets the variance :math:`V_i/n_i^2`; the interval is then
+    Dobson's with the total effective count in place of the total count (``method`` "on
+    effective counts X^2/V": the given variance with the skewness of a Poisson count of that
+    size; ``method="normal"`` or ``"lognormal"`` use the variance alone).
+
     *ALOS.* The standardised average length of stay is :math:`L = y_B / y_A`, the
     standardised bed-day rate over the standardised admission rate (METHODS.md section 5).
-    Its interval is :math:`L \\exp(\\pm z\\,\\mathrm{SE})` with the delta-method
-    :math:`\\mathrm{SE}^2 = v_B/y_B^2 + v_A/y_A^2`, i.e. **covariance assumed zero**.
-    Bed days and admissions come from the same stays, so their estimates are positively
-    correlated, and a positive covariance would subtract :math:`2\\,\\mathrm{cov}/(y_Ay_B)`;
-    with the Poisson variances available from aggregate counts that covariance cannot
-    be estimated (under a compound-Poisson model it equals :math:`\\sum_i w_i^2 B_i/n_i^2`,
-    but then the bed-day variance needs the sum of squared stay lengths, which aggregate
-    tables do not carry). Zero covariance is the conservative choice *given* the two
-    Poisson variances; but treating bed days as Poisson counts ignores the clustering of
-    days within stays, which makes :math:`v_B` too small, so the two approximations act in
-    opposite directions. The ALOS ratio between systems uses
-    :func:`kpcompare.compare_rates` on these values and variances (independent systems).
+    Its interval is :math:`L \\exp(\\pm z\\,\\mathrm{SE})` with the delta method on the log scale,
+    :math:`\\mathrm{SE}^2 = v_B/y_B^2 + v_A/y_A^2 - 2\\,c/(y_A y_B)`, where the covariance of the two
+    DSRs (same standard weights) is :math:`c = \\sum_i (w_i/n_i)^2 C_i` from the strata's
+    covariances :math:`C_i`: the ``admissions_bed_days_covariance`` column; with
+    ``bed_days_squared`` (and Poisson or repeat-event admissions) the compound-Poisson
+    :math:`C_i = B_i`; otherwise 0. For one stratum of stays this is
+    :math:`\\sum d^2/B^2 - 1/A`, the delta-method variance of the log of a mean; for survey
+    records with the with-replacement terms it is the linearised variance of a weighted mean.
+    The ``method`` column names the covariance used. Covariance 0 is the documented fallback:
+    with given variances it makes the interval too wide, the true covariance of stays being
+    positive (``note`` says so); with Poisson bed days it widens the interval while the Poisson
+    bed-day variance narrows it (``note`` says so). Each row's
+    covariance matrix is checked to be positive semi-definite, so :math:`\\mathrm{SE}^2 \\ge 0`.
+    Ratios between systems (bed days, ALOS) use :func:`kpcompare.compare_rates` on these
+    values and variances: the systems are independent, so there is no cross-covariance.
 
     *Survey weights.* For weighted strata the rate of stratum i is the weighted estimate
     :math:`X_i/n_i`; the data passed to :func:`kpcompare.dsr` are the sample count
@@ -278,14 +371,18 @@ def compare(strata: Any, *, population: Any, standard: Any, reference: Any, by: 
     sample count). This ignores unequal weights and clustering in the survey design, so
     the intervals are too narrow; a design-based variance needs the design variables.
 
+    With ``bed_days_squared`` but no variance columns, the sample's relative variances are
+    kept: :math:`\\mathrm{var}(X_B) = X_B^2 S/c_B^2` and :math:`\\mathrm{cov} = X_A X_B / c_A`
+    (design effect ignored).
+
     *Given variances.* With a ``<count>_variance`` column, the variances :math:`V_i` of the
-    stratum totals :math:`X_i` (summed over the rows of a stratum and, for the total, over
-    causes, i.e. assumed independent) give the stratum rate the variance
-    :math:`V_i/n_i^2`: the data passed to :func:`kpcompare.dsr` are the effective count
-    :math:`X_i^2/V_i` over the pseudo-population :math:`n_i X_i/V_i`. For the NHDS demo,
-    :math:`V_i = \\sum_j (w_j y_j)^2` over the records j of the stratum (y = 1 for admissions,
-    the stay's bed days for bed days) accounts for unequal weights and for the spread of
-    stay lengths, but not for the clustering of records in hospitals and PSUs.
+    stratum totals :math:`X_i` (and covariances, from ``admissions_bed_days_covariance``;
+    summed over the rows of a stratum and, for the total, over causes, i.e. assumed
+    independent) give the stratum rate the variance :math:`V_i/n_i^2` (effective counts, see
+    *Bed days*). For the NHDS demo, :math:`V_i = \\sum_j (w_j y_j)^2` over the records j of the
+    stratum (y = 1 for admissions, the stay's bed days for bed days) and
+    :math:`C_i = \\sum_j w_j^2 d_j` account for unequal weights, the spread of stay lengths
+    and the shared stays, but not for the clustering of records in hospitals and PSUs.
 
     *Repeat events.* Admissions are not independent (one person can be admitted
     several times). With ``event_frequency`` the strata hold one row per stratum and
@@ -311,8 +408,10 @@ def compare(strata: Any, *, population: Any, standard: Any, reference: Any, by: 
     Poisson parameters. Stat Med 1991;10:457-62. doi:10.1002/sim.4780100317.
     SAS Institute. The STDRATE procedure (log rate ratio). SAS/STAT User's Guide.
 
-    Validated against: hand-computed two-band comparisons (tests/comparison) and plain
-    pandas re-derivations of the bundled HES and NHDS figures.
+    Validated against: hand-computed two-band comparisons (tests/comparison), the
+    delta-method variance of a (weighted) mean of stays computed from the stays
+    (tests/comparison/test_alos_covariance.py; Cochran 1977, section 6.4) and plain pandas
+    re-derivations of the bundled HES and NHDS figures.
     """
     mult = check_positive_number(multiplier, argument="multiplier")
     chosen = _check_measures(measures)
@@ -337,7 +436,7 @@ def compare(strata: Any, *, population: Any, standard: Any, reference: Any, by: 
     if "bed_days" in chosen:
         parts.append(bed)
     if "alos" in chosen:
-        parts.append(_alos(adm, bed, by))
+        parts.append(_alos(adm, bed, prep, mult))
     res = pd.concat(parts, ignore_index=True)
     ratios = _ratios(res, by=by, reference=reference)
     res = res.merge(ratios, on=["system", by, "measure", "confidence"], how="left")

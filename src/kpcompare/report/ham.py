@@ -76,14 +76,22 @@ CAVEATS: list[tuple[str, str]] = [
                        "design variables (no hospital, PSU or stratum codes), so a full design-based variance "
                        "cannot be computed. US intervals use the with-replacement variance of each weighted "
                        "total, the sum of (weight x y)^2 over the stratum's records (y = 1 for admissions, the "
-                       "stay's bed days for bed days): it accounts for unequal weights and for the spread of "
-                       "lengths of stay, but not for the clustering of discharges within hospitals and PSUs, "
-                       "so US intervals are still too narrow. NCHS's approximate relative standard errors for "
-                       "the NHDS (generalised variance curves) are not bundled and not used."),
+                       "stay's bed days for bed days), and for ALOS also the with-replacement covariance of "
+                       "admissions and bed days, the sum of weight^2 x bed days over the records (ALOS interval: "
+                       "delta method on the log scale with that covariance, i.e. the linearised variance of a "
+                       "weighted mean of stays). This accounts for unequal weights, for the spread of lengths of "
+                       "stay and for admissions and bed days coming from the same stays, but not for the "
+                       "clustering of discharges within hospitals and PSUs, so US intervals are still too narrow. "
+                       "NCHS's approximate relative standard errors for the NHDS (generalised variance curves) "
+                       "are not bundled and not used."),
     ("poisson", "NHS intervals treat admissions as independent Poisson events and bed days as Poisson "
-                "counts (HES tables give no person ids or stay lengths); repeat admissions of one person and "
-                "the clustering of days within stays make the real uncertainty larger. The ALOS interval "
-                "assumes zero covariance between the two standardised rates (see kpcompare.compare)."),
+                "counts (variance = bed days), because the HES tables give no person ids and no lengths of "
+                "individual stays; repeat admissions of one person make the admission intervals too narrow, and "
+                "days cluster within stays, so the NHS bed-day intervals are too narrow by a factor of roughly "
+                "the square root of mean(stay^2) / mean(stay), at least the square root of the ALOS. For "
+                "the same reason the NHS ALOS interval takes the covariance of admissions and bed days as 0 "
+                "(delta method on the log scale with Poisson variances): the Poisson bed-day variance narrows "
+                "it, the zero covariance widens it, so it is only indicative (see kpcompare.compare)."),
     ("medicare", "US Medicare-paid counts stays whose expected principal payer is Medicare (NHDS "
                  "payor_primary), per US resident of the same age: a rate of Medicare-financed hospital use "
                  "in the population, not a rate per beneficiary. From 65 almost everyone is entitled to "
@@ -167,9 +175,11 @@ def us_strata(icd9cm: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     -------
     (strata, exclusions)
         ``strata``: ``system, age_band, condition, admissions, bed_days`` (sample counts: records and
-        their days), ``weighted_admissions, weighted_bed_days`` (national estimates) and
+        their days), ``weighted_admissions, weighted_bed_days`` (national estimates),
         ``admissions_variance, bed_days_variance`` (with-replacement variances of the estimates,
-        :math:`\\sum_j (w_j y_j)^2` over the records j of the stratum; see :data:`CAVEATS`).
+        :math:`\\sum_j (w_j y_j)^2` over the records j of the stratum) and
+        ``admissions_bed_days_covariance`` (their with-replacement covariance :math:`\\sum_j w_j^2 d_j`,
+        d = the stay's bed days; see :data:`CAVEATS`).
         ``exclusions``: ``system, reason, rows, admissions, bed_days`` (weighted).
     """
     from ..engine import aggregate
@@ -191,10 +201,14 @@ def us_strata(icd9cm: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         agg = run(frame, name)
         # with-replacement variance of each weighted total, sum_j (w_j y_j)^2 (y = 1 for admissions, the
         # stay's bed days for bed days): the same aggregation of squared weights and squared days of care
-        # (a same-day stay still counts 0 bed days)
+        # (a same-day stay still counts 0 bed days); and their covariance sum_j w_j^2 x days_j: squared
+        # weights, days unchanged
         squared = run(frame.assign(weighting=frame["weighting"] ** 2, care_days=frame["care_days"] ** 2), name)
         variance = squared.strata[[*keys, "weighted_admissions", "weighted_bed_days"]].rename(
             columns={"weighted_admissions": "admissions_variance", "weighted_bed_days": "bed_days_variance"})
+        cross = run(frame.assign(weighting=frame["weighting"] ** 2), name).strata[[*keys, "weighted_bed_days"]]
+        variance = variance.merge(cross.rename(columns={"weighted_bed_days": "admissions_bed_days_covariance"}),
+                                  on=keys, how="left", validate="one_to_one")
         strata.append(agg.strata.merge(variance, on=keys, how="left", validate="one_to_one"))
         excl.append(agg.exclusions.assign(system=name))
     strata_all = pd.concat(strata, ignore_index=True)
