@@ -36,6 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -91,32 +92,64 @@ def _increasing(row: np.ndarray) -> bool:
     return bool(len(row) < 2 or (row[1:] > row[:-1]).all())
 
 
+def _rank(key: np.ndarray) -> tuple[np.ndarray, int]:
+    """Order-preserving ranks of ``key`` (int64, from 0) and their number of values.
+
+    A narrow key is offset by its minimum; a wide one (hashes, sentinels) is ranked among its distinct
+    values: by hashing when they are few (``pandas.factorize``, sorted), else by sorting (``numpy.unique``).
+    """
+    low, high = int(key.min()), int(key.max())
+    if high - low < 1 << 20:
+        return key.astype(np.int64) - low, high - low + 1
+    if len(key) >= 1024:
+        sample = key[:: max(1, len(key) // 1024)]
+        if len(np.unique(sample)) < len(sample) // 8:  # few distinct values (providers): hash them
+            codes, uniques = pd.factorize(key, sort=True)
+            return codes.astype(np.int64), len(uniques)
+    distinct, rank = np.unique(key, return_inverse=True)
+    return rank.astype(np.int64), len(distinct)
+
+
 def sort_keys(*keys: np.ndarray, row: np.ndarray) -> np.ndarray:
     """``numpy.lexsort`` by ``keys`` (most significant first), ties in ``row`` order: the same permutation, cheaper.
 
-    ``row`` is dropped when the rows already come in increasing order (lexsort is stable), and the keys after
-    the first (``row`` included) are replaced by their order-preserving ranks (an offset, or ``numpy.unique``
-    for wide keys such as hashes) and packed into one 64-bit key (mixed radix) when their ranges fit, so a
-    six-key sort becomes a two-key sort.
+    Every key is replaced by its order-preserving ranks (:func:`_rank`), and ``row`` by its position when the
+    rows already come in increasing order; when their ranges fit in 63 bits they are packed into one 64-bit
+    key (mixed radix) that is sorted once: with an unstable sort when the packed keys are all distinct
+    (then the order is the only one possible), else with a stable one.  When they do
+    not fit, the keys after the first are packed as far as they go and ``numpy.lexsort`` sorts the rest.
     """
-    keys = keys if _increasing(row) else keys + (row,)
-    if len(keys) > 2 and len(keys[0]):
-        ranks, radix = [], 1
-        for key in keys[1:]:
-            low, high = int(key.min()), int(key.max())
-            if high - low < 1 << 20:
-                rank, size = key.astype(np.int64) - low, high - low + 1
-            else:  # hashes: rank among the partition's distinct values (same order)
-                distinct, rank = np.unique(key, return_inverse=True)
-                size = len(distinct)
-            ranks.append((rank, size))
-            radix *= size
-        if radix < 1 << 62:
-            packed = np.zeros(len(keys[0]), dtype=np.int64)
-            for rank, size in ranks:
-                packed *= size
-                packed += rank
-            return np.lexsort((packed, keys[0]))
+    increasing = _increasing(row)
+    keys = keys if increasing else keys + (row,)
+    n = len(keys[0])
+    if len(keys) < 2 or n < 2:
+        return np.lexsort(tuple(reversed(keys))) if n else np.zeros(0, dtype=np.int64)
+    ranks = [_rank(key) for key in keys]
+    radix = 1
+    for _, size in ranks:
+        radix *= size
+    if increasing and radix * n < 1 << 62:  # the row's position breaks ties: packed keys are all distinct
+        ranks.append((np.arange(n, dtype=np.int64), n))
+        radix *= n
+    if radix < 1 << 62:
+        packed = np.zeros(n, dtype=np.int64)
+        for rank, size in ranks:
+            packed *= size
+            packed += rank
+        perm = np.argsort(packed)
+        ordered = packed[perm]
+        if (ordered[1:] == ordered[:-1]).any():  # ties: only a stable sort keeps them in row order
+            perm = np.argsort(packed, kind="stable")
+        return perm
+    rest = 1
+    for _, size in ranks[1:]:
+        rest *= size
+    if rest < 1 << 62:
+        packed = np.zeros(n, dtype=np.int64)
+        for rank, size in ranks[1:]:
+            packed *= size
+            packed += rank
+        return np.lexsort((packed, keys[0]))
     return np.lexsort(tuple(reversed(keys)))
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .. import spells
 from ..errors import InvalidArgumentError, KpcompareError
 from ..schemas.episodes import EXCLUSION_REASONS, REASON_INDEX
 from .plan import Plan, make_plan
@@ -377,7 +378,7 @@ def _first_person(ids: Sequence[np.ndarray], person: np.ndarray, sizes: Sequence
     key = np.zeros(len(person), dtype=np.int64)
     for column, size in zip(ids, sizes, strict=True):
         key = key * size + column
-    perm = np.lexsort((person, key))
+    perm = spells.sort_keys(key, person, row=np.arange(len(person)))
     first = np.zeros(len(person), dtype=bool)
     if len(perm):
         sk, sp = key[perm], person[perm]
