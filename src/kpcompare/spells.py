@@ -110,6 +110,16 @@ def _rank(key: np.ndarray) -> tuple[np.ndarray, int]:
     return rank.astype(np.int64), len(distinct)
 
 
+def _pack(ranks: list[tuple[np.ndarray, int]], n: int) -> np.ndarray:
+    """Ranks (most significant first) and their sizes packed into one int64 key (mixed radix; caller checks
+    that the product of the sizes fits)."""
+    packed = np.zeros(n, dtype=np.int64)
+    for rank, size in ranks:
+        packed *= size
+        packed += rank
+    return packed
+
+
 def sort_keys(*keys: np.ndarray, row: np.ndarray) -> np.ndarray:
     """``numpy.lexsort`` by ``keys`` (most significant first), ties in ``row`` order: the same permutation, cheaper.
 
@@ -132,10 +142,7 @@ def sort_keys(*keys: np.ndarray, row: np.ndarray) -> np.ndarray:
         ranks.append((np.arange(n, dtype=np.int64), n))
         radix *= n
     if radix < 1 << 62:
-        packed = np.zeros(n, dtype=np.int64)
-        for rank, size in ranks:
-            packed *= size
-            packed += rank
+        packed = _pack(ranks, n)
         perm = np.argsort(packed)
         ordered = packed[perm]
         if (ordered[1:] == ordered[:-1]).any():  # ties: only a stable sort keeps them in row order
@@ -145,11 +152,7 @@ def sort_keys(*keys: np.ndarray, row: np.ndarray) -> np.ndarray:
     for _, size in ranks[1:]:
         rest *= size
     if rest < 1 << 62:
-        packed = np.zeros(n, dtype=np.int64)
-        for rank, size in ranks[1:]:
-            packed *= size
-            packed += rank
-        return np.lexsort((packed, keys[0]))
+        return np.lexsort((_pack(ranks[1:], n), keys[0]))
     return np.lexsort(tuple(reversed(keys)))
 
 
