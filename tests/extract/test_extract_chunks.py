@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 
 import kpcompare
 from kpcompare.engine import arrow as engine_arrow
+from kpcompare.engine import strata
 from kpcompare.extract import sources
 
 SETTINGS = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -85,3 +86,38 @@ def test_csv_blocks_do_not_change_results(frame):
                 same(run(path), expected)
         finally:
             sources.CsvSource.__init__.__kwdefaults__ = defaults
+
+
+@pytest.mark.parametrize("unit", ["episode", "spell"])
+@SETTINGS
+@given(frame=extracts)
+def test_summing_partials_early_does_not_change_results(frame, unit):
+    """Partial sums are folded into one every PARTS_KEPT batches (memory stays flat on long extracts)."""
+    expected = run(frame, unit, batch_rows=2)
+    kept, rows = strata.PARTS_KEPT, engine_arrow.PARTITION_ROWS
+    try:
+        strata.PARTS_KEPT = 2
+        same(run(frame, unit, batch_rows=2), expected)
+        engine_arrow.PARTITION_ROWS = 3  # spells: one partial per partition
+        same(run(frame, unit, batch_rows=2), expected)
+    finally:
+        strata.PARTS_KEPT, engine_arrow.PARTITION_ROWS = kept, rows
+
+
+def test_summing_partials_early_adds_the_same_stratum_across_batches():
+    """A hand case: 30 admissions of one stratum read one row per batch, folded every 2 batches."""
+    frame = pd.DataFrame({"system": ["A"] * 30, "sex": ["F"] * 30, "age": [70.0] * 30,
+                          "primary_diagnosis": ["J44.1"] * 30, "weight": [2.5] * 30,
+                          "admission_date": [pd.Timestamp("2020-01-05").date()] * 30,
+                          "discharge_date": [pd.Timestamp("2020-01-08").date()] * 30})
+    kept = strata.PARTS_KEPT
+    try:
+        strata.PARTS_KEPT = 2
+        result = kpcompare.aggregate(kpcompare.read_episodes(frame, coding="icd10", batch_rows=1),
+                                     age_bands=BOUNDS, conditions=ENGINE_GROUPS, weights="weight", progress=False)
+    finally:
+        strata.PARTS_KEPT = kept
+    row = result.strata.iloc[0]
+    assert len(result.strata) == 1
+    assert (row["admissions"], row["bed_days"], row["episodes"]) == (30, 90, 30)
+    assert (row["weighted_admissions"], row["weighted_bed_days"]) == (75.0, 225.0)

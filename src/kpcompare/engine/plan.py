@@ -96,6 +96,8 @@ class Plan:
     _dictionary_cache: dict = field(default_factory=dict, repr=False)
     _lock: Any = field(default_factory=threading.Lock, repr=False)
     scratch: Scratch = field(default_factory=Scratch, repr=False)
+    _layouts: dict = field(default_factory=dict, repr=False)
+    _age_tables: dict = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------------------------------ stage
     def stage(self, table: pa.RecordBatch, *, admission: bool = False) -> Staged:
@@ -165,7 +167,7 @@ class Plan:
         flagged = flag_factor(flags, n, not_admitted=not_admitted)
         if flagged is not None:
             factors.append(flagged)
-        codes = combine(factors, [len(lab) for lab in self.labels], n, self.scratch)
+        codes = combine(factors, [len(lab) for lab in self.labels], n, self.scratch, self._layouts)
         staged = Staged(codes, start, end, end_known, length, weight, first)
         if self.partitioned:
             staged.extra = _partition_columns(col, self)
@@ -173,10 +175,12 @@ class Plan:
 
     def _age_factor(self, age: pa.Array, column: int) -> Factor:
         """Completed years of age: index 0 = out of range, k + 1 = age k (a lookup to the band, not a search)."""
-        values = age.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
         # floor(age) >= lo  <=>  age >= ceil(lo);  floor(age) < hi and floor(age) <= MAX_AGE  <=>  age < min(...)
         lowest = float(np.ceil(max(self.band_lo[0], 0)))
         highest = float(min(np.ceil(self.band_hi[-1]), rules.MAX_AGE + 1))
+        if pa.types.is_integer(age.type) and age.null_count == 0:
+            return self._whole_age_factor(age.to_numpy(), column, lowest, highest)
+        values = age.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
         n = len(values)
         ok = np.greater_equal(values, lowest, out=self.scratch("age_ok", n, np.bool_))  # NaN (missing): False
         ok &= np.less(values, highest, out=self.scratch("age_below", n, np.bool_))
@@ -185,11 +189,34 @@ class Plan:
             np.copyto(index, values, casting="unsafe")
         index += 1
         index *= ok
-        size = rules.MAX_AGE + 2
-        whole = np.arange(size) - 1
-        reasons = np.where((whole >= lowest) & (whole < highest), 0, REASON_INDEX["age_out_of_range"])
-        ids = np.append(np.int64(0), self.band_of_age)
-        return Factor(index, size, reasons.astype(np.uint8), column, ids)
+        size, reasons, ids = self._age_domain(rules.MAX_AGE + 2, lowest, highest)
+        return Factor(index, size, reasons, column, ids)
+
+    def _age_domain(self, size: int, lowest: float, highest: float) -> tuple[int, np.ndarray, np.ndarray]:
+        """Reason and band id of each age index 0 .. size - 1 (index k + 1 = age k; other indices are out of
+        range); built once per plan, so every batch shares the arrays (and :func:`combine`'s layout)."""
+        got = self._age_tables.get(size)
+        if got is None:
+            whole = np.arange(size) - 1
+            reasons = np.where((whole >= lowest) & (whole < highest), 0, REASON_INDEX["age_out_of_range"])
+            ids = np.zeros(size, dtype=np.int64)
+            ids[1:rules.MAX_AGE + 2] = self.band_of_age
+            got = self._age_tables.setdefault(size, (size, reasons.astype(np.uint8), ids))
+        return got
+
+    def _whole_age_factor(self, values: np.ndarray, column: int, lowest: float, highest: float) -> Factor:
+        """Integer ages without missing values: index = clip(age, -1, MAX_AGE + 1) + 1 (two passes).
+
+        Index 0 holds the negative ages, MAX_AGE + 2 the ages above MAX_AGE; both, and the ages outside the
+        bands, have the reason ``age_out_of_range`` (the same rule as the float path).
+        """
+        if values.dtype.kind == "u":
+            values = values.astype(np.int64)
+        index = self.scratch("age_index", len(values), np.int32)
+        np.clip(values, -1, rules.MAX_AGE + 1, out=index)
+        index += 1
+        size, reasons, ids = self._age_domain(rules.MAX_AGE + 3, lowest, highest)
+        return Factor(index, size, reasons, column, ids)
 
     def _memo(self, name: str, column: int) -> ValueMemo:
         memo = self._dictionary_cache.get(name)

@@ -125,16 +125,29 @@ def flag_factor(flags: Sequence[tuple[str, np.ndarray]], n: int, *,
         used.append(("", not_admitted))
     if not used:
         return None
-    index = used[0][1].view(np.uint8)
+    index = used[0][1].astype(np.int32)  # the type of the other indices: mixed-type arithmetic is slow
     for bit, (_, mask) in enumerate(used[1:], start=1):
-        index = index + (mask.view(np.uint8) << np.uint8(bit))
-    domain = np.arange(1 << len(used))
-    reasons = np.zeros(len(domain), dtype=np.uint8)
-    for bit, (name, _) in enumerate(used):
-        if name:
-            reasons = _first(reasons, np.where((domain >> bit) & 1, REASON_INDEX[name], 0).astype(np.uint8))
-    admit = None if not_admitted is None else (domain >> (len(used) - 1)) & 1
-    return Factor(index, len(domain), reasons, not_admitted=admit)
+        index += mask.view(np.uint8).astype(np.int32) << bit
+    reasons, admit = _flag_tables(tuple(name for name, _ in used), not_admitted is not None)
+    return Factor(index, len(reasons), reasons, not_admitted=admit)
+
+
+_FLAG_TABLES: dict[tuple, tuple[np.ndarray, np.ndarray | None]] = {}
+
+
+def _flag_tables(names: tuple[str, ...], admission: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """Per combination of flags: the first reason, and (last bit) whether it is a non-admission; the same
+    arrays for the same flags, so :func:`combine` can reuse its layout."""
+    got = _FLAG_TABLES.get((names, admission))
+    if got is None:
+        domain = np.arange(1 << len(names))
+        reasons = np.zeros(len(domain), dtype=np.uint8)
+        for bit, name in enumerate(names):
+            if name:
+                reasons = _first(reasons, np.where((domain >> bit) & 1, REASON_INDEX[name], 0).astype(np.uint8))
+        admit = (domain >> (len(names) - 1)) & 1 if admission else None
+        got = _FLAG_TABLES.setdefault((names, admission), (reasons, admit))
+    return got
 
 
 def _first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -160,6 +173,7 @@ class ValueMemo:
         self.ids = np.empty(0, dtype=np.int64)
         self.lock = threading.Lock()
         self._last: tuple[pa.Array, np.ndarray, np.ndarray] | None = None
+        self._slotted: tuple[pa.Array, str, np.ndarray, np.ndarray] | None = None
 
     def lookup(self, dictionary: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         with self.lock:
@@ -185,6 +199,18 @@ class ValueMemo:
             self._last = (dictionary, *out)
             return out
 
+    def slotted(self, dictionary: pa.Array, when_missing: str) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`lookup` plus one slot for missing rows (reason ``when_missing``, id -1); the same arrays
+        for the same dictionary, so the slices of a row group share them (and :func:`combine`'s layout)."""
+        last = self._slotted
+        if last is not None and last[1] == when_missing and (last[0] is dictionary or last[0].equals(dictionary)):
+            return last[2], last[3]
+        reasons, ids = self.lookup(dictionary)
+        reasons = np.append(reasons, np.uint8(REASON_INDEX[when_missing]))
+        ids = np.append(ids, np.int64(-1))
+        self._slotted = (dictionary, when_missing, reasons, ids)
+        return reasons, ids
+
 
 def dictionary_factor(array: pa.Array, memo: ValueMemo, *, column: int, when_missing: str) -> Factor:
     """A factor over a column's dictionary (plus one slot for missing rows, reason ``when_missing``)."""
@@ -194,40 +220,49 @@ def dictionary_factor(array: pa.Array, memo: ValueMemo, *, column: int, when_mis
     if not pa.types.is_dictionary(array.type):
         array = pc.dictionary_encode(array)
     dictionary, indices = array.dictionary, array.indices
-    reasons, ids = memo.lookup(dictionary)
+    reasons, ids = memo.slotted(dictionary, when_missing)
     size = len(dictionary) + 1
-    reasons = np.append(reasons, np.uint8(REASON_INDEX[when_missing]))
-    ids = np.append(ids, np.int64(-1))
     if indices.null_count:  # missing rows point to the extra slot
         indices = pc.fill_null(indices.cast(pa.int32()), pa.scalar(size - 1, pa.int32()))
     index = indices.to_numpy()
     return Factor(index, size, reasons, column, ids)
 
 
-def combine(factors: Sequence[Factor], sizes: Sequence[int], n: int,
-            scratch: Callable[[str, int, Any], np.ndarray] = _fresh) -> Codes:
-    """Fuse the factors into one code per row (see the module docstring); work arrays come from ``scratch``."""
-    sizes = [max(int(s), 1) for s in sizes]
+@dataclass
+class _Layout:
+    """The per-domain half of :func:`combine`: which factors are fused, and each group's code table."""
+
+    groups: list[list[int]]  # positions in the factor list, smallest domains first
+    tables: list[np.ndarray]  # intp per joint value of each group: key part + total * step * rank of reason
+    total: int
+    sizes: list[int]
+    split: int
+    combo_reason: np.ndarray
+    pinned: list = field(default_factory=list, repr=False)  # keeps the keyed arrays (and their ids) alive
+
+
+def _layout(factors: Sequence[Factor], sizes: list[int]) -> _Layout:
     split = 2 if any(f.not_admitted is not None for f in factors) else 1
     total = int(np.prod(sizes, dtype=np.float64)) if sizes else 1
     strides = [int(np.prod(sizes[j + 1:], dtype=np.float64)) for j in range(len(sizes))]
-    groups: list[list[Factor]] = []
+    groups: list[list[int]] = []
     joint = 1
-    for factor in sorted(factors, key=lambda f: f.size):
-        if groups and joint * factor.size <= JOINT_LIMIT:
-            groups[-1].append(factor)
-            joint *= factor.size
+    for position in sorted(range(len(factors)), key=lambda i: factors[i].size):
+        size = factors[position].size
+        if groups and joint * size <= JOINT_LIMIT:
+            groups[-1].append(position)
+            joint *= size
         else:
-            groups.append([factor])
-            joint = factor.size
+            groups.append([position])
+            joint = size
     # per group and joint value (the factors' domains broadcast against each other): the stratum key part
     # and the first reason broken (reasons with 0 read as 255, so the first is the minimum)
-    tables = []
+    parts = []
     for group in groups:
-        shape = [f.size for f in group]
+        shape = [factors[i].size for i in group]
         key = np.zeros(shape, dtype=np.int64)
         first = np.full(shape, _NO_REASON)
-        for axis, factor in enumerate(group):
+        for axis, factor in enumerate(factors[i] for i in group):
             at = [1] * len(group)
             at[axis] = factor.size
             np.minimum(first, np.where(factor.reasons == 0, _NO_REASON, factor.reasons).reshape(at), out=first)
@@ -236,38 +271,67 @@ def combine(factors: Sequence[Factor], sizes: Sequence[int], n: int,
             if factor.not_admitted is not None:
                 key += (factor.not_admitted * total).reshape(at)
         first[first == _NO_REASON] = 0
-        tables.append((group, key.ravel(), first.ravel()))
+        parts.append((key.ravel(), first.ravel()))
     combos = split
     levels = []
-    for _, _, reason in tables:
+    for _, reason in parts:
         present = np.flatnonzero(np.bincount(reason, minlength=256)).astype(np.uint8)
         present = np.union1d([0], present).astype(np.uint8)
         rank = np.zeros(256, dtype=np.int64)
         rank[present] = np.arange(len(present))
         levels.append((present, rank, combos))
         combos *= len(present)
-    big = total * combos >= np.iinfo(np.int32).max  # here combos counts the admission split too
-    dtype = np.int64 if big else np.int32
-    code = None
-    for (group, key, reason), (_, rank, step) in zip(tables, levels, strict=True):
-        table = (key + total * step * rank[reason]).astype(dtype)
-        if len(group) == 1:
-            index = group[0].index
-        else:  # the joint (row-major) index of the group's domains
-            index = scratch("joint", n, np.int32)
-            np.copyto(index, group[0].index, casting="unsafe")
-            for factor in group[1:]:
-                index *= factor.size
-                index += factor.index
-        if code is None:
-            code = np.take(table, index, out=scratch("code", n, dtype), mode="clip")  # unbuffered
-        else:
-            code += np.take(table, index, out=scratch("part", n, dtype), mode="clip")
-    if code is None:
-        code = np.zeros(n, dtype=dtype)
+    # codes are numpy's index type: bincount and take would convert anything else first
+    tables = [(key + total * step * rank[reason]).astype(np.intp)
+              for (key, reason), (_, rank, step) in zip(parts, levels, strict=True)]
     combos //= split
     combo_reason = np.zeros(combos, dtype=np.uint8)
     grid = np.arange(combos) * split
     for present, _, step in levels:
         combo_reason = _first(combo_reason, present[(grid // step) % len(present)])
-    return Codes(code, total, sizes, combo_reason, split)
+    return _Layout(groups, tables, total, sizes, split, combo_reason)
+
+
+#: layouts kept per cache (each is a few hundred KB at most)
+_LAYOUTS_KEPT = 64
+
+
+def combine(factors: Sequence[Factor], sizes: Sequence[int], n: int,
+            scratch: Callable[[str, int, Any], np.ndarray] = _fresh, cache: dict | None = None) -> Codes:
+    """Fuse the factors into one code per row (see the module docstring); work arrays come from ``scratch``.
+
+    With ``cache`` (a dict) the per-domain half is remembered for factors that share their domain arrays (the
+    slices of one row group, every batch's age and flag tables), keyed by those arrays' identities; the
+    layout keeps the arrays alive, so an identity is never reused while it is a key.
+    """
+    sizes = [max(int(s), 1) for s in sizes]
+    layout = None
+    if cache is not None:
+        key = (tuple(sizes), tuple((f.size, f.column, id(f.reasons), id(f.ids), id(f.not_admitted))
+                                   for f in factors))
+        layout = cache.get(key)
+    if layout is None:
+        layout = _layout(factors, sizes)
+        if cache is not None:
+            layout.pinned = [(f.reasons, f.ids, f.not_admitted) for f in factors]
+            if len(cache) >= _LAYOUTS_KEPT:
+                cache.clear()
+            cache[key] = layout
+    code = None
+    for group, table in zip(layout.groups, layout.tables, strict=True):
+        if len(group) == 1:
+            index = factors[group[0]].index
+        else:  # the joint (row-major) index of the group's domains (< JOINT_LIMIT: int32 arithmetic)
+            index = scratch("joint", n, np.int32)
+            np.copyto(index, factors[group[0]].index, casting="unsafe")
+            for position in group[1:]:
+                index *= factors[position].size
+                index += factors[position].index
+        # every index is within its table by construction, so "wrap" never wraps (and skips the bounds check)
+        if code is None:
+            code = np.take(table, index, out=scratch("code", n, np.intp), mode="wrap")
+        else:
+            code += np.take(table, index, out=scratch("part", n, np.intp), mode="wrap")
+    if code is None:
+        code = np.zeros(n, dtype=np.intp)
+    return Codes(code, layout.total, layout.sizes, layout.combo_reason, layout.split)

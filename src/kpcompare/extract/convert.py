@@ -11,6 +11,7 @@ the episode schema then counts those rows under a named exclusion reason
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -20,7 +21,7 @@ import pyarrow.compute as pc
 
 __all__ = [
     "Converter", "by_dictionary", "dictionary_parts", "dictionary_mask", "to_string", "to_code", "to_sex", "to_date", "to_int", "to_float",
-    "to_bool", "to_list", "keep", "constant", "age_from_birth", "MIN_VALID_DATE", "MAX_VALID_DATE",
+    "to_bool", "to_list", "keep", "constant", "age_from_birth", "MIN_VALID_DATE", "MAX_VALID_DATE", "PerValueMemo",
 ]
 
 Converter = Callable[[Sequence[pa.Array], int], pa.Array]
@@ -47,6 +48,8 @@ def by_dictionary(array: pa.Array, function: Callable[[pa.Array], pa.Array], *,
     if not pa.types.is_dictionary(array.type):
         array = pc.dictionary_encode(array)
     values = function(array.dictionary)
+    if len(values) != len(array.dictionary):  # pragma: no cover - a converter bug, not bad input
+        raise TypeError(f"a per-value function returned {len(values)} values for {len(array.dictionary)}")
     if not keep_dictionary:
         return values.take(array.indices)
     indices = array.indices
@@ -56,7 +59,46 @@ def by_dictionary(array: pa.Array, function: Callable[[pa.Array], pa.Array], *,
             np.zeros(len(index), dtype=bool)
         missing |= ~pc.is_valid(indices).to_numpy(zero_copy_only=False)
         indices = pa.array(index, type=indices.type, mask=missing)
-    return pa.DictionaryArray.from_arrays(indices, values)
+    # the indices are those of a valid dictionary array of the same length: no need to check each row again
+    return pa.DictionaryArray.from_arrays(indices, values, safe=False)
+
+
+class PerValueMemo:
+    """A per-value function's results remembered across batches (a value's result depends on it alone).
+
+    Large dictionaries (the 10,000 diagnosis codes of every Parquet row group) are matched to the values seen
+    before with one hash lookup (``pyarrow.compute.index_in``); only unseen values are computed.  Small ones
+    are computed directly.  Thread-safe; forgets everything past ``limit`` remembered values.
+    """
+
+    def __init__(self, function: Callable[[pa.Array], pa.Array], *, smallest: int = 256,
+                 limit: int = 2_000_000) -> None:
+        self.function = function
+        self.smallest = smallest
+        self.limit = limit
+        self._known: tuple[pa.Array, pa.Array] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, values: pa.Array) -> pa.Array:
+        if len(values) < self.smallest or not pa.types.is_string(values.type):
+            return self.function(values)
+        with self._lock:
+            known = self._known
+        if known is None:
+            out = self.function(values)
+            with self._lock:
+                self._known = (values, out)
+            return out
+        seen, results = known
+        position = pc.index_in(values, value_set=seen)
+        if position.null_count == 0:
+            return results.take(position)
+        fresh = values.filter(pc.is_null(position))
+        seen = pa.concat_arrays([seen, fresh])
+        results = pa.concat_arrays([results, self.function(fresh).cast(results.type)])
+        with self._lock:
+            self._known = (seen, results) if len(seen) <= self.limit else None
+        return results.take(pc.index_in(values, value_set=seen))
 
 
 def dictionary_parts(array: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
@@ -108,9 +150,12 @@ def normalise_codes(values: pa.Array) -> pa.Array:
     return _blank_to_null(cleaned)
 
 
+_NORMALISED = PerValueMemo(normalise_codes)
+
+
 def to_code(arrays: Sequence[pa.Array], n: int) -> pa.Array:
     """Codes (diagnoses, admission methods ...) as normalised strings, dictionary-encoded."""
-    return by_dictionary(arrays[0], normalise_codes, keep_dictionary=True)
+    return by_dictionary(arrays[0], _NORMALISED, keep_dictionary=True)
 
 
 _SEX = {"M": "M", "MALE": "M", "1": "M", "F": "F", "FEMALE": "F", "2": "F"}

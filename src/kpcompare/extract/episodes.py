@@ -126,11 +126,16 @@ class Extract:
         for job in self.batch_jobs(names):
             yield from job()
 
-    def batch_jobs(self, names: Sequence[str]) -> Iterator[Callable[[], list[Batch]]]:
+    def batch_jobs(self, names: Sequence[str], *, narrow: bool = False) -> Iterator[Callable[[], list[Batch]]]:
         """The batches of :meth:`batches`, in order, as zero-argument jobs that may run in worker threads.
 
         A Parquet job reads and converts its row group when called, so a thread pool reads several row
         groups at once; other sources are read in order by the iterator and converted by the job.
+
+        With ``narrow`` a numeric column read with the default converter keeps the source's integer type
+        (``age`` as int16 rather than float64, ``episode_order`` as int16 rather than int64): the values are
+        the same and the engine reads any integer width, so the per-row cast is spared.  Columns with
+        missing values, or of any other type, are converted as usual.
         """
         self.require(names, purpose="this computation")
         from ..schemas.episodes import check_batch_types
@@ -146,15 +151,22 @@ class Extract:
             elif len(spec.sources) == 1 and spec.convert is None:
                 text_types[spec.sources[0]] = {"int": pa.int64(), "float": pa.float64()}.get(kind, pa.string())
 
+        # numeric columns a job may pass through as they are (one source, default converter)
+        as_source = {n for n in names if narrow and CANONICAL_COLUMNS[n].kind in ("int", "float")
+                     and len(self._fields[n].sources) == 1 and self._fields[n].convert is None}
+
         def canonical(piece) -> Batch:
             record = piece.batch
             n = record.num_rows
             arrays = []
             for name in names:
                 columns = [record.column(record.schema.get_field_index(s)) for s in self._fields[name].sources]
-                arrays.append(self._convert(name, columns, n, piece.location))
+                if name in as_source and _is_whole(columns[0]):
+                    arrays.append(columns[0])
+                else:
+                    arrays.append(self._convert(name, columns, n, piece.location))
             table = pa.RecordBatch.from_arrays(arrays, names=list(names))
-            check_batch_types(table, location=piece.location)
+            check_batch_types(table, location=piece.location, narrow=narrow)
             return Batch(table, piece.location)
 
         for job in self.source.piece_jobs(sources, dictionary=dictionary, types=text_types):
@@ -170,6 +182,13 @@ class Extract:
             columns = [pc.dictionary_decode(c) if pa.types.is_dictionary(c.type) else c for c in batch.table.columns]
             tables.append(pa.Table.from_arrays(columns, names=chosen))
         return pa.concat_tables(tables).to_pandas() if tables else None
+
+
+def _is_whole(array: pa.Array) -> bool:
+    """An integer column without missing values (read as it is by ``batch_jobs(narrow=True)``)."""
+    kind = array.type
+    return (pa.types.is_signed_integer(kind) or kind in (pa.uint8(), pa.uint16(), pa.uint32())) and \
+        array.null_count == 0
 
 
 def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] = "canonical",

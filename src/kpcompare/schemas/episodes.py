@@ -85,17 +85,20 @@ def batch_schema(names: tuple[str, ...]):
     return ppa.DataFrameSchema(columns, strict=False)
 
 
-def check_batch_types(batch: pa.RecordBatch, *, location: str) -> None:
+def check_batch_types(batch: pa.RecordBatch, *, location: str, narrow: bool = False) -> None:
     """Validate the types of a canonical batch against :func:`batch_schema` (on its schema only).
 
     The check compares Arrow types directly (the pandera schema states the same types; calling pandera per
-    batch would add its import and dispatch cost to every run); rows are judged by the rules below.
+    batch would add its import and dispatch cost to every run); rows are judged by the rules below.  With
+    ``narrow`` numeric columns may also be of any integer type (see ``Extract.batch_jobs``).
     """
     from ..extract.columns import CANONICAL_COLUMNS
 
     for field in batch.schema:
         spec = CANONICAL_COLUMNS.get(field.name)
         if spec is None or spec.arrow_type is None or spec.kind == "code":
+            continue
+        if narrow and spec.kind in ("int", "float") and pa.types.is_integer(field.type):
             continue
         value_type = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
         if value_type != spec.arrow_type and not pa.types.is_null(field.type):
@@ -114,9 +117,13 @@ def _mask(array: pa.Array) -> np.ndarray:
 
 def missing_date(start: pa.Array, end: pa.Array | None = None) -> np.ndarray:
     """Start (or end) date missing; converters already turned unparseable/out-of-range dates into nulls."""
-    mask = _mask(pc.is_null(start))
-    if end is not None:
-        mask |= _mask(pc.is_null(end))
+    arrays = [a for a in (start, end) if a is not None]
+    with_nulls = [a for a in arrays if a.null_count]
+    if not with_nulls:
+        return np.zeros(len(start), dtype=bool)
+    mask = pc.is_null(with_nulls[0]).to_numpy(zero_copy_only=False)  # is_null is never null itself
+    for array in with_nulls[1:]:
+        mask |= pc.is_null(array).to_numpy(zero_copy_only=False)
     return mask
 
 
