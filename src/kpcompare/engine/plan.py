@@ -114,6 +114,11 @@ class Plan:
         start = end = end_known = length = None
         if self.dates is not None:
             s_col, e_col = col[self.dates[0]], col[self.dates[1]]
+            if not spell_mode and (s_col.null_count or e_col.null_count):
+                # rows with a missing date are excluded (missing_date, first in precedence); giving the
+                # missing date the other one keeps their bed days near 0, so the sums stay packable
+                flags.append(("missing_date", rules.missing_date(s_col, e_col)))
+                s_col, e_col = pc.coalesce(s_col, e_col), pc.coalesce(e_col, s_col)
             start = _day_numbers(s_col)
             if spell_mode:  # a spell's end is its latest known discharge: HES leaves it blank mid-spell
                 end_arr = col["discharge_date"]
@@ -124,8 +129,6 @@ class Plan:
                 flags.append(("missing_date", rules.missing_date(s_col)))
             else:
                 end = _day_numbers(e_col)
-                if s_col.null_count or e_col.null_count:
-                    flags.append(("missing_date", rules.missing_date(s_col, e_col)))
                 before = np.less(end, start, out=self.scratch("before", n, np.bool_))  # discharge_before_admission
                 flags.append(("discharge_before_admission", before))
                 if self.period is not None:
