@@ -32,6 +32,14 @@ def test_aggregate_writes_strata_and_exclusions(tmp_path, capsys):
     assert "rows read 3 = counted 2 + excluded 1" in capsys.readouterr().out
 
 
+def test_aggregate_bed_days_squared(tmp_path):
+    src = tmp_path / "extract.csv"
+    src.write_text(EXTRACT)  # one row per stay (no episode_order): stays of 2 and 0 midnights
+    out = tmp_path / "strata.csv"
+    assert main(["aggregate", str(src), "--out", str(out), "--by", "system", "--bed-days-squared"]) == 0
+    assert pd.read_csv(out)[["admissions", "bed_days", "bed_days_squared"]].values.tolist() == [[2, 2, 4]]
+
+
 def test_input_error_exits_2_with_a_message(tmp_path, capsys):
     src = tmp_path / "extract.csv"
     src.write_text(EXTRACT)

@@ -33,7 +33,7 @@ def _aggregate(args: argparse.Namespace) -> int:
         extract, by=tuple(args.by.split(",")), age_bands=age_bands, conditions=args.conditions,
         unit=args.unit, bed_days=args.bed_days, period=tuple(args.period) if args.period else None,
         weights="weight" if args.weights else None, progress=None if args.progress else False,
-        newborns=args.newborns,
+        newborns=args.newborns, bed_days_squared=args.bed_days_squared,
     )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     agg.add_argument("--period", nargs=2, metavar=("FIRST", "LAST"), help="inclusive dates, e.g. 2000-04-01 2001-03-31")
     agg.add_argument("--weights", action="store_true", help="add weighted totals from the 'weight' column")
     agg.add_argument("--newborns", default="include", choices=["include", "exclude"])
+    agg.add_argument("--bed-days-squared", action="store_true",
+                     help="add the sum of squared stays (compound-Poisson bed-day variance; spell/CIPS units)")
     agg.add_argument("--progress", action="store_true", help="show a progress bar when attached to a terminal")
     agg.set_defaults(run=_aggregate)
 

@@ -252,3 +252,34 @@ def test_errors_for_covariance_and_squared_stays():
     with pytest.raises(kpcompare.errors.InvalidValueError,
                        match="column 'bed_days_squared': rule 'given for every row of a system or for none'"):
         kpcompare.compare(partial, **{**kw, "population": _pop(POP_2)})
+
+
+def test_bed_days_squared_from_an_extract_gives_the_same_alos_interval():
+    """aggregate(unit="spell", bed_days_squared=True) -> compare: the stays' compound-Poisson interval, as from
+    the hand-made strata above (each person one provider spell of two episodes, the stay = the spell)."""
+    L = STAYS_1[("A", "65+")]
+    day0 = pd.Timestamp("2020-03-01")
+    rows = []
+    for person, stay in enumerate(L):
+        end = day0 + pd.Timedelta(days=stay)
+        middle = day0 + pd.Timedelta(days=stay // 2)
+        for order, (start, stop) in enumerate([(day0, middle), (middle, end)], start=1):
+            rows.append({"person_id": person, "episode_id": order, "provider": "P1", "system": "A", "sex": "F",
+                         "age": 70, "primary_diagnosis": "I63.9", "episode_order": order,
+                         "admission_date": day0.date(), "discharge_date": end.date() if order == 2 else None,
+                         "episode_start": start.date(), "episode_end": stop.date()})
+    result = kpcompare.aggregate(pd.DataFrame(rows), by=("system", "age_band", "condition"), age_bands=[0, 65],
+                                 conditions={"stroke": ["I60-I64"]}, unit="spell", bed_days_squared=True,
+                                 progress=False)
+    got = result.strata.set_index("age_band").loc["65+"]
+    assert (got["admissions"], got["bed_days"], got["bed_days_squared"]) == (len(L), sum(L), sum(x * x for x in L))
+    res = kpcompare.compare(result, population=_pop({("A", "65+"): 5000, ("A", "0-64"): 5000}), standard="A",
+                            reference="A", min_count=0)
+    want = kpcompare.compare(_strata(STAYS_1), population=_pop({("A", "65+"): 5000}), standard="A",
+                             reference="A", min_count=0)
+    for measure in ("bed_days", "alos"):
+        mine, theirs = _row(res, "A", measure), _row(want, "A", measure)
+        assert (mine["value"], mine["lower"], mine["upper"]) == pytest.approx(
+            (theirs["value"], theirs["lower"], theirs["upper"]), rel=1e-12)
+    assert _row(res, "A", "alos")["method"].startswith(ALOS_METHODS["compound"])
+    assert SQUARED_NOTE in _row(res, "A", "bed_days")["note"]

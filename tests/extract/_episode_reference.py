@@ -110,9 +110,10 @@ def reference_aggregate(frame: pd.DataFrame, *, bounds, groups, unit="episode", 
         adm = r["first"] and (p0 is None or p0 <= s <= p1)
         acc = out.setdefault(r["key"], dict(admissions=0, bed_days=0, episodes=0, persons=set(),
                                              weighted_admissions=0.0, weighted_bed_days=0.0,
-                                             weighted_episodes=0.0))
+                                             weighted_episodes=0.0, bed_days_squared=0))
         acc["admissions"] += int(adm)
         acc["bed_days"] += bed
+        acc["bed_days_squared"] += bed * bed
         acc["episodes"] += r["n"]
         acc["persons"].add(r["person"])
         acc["weighted_admissions"] += r["w"] * adm
@@ -124,7 +125,7 @@ def reference_aggregate(frame: pd.DataFrame, *, bounds, groups, unit="episode", 
             k: (len(v) if k == "persons" else v) for k, v in acc.items()}))
     strata = pd.DataFrame(rows, columns=["system", "sex", "age_band", "condition", "admissions", "bed_days",
                                          "episodes", "persons", "weighted_admissions", "weighted_bed_days",
-                                         "weighted_episodes"])
+                                         "weighted_episodes", "bed_days_squared"])
     exclusions = pd.DataFrame([(r, v[0], v[1]) for r, v in excluded.items()],
                               columns=["reason", "rows", "weighted_rows"])
     return strata, exclusions

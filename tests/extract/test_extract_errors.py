@@ -208,3 +208,30 @@ def test_mixed_types_in_a_frame_column():
 def test_conditions_of_the_wrong_type():
     with pytest.raises(InvalidArgumentError, match=r"argument 'conditions': expected None, a mapping"):
         kpcompare.aggregate(ROWS, conditions=["J44"], progress=False)
+
+
+def _stays(order: bool) -> pd.DataFrame:
+    frame = pd.DataFrame({"person_id": [1, 2], "provider": ["P", "P"], "system": ["A", "A"], "sex": ["F", "M"],
+                          "age": [70, 80], "primary_diagnosis": ["I63", "J44"],
+                          "admission_date": [dt.date(2020, 1, 1)] * 2, "discharge_date": [dt.date(2020, 1, 4)] * 2})
+    return frame.assign(episode_order=[1, 1]) if order else frame
+
+
+@pytest.mark.parametrize(("options", "order", "message"), [
+    ({"period": ("2020-01-01", "2020-12-31")}, False,
+     r"argument 'bed_days_squared': not available with 'period': a stay that began before the period adds bed days "
+     r"but no admission"),
+    ({"unit": "episode"}, True, r"argument 'bed_days_squared': with unit='episode' and an 'episode_order' column, "
+                                r"later episodes .* use unit='spell'"),
+    ({"unit": "episode", "bed_days_squared": "yes"}, False,
+     r"argument 'bed_days_squared': expected True or False, got 'yes'"),
+])
+def test_bed_days_squared_where_it_is_not_a_variance(options, order, message):
+    options = {"bed_days_squared": True, **options}
+    with pytest.raises(InvalidArgumentError, match=message):
+        kpcompare.aggregate(_stays(order), progress=False, **options)
+
+
+def test_bed_days_squared_where_each_row_is_a_stay():
+    result = kpcompare.aggregate(_stays(False), by=("system",), bed_days_squared=True, progress=False)
+    assert result.strata[["admissions", "bed_days", "bed_days_squared"]].values.tolist() == [[2, 6, 18]]

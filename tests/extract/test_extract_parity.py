@@ -30,16 +30,20 @@ def check_reconciles(result) -> None:
     assert result.rows_read == int(result.strata["episodes"].sum()) + int(result.exclusions["rows"].sum())
 
 
-def compare(frame: pd.DataFrame, *, unit: str, bed_days: str, period=None, weighted=False) -> None:
+def compare(frame: pd.DataFrame, *, unit: str, bed_days: str, period=None, weighted=False,
+            squares=False) -> None:
     source = _frame_for(frame, unit)
     extract = kpcompare.read_episodes(source, coding="icd10")
     got = kpcompare.aggregate(extract, age_bands=BOUNDS, conditions=ENGINE_GROUPS, unit=unit, bed_days=bed_days,
-                              period=period, weights="weight" if weighted else None, progress=False)
+                              period=period, weights="weight" if weighted else None, progress=False,
+                              bed_days_squared=squares)
     check_reconciles(got)
     assert got.rows_read == len(frame)
     strata, exclusions = reference_aggregate(source, bounds=BOUNDS, groups=REFERENCE_GROUPS, unit=unit,
                                              bed_days=bed_days, period=period, weighted=weighted)
-    measures = ["admissions", "bed_days", "episodes"] + (["persons"] if unit != "episode" else [])
+    measures = ["admissions", "bed_days", "episodes"] + (["persons"] if unit != "episode" else []) + \
+        (["bed_days_squared"] if squares else [])
+    assert ("bed_days_squared" in got.strata.columns) == squares
     left = got.strata.astype({k: object for k in KEYS}).set_index(KEYS).sort_index()
     right = strata.astype({k: object for k in KEYS}).set_index(KEYS).sort_index()
     assert list(left.index) == list(right.index)
@@ -58,7 +62,15 @@ def compare(frame: pd.DataFrame, *, unit: str, bed_days: str, period=None, weigh
 @SETTINGS
 @given(frame=extracts)
 def test_parity_with_pandas_reference(frame, unit, bed_days):
-    compare(frame, unit=unit, bed_days=bed_days)
+    compare(frame, unit=unit, bed_days=bed_days, squares=unit != "episode")
+
+
+@pytest.mark.parametrize("bed_days", ["midnights", "same_day_as_one"])
+@SETTINGS
+@given(frame=extracts)
+def test_parity_of_squared_stays_with_one_row_per_stay(frame, bed_days):
+    """bed_days_squared in the episode unit, for a source with one row per stay (no episode_order)."""
+    compare(frame.drop(columns=["episode_order"]), unit="episode", bed_days=bed_days, squares=True)
 
 
 @pytest.mark.parametrize("unit", ["episode", "spell", "cips"])

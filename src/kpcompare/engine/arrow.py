@@ -32,7 +32,7 @@ class AggregateResult:
     ----------
     strata : pandas.DataFrame
         The ``by`` columns, then ``admissions``, ``bed_days``, ``episodes`` (int64), ``persons`` when person ids
-        were counted, and ``weighted_admissions``, ``weighted_bed_days``, ``weighted_episodes`` (float) when
+        were counted, ``bed_days_squared`` (int64) when asked for, and ``weighted_admissions``, ``weighted_bed_days``, ``weighted_episodes`` (float) when
         weights were given.  One row per non-empty stratum.
     exclusions : pandas.DataFrame
         ``reason, rows, weighted_rows``: every exclusion reason in precedence order, zero rows included
@@ -96,8 +96,13 @@ class _Tally:
         })
 
 
+def _counted_names(plan: Plan) -> list[str]:
+    """The integer measures, in output order."""
+    return list(MEASURES) + (["persons"] if plan.persons else []) + (["bed_days_squared"] if plan.squares else [])
+
+
 def _measure_names(plan: Plan) -> list[str]:
-    names = list(MEASURES) + (["persons"] if plan.persons else [])
+    names = _counted_names(plan)
     if plan.weighted:
         names += [f"weighted_{m}" for m in MEASURES]
     return names
@@ -111,7 +116,7 @@ def _admitted_and_bed(plan: Plan, start, end, length, first, n) -> tuple[np.ndar
 
 def _values(plan: Plan, start, end, length, first, weight, episodes, weighted_episodes, n) -> list[np.ndarray]:
     admitted, bed = _admitted_and_bed(plan, start, end, length, first, n)
-    out = [admitted, bed, episodes.astype(np.float64)]
+    out = [admitted, bed, episodes.astype(np.float64)] + ([bed * bed] if plan.squares else [])
     if plan.weighted:
         out += [weight * admitted, weight * bed, weighted_episodes]
     return out
@@ -159,6 +164,7 @@ def _episode_partial(plan: Plan, table) -> _Partial:
     size = len(EXCLUSION_REASONS) + 1
     weighted = _weighted_reasons(plan, codes.reason, staged.weight)
     bed = plan.bed_days(staged.start, staged.end, staged.length, dtype=np.float64)
+    squares = bed * bed if plan.squares else None  # before _counts_and_sums may overwrite bed
     if codes.n_bins <= _BINCOUNT_LIMIT:
         shape = (len(codes.combo_reason), codes.split, codes.total)
         counts, bed_sums = _counts_and_sums(codes.code, bed, codes.n_bins, pack=not plan.weighted)
@@ -171,11 +177,15 @@ def _episode_partial(plan: Plan, table) -> _Partial:
             admitted = _admitted(plan, staged, n)
             columns = [np.bincount(codes.code, weights=admitted, minlength=codes.n_bins)[keys], bed_sums[0][keys],
                        episodes[keys].astype(np.float64)]
-            columns += [np.bincount(codes.code, weights=v, minlength=codes.n_bins)[keys]
-                        for v in (staged.weight * admitted, staged.weight * bed, staged.weight)]
         else:
             columns = [counts[0, 0][keys].astype(np.float64), bed_sums.sum(axis=0)[keys],
                        episodes[keys].astype(np.float64)]
+        if squares is not None:
+            columns.append(np.bincount(codes.code, weights=squares, minlength=codes.n_bins).reshape(shape)[0]
+                           .sum(axis=0)[keys])
+        if plan.weighted:
+            columns += [np.bincount(codes.code, weights=v, minlength=codes.n_bins)[keys]
+                        for v in (staged.weight * admitted, staged.weight * bed, staged.weight)]
     else:
         reason = codes.reason()
         rows = np.bincount(reason, minlength=size).astype(np.int64)
@@ -183,7 +193,7 @@ def _episode_partial(plan: Plan, table) -> _Partial:
         admitted = _admitted(plan, staged, n) if codes.split == 1 else \
             ((codes.code // codes.total) % 2 == 0).astype(np.float64)
         keys, inverse = np.unique(codes.code[keep] % codes.total, return_inverse=True)
-        values = [admitted, bed, np.ones(n)]
+        values = [admitted, bed, np.ones(n)] + ([squares] if squares is not None else [])
         if plan.weighted:
             values += [staged.weight * admitted, staged.weight * bed, staged.weight]
         columns = [np.bincount(inverse, weights=v[keep], minlength=len(keys)) for v in values]
@@ -393,7 +403,7 @@ def _stream_partitioned(extract, plan: Plan, accumulator: Accumulator, tally: _T
             n = len(recs.weight)
             values = _values(plan, recs.start, recs.end, recs.length, recs.first, recs.weight, recs.episodes,
                              recs.weighted_episodes, n)
-            if plan.persons:
+            if plan.persons:  # after episodes, before bed_days_squared (see _counted_names)
                 values.insert(3, _first_person(recs.ids, recs.person, sizes).astype(np.float64))
             accumulator.add(recs.ids, values)
 
@@ -417,7 +427,8 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
               age_bands: Any = "esp2013", conditions: Any = None, unit: str = "episode",
               bed_days: str = "midnights", period: Any = None, weights: Any = None, progress: bool | None = None,
               newborns: str = "include", admissions_by: str = "admission", persons: bool | None = None,
-              check_duplicates: bool | None = None, threads: int | None = None) -> AggregateResult:
+              check_duplicates: bool | None = None, threads: int | None = None,
+              bed_days_squared: bool = False) -> AggregateResult:
     """Stream an episode extract into admissions, bed days and episodes per stratum, accounting for every row.
 
     Parameters
@@ -464,6 +475,14 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         whose pace is set by the partition files.  Each worker holds one row group (about 100 MB for 1M
         rows), so memory grows with it; results do not depend on it (partial results are combined in the
         order of the source).
+    bed_days_squared : bool, default False
+        Add ``bed_days_squared``, the sum over the stratum's records of the squared bed days of each record,
+        :math:`S = \\sum_j d_j^2`.  For stays arriving as a Poisson process it is the compound-Poisson variance
+        of the stratum's bed days (and the covariance of admissions and bed days is the bed days), which
+        :func:`kpcompare.compare` uses for bed-day and length-of-stay intervals.  Defined where every record
+        is one stay with its admission counted: unit ``spell`` or ``cips``, or ``episode`` for sources without
+        ``episode_order`` (one row per stay, as the NHDS); not with ``period`` (a stay begun before the period
+        adds bed days but no admission).  Unweighted (compare scales the sample's relative variance).
 
     Returns
     -------
@@ -487,7 +506,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         extract = read_episodes(extract)
     plan = make_plan(extract, by=by, age_bands=age_bands, conditions=conditions, unit=unit, bed_days=bed_days,
                      period=period, weights=weights, newborns=newborns, admissions_by=admissions_by,
-                     persons=persons, check_duplicates=check_duplicates)
+                     persons=persons, check_duplicates=check_duplicates, squares=bed_days_squared)
     threads = _threads(threads, plan.partitioned)
     accumulator = Accumulator(plan.by, plan.labels, _measure_names(plan))
     tally = _Tally()
@@ -496,7 +515,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     else:
         _stream_episodes(extract, plan, accumulator, tally, progress, threads)
     strata = accumulator.frame()
-    for name in list(MEASURES) + (["persons"] if plan.persons else []):
+    for name in _counted_names(plan):
         strata[name] = np.rint(strata[name].to_numpy()).astype(np.int64)
     exclusions = tally.frame(plan.weighted)
     result = AggregateResult(strata, exclusions, tally.read, unit, bed_days, plan.by,

@@ -92,6 +92,7 @@ class Plan:
     classifier: Any = None
     partitioned: bool = False
     persons: bool = False
+    squares: bool = False
     check_duplicates: bool = False
     _dictionary_cache: dict = field(default_factory=dict, repr=False)
     _lock: Any = field(default_factory=threading.Lock, repr=False)
@@ -332,7 +333,7 @@ def _partition_columns(col: Mapping[str, pa.Array], plan: Plan) -> dict[str, np.
 
 def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, unit: str, bed_days: str,
               period: Any, weights: Any, newborns: str, admissions_by: str, persons: bool | None,
-              check_duplicates: bool | None) -> Plan:
+              check_duplicates: bool | None, squares: bool = False) -> Plan:
     """Check the options against the extract and decide which columns to read."""
     check_choice(unit, UNITS, argument="unit")
     check_choice(bed_days, BED_DAY_RULES, argument="bed_days")
@@ -422,10 +423,30 @@ def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, un
             labels.append(Labels(["F", "M"] if name == "sex" else None))
     coding = extract.coding or (classifier.coding if classifier is not None else None)
     partitioned = unit != "episode" or persons or check_duplicates
+    squares = _check_squares(squares, unit=unit, period=period, orders="episode_order" in columns)
     return Plan(by=by, unit=unit, bed_rule=bed_days, period=period, admissions_by=admissions_by,
                 weighted=weighted, newborns=newborns, dates=dates, coding=coding, columns=columns, labels=labels,
-                band_lo=band_lo, band_hi=band_hi, band_of_age=band_of_age, classifier=classifier, partitioned=partitioned, persons=persons,
-                check_duplicates=check_duplicates)
+                band_lo=band_lo, band_hi=band_hi, band_of_age=band_of_age, classifier=classifier,
+                partitioned=partitioned, persons=persons, check_duplicates=check_duplicates, squares=squares)
+
+
+def _check_squares(squares: Any, *, unit: str, period: Any, orders: bool) -> bool:
+    """``bed_days_squared`` is the compound-Poisson variance of bed days only where every counted record is one
+    stay whose admission is counted (so admissions x sum of squares >= bed days^2 in every stratum)."""
+    if not isinstance(squares, bool):
+        raise InvalidArgumentError(f"argument 'bed_days_squared': expected True or False, got {squares!r}.")
+    if not squares:
+        return False
+    if period is not None:
+        raise InvalidArgumentError(
+            "argument 'bed_days_squared': not available with 'period': a stay that began before the period adds "
+            "bed days but no admission, so the sum of squared stays is not the compound-Poisson variance of "
+            "the period's bed days. Aggregate without 'period' (filter the extract by admission date instead).")
+    if unit == "episode" and orders:
+        raise InvalidArgumentError(
+            "argument 'bed_days_squared': with unit='episode' and an 'episode_order' column, later episodes of "
+            "a stay add bed days but no admission; use unit='spell' (or 'cips') so that each record is one stay.")
+    return True
 
 
 def _condition_set(conditions: Any, coding: str | None):
