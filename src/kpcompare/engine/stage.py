@@ -172,18 +172,18 @@ class ValueMemo:
         self.reasons = np.empty(0, dtype=np.uint8)
         self.ids = np.empty(0, dtype=np.int64)
         self.lock = threading.Lock()
-        self._last: tuple[pa.Array, np.ndarray, np.ndarray] | None = None
-        self._slotted: tuple[pa.Array, str, np.ndarray, np.ndarray] | None = None
+        # the last dictionary looked up, per thread: each worker stages the slices of its own row group
+        self._recent = threading.local()
 
     def lookup(self, dictionary: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+        last = getattr(self._recent, "last", None)
+        if last is not None and (last[0] is dictionary or last[0].equals(dictionary)):
+            return last[1], last[2]  # slices of one row group share its dictionary
         with self.lock:
-            last = self._last
-            if last is not None and (last[0] is dictionary or last[0].equals(dictionary)):
-                return last[1], last[2]  # slices of one row group share its dictionary
             if self.known is None or not len(self.known):
                 reasons, ids = self.compute(dictionary)
                 self.known, self.reasons, self.ids = dictionary, reasons, ids
-                self._last = (dictionary, reasons, ids)
+                self._recent.last = (dictionary, reasons, ids)
                 return reasons, ids
             found = pc.index_in(dictionary, value_set=self.known)
             position = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -196,19 +196,19 @@ class ValueMemo:
                 self.reasons = np.concatenate([self.reasons, reasons])
                 self.ids = np.concatenate([self.ids, ids])
             out = (self.reasons[position], self.ids[position])
-            self._last = (dictionary, *out)
-            return out
+        self._recent.last = (dictionary, *out)
+        return out
 
     def slotted(self, dictionary: pa.Array, when_missing: str) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`lookup` plus one slot for missing rows (reason ``when_missing``, id -1); the same arrays
         for the same dictionary, so the slices of a row group share them (and :func:`combine`'s layout)."""
-        last = self._slotted
+        last = getattr(self._recent, "slotted", None)
         if last is not None and last[1] == when_missing and (last[0] is dictionary or last[0].equals(dictionary)):
             return last[2], last[3]
         reasons, ids = self.lookup(dictionary)
         reasons = np.append(reasons, np.uint8(REASON_INDEX[when_missing]))
         ids = np.append(ids, np.int64(-1))
-        self._slotted = (dictionary, when_missing, reasons, ids)
+        self._recent.slotted = (dictionary, when_missing, reasons, ids)
         return reasons, ids
 
 
