@@ -32,8 +32,9 @@ class AggregateResult:
     ----------
     strata : pandas.DataFrame
         The ``by`` columns, then ``admissions``, ``bed_days``, ``episodes`` (int64), ``persons`` when person ids
-        were counted, ``bed_days_squared`` (int64) when asked for, and ``weighted_admissions``, ``weighted_bed_days``, ``weighted_episodes`` (float) when
-        weights were given.  One row per non-empty stratum.
+        were counted, ``bed_days_squared`` (int64) when asked for, and ``weighted_admissions``,
+        ``weighted_bed_days``, ``weighted_episodes`` (float) when weights were given.  One row per non-empty
+        stratum.
     exclusions : pandas.DataFrame
         ``reason, rows, weighted_rows``: every exclusion reason in precedence order, zero rows included
         (``weighted_rows`` equals ``rows`` without weights); the meaning of each reason is in

@@ -339,6 +339,7 @@ def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, un
     check_choice(bed_days, BED_DAY_RULES, argument="bed_days")
     check_choice(newborns, ("include", "exclude"), argument="newborns")
     check_choice(admissions_by, ("admission", "discharge"), argument="admissions_by")
+    squares = _check_squares(squares, unit=unit, period=period, orders=extract.has("episode_order"))
     by = as_list(by)
     if len(set(by)) != len(by):
         raise InvalidArgumentError(f"argument 'by': {by!r} names a column twice.")
@@ -423,7 +424,6 @@ def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, un
             labels.append(Labels(["F", "M"] if name == "sex" else None))
     coding = extract.coding or (classifier.coding if classifier is not None else None)
     partitioned = unit != "episode" or persons or check_duplicates
-    squares = _check_squares(squares, unit=unit, period=period, orders="episode_order" in columns)
     return Plan(by=by, unit=unit, bed_rule=bed_days, period=period, admissions_by=admissions_by,
                 weighted=weighted, newborns=newborns, dates=dates, coding=coding, columns=columns, labels=labels,
                 band_lo=band_lo, band_hi=band_hi, band_of_age=band_of_age, classifier=classifier,
