@@ -11,11 +11,13 @@ sex, age, code, episode status) and reports exclusions, which the SQL and pandas
 
 Each engine runs in a fresh Python process (imports included in the wall time), ``--repeat`` times, in
 rounds (every engine once per round, so changes in the machine's load hit all engines alike); the median
-wall time, the median CPU time (user + system of all the child's threads) and the peak RSS of the child
-(``ru_maxrss``, the largest of the runs) are printed.  ``floor`` streams the columns
-kpcompare needs, row group by row group (diagnosis as dictionary), and does nothing else.  ``core s`` (median)
-is the time of the work itself inside the process: from after the imports (kpcompare's lazily imported
-modules included) to the result, without interpreter start-up and imports.
+wall time, its ratio to the floor's, the median CPU time (user + system of all the child's threads) and
+the peak RSS of the child (``ru_maxrss``, the largest of the runs) are printed.  ``floor`` streams the
+columns kpcompare needs, row group by row group (diagnosis as dictionary), and does nothing else;
+``floor_numpy`` also views every column as a numpy array (the first such view makes pyarrow import pandas,
+as any numpy-based computation on Arrow data does where pandas is installed).  ``core s`` (median) is the
+time of the work itself inside the process: from after the imports (kpcompare's lazily imported modules
+included) to the result, without interpreter start-up and imports.
 """
 
 from __future__ import annotations
@@ -103,6 +105,19 @@ for g in range(f.num_row_groups):
     rows += f.read_row_group(g, columns=COLUMNS).num_rows
 total = 0
 """,
+    "floor_numpy": """
+import pyarrow.parquet as pq
+T0 = time.perf_counter()
+f = pq.ParquetFile(PATH, read_dictionary=["primary_diagnosis", "system", "sex", "episode_status"])
+rows = 0
+for g in range(f.num_row_groups):
+    t = f.read_row_group(g, columns=COLUMNS)
+    for column in t.columns:  # the first conversion imports pandas (pyarrow does, whenever pandas is installed)
+        for chunk in column.chunks:
+            (chunk.indices if hasattr(chunk, "indices") else chunk).to_numpy(zero_copy_only=False)
+    rows += t.num_rows
+total = 0
+""",
 }
 ENGINES["kpcompare_spell"] = ENGINES["kpcompare"].replace('sys.argv[2] if len(sys.argv) > 2 else "episode"', '"spell"')
 ENGINES["kpcompare_cips"] = ENGINES["kpcompare"].replace('sys.argv[2] if len(sys.argv) > 2 else "episode"', '"cips"')
@@ -154,12 +169,14 @@ def main() -> None:
             cores[engine].append(infos[engine]["core_s"])
             cpus[engine].append(cpu)
             rss[engine] = max(rss[engine], infos[engine]["rss_mb"])
-    print(f"{'engine':<16} {'median s':>9} {'runs s':>22} {'median CPU s':>13} {'core s':>7} {'peak RSS MB':>12} "
-          f"{'strata':>7} {'bed days':>14}")
+    floor = statistics.median(walls["floor"]) if "floor" in walls else None
+    print(f"{'engine':<16} {'median s':>9} {'x floor':>8} {'runs s':>22} {'median CPU s':>13} {'core s':>7} "
+          f"{'peak RSS MB':>12} {'strata':>7} {'bed days':>14}")
     for engine in engines:
         runs = " ".join(f"{w:.2f}" for w in walls[engine])
         info = infos[engine]
-        print(f"{engine:<16} {statistics.median(walls[engine]):>9.2f} {runs:>22} "
+        ratio = f"{statistics.median(walls[engine]) / floor:.2f}" if floor else "-"
+        print(f"{engine:<16} {statistics.median(walls[engine]):>9.2f} {ratio:>8} {runs:>22} "
               f"{statistics.median(cpus[engine]):>13.2f} {statistics.median(cores[engine]):>7.2f} "
               f"{rss[engine]:>12.0f} {info['rows']:>7} "
               f"{info['bed_days']:>14,}", flush=True)

@@ -306,13 +306,17 @@ def _ordered(jobs: Iterator[Callable[[], Any]], threads: int) -> Iterator[Any]:
 
 
 def _release() -> None:
-    """Return the memory pyarrow's pool kept from the row group just read (about 30-50 MB a worker, which
-    its allocator would otherwise hold on to).
+    """Return the memory pyarrow's pools kept from the row group just read (about 30-50 MB a worker, which
+    their allocators would otherwise hold on to): the pool the row group was read into
+    (:func:`kpcompare.extract.sources.reading_pool`) and the default pool of the compute functions.
 
     Called only where memory is tight (partitioned runs, which also hold partition buffers): the episode unit
     keeps the pool's pages, because returning them makes the next row group fault them in again (about 0.25 s
     of system time per 20M rows); its peak stays flat all the same, the pool reusing its pages.
     """
+    from ..extract.sources import reading_pool
+
+    reading_pool().release_unused()
     pa.default_memory_pool().release_unused()
 
 
