@@ -245,7 +245,7 @@ def _add_partial(partial: _Partial, accumulator: Accumulator, tally: _Tally) -> 
 
 
 #: at most this many partition files are open at once (file descriptors); beyond
-#: MAX_PARTITIONS * PARTITION_ROWS rows (256M) partitions grow in proportion
+#: MAX_PARTITIONS * PARTITION_ROWS rows (about 154M) partitions grow in proportion
 MAX_PARTITIONS = 1024
 
 

@@ -20,8 +20,9 @@ from .. import spells
 
 __all__ = ["Partitioner", "Records", "records", "PARTITION_ROWS"]
 
-#: target rows per partition (about 70 bytes each, twice that while sorting)
-PARTITION_ROWS = 250_000
+#: target rows per partition: about 75 bytes a row, and forming CIPS takes about 240 bytes a row more (numpy
+#: temporaries), so a partition adds some 50 MB at its peak; smaller ones mean more, smaller file writes
+PARTITION_ROWS = 150_000
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
