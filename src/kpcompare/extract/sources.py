@@ -3,8 +3,9 @@
 * Parquet file or directory of Parquet files: one row group at a time (the
   reader behind ``ParquetFile.read_row_group``, into :func:`reading_pool`),
   with the diagnosis column read as a dictionary (``read_dictionary=``) so
-  that codes are classified once per distinct value.  ``pyarrow.dataset(...).to_batches()`` is avoided on purpose:
-  on one large file its memory grew to 2-3 GB at 200M rows (apache/arrow#39808).
+  that codes are classified once per distinct value.
+  ``pyarrow.dataset(...).to_batches()`` is avoided on purpose: on one large
+  file its memory grew to 2-3 GB at 200M rows (apache/arrow#39808).
 * CSV file (``.gz``/``.bz2`` detected from the name): streamed in blocks with
   ``pyarrow.csv.open_csv``; code columns are read as strings so leading zeros
   of ICD-9-CM codes survive.
