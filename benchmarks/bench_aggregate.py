@@ -149,7 +149,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--engines", default="floor,kpcompare,duckdb,pandas_naive,kpcompare_spell,kpcompare_cips")
+    parser.add_argument("--engines",
+                        default="floor,floor_numpy,kpcompare,duckdb,pandas_naive,kpcompare_spell,kpcompare_cips")
     args = parser.parse_args()
     import pyarrow.parquet as pq
 
