@@ -73,3 +73,23 @@ def test_without_the_pooled_reader_reading_falls_back_to_parquetfile(tmp_path, m
     assert got.rows_read == 3000
     assert got.strata.equals(expected.strata)
     assert got.exclusions.equals(expected.exclusions)
+
+
+def test_nested_columns_are_read_whole(tmp_path):
+    """A list column (``diagnoses`` as a list of codes) and a struct column have one Parquet leaf per nested
+    field; the pooled reader reads every leaf of the columns asked for, as ``ParquetFile`` does."""
+    table = pa.table({
+        "person_id": pa.array([1, 2, 3], pa.int64()),
+        "diagnoses": pa.array([["I21.0", "J44.1"], None, []], pa.list_(pa.string())),
+        "extra": pa.array([{"x": 1, "y": "a"}, {"x": 2, "y": None}, None]),
+        "primary_diagnosis": pa.array(["I21.0", None, "S72.0"]),
+    })
+    path = tmp_path / "nested.parquet"
+    pq.write_table(table, path)
+    columns = ["diagnoses", "primary_diagnosis", "extra"]
+    got = sources._RowGroupReader(path, columns, ["primary_diagnosis"]).read(0)
+    expected = pq.ParquetFile(path, read_dictionary=["primary_diagnosis"]).read_row_group(0, columns=columns)
+    assert got.column_names == ["diagnoses", "primary_diagnosis", "extra"]
+    assert got.equals(expected)
+    assert got.column("diagnoses").to_pylist() == [["I21.0", "J44.1"], None, []]
+

@@ -234,7 +234,11 @@ def to_bool(arrays: Sequence[pa.Array], n: int) -> pa.Array:
 
 
 def to_list(arrays: Sequence[pa.Array], n: int) -> pa.Array:
-    """Several code columns (DIAG_4_01, DIAG_4_02, ...) -> one list of the non-missing codes, in order."""
+    """Several code columns (DIAG_4_01, DIAG_4_02, ...), or one column of lists of codes (as Spark and
+    pandas write them to Parquet) -> one list of the non-missing codes, in order, normalised as
+    :func:`to_code` does; a row without codes (or a missing list) gets an empty list."""
+    if len(arrays) == 1 and (pa.types.is_list(arrays[0].type) or pa.types.is_large_list(arrays[0].type)):
+        return _code_lists(_plain(arrays[0]))
     columns = [pc.dictionary_decode(a) if pa.types.is_dictionary(a.type) else a
                for a in (to_code([_plain(a)], n) for a in arrays)]
     matrix = np.column_stack([c.to_numpy(zero_copy_only=False) for c in columns]) if columns else np.empty((n, 0))
@@ -242,6 +246,19 @@ def to_list(arrays: Sequence[pa.Array], n: int) -> pa.Array:
     offsets = np.concatenate([[0], np.cumsum(present.sum(axis=1))]).astype(np.int32)
     values = pa.array(matrix[present].tolist(), pa.string())
     return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
+def _code_lists(lists: pa.Array) -> pa.Array:
+    """A list column's codes normalised, missing and blank codes dropped, each row's order kept."""
+    lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = to_code([lists.flatten()], int(lengths.sum()))  # flatten skips the values of missing lists
+    if pa.types.is_dictionary(codes.type):
+        codes = pc.dictionary_decode(codes)
+    kept = pc.is_valid(codes).to_numpy(zero_copy_only=False)
+    row = np.repeat(np.arange(len(lengths)), lengths)
+    counts = np.bincount(row[kept], minlength=len(lengths))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), codes.filter(pa.array(kept)).cast(pa.string()))
 
 
 def keep(arrays: Sequence[pa.Array], n: int) -> pa.Array:

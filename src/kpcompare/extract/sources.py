@@ -209,7 +209,9 @@ class _RowGroupReader:
 
             reader = ParquetReader(memory_pool=reading_pool())
             reader.open(str(path), read_dictionary=list(dictionary) or None)
-            self._indices = [reader.column_name_idx(name) for name in columns]
+            # every leaf of each top-level column (a list or struct column has one leaf per nested field)
+            self._indices = [i for name in columns for i, path in enumerate(reader.column_paths)
+                             if path[0] == name]
             self._reader = reader
         except (ImportError, AttributeError, TypeError):  # a pyarrow whose reader takes no pool
             self._file = pq.ParquetFile(path, read_dictionary=list(dictionary) or None)
