@@ -92,4 +92,3 @@ def test_nested_columns_are_read_whole(tmp_path):
     assert got.column_names == ["diagnoses", "primary_diagnosis", "extra"]
     assert got.equals(expected)
     assert got.column("diagnoses").to_pylist() == [["I21.0", "J44.1"], None, []]
-
