@@ -208,7 +208,8 @@ class _RowGroupReader:
             from pyarrow._parquet import ParquetReader
 
             reader = ParquetReader(memory_pool=reading_pool())
-            reader.open(str(path), read_dictionary=list(dictionary) or None)
+            # the options ParquetFile opens a file with (extension types such as UUID included)
+            reader.open(str(path), read_dictionary=list(dictionary) or None, arrow_extensions_enabled=True)
             # every leaf of each top-level column (a list or struct column has one leaf per nested field)
             self._indices = [i for name in columns for i, path in enumerate(reader.column_paths)
                              if path[0] == name]
