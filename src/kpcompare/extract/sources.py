@@ -211,8 +211,8 @@ class _RowGroupReader:
             # the options ParquetFile opens a file with (extension types such as UUID included)
             reader.open(str(path), read_dictionary=list(dictionary) or None, arrow_extensions_enabled=True)
             # every leaf of each top-level column (a list or struct column has one leaf per nested field)
-            self._indices = [i for name in columns for i, path in enumerate(reader.column_paths)
-                             if path[0] == name]
+            self._indices = [i for name in columns for i, leaf in enumerate(reader.column_paths)
+                             if leaf[0] == name]
             self._reader = reader
         except (ImportError, AttributeError, TypeError):  # a pyarrow whose reader takes no pool
             self._file = pq.ParquetFile(path, read_dictionary=list(dictionary) or None)
