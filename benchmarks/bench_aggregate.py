@@ -18,6 +18,11 @@ columns kpcompare needs, row group by row group (diagnosis as dictionary), and d
 as any numpy-based computation on Arrow data does where pandas is installed).  ``core s`` (median) is the
 time of the work itself inside the process: from after the imports (kpcompare's lazily imported modules
 included) to the result, without interpreter start-up and imports.
+
+With ``--in-process`` the engines instead run one after another in a single process, ``--repeat`` rounds
+after one warm-up round (imports, page cache, allocator pools), and the median time of each engine's work is
+printed with its ratio to the floor's: the cost of a call in a session that has already imported
+everything, which start-up and import times (fixed, whatever the extract's size) do not blur.
 """
 
 from __future__ import annotations
@@ -138,18 +143,55 @@ def run(engine: str, path: str) -> tuple[float, float, dict]:
     return wall, cpu, json.loads(out.stdout.strip().splitlines()[-1])
 
 
+# the in-process driver: CODE (engine -> code), ROUNDS and PRELUDE are defined before it
+IN_PROCESS = """
+import statistics
+times = {name: [] for name in CODE}
+for round_ in range(ROUNDS + 1):  # round 0 warms up: imports, page cache, pools
+    for name, code in CODE.items():
+        scope = {"__name__": "bench_" + name}
+        exec(PRELUDE + code + "\\ncore = time.perf_counter() - T0\\n", scope)
+        if round_:
+            times[name].append(scope["core"])
+print(json.dumps({"times": times}))
+"""
+
+
+def run_in_process(engines: list[str], path: str, rounds: int) -> None:
+    """All engines in one process, alternately, after a warm-up round: the median time of each one's work."""
+    code = (PRELUDE + f"PRELUDE = {PRELUDE!r}\nCODE = {dict((e, ENGINES[e]) for e in engines)!r}\n"
+            f"ROUNDS = {rounds}\n" + IN_PROCESS)
+    out = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True,
+                         cwd=__file__.rsplit("/", 1)[0], check=False)
+    if out.returncode:
+        raise SystemExit(f"in-process run failed:\n{out.stderr}")
+    times = json.loads(out.stdout.strip().splitlines()[-1])["times"]
+    floor = statistics.median(times["floor"]) if "floor" in times else None
+    print(f"{'engine':<16} {'median s':>9} {'x floor':>8}  runs s")
+    for engine in engines:
+        runs = times[engine]
+        ratio = f"{statistics.median(runs) / floor:.2f}" if floor else "-"
+        print(f"{engine:<16} {statistics.median(runs):>9.3f} {ratio:>8}  {' '.join(f'{r:.3f}' for r in runs)}",
+              flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--engines",
                         default="floor,floor_numpy,kpcompare,duckdb,pandas_naive,kpcompare_spell,kpcompare_cips")
+    parser.add_argument("--in-process", action="store_true",
+                        help="run the engines alternately in one process after a warm-up round")
     args = parser.parse_args()
     import pyarrow.parquet as pq
 
     engines = args.engines.split(",")
     print(f"file: {args.path}: {pq.ParquetFile(args.path).metadata.num_rows:,} rows, "
           f"{pq.ParquetFile(args.path).metadata.num_row_groups} row groups")
+    if args.in_process:
+        run_in_process(engines, args.path, args.repeat)
+        return
     # rounds: every engine once per round, so a change in the machine's load hits all engines alike
     walls: dict[str, list[float]] = {e: [] for e in engines}
     cores: dict[str, list[float]] = {e: [] for e in engines}
