@@ -103,6 +103,11 @@ class DataQualityWarning(KpcompareWarning):
     """Input data were usable but look suspicious (e.g. published totals disagree)."""
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 system``, ``2 systems``: a count with its noun for error messages."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def row_problem(column: str, rule: str, n_rows: int, example: Any, *, hint: str = "",
                 cls: type[ColumnError] = InvalidValueError) -> ColumnError:
     """Build the standard error for rows that break a rule.
@@ -110,8 +115,7 @@ def row_problem(column: str, rule: str, n_rows: int, example: Any, *, hint: str 
     The message has the fixed shape
     ``column 'pop': rule 'non-negative' broken by 3 rows (e.g. -5). <hint>``.
     """
-    row_word = "row" if n_rows == 1 else "rows"
-    msg = f"column {column!r}: rule {rule!r} broken by {n_rows} {row_word} (e.g. {example!r})."
+    msg = f"column {column!r}: rule {rule!r} broken by {counted(n_rows, 'row')} (e.g. {example!r})."
     if hint:
         msg += " " + hint
     return cls(msg, column=column, rule=rule, n_rows=n_rows, example=example)

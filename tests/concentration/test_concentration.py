@@ -138,7 +138,7 @@ def test_error_negative_value():
 
 
 def test_error_fractional_frequency():
-    with pytest.raises(InvalidValueError, match=r"column 'n': rule 'integer-valued count'"):
+    with pytest.raises(InvalidValueError, match=r"column 'n': rule 'integer-valued count' broken by 1 row \(e\.g\. 1\.5\)\. "):
         K.gini(pd.DataFrame({"x": [1.0, 2.0], "n": [1.5, 2]}), value="x", frequency="n")
 
 

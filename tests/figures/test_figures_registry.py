@@ -206,7 +206,7 @@ def test_installed_entry_point_is_named_like_the_module():
     declared = tomllib.loads(pyproject.read_text())["project"]["entry-points"]["pytest11"]
     assert declared == {_PLUGIN: _PLUGIN}
     installed = [ep for ep in metadata.entry_points(group="pytest11") if ep.value == _PLUGIN]
-    assert all(ep.name == _PLUGIN for ep in installed), installed
+    assert installed and all(ep.name == _PLUGIN for ep in installed), installed
 
 
 def test_own_registry_and_custom_computation(tmp_path):

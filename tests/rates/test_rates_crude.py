@@ -22,7 +22,7 @@ def test_epir_crude_rates(vector, assert_printed):
         for key in ("est", "lower", "upper"):
             assert_printed(row[{"est": "value"}.get(key, key)], expected[key], sig=7)
     areas = crude_rate(data, count="obs", population="tar", by="area", multiplier=1, method="exact")
-    for row, expected in zip(areas.itertuples(), v["expected"]["crude.strata"]):
+    for row, expected in zip(areas.itertuples(), v["expected"]["crude.strata"], strict=True):
         assert (row.area, row.count, row.population) == (expected["strata"], expected["obs"], expected["tar"])
         for key in ("est", "lower", "upper"):
             assert_printed(getattr(row, {"est": "value"}.get(key, key)), expected[key], sig=7)

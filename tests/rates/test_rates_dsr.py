@@ -102,7 +102,7 @@ def test_epir_directadj(vector, assert_printed):
     standard = pd.DataFrame({"sex": ["M", "F"], "population": [i["std"]["M"], i["std"]["F"]]})
     out = dsr(data, count="obs", population="tar", standard=standard, age="sex", by="area",
               method="gamma", multiplier=1)
-    for row, expected in zip(out.itertuples(), v["expected"]["adj.strata"]):
+    for row, expected in zip(out.itertuples(), v["expected"]["adj.strata"], strict=True):
         assert row.area == expected["strata"] and row.count == expected["obs"]
         assert_printed(row.value, expected["est"], sig=7)
         assert_printed(row.lower, expected["lower"], sig=7)

@@ -160,7 +160,8 @@ def test_standard_summing_to_zero(data, standard):
 
 
 def test_unknown_standard_name(data):
-    with pytest.raises(UnknownNameError, match="esp2099"):
+    with pytest.raises(UnknownNameError, match=r"standard population 'esp2099' is not registered; "
+                                               r"registered names: esp2013, "):
         run_dsr(data, "esp2099")
 
 
@@ -199,9 +200,11 @@ def test_event_frequency_rows_with_different_populations(data, standard):
         run_dsr(rows, standard, event_frequency="f")
 
 
-@pytest.mark.parametrize("bad", [-1, np.inf, "ten"])
-def test_min_count_invalid(data, standard, bad):
-    with pytest.raises(InvalidArgumentError, match=r"argument 'min_count': "):
+@pytest.mark.parametrize(("bad", "message"), [(-1, r"-1\.0 must be a finite number >= 0\.$"),
+                                              (np.inf, r"inf must be a finite number >= 0\.$"),
+                                              ("ten", r"'ten' is not a number\.$")])
+def test_min_count_invalid(data, standard, bad, message):
+    with pytest.raises(InvalidArgumentError, match=r"^argument 'min_count': " + message):
         run_dsr(data, standard, min_count=bad)
 
 

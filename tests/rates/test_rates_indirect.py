@@ -33,7 +33,7 @@ def test_epir_indirect_observed_expected_ratio(dohoo, assert_printed):
     data, reference, v = dohoo
     out = smr(data, count="obs", population="pop", reference=reference, by="area", method="exact")
     assert list(out.columns) == ["area", *RATIO_COLUMNS]
-    for row, area in zip(out.itertuples(), ("A", "B")):
+    for row, area in zip(out.itertuples(), ("A", "B"), strict=True):
         expected = v["expected"]["smr.strata"][area]
         assert row.observed == expected["obs"] and row.expected == pytest.approx(expected["exp"])
         assert_printed(row.value, expected["est"], sig=7)
@@ -45,7 +45,7 @@ def test_epir_indirectly_standardised_rate(dohoo, assert_printed):
     # epiR adj.strata: SMR x overall reference risk (0.060) per 100 herds
     data, reference, v = dohoo
     out = isr(data, count="obs", population="pop", reference=reference, by="area", multiplier=100)
-    for row, area in zip(out.itertuples(), ("A", "B")):
+    for row, area in zip(out.itertuples(), ("A", "B"), strict=True):
         assert_printed(row.value, v["expected"]["adj.strata"][area]["est"], sig=7)
     assert out["statistic"].iloc[0] == "isr per 100"
 
@@ -162,12 +162,12 @@ def test_epir_crude_strata_and_isr_limits(dohoo, assert_printed):
 
     data, reference, v = dohoo
     crude = crude_rate(data, count="obs", population="pop", by="area", multiplier=100, method="exact")
-    for row, area in zip(crude.itertuples(), ("A", "B")):
+    for row, area in zip(crude.itertuples(), ("A", "B"), strict=True):
         expected = v["expected"]["crude.strata"][area]
         for ours, key in (("value", "est"), ("lower", "lower"), ("upper", "upper")):
             assert_printed(getattr(row, ours), expected[key], sig=7)
     out = isr(data, count="obs", population="pop", reference=reference, by="area", multiplier=100, method="exact")
-    for row, area in zip(out.itertuples(), ("A", "B")):
+    for row, area in zip(out.itertuples(), ("A", "B"), strict=True):
         exact = v["scipy_crosscheck"]["exact_poisson_smr_for_comparison"][area]
         assert (row.lower, row.upper) == pytest.approx((exact[1] * 6.0, exact[2] * 6.0), rel=1e-9)
         epir = v["expected"]["adj.strata"][area]

@@ -34,7 +34,7 @@ from .._checks import (
     require_columns,
 )
 from .._paths import data_path
-from ..errors import DuplicateKeyError, InvalidValueError, UnknownNameError, row_problem
+from ..errors import DuplicateKeyError, InvalidValueError, UnknownNameError, counted, row_problem
 
 __all__ = [
     "CostAssumptions",
@@ -112,15 +112,15 @@ def validate_lines(lines: pd.DataFrame) -> pd.DataFrame:
     if len(bad):
         raise InvalidValueError(
             f"column 'kind': rule 'exactly one start line per assumption_set and system' broken by "
-            f"{len(bad)} systems (e.g. {bad.index[0]!r} has {int(bad.iloc[0])}).", column="kind",
+            f"{counted(len(bad), 'system')} (e.g. {bad.index[0]!r} has {int(bad.iloc[0])}).", column="kind",
             rule="exactly one start line", n_rows=len(bad), example=bad.index[0])
     first = data.sort_values(["assumption_set", "system", "order"], kind="stable").groupby(
         ["assumption_set", "system"], sort=False)["kind"].first()
     late = first[first != "start"]
     if len(late):
         raise InvalidValueError(
-            f"column 'order': rule 'the start line comes first (lowest order)' broken by {len(late)} systems "
-            f"(e.g. {late.index[0]!r}).", column="order", rule="start line first", n_rows=len(late),
+            f"column 'order': rule 'the start line comes first (lowest order)' broken by "
+            f"{counted(len(late), 'system')} (e.g. {late.index[0]!r}).", column="order", rule="start line first", n_rows=len(late),
             example=late.index[0])
     start_ccy = data.loc[data["kind"].eq("start")].set_index(["assumption_set", "system"])["currency"]
     expect = start_ccy.reindex(pd.MultiIndex.from_frame(data[["assumption_set", "system"]])).to_numpy()

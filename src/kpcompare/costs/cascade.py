@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_choice
-from ..errors import InvalidArgumentError, InvalidValueError, UnknownNameError
+from ..errors import InvalidArgumentError, InvalidValueError, UnknownNameError, counted
 from .assumptions import validate_factors, validate_lines
 
 __all__ = ["cascade", "compare_assumptions", "exchange_rates", "CASCADE_COLUMNS", "COMPARISON_COLUMNS"]
@@ -57,7 +57,7 @@ def _factor_table(factors: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
     if missing.any():
         ex = tuple(out.loc[missing, ["assumption_set", "system"]].iloc[0])
         raise InvalidValueError(
-            f"factors: rule 'every system declares a population' broken by {int(missing.sum())} systems "
+            f"factors: rule 'every system declares a population' broken by {counted(int(missing.sum()), 'system')} "
             f"(e.g. {ex!r}). Add a row with factor 'population'.", column="factor")
     return out.fillna({"cost_environment": 1.0, "age_need": 1.0})
 
@@ -137,7 +137,7 @@ def cascade(lines: pd.DataFrame, *, factors: pd.DataFrame, currency: str = "USD"
     undeclared = [k for k in map(tuple, systems[keys].to_numpy()) if k not in known]
     if undeclared:
         raise InvalidValueError(
-            f"factors: rule 'every system of lines has factors' broken by {len(undeclared)} systems "
+            f"factors: rule 'every system of lines has factors' broken by {counted(len(undeclared), 'system')} "
             f"(e.g. {undeclared[0]!r}).", column="system")
     systems = _factor_table(fac, systems)
     systems["rate"] = _conversion(systems, fac, currency)
