@@ -49,3 +49,13 @@ def test_progress_bar_on_request(capsys):
     kpcompare.aggregate(frame, by=("system",), progress=False)
     kpcompare.aggregate(frame, by=("system",))  # stderr is not a terminal under pytest: no bar
     assert capsys.readouterr().err == ""
+
+
+def test_progress_bar_covers_both_passes_of_a_spell_run(capsys):
+    """A spell run partitions rows by person, then forms units partition by partition: one bar each."""
+    frame = FRAME.assign(system="A", person_id=["p1", "p2", "p3"], episode_id=[1, 2, 3], spell_id=[1, 1, 1],
+                         provider="R1", episode_order=1)
+    kpcompare.aggregate(frame, by=("system",), unit="spell", progress=True)
+    err = capsys.readouterr().err
+    assert "kpcompare.aggregate:" in err.replace("kpcompare.aggregate: units by person", "")
+    assert "kpcompare.aggregate: units by person" in err

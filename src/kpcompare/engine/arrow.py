@@ -400,7 +400,9 @@ def _stream_partitioned(extract, plan: Plan, accumulator: Accumulator, tally: _T
                            desc="kpcompare.aggregate"):
             pass
         sizes = [max(len(lab), 1) for lab in plan.labels]
-        for part in partitioner.partitions():
+        # the second half of a spell or CIPS run (sorting each partition into units) has its own bar
+        for part in _progress(partitioner.partitions(), total=len(partitioner), enabled=progress,
+                              desc="kpcompare.aggregate: units by person"):
             recs = records(part, unit=plan.unit, n_by=len(plan.by), period=plan.period,
                            check_duplicates=plan.check_duplicates)
             for reason, (rows, weighted) in recs.excluded.items():

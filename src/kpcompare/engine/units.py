@@ -75,6 +75,10 @@ class Partitioner:
                 self._writers[p] = ipc.new_stream(str(self._path(p)), piece.schema)
             self._writers[p].write_batch(piece)
 
+    def __len__(self) -> int:
+        """How many partitions :meth:`partitions` will yield (those that received rows)."""
+        return (1 if self._memory else 0) if self.n_parts == 1 else len(self._writers)
+
     def partitions(self) -> Iterator[dict[str, np.ndarray]]:
         if self.n_parts == 1:
             if self._memory:
