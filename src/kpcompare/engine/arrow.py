@@ -466,7 +466,8 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     weights : {None, "weight"}
         ``"weight"`` adds ``weighted_*`` columns summing the canonical ``weight`` column.
     progress : bool or None
-        A tqdm bar over batches; None shows it only when stderr is a terminal.
+        A tqdm bar over batches (and, for runs partitioned by person, a second one over the partitions);
+        None shows them only when stderr is a terminal.
     newborns : {"include", "exclude"}
         ``"exclude"`` excludes rows flagged ``newborn`` (reason ``newborn``).
     admissions_by : {"admission", "discharge"}
