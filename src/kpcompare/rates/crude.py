@@ -73,7 +73,9 @@ def crude_rate(data: Any, *, count: str, population: str, by: Any = None, confid
     Validated against: epiR 2.0.94 ``epi.directadj`` and ``epi.indirectadj`` crude
     rates (exact limits, 7 significant digits); R dsr 0.2.2 crude rates (SAS PROC
     STDRATE Alaska/Florida example); SAS PROC STDRATE stratum crude rates with
-    normal limits (Florida skin-cancer example, incl. strata with 0 events).
+    normal limits (Florida skin-cancer example, incl. strata with 0 events);
+    PHEindicatormethods 1.3.2 ``phe_rate`` vignette (Byar, 95% and 99.8%); R
+    ``poisson.test`` exact and Wald rate limits (horse-kick example, via lumen).
 
     Examples
     --------

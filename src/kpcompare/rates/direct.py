@@ -230,7 +230,10 @@ def dsr(data: Any, *, count: str, population: str, standard: Any, age: str = "ag
 
     Validated against: dsrTest 1.0.0 (all 8 methods here, incl. a zero-count
     stratum), R dsr 0.2.2 / SAS PROC STDRATE Alaska-Florida example (gamma, with
-    the correct Fay-Feuer upper limit), epiR 2.0.94 ``epi.directadj``.
+    the correct Fay-Feuer upper limit), epiR 2.0.94 ``epi.directadj``,
+    PHEindicatormethods' DSR vignette (Dobson, bands without deaths), R canregtools
+    ``ageadjust`` (gamma, and its variance) and E. L. Frome's ORNL worked examples
+    (normal and log-normal limits); tests/rates/test_rates_peer_more_direct.py.
     """
     try:
         min_count = float(min_count)

@@ -148,7 +148,9 @@ smr.__doc__ = """Standardised (admission / mortality) ratio O/E per group.
     Validated against: PHEindicatormethods 2.1.0 funnel-plot ratio limits and
     significance (exact below 10, Byar from 10); epiR 2.0.94 ``epi.indirectadj``
     (observed, expected and ratio; epiR's limits use Poisson quantiles and are
-    not reproduced).
+    not reproduced); SAS PROC STDRATE "Strata SMR Estimates" (normal limits, 4 dp;
+    SAS leaves the limits blank at O = 0 where ``normal`` gives 0 and 0); R
+    ``poisson.test`` exact SMR (Welsh nickel workers, via lumen).
 """
 
 
