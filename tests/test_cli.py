@@ -54,3 +54,27 @@ def test_standards_lists_the_registry(capsys):
     listing = capsys.readouterr().out
     for name in ("esp2013", "esp2013_21", "us2000", "us2000_11", "who2000", "segi1960", "esp1976"):
         assert f"\n{name}," in listing
+
+
+def test_aggregate_cips_gap_days(tmp_path):
+    # one person transferred (DISDEST 51) on 2020-01-03 and readmitted elsewhere 2 days later
+    src = tmp_path / "transfer.csv"
+    src.write_text("person_id,episode_id,provider,system,sex,age,admission_date,discharge_date,"
+                   "discharge_destination,primary_diagnosis\n"
+                   "1,1,A,NHS,F,70,2020-01-01,2020-01-03,51,I63.9\n"
+                   "1,2,B,NHS,F,70,2020-01-05,2020-01-09,19,I63.9\n")
+    counts = {}
+    for gap in (None, "2", "1"):
+        out = tmp_path / f"strata_{gap}.csv"
+        extra = [] if gap is None else ["--cips-gap-days", gap]
+        assert main(["aggregate", str(src), "--out", str(out), "--by", "system", "--unit", "cips", *extra]) == 0
+        counts[gap] = pd.read_csv(out)[["admissions", "bed_days"]].values.tolist()
+    # NHS Digital's 3 days (and 2) link them into one CIPS of 8 nights; a 1-day gap rule leaves two spells
+    assert counts == {None: [[1, 8]], "2": [[1, 8]], "1": [[2, 6]]}
+
+
+def test_cips_gap_days_needs_unit_cips(tmp_path, capsys):
+    src = tmp_path / "extract.csv"
+    src.write_text(EXTRACT)
+    assert main(["aggregate", str(src), "--out", str(tmp_path / "s.csv"), "--cips-gap-days", "0"]) == 2
+    assert "argument 'cips_rules': only used with unit='cips', not unit='episode'." in capsys.readouterr().err

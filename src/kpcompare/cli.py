@@ -26,6 +26,11 @@ def _aggregate(args: argparse.Namespace) -> int:
     from .extract import read_episodes
 
     extract = read_episodes(args.extract, mapping=args.mapping)
+    cips_rules = None
+    if args.cips_gap_days is not None:
+        from .spells import CipsRules
+
+        cips_rules = CipsRules(gap_days=args.cips_gap_days)
     age_bands = args.age_bands
     if age_bands and all(part.strip().isdigit() for part in age_bands.split(",")):
         age_bands = [int(part) for part in age_bands.split(",")]
@@ -33,7 +38,7 @@ def _aggregate(args: argparse.Namespace) -> int:
         extract, by=tuple(args.by.split(",")), age_bands=age_bands, conditions=args.conditions,
         unit=args.unit, bed_days=args.bed_days, period=tuple(args.period) if args.period else None,
         weights="weight" if args.weights else None, progress=None if args.progress else False,
-        newborns=args.newborns, bed_days_squared=args.bed_days_squared,
+        newborns=args.newborns, bed_days_squared=args.bed_days_squared, cips_rules=cips_rules,
     )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     agg.add_argument("--newborns", default="include", choices=["include", "exclude"])
     agg.add_argument("--bed-days-squared", action="store_true",
                      help="add the sum of squared stays (compound-Poisson bed-day variance; spell/CIPS units)")
+    agg.add_argument("--cips-gap-days", type=int, default=None, metavar="DAYS",
+                     help="with --unit cips: link spells admitted at most DAYS after a transfer discharge "
+                          "(default 3, NHS Digital; transfer codes as kpcompare.spells.CIPS_RULES)")
     agg.add_argument("--progress", action="store_true", help="show a progress bar when attached to a terminal")
     agg.set_defaults(run=_aggregate)
 

@@ -1,6 +1,6 @@
 """Episodes -> provider spells -> continuous inpatient spells (CIPS).
 
-Rules (each has a hand-built test in ``tests/extract/test_spells.py`` that names it):
+Rules (each has a hand-built test in ``tests/extract/test_extract_spells.py`` that names it):
 
 Provider spell (HES "hospital provider spell": the continuous stay of one patient in one provider)
     **S1** episodes of the same person in the same provider with the same ``spell_id`` form one spell; without a
@@ -22,12 +22,19 @@ Health and Social Care Information Centre, 2014; used by Busby et al 2017, doi:1
     50, 51, 52, 53, 87); **C4** the next spell's admission method is a transfer of an admitted patient from
     another hospital provider (ADMIMETH 81, or 2B, the same in an emergency).  The
     CIPS starts at its first admission, ends at its latest discharge and takes the attributes of its first
-    spell (hence of its first episode).  The codes can be changed with :class:`CipsRules`.
+    spell (hence of its first episode).  The gap and the codes are a :class:`CipsRules`, which
+    ``kpcompare.aggregate(..., unit="cips", cips_rules=...)`` takes.
+
+Checked against a peer, UKHSA's R package epidm (``cip_spells``; ``tests/extract/test_extract_spells_peer_epidm.py``):
+on its published example kpcompare forms the same CIPS wherever no spell follows another after a gap of 1-3
+days.  epidm, as its code runs, links only spells admitted by the previous discharge day, and its discharge
+destinations leave out 87; with ``CipsRules(gap_days=0, transfer_destinations=("49", "50", "51", "52", "53",
+"84"))`` kpcompare reproduces every one of its CIPS.
 
 Memory: spells need all episodes of a person together.  The engine streams the extract once, keeps only the
 few numeric columns a spell needs and hash-partitions the rows by person into temporary Arrow files of about
-two million rows; each partition is then sorted and linked on its own, so memory is bounded by the partition
-size, not the extract.  Spells in different partitions never meet, because a person lies in one partition.
+150,000 rows (:data:`kpcompare.engine.units.PARTITION_ROWS`); each partition is then sorted and linked on its
+own, so memory is bounded by the partition size, not the extract.  Spells in different partitions never meet, because a person lies in one partition.
 """
 
 from __future__ import annotations
@@ -39,6 +46,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from .errors import InvalidArgumentError
 
 __all__ = ["CipsRules", "CIPS_RULES", "transfer_flags", "provider_spells", "link_cips", "first_of_groups",
            "sort_keys"]
@@ -52,6 +61,17 @@ class CipsRules:
     transfer_destinations: tuple[str, ...] = ("49", "50", "51", "52", "53", "84", "87")
     transfer_sources: tuple[str, ...] = ("49", "50", "51", "52", "53", "87")
     transfer_methods: tuple[str, ...] = ("81", "2B")
+
+    def __post_init__(self) -> None:
+        gap = self.gap_days
+        if isinstance(gap, bool) or not isinstance(gap, (int, np.integer)) or gap < 0:
+            raise InvalidArgumentError(f"CipsRules 'gap_days': expected a whole number of days >= 0, got {gap!r}.")
+        for name in ("transfer_destinations", "transfer_sources", "transfer_methods"):
+            codes = getattr(self, name)
+            if isinstance(codes, str) or not all(isinstance(c, str) for c in codes):
+                raise InvalidArgumentError(
+                    f"CipsRules {name!r}: expected a sequence of code strings such as ('51', '52'), got {codes!r}.")
+            object.__setattr__(self, name, tuple(codes))  # frozen: lists become tuples (hashable, read-only)
 
 
 #: NHS Digital's rules (the default)

@@ -404,7 +404,7 @@ def _stream_partitioned(extract, plan: Plan, accumulator: Accumulator, tally: _T
         for part in _progress(partitioner.partitions(), total=len(partitioner), enabled=progress,
                               desc="kpcompare.aggregate: units by person"):
             recs = records(part, unit=plan.unit, n_by=len(plan.by), period=plan.period,
-                           check_duplicates=plan.check_duplicates)
+                           check_duplicates=plan.check_duplicates, rules=plan.cips_rules)
             for reason, (rows, weighted) in recs.excluded.items():
                 tally.add(reason, rows, weighted)
             n = len(recs.weight)
@@ -435,7 +435,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
               bed_days: str = "midnights", period: Any = None, weights: Any = None, progress: bool | None = None,
               newborns: str = "include", admissions_by: str = "admission", persons: bool | None = None,
               check_duplicates: bool | None = None, threads: int | None = None,
-              bed_days_squared: bool = False) -> AggregateResult:
+              bed_days_squared: bool = False, cips_rules: Any = None) -> AggregateResult:
     """Stream an episode extract into admissions, bed days and episodes per stratum, accounting for every row.
 
     Parameters
@@ -491,6 +491,10 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         is one stay with its admission counted: unit ``spell`` or ``cips``, or ``episode`` for sources without
         ``episode_order`` (one row per stay, as the NHDS); not with ``period`` (a stay begun before the period
         adds bed days but no admission).  Unweighted (compare scales the sample's relative variance).
+    cips_rules : kpcompare.spells.CipsRules, optional
+        With ``unit="cips"``: the gap in days and the transfer codes that link provider spells; None = NHS
+        Digital's rules (:data:`kpcompare.spells.CIPS_RULES`).  For example ``CipsRules(gap_days=0)`` links
+        only spells admitted by the previous discharge day (what UKHSA's epidm ``cip_spells`` does in effect).
 
     Returns
     -------
@@ -514,7 +518,8 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         extract = read_episodes(extract)
     plan = make_plan(extract, by=by, age_bands=age_bands, conditions=conditions, unit=unit, bed_days=bed_days,
                      period=period, weights=weights, newborns=newborns, admissions_by=admissions_by,
-                     persons=persons, check_duplicates=check_duplicates, squares=bed_days_squared)
+                     persons=persons, check_duplicates=check_duplicates, squares=bed_days_squared,
+                     cips_rules=cips_rules)
     threads = _threads(threads, plan.partitioned)
     accumulator = Accumulator(plan.by, plan.labels, _measure_names(plan))
     tally = _Tally()

@@ -94,6 +94,7 @@ class Plan:
     persons: bool = False
     squares: bool = False
     check_duplicates: bool = False
+    cips_rules: Any = None  # kpcompare.spells.CipsRules (unit="cips"), None otherwise
     _dictionary_cache: dict = field(default_factory=dict, repr=False)
     _lock: Any = field(default_factory=threading.Lock, repr=False)
     scratch: Scratch = field(default_factory=Scratch, repr=False)
@@ -327,15 +328,16 @@ def _partition_columns(col: Mapping[str, pa.Array], plan: Plan) -> dict[str, np.
         extra["episode_start"] = _day_numbers(col["episode_start"]).astype(np.int32) if "episode_start" in col \
             else np.zeros(n, dtype=np.int32)
     if plan.unit == "cips":
-        extra.update(transfer_flags({k: col[k] for k in _TRANSFER if k in col}, n))
+        extra.update(transfer_flags({k: col[k] for k in _TRANSFER if k in col}, n, plan.cips_rules))
     return extra
 
 
 def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, unit: str, bed_days: str,
               period: Any, weights: Any, newborns: str, admissions_by: str, persons: bool | None,
-              check_duplicates: bool | None, squares: bool = False) -> Plan:
+              check_duplicates: bool | None, squares: bool = False, cips_rules: Any = None) -> Plan:
     """Check the options against the extract and decide which columns to read."""
     check_choice(unit, UNITS, argument="unit")
+    cips_rules = _check_cips_rules(cips_rules, unit=unit)
     check_choice(bed_days, BED_DAY_RULES, argument="bed_days")
     check_choice(newborns, ("include", "exclude"), argument="newborns")
     check_choice(admissions_by, ("admission", "discharge"), argument="admissions_by")
@@ -427,7 +429,22 @@ def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, un
     return Plan(by=by, unit=unit, bed_rule=bed_days, period=period, admissions_by=admissions_by,
                 weighted=weighted, newborns=newborns, dates=dates, coding=coding, columns=columns, labels=labels,
                 band_lo=band_lo, band_hi=band_hi, band_of_age=band_of_age, classifier=classifier,
-                partitioned=partitioned, persons=persons, check_duplicates=check_duplicates, squares=squares)
+                partitioned=partitioned, persons=persons, check_duplicates=check_duplicates, squares=squares,
+                cips_rules=cips_rules)
+
+
+def _check_cips_rules(cips_rules: Any, *, unit: str):
+    """The :class:`kpcompare.spells.CipsRules` of a CIPS run (NHS Digital's by default); refused with other units."""
+    from ..spells import CIPS_RULES, CipsRules
+
+    if cips_rules is None:
+        return CIPS_RULES if unit == "cips" else None
+    if unit != "cips":
+        raise InvalidArgumentError(f"argument 'cips_rules': only used with unit='cips', not unit={unit!r}.")
+    if not isinstance(cips_rules, CipsRules):
+        raise InvalidArgumentError(
+            f"argument 'cips_rules': expected a kpcompare.spells.CipsRules, got {type(cips_rules).__name__}.")
+    return cips_rules
 
 
 def _check_squares(squares: Any, *, unit: str, period: Any, orders: bool) -> bool:

@@ -125,8 +125,10 @@ def _repeats(keys: np.ndarray) -> bool:
 
 
 def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[int, int] | None,
-            check_duplicates: bool, rules: spells.CipsRules = spells.CIPS_RULES) -> Records:
-    """Turn one partition of kept rows into counting units (episodes, spells or CIPS)."""
+            check_duplicates: bool, rules: spells.CipsRules | None = None) -> Records:
+    """Turn one partition of kept rows into counting units (episodes, spells or CIPS; ``rules``: the CIPS rules,
+    NHS Digital's by default)."""
+    rules = spells.CIPS_RULES if rules is None else rules
     excluded: dict[str, tuple[int, float]] = {}
     n_rows = len(part["row"])
     if "weight" not in part:
