@@ -29,12 +29,17 @@ Checked against a peer, UKHSA's R package epidm (``cip_spells``; ``tests/extract
 on its published example kpcompare forms the same CIPS wherever no spell follows another after a gap of 1-3
 days.  epidm, as its code runs, links only spells admitted by the previous discharge day, and its discharge
 destinations leave out 87; with ``CipsRules(gap_days=0, transfer_destinations=("49", "50", "51", "52", "53",
-"84"))`` kpcompare reproduces every one of its CIPS.
+"84"))`` kpcompare reproduces every one of its CIPS.  Some other published pipelines that cite the same
+methodology (BHF Data Science Centre's SCORE-CVD ``02_hes_apc_generate_cips.R``, 2025) count only 51-53 as
+transfer sources and destinations (``CipsRules(transfer_destinations=("51", "52", "53"),
+transfer_sources=("51", "52", "53"))``) and do not link a spell admitted before the previous one's discharge,
+which kpcompare does when a transfer code is present.
 
 Memory: spells need all episodes of a person together.  The engine streams the extract once, keeps only the
 few numeric columns a spell needs and hash-partitions the rows by person into temporary Arrow files of about
 150,000 rows (:data:`kpcompare.engine.units.PARTITION_ROWS`); each partition is then sorted and linked on its
-own, so memory is bounded by the partition size, not the extract.  Spells in different partitions never meet, because a person lies in one partition.
+own, so memory is bounded by the partition size, not the extract.  Spells in different partitions never meet,
+because a person lies in one partition.
 """
 
 from __future__ import annotations
