@@ -127,8 +127,10 @@ def rate_model(strata: Any, *, population: Any, outcome: str = "admissions", fam
     Cameron AC, Trivedi PK. Regression Analysis of Count Data, 2nd ed. Cambridge University Press; 2013.
     doi:10.1017/CBO9781139013567
 
-    Validated against: statsmodels formula fits (``smf.glm(..., family=Poisson, offset=log P)`` and
-    ``smf.negativebinomial``) and hand-built tables with exactly proportional rates.
+    Validated against: R's printed ``glm(..., family = poisson, offset = log(...))`` output on ISwR
+    ``eba1977`` and MASS ``Insurance`` and ``ships`` (coefficients, standard errors, z and p;
+    tests/comparison/test_models_peer_r.py); statsmodels formula fits (``smf.glm(..., family=Poisson,
+    offset=log P)`` and ``smf.negativebinomial``) and hand-built tables with exactly proportional rates.
 
     Examples
     --------
