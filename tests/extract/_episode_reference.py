@@ -57,7 +57,7 @@ def _group(code, groups):
 
 
 def reference_aggregate(frame: pd.DataFrame, *, bounds, groups, unit="episode", bed_days="midnights",
-                        period=None, weighted=False):
+                        period=None, weighted=False, gap_days=3, dest=DEST, source=SOURCE, method=METHOD):
     """Strata (system, sex, age_band, condition) and exclusions, computed row by row."""
     p0, p1 = (None, None) if period is None else (_day(period[0]), _day(period[1]))
     excluded = {r: [0, 0.0] for r in REASONS}
@@ -101,7 +101,7 @@ def reference_aggregate(frame: pd.DataFrame, *, bounds, groups, unit="episode", 
             records.append(dict(key=r["key"], s=r["s"], e=r["e"], w=r["w"], first=first, n=1, nw=r["w"],
                                 person=r.get("person_id")))
     else:
-        records = _spell_records(kept, unit, excluded, p0, p1)
+        records = _spell_records(kept, unit, excluded, p0, p1, (gap_days, dest, source, method))
     out = {}
     for r in records:
         s, e = r["s"], r["e"]
@@ -131,7 +131,8 @@ def reference_aggregate(frame: pd.DataFrame, *, bounds, groups, unit="episode", 
     return strata, exclusions
 
 
-def _spell_records(kept, unit, excluded, p0, p1):
+def _spell_records(kept, unit, excluded, p0, p1, cips):
+    gap_days, dest, source, method = cips
     # duplicates: the first occurrence (input order) of a person's episode id is kept
     seen, unique = set(), []
     for r in kept:
@@ -161,10 +162,10 @@ def _spell_records(kept, unit, excluded, p0, p1):
             sps.sort(key=lambda sp: (sp["s"], -10**9 if sp["e"] is None else sp["e"]))
             current = [sps[0]]
             for prev, nxt in zip(sps, sps[1:]):
-                gap_ok = prev["e"] is not None and nxt["s"] - prev["e"] <= 3
-                transfer = (str(prev["last"]["discharge_destination"]) in DEST
-                            or str(nxt["first"]["admission_source"]) in SOURCE
-                            or str(nxt["first"]["admission_method"]) in METHOD)
+                gap_ok = prev["e"] is not None and nxt["s"] - prev["e"] <= gap_days
+                transfer = (str(prev["last"]["discharge_destination"]) in dest
+                            or str(nxt["first"]["admission_source"]) in source
+                            or str(nxt["first"]["admission_method"]) in method)
                 if gap_ok and transfer:
                     current.append(nxt)
                 else:

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from _episode_reference import reference_aggregate
-from _episode_strategies import BOUNDS, ENGINE_GROUPS, REFERENCE_GROUPS, extracts
+from _episode_strategies import BOUNDS, ENGINE_GROUPS, REFERENCE_GROUPS, extracts, to_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,16 +31,19 @@ def check_reconciles(result) -> None:
 
 
 def compare(frame: pd.DataFrame, *, unit: str, bed_days: str, period=None, weighted=False,
-            squares=False) -> None:
+            squares=False, cips_rules=None) -> None:
     source = _frame_for(frame, unit)
     extract = kpcompare.read_episodes(source, coding="icd10")
     got = kpcompare.aggregate(extract, age_bands=BOUNDS, conditions=ENGINE_GROUPS, unit=unit, bed_days=bed_days,
                               period=period, weights="weight" if weighted else None, progress=False,
-                              bed_days_squared=squares)
+                              bed_days_squared=squares, cips_rules=cips_rules)
     check_reconciles(got)
     assert got.rows_read == len(frame)
+    rules = {} if cips_rules is None else dict(
+        gap_days=cips_rules.gap_days, dest=set(cips_rules.transfer_destinations),
+        source=set(cips_rules.transfer_sources), method=set(cips_rules.transfer_methods))
     strata, exclusions = reference_aggregate(source, bounds=BOUNDS, groups=REFERENCE_GROUPS, unit=unit,
-                                             bed_days=bed_days, period=period, weighted=weighted)
+                                             bed_days=bed_days, period=period, weighted=weighted, **rules)
     measures = ["admissions", "bed_days", "episodes"] + (["persons"] if unit != "episode" else []) + \
         (["bed_days_squared"] if squares else [])
     assert ("bed_days_squared" in got.strata.columns) == squares
@@ -71,6 +74,28 @@ def test_parity_with_pandas_reference(frame, unit, bed_days):
 def test_parity_of_squared_stays_with_one_row_per_stay(frame, bed_days):
     """bed_days_squared in the episode unit, for a source with one row per stay (no episode_order)."""
     compare(frame.drop(columns=["episode_order"]), unit="episode", bed_days=bed_days, squares=True)
+
+
+_CODES = ["11", "19", "49", "51", "81", "87"]
+# valid stays of few persons close together, so that gaps and transfer codes decide the CIPS
+_linked_stays = st.lists(st.fixed_dictionaries({
+    "person_id": st.integers(0, 2), "episode_id": st.integers(0, 10**6), "provider": st.sampled_from(["P1", "P2"]),
+    "system": st.just("A"), "sex": st.sampled_from(["M", "F"]), "age": st.sampled_from([30.0, 70.0]),
+    "admit": st.integers(0, 20), "stay": st.integers(0, 4), "primary_diagnosis": st.sampled_from(["J44.1", "I64"]),
+    "episode_status": st.just("finished"), "episode_order": st.just(1), "weight": st.just(1.0),
+    "admission_source": st.sampled_from(_CODES), "admission_method": st.sampled_from(_CODES),
+    "discharge_destination": st.sampled_from(_CODES),
+}), min_size=2, max_size=12, unique_by=lambda r: r["episode_id"]).map(to_frame)
+
+
+@SETTINGS
+@given(frame=_linked_stays, gap=st.integers(0, 6), dest=st.sets(st.sampled_from(_CODES)),
+       source=st.sets(st.sampled_from(_CODES)), method=st.sets(st.sampled_from(_CODES)))
+def test_parity_of_cips_with_other_rules(frame, gap, dest, source, method):
+    """``cips_rules``: any gap and any code lists give the reference's CIPS."""
+    rules = kpcompare.spells.CipsRules(gap_days=gap, transfer_destinations=tuple(sorted(dest)),
+                                       transfer_sources=tuple(sorted(source)), transfer_methods=tuple(sorted(method)))
+    compare(frame, unit="cips", bed_days="midnights", squares=True, cips_rules=rules)
 
 
 @pytest.mark.parametrize("unit", ["episode", "spell", "cips"])
