@@ -7,7 +7,7 @@ Usage::
 1. ``bench_dsr.py``: 100,000 groups x 19 bands through :func:`kpcompare.dsr` (issue 2: under 1 s).
 2. ``bench_conditions.py``: classifying 10,000 distinct ICD-10 codes with the bundled condition set.
 3. ``generate_extract.py`` then ``bench_aggregate.py``: a seeded synthetic HES-like extract of ``--rows``
-   rows, aggregated by kpcompare (episode, spell and CIPS units), DuckDB, naive pandas and a read-only floor
+   rows, aggregated by kpcompare (episode, spell and CIPS units), DuckDB, naive pandas and the read-only floors
    (issue 3's targets are stated at 20 million rows).  The extract is written to ``benchmarks/_work/`` and
    deleted afterwards unless ``--keep`` is given.
 

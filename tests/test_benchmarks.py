@@ -86,18 +86,20 @@ def test_bench_aggregate_measures_kpcompares_result(extract):
     expected = kpcompare.aggregate(kpcompare.read_episodes(extract, coding="icd10"), conditions=groups,
                                    progress=False).strata
     lines = {row[0]: row for row in _run(str(extract), "--repeat", "1",
-                                         "--engines", "floor,kpcompare,duckdb,pandas_naive")}
-    assert {"floor", "kpcompare", "duckdb", "pandas_naive"} <= set(lines)
+                                         "--engines", "floor,floor_table,kpcompare,duckdb,pandas_naive")}
+    assert {"floor", "floor_table", "kpcompare", "duckdb", "pandas_naive"} <= set(lines)
     row = lines["kpcompare"]
     assert int(row[-2]) == len(expected)
     assert int(row[-1].replace(",", "")) == int(expected["bed_days"].sum())
-    assert int(lines["floor"][-2]) == 200_000  # the floor reports the rows it read
+    assert int(lines["floor"][-2]) == 200_000  # the floors report the rows they read
+    assert int(lines["floor_table"][-2]) == 200_000
     assert float(lines["floor"][2]) == 1.0  # x floor
+    assert float(lines["floor_table"][3]) == 1.0  # x table
 
 
 def test_bench_aggregate_in_process(extract):
     lines = {row[0]: row for row in _run(str(extract), "--in-process", "--repeat", "2",
-                                         "--engines", "floor,kpcompare")}
-    assert float(lines["floor"][2]) == 1.0
-    ratio, runs = float(lines["kpcompare"][2]), [float(x) for x in lines["kpcompare"][3:]]
-    assert len(runs) == 2 and all(r > 0 for r in runs) and ratio > 0
+                                         "--engines", "floor,floor_table,kpcompare")}
+    assert float(lines["floor"][2]) == 1.0 and float(lines["floor_table"][3]) == 1.0
+    ratios, runs = [float(x) for x in lines["kpcompare"][2:4]], [float(x) for x in lines["kpcompare"][4:]]
+    assert len(runs) == 2 and all(r > 0 for r in runs) and all(r > 0 for r in ratios)
