@@ -8,6 +8,10 @@ Task (as in the project's PERFORMANCE notes): classify the primary diagnosis int
 prefix (else 'other'), 19 five-year age bands (90+ last), bed days = discharge - admission, group by
 system x sex x age band x condition -> admissions, bed days.  kpcompare also validates every row (dates,
 sex, age, code, episode status) and reports exclusions, which the SQL and pandas versions do not.
+``kpcompare`` runs the episode unit with ``persons=False`` (the task has no person counts);
+``kpcompare_persons`` runs it with aggregate's default, which also counts the distinct persons of each stratum
+and so partitions the rows by person; ``kpcompare_spell`` and ``kpcompare_cips`` the other units (persons
+counted).
 
 Each engine runs in a fresh Python process (imports included in the wall time), ``--repeat`` times, in
 rounds (every engine once per round, so changes in the machine's load hit all engines alike); the median
@@ -70,12 +74,15 @@ ENGINES = {
 import kpcompare
 import kpcompare.engine, kpcompare.extract  # the lazily imported modules (pandas, numpy, pyarrow.compute)
 T0 = time.perf_counter()
+UNIT = sys.argv[2] if len(sys.argv) > 2 else "episode"
+# the task: admissions and bed days (persons=False: counting distinct persons partitions the rows by person)
 r = kpcompare.aggregate(kpcompare.read_episodes(PATH, coding="icd10"), conditions=GROUPS, progress=False,
-                        unit=sys.argv[2] if len(sys.argv) > 2 else "episode")
+                        unit=UNIT, persons=False if UNIT == "episode" else None)
 rows = len(r.strata); total = int(r.strata["bed_days"].sum())
 """,
     "kpcompare_spell": None,  # filled below (same code, unit="spell")
     "kpcompare_cips": None,
+    "kpcompare_persons": None,
     "duckdb": """
 import duckdb
 from bench_aggregate import prefixes
@@ -131,6 +138,9 @@ ENGINES["floor_numpy"] = ENGINES["floor"].replace("    rows += f.read_row_group(
     rows += t.num_rows""")
 ENGINES["kpcompare_spell"] = ENGINES["kpcompare"].replace('sys.argv[2] if len(sys.argv) > 2 else "episode"', '"spell"')
 ENGINES["kpcompare_cips"] = ENGINES["kpcompare"].replace('sys.argv[2] if len(sys.argv) > 2 else "episode"', '"cips"')
+# the episode unit with aggregate's default, which also counts distinct persons per stratum
+ENGINES["kpcompare_persons"] = ENGINES["kpcompare"].replace('persons=False if UNIT == "episode" else None',
+                                                            "persons=None")
 EPILOGUE = """
 core = time.perf_counter() - T0
 print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rows": rows,
@@ -199,8 +209,8 @@ def main() -> None:
     parser.add_argument("path")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--engines",
-                        default="floor,floor_table,floor_numpy,kpcompare,duckdb,pandas_naive,kpcompare_spell,"
-                                "kpcompare_cips")
+                        default="floor,floor_table,floor_numpy,kpcompare,duckdb,pandas_naive,kpcompare_persons,"
+                                "kpcompare_spell,kpcompare_cips")
     parser.add_argument("--in-process", action="store_true",
                         help="run the engines alternately in one process after a warm-up round")
     args = parser.parse_args()

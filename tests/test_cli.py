@@ -40,6 +40,18 @@ def test_aggregate_bed_days_squared(tmp_path):
     assert pd.read_csv(out)[["admissions", "bed_days", "bed_days_squared"]].values.tolist() == [[2, 2, 4]]
 
 
+def test_persons_by_default_and_no_persons(tmp_path):
+    """The extract has person ids, so persons are counted (2: person 3's only row is excluded), unless
+    ``--no-persons``."""
+    src = tmp_path / "extract.csv"
+    src.write_text(EXTRACT)
+    out = tmp_path / "strata.csv"
+    assert main(["aggregate", str(src), "--out", str(out), "--by", "system"]) == 0
+    assert pd.read_csv(out)[["admissions", "episodes", "persons"]].values.tolist() == [[2, 2, 2]]
+    assert main(["aggregate", str(src), "--out", str(out), "--by", "system", "--no-persons"]) == 0
+    assert list(pd.read_csv(out).columns) == ["system", "admissions", "bed_days", "episodes"]
+
+
 def test_input_error_exits_2_with_a_message(tmp_path, capsys):
     src = tmp_path / "extract.csv"
     src.write_text(EXTRACT)

@@ -39,6 +39,7 @@ def _aggregate(args: argparse.Namespace) -> int:
         unit=args.unit, bed_days=args.bed_days, period=tuple(args.period) if args.period else None,
         weights="weight" if args.weights else None, progress=None if args.progress else False,
         newborns=args.newborns, bed_days_squared=args.bed_days_squared, cips_rules=cips_rules,
+        persons=False if args.no_persons else None,
     )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -92,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     agg.add_argument("--cips-gap-days", type=int, default=None, metavar="DAYS",
                      help="with --unit cips: link spells admitted at most DAYS after a transfer discharge "
                           "(default 3, NHS Digital; transfer codes as kpcompare.spells.CIPS_RULES)")
+    agg.add_argument("--no-persons", action="store_true",
+                     help="do not count distinct persons per stratum (counted by default where person ids exist; "
+                          "that partitions the rows by person, about ten times the plain episode pass)")
     agg.add_argument("--progress", action="store_true", help="show a progress bar when attached to a terminal")
     agg.set_defaults(run=_aggregate)
 

@@ -96,3 +96,10 @@ def test_persons_in_the_episode_unit():
     result = kpcompare.aggregate(pd.DataFrame(rows), by=("system",), persons=True, progress=False)
     assert result.strata[["episodes", "persons"]].values.tolist() == [[3, 2]]
     assert result.rows_read == result.rows_counted + result.rows_excluded
+    # the default: persons wherever person ids exist; persons=False, or no person ids, leaves them out
+    default = kpcompare.aggregate(pd.DataFrame(rows), by=("system",), progress=False)
+    pd.testing.assert_frame_equal(default.strata, result.strata)
+    without = kpcompare.aggregate(pd.DataFrame(rows), by=("system",), persons=False, progress=False)
+    assert list(without.strata.columns) == ["system", "admissions", "bed_days", "episodes"]
+    no_ids = kpcompare.aggregate(pd.DataFrame(rows).drop(columns=["person_id"]), by=("system",), progress=False)
+    assert "persons" not in no_ids.strata.columns

@@ -31,8 +31,9 @@ def check_reconciles(result) -> None:
 
 
 def compare(frame: pd.DataFrame, *, unit: str, bed_days: str, period=None, weighted=False,
-            squares=False, cips_rules=None) -> None:
-    source = _frame_for(frame, unit)
+            squares=False, cips_rules=None, person_ids=False) -> None:
+    """``person_ids``: keep the person ids in the episode unit (whose strata then count persons by default)."""
+    source = frame.drop(columns=["episode_id"], errors="ignore") if person_ids else _frame_for(frame, unit)
     extract = kpcompare.read_episodes(source, coding="icd10")
     got = kpcompare.aggregate(extract, age_bands=BOUNDS, conditions=ENGINE_GROUPS, unit=unit, bed_days=bed_days,
                               period=period, weights="weight" if weighted else None, progress=False,
@@ -44,9 +45,11 @@ def compare(frame: pd.DataFrame, *, unit: str, bed_days: str, period=None, weigh
         source=set(cips_rules.transfer_sources), method=set(cips_rules.transfer_methods))
     strata, exclusions = reference_aggregate(source, bounds=BOUNDS, groups=REFERENCE_GROUPS, unit=unit,
                                              bed_days=bed_days, period=period, weighted=weighted, **rules)
-    measures = ["admissions", "bed_days", "episodes"] + (["persons"] if unit != "episode" else []) + \
+    counts_persons = unit != "episode" or person_ids
+    measures = ["admissions", "bed_days", "episodes"] + (["persons"] if counts_persons else []) + \
         (["bed_days_squared"] if squares else [])
     assert ("bed_days_squared" in got.strata.columns) == squares
+    assert ("persons" in got.strata.columns) == counts_persons
     left = got.strata.astype({k: object for k in KEYS}).set_index(KEYS).sort_index()
     right = strata.astype({k: object for k in KEYS}).set_index(KEYS).sort_index()
     assert list(left.index) == list(right.index)
@@ -66,6 +69,17 @@ def compare(frame: pd.DataFrame, *, unit: str, bed_days: str, period=None, weigh
 @given(frame=extracts)
 def test_parity_with_pandas_reference(frame, unit, bed_days):
     compare(frame, unit=unit, bed_days=bed_days, squares=unit != "episode")
+
+
+@pytest.mark.parametrize("bed_days", ["midnights", "same_day_as_one"])
+@SETTINGS
+@given(frame=extracts)
+def test_parity_of_persons_in_the_episode_unit(frame, bed_days):
+    """Where person ids exist the episode unit counts each stratum's distinct persons by default (issue 3:
+    "persons where person ids exist"), through the path partitioned by person."""
+    compare(frame, unit="episode", bed_days=bed_days, person_ids=True)
+    compare(frame, unit="episode", bed_days=bed_days, period=("2020-01-05", "2020-01-12"), weighted=True,
+            person_ids=True)
 
 
 @pytest.mark.parametrize("bed_days", ["midnights", "same_day_as_one"])

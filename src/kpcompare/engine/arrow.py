@@ -473,7 +473,10 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     admissions_by : {"admission", "discharge"}
         Which date places an admission in the period.
     persons : bool or None
-        Count distinct persons per stratum (needs ``person_id``); None = yes for spell and CIPS units.
+        Count distinct persons per stratum (the ``persons`` column).  None: wherever the extract has
+        ``person_id``, in every unit.  Counting them partitions the rows by person, like spells; in the episode
+        unit that costs about ten times the plain pass (``docs/performance.md``), so ``persons=False`` skips it
+        when only admissions and bed days are wanted.
     check_duplicates : bool or None
         Exclude repeated ``episode_id`` of a person (the first occurrence is kept); None = yes for spell and CIPS
         units.  Both options partition the rows by person (bounded memory, see :mod:`kpcompare.spells`).
