@@ -52,6 +52,23 @@ def test_persons_by_default_and_no_persons(tmp_path):
     assert list(pd.read_csv(out).columns) == ["system", "admissions", "bed_days", "episodes"]
 
 
+def test_spell_diagnosis_last(tmp_path):
+    """One spell of two episodes, admitted with abdominal pain (R10.4), discharged with appendicitis (K35.8);
+    the condition set comes from a user's CSV file (``--conditions`` takes a bundled name or a file)."""
+    src = tmp_path / "spells.csv"
+    src.write_text("person_id,provider,system,sex,age,admission_date,discharge_date,episode_order,"
+                   "primary_diagnosis\n"
+                   "1,P,NHS,F,30,2020-01-01,,1,R10.4\n"
+                   "1,P,NHS,F,30,2020-01-01,2020-01-04,2,K35.8\n")
+    out = tmp_path / "strata.csv"
+    groups = tmp_path / "groups.csv"
+    groups.write_text("group,coding,codes,source\nappendicitis,icd10,K35,a user-defined set\n")
+    for choice, condition in (("first", "other"), ("last", "appendicitis")):
+        assert main(["aggregate", str(src), "--out", str(out), "--by", "condition", "--unit", "spell",
+                     "--conditions", str(groups), "--spell-diagnosis", choice]) == 0
+        assert pd.read_csv(out)[["condition", "admissions", "episodes"]].values.tolist() == [[condition, 1, 2]]
+
+
 def test_input_error_exits_2_with_a_message(tmp_path, capsys):
     src = tmp_path / "extract.csv"
     src.write_text(EXTRACT)

@@ -31,15 +31,20 @@ def _aggregate(args: argparse.Namespace) -> int:
         from .spells import CipsRules
 
         cips_rules = CipsRules(gap_days=args.cips_gap_days)
+    conditions = args.conditions
+    if conditions is not None and conditions.lower().endswith((".csv", ".toml")):
+        from .conditions import load_condition_set
+
+        conditions = load_condition_set(conditions, coding=extract.coding)  # a user-defined set's file
     age_bands = args.age_bands
     if age_bands and all(part.strip().isdigit() for part in age_bands.split(",")):
         age_bands = [int(part) for part in age_bands.split(",")]
     result = aggregate(
-        extract, by=tuple(args.by.split(",")), age_bands=age_bands, conditions=args.conditions,
+        extract, by=tuple(args.by.split(",")), age_bands=age_bands, conditions=conditions,
         unit=args.unit, bed_days=args.bed_days, period=tuple(args.period) if args.period else None,
         weights="weight" if args.weights else None, progress=None if args.progress else False,
         newborns=args.newborns, bed_days_squared=args.bed_days_squared, cips_rules=cips_rules,
-        persons=False if args.no_persons else None,
+        persons=False if args.no_persons else None, spell_diagnosis=args.spell_diagnosis,
     )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -93,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     agg.add_argument("--cips-gap-days", type=int, default=None, metavar="DAYS",
                      help="with --unit cips: link spells admitted at most DAYS after a transfer discharge "
                           "(default 3, NHS Digital; transfer codes as kpcompare.spells.CIPS_RULES)")
+    agg.add_argument("--spell-diagnosis", default="first", choices=["first", "last"],
+                     help="with --unit spell or cips: the episode whose diagnosis gives the condition "
+                          "(default first, the admitting episode)")
     agg.add_argument("--no-persons", action="store_true",
                      help="do not count distinct persons per stratum (counted by default where person ids exist; "
                           "that partitions the rows by person, about ten times the plain episode pass)")

@@ -11,7 +11,8 @@ Provider spell (HES "hospital provider spell": the continuous stay of one patien
     no end at all is excluded (``missing_date``) and one ending before it starts is excluded
     (``discharge_before_admission``), all its episodes with it.  **S5** The spell takes the sex, age,
     diagnosis, system and weight of its *first* episode (the admitting episode: HES "first episode of spell"
-    convention); ``episodes`` counts all its episodes.
+    convention); ``episodes`` counts all its episodes.  With ``aggregate(..., spell_diagnosis="last")`` the
+    diagnosis (only) is its last episode's instead, the discharge episode a discharge abstract records.
 
 Continuous inpatient spell (NHS Digital, "Methodology to create provider and CIP spells from HES APC data",
 Health and Social Care Information Centre, 2014; used by Busby et al 2017, doi:10.1186/s12913-017-2295-z)
@@ -22,7 +23,8 @@ Health and Social Care Information Centre, 2014; used by Busby et al 2017, doi:1
     50, 51, 52, 53, 87); **C4** the next spell's admission method is a transfer of an admitted patient from
     another hospital provider (ADMIMETH 81, or 2B, the same in an emergency).  The
     CIPS starts at its first admission, ends at its latest discharge and takes the attributes of its first
-    spell (hence of its first episode).  The gap and the codes are a :class:`CipsRules`, which
+    spell (hence of its first episode; with ``spell_diagnosis="last"`` the diagnosis of the last episode of
+    its last spell).  The gap and the codes are a :class:`CipsRules`, which
     ``kpcompare.aggregate(..., unit="cips", cips_rules=...)`` takes.
 
 Checked against a peer, UKHSA's R package epidm (``cip_spells``; ``tests/extract/test_extract_spells_peer_epidm.py``):

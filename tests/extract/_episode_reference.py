@@ -57,7 +57,8 @@ def _group(code, groups):
 
 
 def reference_aggregate(frame: pd.DataFrame, *, bounds, groups, unit="episode", bed_days="midnights",
-                        period=None, weighted=False, gap_days=3, dest=DEST, source=SOURCE, method=METHOD):
+                        period=None, weighted=False, gap_days=3, dest=DEST, source=SOURCE, method=METHOD,
+                        spell_diagnosis="first"):
     """Strata (system, sex, age_band, condition) and exclusions, computed row by row."""
     p0, p1 = (None, None) if period is None else (_day(period[0]), _day(period[1]))
     excluded = {r: [0, 0.0] for r in REASONS}
@@ -101,7 +102,7 @@ def reference_aggregate(frame: pd.DataFrame, *, bounds, groups, unit="episode", 
             records.append(dict(key=r["key"], s=r["s"], e=r["e"], w=r["w"], first=first, n=1, nw=r["w"],
                                 person=r.get("person_id")))
     else:
-        records = _spell_records(kept, unit, excluded, p0, p1, (gap_days, dest, source, method))
+        records = _spell_records(kept, unit, excluded, p0, p1, (gap_days, dest, source, method), spell_diagnosis)
     out = {}
     for r in records:
         s, e = r["s"], r["e"]
@@ -131,7 +132,7 @@ def reference_aggregate(frame: pd.DataFrame, *, bounds, groups, unit="episode", 
     return strata, exclusions
 
 
-def _spell_records(kept, unit, excluded, p0, p1, cips):
+def _spell_records(kept, unit, excluded, p0, p1, cips, spell_diagnosis="first"):
     gap_days, dest, source, method = cips
     # duplicates: the first occurrence (input order) of a person's episode id is kept
     seen, unique = set(), []
@@ -191,6 +192,9 @@ def _spell_records(kept, unit, excluded, p0, p1, cips):
             excluded[reason][1] += nw
             continue
         first = members[0]["first"]
-        records.append(dict(key=first["key"], s=s, e=e, w=first["w"], first=True, n=n, nw=nw,
+        key = first["key"]
+        if spell_diagnosis == "last":  # the condition of the last episode of the last spell
+            key = key[:3] + (members[-1]["last"]["key"][3],)
+        records.append(dict(key=key, s=s, e=e, w=first["w"], first=True, n=n, nw=nw,
                             person=members[0]["person"]))
     return records

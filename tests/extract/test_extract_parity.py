@@ -31,20 +31,21 @@ def check_reconciles(result) -> None:
 
 
 def compare(frame: pd.DataFrame, *, unit: str, bed_days: str, period=None, weighted=False,
-            squares=False, cips_rules=None, person_ids=False) -> None:
+            squares=False, cips_rules=None, person_ids=False, spell_diagnosis="first") -> None:
     """``person_ids``: keep the person ids in the episode unit (whose strata then count persons by default)."""
     source = frame.drop(columns=["episode_id"], errors="ignore") if person_ids else _frame_for(frame, unit)
     extract = kpcompare.read_episodes(source, coding="icd10")
     got = kpcompare.aggregate(extract, age_bands=BOUNDS, conditions=ENGINE_GROUPS, unit=unit, bed_days=bed_days,
                               period=period, weights="weight" if weighted else None, progress=False,
-                              bed_days_squared=squares, cips_rules=cips_rules)
+                              bed_days_squared=squares, cips_rules=cips_rules, spell_diagnosis=spell_diagnosis)
     check_reconciles(got)
     assert got.rows_read == len(frame)
     rules = {} if cips_rules is None else dict(
         gap_days=cips_rules.gap_days, dest=set(cips_rules.transfer_destinations),
         source=set(cips_rules.transfer_sources), method=set(cips_rules.transfer_methods))
     strata, exclusions = reference_aggregate(source, bounds=BOUNDS, groups=REFERENCE_GROUPS, unit=unit,
-                                             bed_days=bed_days, period=period, weighted=weighted, **rules)
+                                             bed_days=bed_days, period=period, weighted=weighted,
+                                             spell_diagnosis=spell_diagnosis, **rules)
     counts_persons = unit != "episode" or person_ids
     measures = ["admissions", "bed_days", "episodes"] + (["persons"] if counts_persons else []) + \
         (["bed_days_squared"] if squares else [])
@@ -110,6 +111,20 @@ def test_parity_of_cips_with_other_rules(frame, gap, dest, source, method):
     rules = kpcompare.spells.CipsRules(gap_days=gap, transfer_destinations=tuple(sorted(dest)),
                                        transfer_sources=tuple(sorted(source)), transfer_methods=tuple(sorted(method)))
     compare(frame, unit="cips", bed_days="midnights", squares=True, cips_rules=rules)
+
+
+@pytest.mark.parametrize("unit", ["spell", "cips"])
+@SETTINGS
+@given(frame=extracts)
+def test_parity_of_the_last_episodes_diagnosis(frame, unit):
+    """``spell_diagnosis="last"``: the condition of a spell's (a CIPS's) last episode, the rest of its first."""
+    compare(frame, unit=unit, bed_days="midnights", squares=True, spell_diagnosis="last")
+
+
+@SETTINGS
+@given(frame=_linked_stays)
+def test_parity_of_the_last_diagnosis_of_linked_cips(frame):
+    compare(frame, unit="cips", bed_days="same_day_as_one", spell_diagnosis="last")
 
 
 @pytest.mark.parametrize("unit", ["episode", "spell", "cips"])

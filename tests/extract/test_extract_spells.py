@@ -142,3 +142,50 @@ def test_duplicate_episode_ids_in_a_spell_are_excluded():
     result = agg(rows, "spell")
     assert result.exclusions.set_index("reason").loc["duplicate_episode_id", "rows"] == 1
     assert totals(result)["episodes"] == 2
+
+
+GROUPS = {"appendicitis": ["K35"], "stroke": ["I63-I64"], "copd": ["J44"]}
+
+
+def _conditions(rows, unit, **options):
+    result = kpcompare.aggregate(pd.DataFrame(rows), by=("sex", "condition"), unit=unit, conditions=GROUPS,
+                                 progress=False, **options)
+    assert result.rows_read == len(rows) == result.rows_counted + result.rows_excluded
+    return result.strata[["sex", "condition", "admissions", "episodes"]].values.tolist()
+
+
+def test_rule_S5_the_spell_takes_its_first_episodes_diagnosis_unless_told_last():
+    """S5: a spell admitted with abdominal pain (R10.4, "other") and discharged with appendicitis (K35.8);
+    its sex (here F on the first episode, M on the second: a coding error) always comes from the first."""
+    rows = [ep(1, "P", 0, 2, code="R10.4"), ep(1, "P", 0, 5, order=2, code="K35.8", sex="M"),
+            ep(1, "P", 3, 4, order=3, code="J44.1")]
+    rows[2]["admission_date"] = rows[0]["admission_date"]  # a third episode of the same spell (S2)
+    assert _conditions(rows, "spell") == [["F", "other", 1, 3]]
+    assert _conditions(rows, "spell", spell_diagnosis="first") == [["F", "other", 1, 3]]
+    assert _conditions(rows, "spell", spell_diagnosis="last") == [["F", "copd", 1, 3]]
+
+
+def test_cips_last_diagnosis_is_that_of_the_last_episode_of_its_last_spell():
+    """A stroke admission transferred (DISDEST 51) to a rehabilitation provider, whose two episodes end with
+    a COPD diagnosis: the CIPS counts as a stroke by default, as COPD with spell_diagnosis="last"; a spell
+    that was not transferred keeps its own diagnosis either way."""
+    rows = [ep(1, "P", 0, 3, code="I63.9", destination="51"),
+            ep(1, "R", 3, 10, code="I69.3"), ep(1, "R", 3, 20, order=2, code="J44.1"),
+            ep(2, "P", 0, 1, code="K35.8")]
+    assert _conditions(rows, "cips") == [["F", "appendicitis", 1, 1], ["F", "stroke", 1, 3]]
+    assert _conditions(rows, "cips", spell_diagnosis="last") == [["F", "appendicitis", 1, 1],
+                                                                 ["F", "copd", 1, 3]]
+    # as provider spells: the rehabilitation spell's own last episode
+    assert _conditions(rows, "spell", spell_diagnosis="last") == [
+        ["F", "appendicitis", 1, 1], ["F", "stroke", 1, 1], ["F", "copd", 1, 2]]
+
+
+def test_spell_diagnosis_is_refused_for_episodes_and_unknown_choices():
+    rows = [ep(1, "P", 0, 2)]
+    with pytest.raises(kpcompare.errors.InvalidArgumentError) as info:
+        _conditions(rows, "episode", spell_diagnosis="last")
+    assert str(info.value) == (
+        "argument 'spell_diagnosis': 'last' chooses an episode of a spell, so it needs unit='spell' or "
+        "unit='cips', not unit='episode' (an episode has one diagnosis).")
+    with pytest.raises(kpcompare.errors.InvalidArgumentError, match="spell_diagnosis"):
+        _conditions(rows, "spell", spell_diagnosis="dominant")

@@ -404,7 +404,9 @@ def _stream_partitioned(extract, plan: Plan, accumulator: Accumulator, tally: _T
         for part in _progress(partitioner.partitions(), total=len(partitioner), enabled=progress,
                               desc="kpcompare.aggregate: units by person"):
             recs = records(part, unit=plan.unit, n_by=len(plan.by), period=plan.period,
-                           check_duplicates=plan.check_duplicates, rules=plan.cips_rules)
+                           check_duplicates=plan.check_duplicates, rules=plan.cips_rules,
+                           diagnosis=(plan.by.index("condition"), plan.spell_diagnosis)
+                           if "condition" in plan.by else None)
             for reason, (rows, weighted) in recs.excluded.items():
                 tally.add(reason, rows, weighted)
             n = len(recs.weight)
@@ -435,7 +437,8 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
               bed_days: str = "midnights", period: Any = None, weights: Any = None, progress: bool | None = None,
               newborns: str = "include", admissions_by: str = "admission", persons: bool | None = None,
               check_duplicates: bool | None = None, threads: int | None = None,
-              bed_days_squared: bool = False, cips_rules: Any = None) -> AggregateResult:
+              bed_days_squared: bool = False, cips_rules: Any = None,
+              spell_diagnosis: str = "first") -> AggregateResult:
     """Stream an episode extract into admissions, bed days and episodes per stratum, accounting for every row.
 
     Parameters
@@ -498,6 +501,14 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         With ``unit="cips"``: the gap in days and the transfer codes that link provider spells; None = NHS
         Digital's rules (:data:`kpcompare.spells.CIPS_RULES`).  For example ``CipsRules(gap_days=0)`` links
         only spells admitted by the previous discharge day (what UKHSA's epidm ``cip_spells`` does in effect).
+    spell_diagnosis : {"first", "last"}, default "first"
+        With ``unit="spell"`` or ``"cips"``: the episode whose primary diagnosis gives the ``condition``.
+        ``"first"`` is the admitting episode (HES "first episode of spell"; rule S5 of :mod:`kpcompare.spells`).
+        ``"last"`` is the discharge episode (of the last provider spell, for CIPS), the one a discharge
+        abstract such as the NHDS records, for comparisons with such data or as a sensitivity analysis.  The
+        other stratum columns (sex, age, system) and the weight always come from the first episode.  Episodes
+        excluded by a row rule (an invalid code, for example) are not part of the spell, so "first" and
+        "last" are of the episodes kept.
 
     Returns
     -------
@@ -522,7 +533,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     plan = make_plan(extract, by=by, age_bands=age_bands, conditions=conditions, unit=unit, bed_days=bed_days,
                      period=period, weights=weights, newborns=newborns, admissions_by=admissions_by,
                      persons=persons, check_duplicates=check_duplicates, squares=bed_days_squared,
-                     cips_rules=cips_rules)
+                     cips_rules=cips_rules, spell_diagnosis=spell_diagnosis)
     threads = _threads(threads, plan.partitioned)
     accumulator = Accumulator(plan.by, plan.labels, _measure_names(plan))
     tally = _Tally()

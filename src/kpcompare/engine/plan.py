@@ -26,9 +26,11 @@ from ..schemas.episodes import REASON_INDEX
 from .stage import Codes, Factor, Scratch, ValueMemo, combine, dictionary_factor, flag_factor
 from .strata import Labels
 
-__all__ = ["Plan", "Staged", "make_plan", "UNITS", "BED_DAY_RULES"]
+__all__ = ["Plan", "Staged", "make_plan", "UNITS", "BED_DAY_RULES", "SPELL_DIAGNOSES"]
 
 UNITS = ("episode", "spell", "cips")
+#: which episode's primary diagnosis (the ``condition`` stratum) a spell or CIPS takes
+SPELL_DIAGNOSES = ("first", "last")
 BED_DAY_RULES = ("midnights", "same_day_as_one")
 _DERIVED = ("age_band", "condition")
 
@@ -95,6 +97,7 @@ class Plan:
     squares: bool = False
     check_duplicates: bool = False
     cips_rules: Any = None  # kpcompare.spells.CipsRules (unit="cips"), None otherwise
+    spell_diagnosis: str = "first"  # which episode's diagnosis a spell or CIPS takes: "first" or "last"
     _dictionary_cache: dict = field(default_factory=dict, repr=False)
     _lock: Any = field(default_factory=threading.Lock, repr=False)
     scratch: Scratch = field(default_factory=Scratch, repr=False)
@@ -334,10 +337,16 @@ def _partition_columns(col: Mapping[str, pa.Array], plan: Plan) -> dict[str, np.
 
 def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, unit: str, bed_days: str,
               period: Any, weights: Any, newborns: str, admissions_by: str, persons: bool | None,
-              check_duplicates: bool | None, squares: bool = False, cips_rules: Any = None) -> Plan:
+              check_duplicates: bool | None, squares: bool = False, cips_rules: Any = None,
+              spell_diagnosis: str = "first") -> Plan:
     """Check the options against the extract and decide which columns to read."""
     check_choice(unit, UNITS, argument="unit")
     cips_rules = _check_cips_rules(cips_rules, unit=unit)
+    check_choice(spell_diagnosis, SPELL_DIAGNOSES, argument="spell_diagnosis")
+    if spell_diagnosis != "first" and unit == "episode":
+        raise InvalidArgumentError(
+            f"argument 'spell_diagnosis': {spell_diagnosis!r} chooses an episode of a spell, so it needs "
+            "unit='spell' or unit='cips', not unit='episode' (an episode has one diagnosis).")
     check_choice(bed_days, BED_DAY_RULES, argument="bed_days")
     check_choice(newborns, ("include", "exclude"), argument="newborns")
     check_choice(admissions_by, ("admission", "discharge"), argument="admissions_by")
@@ -431,7 +440,7 @@ def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, un
                 weighted=weighted, newborns=newborns, dates=dates, coding=coding, columns=columns, labels=labels,
                 band_lo=band_lo, band_hi=band_hi, band_of_age=band_of_age, classifier=classifier,
                 partitioned=partitioned, persons=persons, check_duplicates=check_duplicates, squares=squares,
-                cips_rules=cips_rules)
+                cips_rules=cips_rules, spell_diagnosis=spell_diagnosis)
 
 
 def _check_cips_rules(cips_rules: Any, *, unit: str):

@@ -125,9 +125,14 @@ def _repeats(keys: np.ndarray) -> bool:
 
 
 def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[int, int] | None,
-            check_duplicates: bool, rules: spells.CipsRules | None = None) -> Records:
+            check_duplicates: bool, rules: spells.CipsRules | None = None,
+            diagnosis: tuple[int, str] | None = None) -> Records:
     """Turn one partition of kept rows into counting units (episodes, spells or CIPS; ``rules``: the CIPS rules,
-    NHS Digital's by default)."""
+    NHS Digital's by default).
+
+    A unit takes the stratum ids of its first episode; ``diagnosis=(j, "last")`` takes the id of ``by`` column
+    ``j`` (the condition) from its last episode instead (of its last provider spell, for CIPS).
+    """
     rules = spells.CIPS_RULES if rules is None else rules
     excluded: dict[str, tuple[int, float]] = {}
     n_rows = len(part["row"])
@@ -170,6 +175,7 @@ def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[
     del start, end, weight_sorted
     person = rows["person"][first_rows]
     unit_head = np.arange(len(heads))  # per unit: the spell whose first episode it takes its attributes from
+    unit_tail = unit_head  # per unit: its last spell
     if unit == "cips":
         order, cips_no = spells.link_cips(person, spell_start, spell_end, rows["transfer_out"][last_rows],
                                           rows["transfer_in"][first_rows], first_row,
@@ -178,6 +184,7 @@ def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[
         unit_of_spell[order] = cips_no
         cips_heads = np.flatnonzero(spells.first_of_groups(cips_no))
         unit_head = order[cips_heads]
+        unit_tail = order[np.append(cips_heads[1:], len(cips_no)) - 1]
         n_units = len(cips_heads)
         spell_start_u = np.full(n_units, np.iinfo(np.int64).max)
         np.minimum.at(spell_start_u, unit_of_spell, spell_start)
@@ -197,7 +204,9 @@ def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[
         excluded[reason] = (got[0] + int(n_eps[bad].sum()), got[1] + float(row_weight[bad].sum()))
     ok = ~(no_end | before | outside)
     unit_head = unit_head[ok]
-    source_rows = first_rows[unit_head]
-    return Records([rows[f"id{j}"][source_rows].astype(np.int64) for j in range(n_by)], spell_start[ok],
+    source_rows = [first_rows[unit_head]] * n_by
+    if diagnosis is not None and diagnosis[1] == "last":
+        source_rows[diagnosis[0]] = last_rows[unit_tail[ok]]
+    return Records([rows[f"id{j}"][source_rows[j]].astype(np.int64) for j in range(n_by)], spell_start[ok],
                    spell_end[ok], None, np.ones(int(ok.sum()), dtype=bool), head_weight[unit_head], n_eps[ok],
                    row_weight[ok], person[unit_head], excluded)
