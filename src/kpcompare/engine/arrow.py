@@ -185,8 +185,10 @@ def _episode_partial(plan: Plan, table) -> _Partial:
             columns.append(np.bincount(codes.code, weights=squares, minlength=codes.n_bins).reshape(shape)[0]
                            .sum(axis=0)[keys])
         if plan.weighted:
-            columns += [np.bincount(codes.code, weights=v, minlength=codes.n_bins)[keys]
-                        for v in (staged.weight * admitted, staged.weight * bed, staged.weight)]
+            # an infinite weight times 0 is NaN; such rows are excluded (invalid_weight), their bins unread
+            with np.errstate(invalid="ignore"):
+                products = (staged.weight * admitted, staged.weight * bed, staged.weight)
+            columns += [np.bincount(codes.code, weights=v, minlength=codes.n_bins)[keys] for v in products]
     else:
         reason = codes.reason()
         rows = np.bincount(reason, minlength=size).astype(np.int64)

@@ -206,7 +206,10 @@ class Plan:
         got = self._age_tables.get(size)
         if got is None:
             whole = np.arange(size) - 1
-            reasons = np.where((whole >= lowest) & (whole < highest), 0, REASON_INDEX["age_out_of_range"])
+            # the same rule as rules.age_out_of_range: outside [lowest, highest) or in a gap between bands
+            out = rules.age_out_of_range(whole.astype(np.float64), lowest, highest, band_lo=self.band_lo,
+                                         band_hi=self.band_hi)
+            reasons = np.where(out, REASON_INDEX["age_out_of_range"], 0)
             ids = np.zeros(size, dtype=np.int64)
             ids[1:rules.MAX_AGE + 2] = self.band_of_age
             got = self._age_tables.setdefault(size, (size, reasons.astype(np.uint8), ids))
