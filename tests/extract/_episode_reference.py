@@ -14,7 +14,7 @@ import pandas as pd
 
 REASONS = ["missing_date", "invalid_length_of_stay", "discharge_before_admission", "unknown_sex",
            "age_out_of_range", "unfinished_episode", "duplicate_episode_id", "invalid_code", "missing_stratum",
-           "invalid_weight", "newborn", "outside_period"]
+           "invalid_weight", "newborn", "outside_period", "missing_person_id"]
 ICD10 = re.compile(r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}-?$")
 SEX = {"M": "M", "F": "F", "1": "M", "2": "F", "MALE": "M", "FEMALE": "F"}
 DEST = {"49", "50", "51", "52", "53", "84", "87"}
@@ -90,6 +90,8 @@ def reference_aggregate(frame: pd.DataFrame, *, bounds, groups, unit="episode", 
             reason = "invalid_weight"
         elif unit == "episode" and period is not None and (s > p1 or e < p0):
             reason = "outside_period"
+        elif unit != "episode" and pd.isna(row["person_id"]):  # cannot be linked into a spell
+            reason = "missing_person_id"
         if reason is not None:
             excluded[reason][0] += 1
             excluded[reason][1] += w_tally
@@ -116,7 +118,8 @@ def reference_aggregate(frame: pd.DataFrame, *, bounds, groups, unit="episode", 
         acc["bed_days"] += bed
         acc["bed_days_squared"] += bed * bed
         acc["episodes"] += r["n"]
-        acc["persons"].add(r["person"])
+        if not pd.isna(r["person"]):  # persons counts the distinct ids
+            acc["persons"].add(r["person"])
         acc["weighted_admissions"] += r["w"] * adm
         acc["weighted_bed_days"] += r["w"] * bed
         acc["weighted_episodes"] += r["nw"]

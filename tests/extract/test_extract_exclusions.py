@@ -30,6 +30,7 @@ CASES = {
     "newborn": ({"newborn": True}, {"newborns": "exclude"}),
     "outside_period": ({"admission_date": dt.date(2021, 5, 1), "discharge_date": dt.date(2021, 5, 2)},
                        {"period": ("2020-01-01", "2020-12-31")}),
+    "missing_person_id": ({"person_id": None}, {"unit": "spell"}),
 }
 
 

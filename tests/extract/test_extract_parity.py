@@ -83,6 +83,18 @@ def test_parity_of_persons_in_the_episode_unit(frame, bed_days):
             person_ids=True)
 
 
+@pytest.mark.parametrize("unit", ["episode", "spell", "cips"])
+@SETTINGS
+@given(frame=extracts, data=st.data())
+def test_parity_with_missing_person_ids(frame, unit, data):
+    """Episodes without a person id cannot be linked into spells (``missing_person_id``); in the episode unit
+    they are counted and add no person."""
+    missing = data.draw(st.lists(st.booleans(), min_size=len(frame), max_size=len(frame)))
+    ids = [None if gone else person for gone, person in zip(missing, frame["person_id"], strict=True)]
+    frame = frame.assign(person_id=pd.array(ids, dtype="Int64"))
+    compare(frame, unit=unit, bed_days="midnights", person_ids=unit == "episode")
+
+
 @pytest.mark.parametrize("bed_days", ["midnights", "same_day_as_one"])
 @SETTINGS
 @given(frame=extracts)

@@ -17,7 +17,7 @@ import pyarrow as pa
 from .. import spells
 from ..errors import InvalidArgumentError, KpcompareError
 from ..schemas.episodes import EXCLUSION_REASONS, REASON_INDEX
-from .plan import Plan, make_plan
+from .plan import MISSING_ID, Plan, make_plan
 from .strata import MEASURES, Accumulator
 from .units import PARTITION_ROWS, Partitioner, records
 
@@ -420,7 +420,8 @@ def _stream_partitioned(extract, plan: Plan, accumulator: Accumulator, tally: _T
 
 
 def _first_person(ids: Sequence[np.ndarray], person: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
-    """1 for the first record of each (stratum, person) pair: summed, the distinct persons per stratum."""
+    """1 for the first record of each (stratum, person) pair: summed, the distinct persons per stratum.
+    Records without a person id (episode unit) add no person: ``persons`` counts the distinct ids."""
     key = np.zeros(len(person), dtype=np.int64)
     for column, size in zip(ids, sizes, strict=True):
         key = key * size + column
@@ -431,7 +432,7 @@ def _first_person(ids: Sequence[np.ndarray], person: np.ndarray, sizes: Sequence
         new = np.ones(len(perm), dtype=bool)
         new[1:] = (sk[1:] != sk[:-1]) | (sp[1:] != sp[:-1])
         first[perm] = new
-    return first
+    return first & (person != MISSING_ID)
 
 
 def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band", "condition"),

@@ -132,6 +132,7 @@ class Plan:
                 end_known = ~rules.missing_date(end_arr)
                 end = _day_numbers(end_arr)
                 flags.append(("missing_date", rules.missing_date(s_col)))
+                flags.append(("missing_person_id", rules.missing_person_id(col["person_id"])))
             else:
                 end = _day_numbers(e_col)
                 before = np.less(end, start, out=self.scratch("before", n, np.bool_))  # discharge_before_admission
@@ -299,16 +300,21 @@ class Plan:
 _TRANSFER = ("admission_method", "admission_source", "discharge_destination")
 
 
+#: the key of a missing identifier (no integer id is this small; a string's 64-bit hash is, once in 2**64)
+MISSING_ID = np.iinfo(np.int64).min
+
+
 def _hash_ids(array: pa.Array) -> np.ndarray:
-    """64-bit keys of identifiers (integers as they are, anything else hashed through its dictionary)."""
+    """64-bit keys of identifiers (integers as they are, anything else hashed through its dictionary);
+    :data:`MISSING_ID` for a missing one."""
     if pa.types.is_integer(array.type):
-        return pc.fill_null(array.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
+        return pc.fill_null(array.cast(pa.int64()), MISSING_ID).to_numpy(zero_copy_only=False)
     if not pa.types.is_dictionary(array.type):
         array = pc.dictionary_encode(array.cast(pa.string()))
     hashed = pd.util.hash_array(np.asarray(array.dictionary.cast(pa.string()).to_pylist(), dtype=object))
     hashed = hashed.view(np.int64)
     indices = array.indices
-    out = np.full(len(array), -1, dtype=np.int64)
+    out = np.full(len(array), MISSING_ID, dtype=np.int64)
     valid = rules._mask(pc.is_valid(indices))
     if len(hashed):
         out[valid] = hashed[pc.fill_null(indices, 0).to_numpy(zero_copy_only=False)[valid]]

@@ -25,7 +25,8 @@ Duplicate episode ids are judged among the rows that pass every other row rule
 (a repeat of an excluded row is no duplicate), as the engine does after staging.
 The schema describes rows, i.e. the episode unit; the spell rules of the spell
 and CIPS units (a spell without a discharge date, ending before it starts or
-outside the period) judge whole spells and are not part of it.
+outside the period) judge whole spells and are not part of it, nor is
+``missing_person_id``, which applies only where episodes are linked into spells.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ __all__ = [
     "unknown_sex_values", "unfinished_values", "valid_code_values",
     "episode_schema", "missing_date", "discharge_before_admission", "unknown_sex", "age_out_of_range",
     "unfinished_episode", "invalid_code", "invalid_length_of_stay", "missing_stratum", "invalid_weight",
+    "missing_person_id",
     "is_newborn", "outside_period", "duplicate_episode_id", "first_reason", "MAX_AGE", "RowRule", "row_rules",
     "first_reasons_by_schema",
 ]
@@ -66,6 +68,7 @@ EXCLUSION_REASONS: dict[str, str] = {
     "invalid_weight": "weight missing, negative or not finite",
     "newborn": "newborn infant record, excluded on request (newborns='exclude')",
     "outside_period": "stay (episode, spell or CIPS) does not overlap the period",
+    "missing_person_id": "person id missing, so the episode cannot be linked into a spell (spell and CIPS units)",
 }
 REASON_INDEX: dict[str, int] = {name: i + 1 for i, name in enumerate(EXCLUSION_REASONS)}
 
@@ -205,6 +208,11 @@ def invalid_code(codes: pa.Array, coding: str | None) -> np.ndarray:
 def invalid_length_of_stay(length: pa.Array) -> np.ndarray:
     """Length of stay missing or negative."""
     return ~_mask(pc.greater_equal(length, 0))
+
+
+def missing_person_id(values: pa.Array) -> np.ndarray:
+    """A person id missing (spell and CIPS units: such an episode cannot be linked to the rest of its stay)."""
+    return _mask(pc.is_null(values))
 
 
 def missing_stratum(values: pa.Array) -> np.ndarray:
