@@ -481,7 +481,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     persons : bool or None
         Count distinct persons per stratum (the ``persons`` column).  None: wherever the extract has
         ``person_id``, in every unit.  Counting them partitions the rows by person, like spells; in the episode
-        unit that costs about ten times the plain pass (``docs/performance.md``), so ``persons=False`` skips it
+        unit that costs about six times the plain pass (``docs/performance.md``), so ``persons=False`` skips it
         when only admissions and bed days are wanted.
     check_duplicates : bool or None
         Exclude repeated ``episode_id`` of a person (the first occurrence is kept); None = yes for spell and CIPS
