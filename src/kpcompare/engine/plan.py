@@ -135,7 +135,7 @@ class Plan:
                 flags.append(("missing_person_id", rules.missing_person_id(col["person_id"])))
             else:
                 end = _day_numbers(e_col)
-                before = np.less(end, start, out=self.scratch("before", n, np.bool_))  # discharge_before_admission
+                before = rules.discharge_before_admission(start, end, out=self.scratch("before", n, np.bool_))
                 flags.append(("discharge_before_admission", before))
                 if self.period is not None:
                     flags.append(("outside_period", rules.outside_period(start, end, self.period)))

@@ -144,9 +144,10 @@ def missing_date(start: pa.Array, end: pa.Array | None = None) -> np.ndarray:
     return mask
 
 
-def discharge_before_admission(start_day: np.ndarray, end_day: np.ndarray) -> np.ndarray:
-    """End date before start date (day numbers)."""
-    return end_day < start_day
+def discharge_before_admission(start_day: np.ndarray, end_day: np.ndarray, *,
+                               out: np.ndarray | None = None) -> np.ndarray:
+    """End date before start date (day numbers); ``out``: a boolean array to write into."""
+    return np.less(end_day, start_day, out=out)
 
 
 def unknown_sex_values(values: pa.Array) -> np.ndarray:
