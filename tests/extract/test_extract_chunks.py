@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from _episode_strategies import BOUNDS, ENGINE_GROUPS, extracts
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import kpcompare
 from kpcompare.engine import arrow as engine_arrow
@@ -55,6 +56,22 @@ def test_row_groups_and_file_splits_do_not_change_results(frame, unit):
             same(run(folder, unit), expected)
             if files == 1:
                 same(run(folder / "part-000.parquet", unit), expected)
+
+
+@pytest.mark.parametrize("unit", ["episode", "spell", "cips"])
+@SETTINGS
+@given(frame=extracts, data=st.data())
+def test_any_row_group_size_and_uneven_file_split(frame, unit, data):
+    """Drawn row-group sizes and cut points (files of unequal sizes, empty files included)."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    cuts = sorted(data.draw(st.lists(st.integers(0, table.num_rows), max_size=4), label="cuts"))
+    row_group = data.draw(st.integers(1, 40), label="row_group")
+    expected = run(frame, unit)
+    with tempfile.TemporaryDirectory() as tmp:
+        bounds = [0, *cuts, table.num_rows]
+        for i, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
+            pq.write_table(table.slice(lo, hi - lo), Path(tmp) / f"part-{i:03d}.parquet", row_group_size=row_group)
+        same(run(Path(tmp), unit), expected)
 
 
 @pytest.mark.parametrize("unit", ["episode", "cips"])
