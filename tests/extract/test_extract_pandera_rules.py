@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 import pytest
+from _exclusion_cases import CASES as ALL_CASES
+from _exclusion_cases import GOOD
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -139,27 +141,11 @@ def test_schema_agrees_with_the_engine(rows, options, dates, dropped):
 
 # ------------------------------------------------------------------------------------------- one case a reason
 
-GOOD = {"person_id": 1, "episode_id": 1, "system": "NHS", "sex": "F", "age": 70.0,
-        "admission_date": dt.date(2020, 1, 1), "discharge_date": dt.date(2020, 1, 3), "primary_diagnosis": "J44.1",
-        "episode_status": "finished", "weight": 2.0, "newborn": False}
 BY = ("system", "sex", "age_band", "condition")
-
-# reason -> (changes to a copy of GOOD that break exactly that rule, options)
-CASES = {
-    "missing_date": ({"discharge_date": None}, {}),
-    "invalid_length_of_stay": ({"length_of_stay": -1}, {}),
-    "discharge_before_admission": ({"discharge_date": dt.date(2019, 12, 31)}, {}),
-    "unknown_sex": ({"sex": "9"}, {}),
-    "age_out_of_range": ({"age": 121.0}, {}),
-    "unfinished_episode": ({"episode_status": "unfinished"}, {}),
-    "duplicate_episode_id": ({}, {"check_duplicates": True}),
-    "invalid_code": ({"primary_diagnosis": "250.00"}, {}),
-    "missing_stratum": ({"system": None}, {}),
-    "invalid_weight": ({"weight": -3.0}, {"weights": "weight"}),
-    "newborn": ({"newborn": True}, {"newborns": "exclude"}),
-    "outside_period": ({"admission_date": dt.date(2021, 5, 1), "discharge_date": dt.date(2021, 5, 2)},
-                       {"period": ("2020-01-01", "2020-12-31")}),
-}
+# reason -> (changes to a copy of GOOD that break exactly that rule, options): the shared cases without the
+# engine test's own flags, and without missing_person_id (see ROW_REASONS)
+CASES = {reason: (changes, {k: v for k, v in options.items() if k not in ("los", "same_id")})
+         for reason, (changes, options) in ALL_CASES.items() if reason != "missing_person_id"}
 
 
 def _case(reason: str) -> tuple[pd.DataFrame, dict]:
