@@ -48,9 +48,8 @@ __all__ = [
     "unknown_sex_values", "unfinished_values", "valid_code_values",
     "episode_schema", "missing_date", "discharge_before_admission", "unknown_sex", "age_out_of_range",
     "unfinished_episode", "invalid_code", "invalid_length_of_stay", "missing_stratum", "invalid_weight",
-    "missing_person_id",
-    "is_newborn", "outside_period", "duplicate_episode_id", "first_reason", "MAX_AGE", "RowRule", "row_rules",
-    "first_reasons_by_schema",
+    "is_newborn", "outside_period", "duplicate_episode_id", "missing_person_id", "first_reason", "MAX_AGE",
+    "RowRule", "row_rules", "first_reasons_by_schema",
 ]
 
 #: reason name -> what it means, in precedence order (index + 1 is the reason code; 0 = counted)
