@@ -415,7 +415,7 @@ def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, un
         if extract.has(optional):
             needed.append(optional)
     # persons wherever person ids exist (issue 3), unless told not to: in the episode unit counting them
-    # partitions the rows by person, which costs about six times the plain pass
+    # partitions the rows by person, which costs about five times the plain pass
     persons = (bool(persons) if persons is not None else True) and extract.has("person_id")
     check_duplicates = bool(check_duplicates) if check_duplicates is not None else unit != "episode"
     check_duplicates = check_duplicates and extract.has("episode_id")
