@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default first, the admitting episode)")
     agg.add_argument("--no-persons", action="store_true",
                      help="do not count distinct persons per stratum (counted by default where person ids exist; "
-                          "that partitions the rows by person, about five times the plain episode pass)")
+                          "that partitions (stratum, person) pairs by person, about four times the plain episode pass)")
     agg.add_argument("--progress", action="store_true", help="show a progress bar when attached to a terminal")
     agg.set_defaults(run=_aggregate)
 

@@ -17,7 +17,8 @@ import pyarrow as pa
 from .. import spells
 from ..errors import InvalidArgumentError, KpcompareError
 from ..schemas.episodes import EXCLUSION_REASONS, REASON_INDEX
-from .plan import MISSING_ID, Plan, make_plan
+from .persons import add_person_counts, first_person, slice_pairs
+from .plan import Plan, make_plan
 from .strata import MEASURES, Accumulator
 from .units import PARTITION_ROWS, Partitioner, records
 
@@ -150,6 +151,7 @@ class _Partial:
     rows: np.ndarray
     weighted: np.ndarray | None
     read: int
+    pairs: dict[str, np.ndarray] | None = None  # persons: the counted rows' stratum ids and person keys
 
 
 def _episode_partial(plan: Plan, table) -> _Partial:
@@ -200,8 +202,12 @@ def _episode_partial(plan: Plan, table) -> _Partial:
         if plan.weighted:
             values += [staged.weight * admitted, staged.weight * bed, staged.weight]
         columns = [np.bincount(inverse, weights=v[keep], minlength=len(keys)) for v in values]
+    pairs = None
+    if plan.persons:  # counted by person afterwards (kpcompare.engine.persons); 0 in the sums
+        columns.insert(3, np.zeros(len(keys)))
+        pairs = slice_pairs(table.column(table.schema.get_field_index("person_id")), codes, len(plan.by))
     sums = np.column_stack(columns) if len(keys) else np.empty((0, len(columns)))
-    return _Partial(codes.decode(keys), sums, rows, weighted, n)
+    return _Partial(codes.decode(keys), sums, rows, weighted, n, pairs)
 
 
 _PACK = float(2 ** 32)
@@ -251,11 +257,18 @@ def _add_partial(partial: _Partial, accumulator: Accumulator, tally: _Tally) -> 
 MAX_PARTITIONS = 1024
 
 
-def _n_partitions(extract) -> int:
-    rows = extract.num_rows
-    if rows is None:  # CSV: counted only when read; plan from the file size
-        rows = getattr(extract.source, "estimated_rows", None) or 64 * PARTITION_ROWS
-    return min(MAX_PARTITIONS, max(1, -(-rows // PARTITION_ROWS)))
+#: the episode unit's (stratum, person) pairs take 24 bytes a row (and about 60 more while a partition is
+#: sorted), against about 75 for whole rows: partitions of this many times PARTITION_ROWS rows
+PAIR_PARTITION_FACTOR = 3
+
+
+def _n_partitions(extract, rows: int | None = None) -> int:
+    """Partitions of about ``rows`` rows each (default :data:`PARTITION_ROWS`), at most :data:`MAX_PARTITIONS`."""
+    rows = rows or PARTITION_ROWS
+    total = extract.num_rows
+    if total is None:  # CSV: counted only when read; plan from the file size
+        total = getattr(extract.source, "estimated_rows", None) or 64 * rows
+    return min(MAX_PARTITIONS, max(1, -(-total // rows)))
 
 
 def _partition_rows(plan: Plan, table) -> tuple[dict[str, np.ndarray], _Partial]:
@@ -340,15 +353,36 @@ DEFAULT_THREADS = 2
 def _stream_episodes(extract, plan: Plan, accumulator: Accumulator, tally: _Tally, progress: bool | None,
                      threads: int) -> None:
     rows = SLICE_ROWS if plan.weighted else SLICE_ROWS_UNWEIGHTED
+    n_parts = _n_partitions(extract, PAIR_PARTITION_FACTOR * PARTITION_ROWS) if plan.persons else 1
+    lock = threading.Lock()
 
-    def job(read: Callable[[], list]) -> list[_Partial]:
-        return [_episode_partial(plan, part) for batch in read() for part in _slices(batch.table, rows)]
+    with Partitioner(n_parts) as pairs:
+        def job(read: Callable[[], list]) -> list[_Partial]:
+            partials = []
+            for batch in read():
+                for part in _slices(batch.table, rows):
+                    partial = _episode_partial(plan, part)
+                    if partial.pairs is not None:  # written at once (distinct pairs do not depend on order)
+                        with lock:
+                            pairs.add(partial.pairs)
+                            # writing pieces leaves pages in pyarrow's default pool: give them back (about
+                            # 20-35 MB of peak memory for 0.1-0.5 s per 20M rows)
+                            pa.default_memory_pool().release_unused()
+                        partial.pairs = None
+                    partials.append(partial)
+            return partials
 
-    jobs = (lambda read=read: job(read) for read in extract.batch_jobs(plan.columns, narrow=True))
-    results = _ordered(jobs, threads)
-    for partials in _progress(results, total=extract.num_pieces, enabled=progress, desc="kpcompare.aggregate"):
-        for partial in partials:
-            _add_partial(partial, accumulator, tally)
+        jobs = (lambda read=read: job(read) for read in extract.batch_jobs(plan.columns, narrow=True))
+        results = _ordered(jobs, threads)
+        for partials in _progress(results, total=extract.num_pieces, enabled=progress, desc="kpcompare.aggregate"):
+            for partial in partials:
+                _add_partial(partial, accumulator, tally)
+        if plan.persons:
+            _release()  # the row groups are done: their pages go back before the partitions are sorted
+            add_person_counts(pairs.partitions(), accumulator, sizes=[max(len(lab), 1) for lab in plan.labels],
+                              column=_counted_names(plan).index("persons"),
+                              progress=lambda items: _progress(items, total=len(pairs), enabled=progress,
+                                                               desc="kpcompare.aggregate: persons"))
 
 
 class _Turns:
@@ -418,24 +452,8 @@ def _stream_partitioned(extract, plan: Plan, accumulator: Accumulator, tally: _T
             values = _values(plan, recs.start, recs.end, recs.length, recs.first, recs.weight, recs.episodes,
                              recs.weighted_episodes, n)
             if plan.persons:  # after episodes, before bed_days_squared (see _counted_names)
-                values.insert(3, _first_person(recs.ids, recs.person, sizes).astype(np.float64))
+                values.insert(3, first_person(recs.ids, recs.person, sizes).astype(np.float64))
             accumulator.add(recs.ids, values)
-
-
-def _first_person(ids: Sequence[np.ndarray], person: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
-    """1 for the first record of each (stratum, person) pair: summed, the distinct persons per stratum.
-    Records without a person id (episode unit) add no person: ``persons`` counts the distinct ids."""
-    key = np.zeros(len(person), dtype=np.int64)
-    for column, size in zip(ids, sizes, strict=True):
-        key = key * size + column
-    perm = spells.sort_keys(key, person, row=np.arange(len(person)))
-    first = np.zeros(len(person), dtype=bool)
-    if len(perm):
-        sk, sp = key[perm], person[perm]
-        new = np.ones(len(perm), dtype=bool)
-        new[1:] = (sk[1:] != sk[:-1]) | (sp[1:] != sp[:-1])
-        first[perm] = new
-    return first & (person != MISSING_ID)
 
 
 def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band", "condition"),
@@ -483,9 +501,10 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         Which date places an admission in the period.
     persons : bool or None
         Count distinct persons per stratum (the ``persons`` column).  None: wherever the extract has
-        ``person_id``, in every unit.  Counting them partitions the rows by person, like spells; in the episode
-        unit that costs about five times the plain pass (``docs/performance.md``), so ``persons=False`` skips it
-        when only admissions and bed days are wanted.
+        ``person_id``, in every unit.  Counting them partitions records by person (in the episode unit only
+        each counted row's stratum and person, :mod:`kpcompare.engine.persons`), which costs about four times
+        the plain episode pass (``docs/performance.md``), so ``persons=False`` skips it when only admissions
+        and bed days are wanted.
     check_duplicates : bool or None
         Exclude repeated ``episode_id`` of a person (the first occurrence is kept); None = yes for spell and CIPS
         units.  Both options partition the rows by person (bounded memory, see :mod:`kpcompare.spells`).

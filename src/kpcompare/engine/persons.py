@@ -1,0 +1,78 @@
+"""Distinct persons per stratum (the ``persons`` column), counted in bounded memory.
+
+A person's episodes fall in many row groups, so persons cannot be summed slice by slice like admissions.
+The records of a unit are therefore hash-partitioned by person (:class:`~kpcompare.engine.units.Partitioner`):
+no person is in two partitions, so the distinct (stratum, person) pairs of each partition add up to the
+distinct pairs of the extract.  The episode unit partitions only its counted rows' stratum ids and person
+keys (:func:`slice_pairs`, 24 bytes a row) beside its usual sums; the spell and CIPS units count the persons
+of the records they form (:func:`first_person`).
+
+A record without a person id (the key :data:`~kpcompare.engine.plan.MISSING_ID`) adds no person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from .. import spells
+from .plan import MISSING_ID, _hash_ids
+from .stage import Codes
+from .strata import Accumulator
+
+__all__ = ["first_person", "slice_pairs", "add_person_counts"]
+
+
+def first_person(ids: Sequence[np.ndarray], person: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
+    """1 for the first record of each (stratum, person) pair: summed, the distinct persons per stratum.
+    Records without a person id add no person: ``persons`` counts the distinct ids."""
+    key = _stratum_keys(ids, sizes, len(person))
+    perm = spells.sort_keys(key, person, row=np.arange(len(person)))
+    first = np.zeros(len(person), dtype=bool)
+    if len(perm):
+        sk, sp = key[perm], person[perm]
+        new = np.ones(len(perm), dtype=bool)
+        new[1:] = (sk[1:] != sk[:-1]) | (sp[1:] != sp[:-1])
+        first[perm] = new
+    return first & (person != MISSING_ID)
+
+
+def slice_pairs(person_ids, codes: Codes, n_by: int) -> dict[str, np.ndarray]:
+    """The stratum ids (``id0`` ...) and person key (``person``) of a slice's counted rows that have a person
+    id: the rows whose code has no reason combination (``code < total * split``)."""
+    person = _hash_ids(person_ids)
+    rows = np.flatnonzero((codes.code < codes.total * codes.split) & (person != MISSING_ID))
+    ids = codes.decode(codes.code[rows])
+    out = {f"id{j}": ids[:, j].astype(np.int32) for j in range(n_by)}
+    out["person"] = person[rows]
+    return out
+
+
+def add_person_counts(partitions: Iterable[dict[str, np.ndarray]], accumulator: Accumulator, *,
+                      sizes: Sequence[int], column: int, progress: Callable[[Iterator], Iterator] = iter) -> None:
+    """Count the distinct (stratum, person) pairs of each partition of :func:`slice_pairs` rows and add them
+    to measure ``column`` of ``accumulator`` (the other measures get 0, which changes no sum)."""
+    n_by = len(sizes)
+    n_measures = len(accumulator.measures)
+    for part in progress(iter(partitions)):
+        ids = [part[f"id{j}"].astype(np.int64) for j in range(n_by)]
+        first = first_person(ids, part["person"], sizes)
+        keys, counts = np.unique(_stratum_keys(ids, sizes, len(first))[first], return_counts=True)
+        decoded = np.empty((len(keys), n_by), dtype=np.int64)
+        rest = keys.copy()
+        for j in range(n_by - 1, -1, -1):
+            decoded[:, j] = rest % sizes[j]
+            rest //= sizes[j]
+        sums = np.zeros((len(keys), n_measures))
+        sums[:, column] = counts
+        accumulator.add_partial(decoded, sums)
+
+
+def _stratum_keys(ids: Sequence[np.ndarray], sizes: Sequence[int], n: int) -> np.ndarray:
+    """Mixed-radix stratum keys of ``n`` rows (0 for all without ``by`` columns)."""
+    key = np.zeros(n, dtype=np.int64)
+    for column, size in zip(ids, sizes, strict=True):
+        key = key * size + column
+    return key
+
