@@ -27,7 +27,11 @@ __all__ = ["first_person", "slice_pairs", "add_person_counts"]
 def first_person(ids: Sequence[np.ndarray], person: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
     """1 for the first record of each (stratum, person) pair: summed, the distinct persons per stratum.
     Records without a person id add no person: ``persons`` counts the distinct ids."""
-    key = _stratum_keys(ids, sizes, len(person))
+    return _first_of_pairs(_stratum_keys(ids, sizes, len(person)), person)
+
+
+def _first_of_pairs(key: np.ndarray, person: np.ndarray) -> np.ndarray:
+    """:func:`first_person` for rows with their stratum keys already formed."""
     perm = spells.sort_keys(key, person, row=np.arange(len(person)))
     first = np.zeros(len(person), dtype=bool)
     if len(perm):
@@ -57,8 +61,8 @@ def add_person_counts(partitions: Iterable[dict[str, np.ndarray]], accumulator: 
     n_measures = len(accumulator.measures)
     for part in progress(iter(partitions)):
         ids = [part[f"id{j}"].astype(np.int64) for j in range(n_by)]
-        first = first_person(ids, part["person"], sizes)
-        keys, counts = np.unique(_stratum_keys(ids, sizes, len(first))[first], return_counts=True)
+        key = _stratum_keys(ids, sizes, len(part["person"]))
+        keys, counts = np.unique(key[_first_of_pairs(key, part["person"])], return_counts=True)
         decoded = np.empty((len(keys), n_by), dtype=np.int64)
         rest = keys.copy()
         for j in range(n_by - 1, -1, -1):
