@@ -114,7 +114,7 @@ def test_poisson_matches_statsmodels_formula_fit():
         assert out.loc[s, "upper"] == pytest.approx(np.exp(hi), rel=1e-8)
         assert out.loc[s, "p_value"] == pytest.approx(ref.pvalues[f"C(system, Treatment('NHS'))[T.{s}]"],
                                                       rel=1e-6, abs=1e-300)
-        assert out.loc[s, "statistic"] == pytest.approx(ref.tvalues[f"C(system, Treatment('NHS'))[T.{s}]"],
+        assert out.loc[s, "z"] == pytest.approx(ref.tvalues[f"C(system, Treatment('NHS'))[T.{s}]"],
                                                         rel=1e-8)
     assert out["dispersion"].iloc[0] == pytest.approx(ref.pearson_chi2 / ref.df_resid, rel=1e-8)
     assert (out["note"] == "").all()

@@ -33,7 +33,7 @@ def _coef_se(out: pd.DataFrame) -> pd.DataFrame:
     """log rate ratio and its Wald SE recovered from the 95% interval."""
     out = out.set_index("system")
     return pd.DataFrame({"coef": np.log(out["value"]), "se": np.log(out["upper"] / out["value"]) / Z975,
-                         "z": out["statistic"], "p": out["p_value"], "rr": out["value"]})
+                         "z": out["z"], "p": out["p_value"], "rr": out["value"]})
 
 
 def _check(got: pd.DataFrame, printed: dict, *, coef_dp: int, se_dp: int, z_dp: int,

@@ -1,4 +1,4 @@
-"""kpcompare.plots: figures draw from a compare() result (presentation only)."""
+"""kpcompare.plots: figures draw from a compare(multiplier=1000) result (presentation only)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from _two_systems import POP, STRATA
 
 @pytest.fixture(scope="module")
 def result():
-    return kpcompare.compare(STRATA, population=POP, standard="A", reference="A", min_count=0)
+    return kpcompare.compare(STRATA, population=POP, standard="A", reference="A", min_count=0, multiplier=1000)
 
 
 def test_bars_one_bar_per_system_and_cause(result, tmp_path):
