@@ -27,7 +27,7 @@ def sens(a) -> pd.DataFrame:
 
 def test_columns_and_scenarios(sens, a):
     assert list(sens.columns) == ["assumption_set", "system", "item", "kind", "setting", "input_value",
-                                  "baseline_input", "outcome", "value", "baseline", "change", "currency", "note"]
+                                  "baseline_input", "statistic", "value", "baseline", "change", "currency", "note"]
     contested = a.lines.loc[a.lines["contested"]]
     assert (sens["setting"].eq("off") & sens["kind"].eq("line")).sum() == len(contested)
     assert set(sens.loc[sens["kind"].eq("factor") & sens["setting"].eq("off"), "item"]) == {"cost_environment",
@@ -63,7 +63,7 @@ def test_switched_off_line_gets_an_on_scenario_and_ranges_start_from_zero(a):
     # over it is measured from its baseline contribution 0 (regression: it was measured from the amount)
     off = costs.toggle(a.lines, on=False, items=["Dental care"], systems=NHS)
     ranges = pd.DataFrame({"system": [NHS], "item": ["Dental care"], "low": [0], "high": [1190]})
-    s = costs.sensitivity(off, factors=a.factors, assumption_set="feachem2002", system=NHS, outcome="value",
+    s = costs.sensitivity(off, factors=a.factors, assumption_set="feachem2002", system=NHS, kind="value",
                           ranges=ranges)
     hit = s.loc[s["system"].eq(NHS) & s["item"].eq("Dental care")].set_index("setting")
     assert set(hit.index) == {"on", "low", "high"}
@@ -87,7 +87,7 @@ def test_every_off_scenario_matches_a_recomputed_cascade(a):
 
 def test_ratio_outcome_baseline(a):
     s = costs.sensitivity(a.lines, factors=a.factors, assumption_set="feachem2002", system=NHS, reference=KP,
-                          outcome="ratio")
+                          kind="ratio")
     # Feachem et al 2002 print $1,764 (NHS, adjusted) and $1,951 (Kaiser): 0.904 to the printed precision;
     # exactly, the ratio of the two cascades' final values (test_costs_cascade: $1,763.39, a hand calculation)
     assert s["baseline"].iloc[0] == pytest.approx(1764 / 1951, abs=0.0006)
@@ -100,7 +100,7 @@ def test_tornado_chart_draws_one_bar_per_input(sens):
     ax = fig.axes[0]
     n_inputs = sens[["system", "item"]].drop_duplicates().shape[0]
     assert len(ax.get_yticks()) == n_inputs
-    assert ax.get_xlabel() == sens["outcome"].iloc[0]
+    assert ax.get_xlabel() == sens["statistic"].iloc[0]
 
 
 def test_tornado_on_given_axes_and_saved(sens, tmp_path):
@@ -114,7 +114,7 @@ def test_tornado_on_given_axes_and_saved(sens, tmp_path):
 
 
 def test_error_reference_needed(a):
-    with pytest.raises(UnknownNameError, match=r"argument 'reference': needed for outcome='difference'"):
+    with pytest.raises(UnknownNameError, match=r"argument 'reference': needed for kind='difference'"):
         costs.sensitivity(a.lines, factors=a.factors, assumption_set="feachem2002", system=NHS)
 
 
@@ -138,7 +138,7 @@ def test_error_unknown_assumption_set(a):
 
 def test_tornado_missing_column():
     with pytest.raises(MissingColumnError, match=r"table: column\(s\) 'baseline'"):
-        costs.tornado_chart(pd.DataFrame({"system": ["a"], "item": ["b"], "value": [1.0], "outcome": ["o"]}))
+        costs.tornado_chart(pd.DataFrame({"system": ["a"], "item": ["b"], "value": [1.0], "statistic": ["o"]}))
 
 
 def test_no_python_rounding_of_results(sens):

@@ -40,7 +40,7 @@ __all__ = ["rate_model", "MODEL_COLUMNS", "FAMILIES"]
 FAMILIES = ("poisson", "negbin")
 
 #: fixed output columns after the optional ``<by>`` column
-MODEL_COLUMNS = ["system", "reference", "outcome", "value", "lower", "upper", "confidence", "statistic", "z",
+MODEL_COLUMNS = ["system", "reference", "measure", "value", "lower", "upper", "confidence", "statistic", "z",
                  "p_value", "dispersion", "alpha", "n_strata", "method", "note"]
 
 #: NB2 alpha below this is reported as the boundary 0 (the Poisson model)
@@ -55,8 +55,8 @@ _METHOD = {
 }
 
 
-@renamed_keywords(strata="data")
-def rate_model(data: Any, *, population: Any, outcome: str = "admissions", family: str = "poisson",
+@renamed_keywords(strata="data", outcome="count")
+def rate_model(data: Any, *, population: Any, count: str = "admissions", family: str = "poisson",
                by: str | Sequence[str] | None = None, reference: Any = None,
                confidence: float | Sequence[float] = 0.95,
                adjust: Sequence[str] | None = ("age_band", "sex"), levels: Sequence[Any] | None = None,
@@ -71,8 +71,9 @@ def rate_model(data: Any, *, population: Any, outcome: str = "admissions", famil
         every row, cause ``"other"`` included, enters one model).  Was ``strata`` (deprecated keyword).
     population : pandas.DataFrame or pyarrow.Table
         ``system``, the ``adjust`` columns and ``population``: one row per stratum.
-    outcome : str
-        The count column modelled: ``"admissions"`` (default), ``"bed_days"``, ``"weighted_admissions"`` ...
+    count : str
+        The column of counts modelled: ``"admissions"`` (default), ``"bed_days"``,
+        ``"weighted_admissions"`` ... (was ``outcome``, a deprecated keyword).
     family : {"poisson", "negbin"}
         Poisson GLM, or negative binomial (NB2: variance ``mu + alpha mu**2``, alpha by maximum likelihood).
     by : str or sequence of str, optional
@@ -91,9 +92,9 @@ def rate_model(data: Any, *, population: Any, outcome: str = "admissions", famil
     Returns
     -------
     pandas.DataFrame
-        ``[<by...>,] system, reference, outcome, value, lower, upper, confidence, statistic, z, p_value,
+        ``[<by...>,] system, reference, measure, value, lower, upper, confidence, statistic, z, p_value,
         dispersion, alpha, n_strata, method, note``: one row per level x non-reference system x
-        confidence level.  ``value`` is the rate ratio exp(beta_system), ``statistic`` its label
+        confidence level.  ``measure`` names the ``count`` column, ``value`` is the rate ratio exp(beta_system), ``statistic`` its label
         (``"rate ratio (Poisson model)"``), ``z`` the Wald statistic of log(value), ``dispersion`` the
         Pearson chi-square over residual degrees of freedom, ``alpha`` the NB2 parameter (NaN for
         Poisson), ``n_strata`` the number of strata fitted.
@@ -139,6 +140,7 @@ def rate_model(data: Any, *, population: Any, outcome: str = "admissions", famil
     conf_levels = check_confidence(confidence)
     keys = [k for k in as_list(adjust) if k != "sex" or "sex" in frame.columns]
     by_cols = by_columns(by, allow_none=True)
+    outcome = count
     _check_inputs(frame, pop, outcome=outcome, keys=keys, by_cols=by_cols)
     table = _join(frame, pop, outcome=outcome, keys=keys, by=by_cols)
     systems = _systems(frame, reference)
@@ -158,7 +160,7 @@ def rate_model(data: Any, *, population: Any, outcome: str = "admissions", famil
                 rows.insert(i, col, level[i])
             frames.append(rows)
     out = pd.concat(frames, ignore_index=True)
-    out["outcome"] = outcome
+    out["measure"] = outcome
     out["reference"] = reference
     out["statistic"] = STATISTICS[family]
     return out[[*by_cols, *MODEL_COLUMNS]]

@@ -19,7 +19,7 @@ def tornado_chart(table: pd.DataFrame, *, ax: Any = None, threshold: float | Non
     Parameters
     ----------
     table : pandas.DataFrame
-        A sensitivity table (columns ``system, item, value, baseline, outcome``).
+        A sensitivity table (columns ``system, item, value, baseline, statistic``).
     ax : matplotlib Axes, optional
         Where to draw; a new :class:`matplotlib.figure.Figure` is made when omitted (no pyplot state,
         no backend change; ``fig.savefig`` renders with Agg).
@@ -34,7 +34,7 @@ def tornado_chart(table: pd.DataFrame, *, ax: Any = None, threshold: float | Non
         settings, widest swing on top.
     """
     data = as_pandas(table, argument="table")
-    require_columns(data, ["system", "item", "value", "baseline", "outcome"], argument="table")
+    require_columns(data, ["system", "item", "value", "baseline", "statistic"], argument="table")
     if ax is None:
         # a bare Figure (no pyplot, no global backend change): renders with Agg on savefig
         from matplotlib.figure import Figure
@@ -57,7 +57,7 @@ def tornado_chart(table: pd.DataFrame, *, ax: Any = None, threshold: float | Non
     ax.axvline(baseline, color="black", linewidth=1)
     if threshold is not None:
         ax.axvline(threshold, color="grey", linestyle="--", linewidth=1)
-    ax.set_xlabel(str(data["outcome"].iloc[0]))
+    ax.set_xlabel(str(data["statistic"].iloc[0]))
     if title:
         ax.set_title(title)
     fig.tight_layout()
