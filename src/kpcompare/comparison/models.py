@@ -66,9 +66,8 @@ def rate_model(data: Any, *, population: Any, count: str = "admissions", family:
     Parameters
     ----------
     data : pandas.DataFrame, pyarrow.Table or AggregateResult
-        Counts by ``system``, the ``adjust`` columns (``sex`` only when present) and the ``by``
-        columns, e.g. ``aggregate(...).strata``; rows with one key are summed (with ``by=None``
-        every row, cause ``"other"`` included, enters one model).  Was ``strata`` (deprecated keyword).
+        Counts by ``system``, ``adjust`` and ``by`` columns (rows with one key summed; with ``by=None``
+        every row enters one model).  Was ``strata`` (deprecated keyword).
     population : pandas.DataFrame or pyarrow.Table
         ``system``, the ``adjust`` columns and ``population``: one row per stratum.
     count : str
@@ -87,40 +86,29 @@ def rate_model(data: Any, *, population: Any, count: str = "admissions", family:
     levels : sequence, optional
         With ``by``: the levels of its first column to model (default all, in order of appearance).
     scale : {None, "pearson"}
-        Poisson only: ``"pearson"`` multiplies the variance by the Pearson dispersion (quasi-Poisson).
+        Poisson only: ``"pearson"`` scales the variance by the Pearson dispersion (quasi-Poisson).
 
     Returns
     -------
     pandas.DataFrame
         ``[<by...>,] system, reference, measure, value, lower, upper, confidence, statistic, z, p_value,
-        dispersion, alpha, n_strata, method, note``: one row per level x non-reference system x
-        confidence level.  ``measure`` names the ``count`` column, ``value`` is the rate ratio exp(beta_system), ``statistic`` its label
-        (``"rate ratio (Poisson model)"``), ``z`` the Wald statistic of log(value), ``dispersion`` the
-        Pearson chi-square over residual degrees of freedom, ``alpha`` the NB2 parameter (NaN for
-        Poisson), ``n_strata`` the number of strata fitted.
+        dispersion, alpha, n_strata, method, note`` per level x non-reference system x confidence level:
+        ``value`` the rate ratio exp(beta_system) of the ``measure`` (the ``count`` column), ``statistic``
+        its label, ``z`` its Wald statistic, ``dispersion`` Pearson chi2/df, ``alpha`` the NB2 parameter.
 
     Raises
     ------
-    kpcompare.errors.MissingStratumError
-        A stratum of ``data`` has no population row.
-    kpcompare.errors.UnknownNameError
-        Unknown ``family``, ``reference``, ``scale`` or level.
-    kpcompare.errors.InvalidValueError
-        Missing keys, negative counts, or events in a stratum of zero population.
+    kpcompare.errors.MissingStratumError, UnknownNameError, InvalidValueError
+        A stratum without population; unknown ``family``/``reference``/``scale``/level; missing keys,
+        negative counts or events in a stratum of zero population.
 
     Notes
     -----
-    ``log E[y] = log P + X beta`` with treatment dummies of system (against ``reference``) and of each
-    ``adjust`` column; rate ratio ``exp(beta_s)``, interval ``exp(beta_s -/+ z se)``, p-value
-    ``2 (1 - Phi(|beta_s / se|))``, Pearson dispersion ``sum((y - mu)**2 / V(mu)) / (n - p)``.  Strata
-    with zero population and zero count are left out; a system without events has a NaN row.  When
-    the model and the standardised ratios disagree, and overdispersion: docs/models.md.
-
-    References
-    ----------
-    Frome EL. Biometrics 1983;39:665-74. doi:10.2307/2531094.  Breslow NE, Day NE. Statistical Methods
-    in Cancer Research, Vol II. IARC 1987.  Cameron AC, Trivedi PK. Regression Analysis of Count Data,
-    2nd ed. 2013. doi:10.1017/CBO9781139013567
+    ``log E[y] = log P + X beta`` (treatment dummies of system and of each ``adjust`` column); rate
+    ratio ``exp(beta_s)``, interval ``exp(beta_s -/+ z se)``, two-sided Wald p-value, Pearson
+    dispersion ``sum((y - mu)**2 / V(mu)) / (n - p)``.  Details, when the model and the standardised
+    ratios disagree, and overdispersion: docs/models.md#method-notes.  Frome EL. Biometrics
+    1983;39:665-74, doi:10.2307/2531094; Cameron AC, Trivedi PK 2013, doi:10.1017/CBO9781139013567.
 
     Validated against: R ``glm(..., family = poisson, offset = log(...))`` on ISwR ``eba1977`` and MASS
     ``Insurance`` and ``ships`` (tests/comparison/test_models_peer_r.py); statsmodels formula fits.
@@ -149,21 +137,28 @@ def rate_model(data: Any, *, population: Any, count: str = "admissions", family:
     for level, sub in _groups(frame, table, by_cols, levels):
         fit = _fit(sub, outcome=outcome, keys=keys, systems=systems, reference=reference, family=family,
                    scale=scale)
-        for conf in conf_levels:
-            z = z_value(conf)
-            rows = fit.copy()
-            with np.errstate(over="ignore", invalid="ignore"):
-                rows["lower"] = np.exp(rows["_b"] - z * rows["_se"])
-                rows["upper"] = np.exp(rows["_b"] + z * rows["_se"])
-            rows["confidence"] = conf
-            for i, col in enumerate(by_cols):
-                rows.insert(i, col, level[i])
-            frames.append(rows)
+        frames.extend(_with_limits(fit, conf_levels, dict(zip(by_cols, level))))
     out = pd.concat(frames, ignore_index=True)
     out["measure"] = outcome
     out["reference"] = reference
     out["statistic"] = STATISTICS[family]
     return out[[*by_cols, *MODEL_COLUMNS]]
+
+
+def _with_limits(fit: pd.DataFrame, conf_levels: list[float], level: dict[str, Any]) -> list[pd.DataFrame]:
+    """One copy of the fit per confidence level with its Wald limits, the ``by`` levels in front."""
+    frames = []
+    for conf in conf_levels:
+        z = z_value(conf)
+        rows = fit.copy()
+        with np.errstate(over="ignore", invalid="ignore"):
+            rows["lower"] = np.exp(rows["_b"] - z * rows["_se"])
+            rows["upper"] = np.exp(rows["_b"] + z * rows["_se"])
+        rows["confidence"] = conf
+        for i, (col, value) in enumerate(level.items()):
+            rows.insert(i, col, value)
+        frames.append(rows)
+    return frames
 
 
 def _check_options(family: str, scale: str | None) -> None:

@@ -34,6 +34,25 @@ def _need_table(need: Any, *, age: str, weight: str, by: list[str]) -> pd.DataFr
     return wts
 
 
+def _systems(pops: pd.DataFrame, wts: pd.DataFrame, *, reference: str, systems: Any,
+             keys: list[str]) -> list[Any]:
+    """The systems adjusted, each checked to have exactly the bands of the need weights."""
+    names = list(dict.fromkeys(pops["system"]))
+    if reference not in names:
+        raise UnknownNameError(f"argument 'reference': {reference!r} is not a system of populations "
+                               f"({', '.join(map(repr, names))}).")
+    chosen = [s for s in names if s != reference] if systems is None else as_list(systems)
+    unknown = [s for s in chosen if s not in names]
+    if unknown:
+        raise UnknownNameError(f"argument 'systems': {unknown[0]!r} is not a system of populations.")
+    want = set(map(tuple, wts[keys].astype(str).to_numpy()))
+    for name in dict.fromkeys([reference, *chosen]):
+        have = set(map(tuple, pops.loc[pops["system"].eq(name), keys].astype(str).to_numpy()))
+        _check_bands({k[0] if len(k) == 1 else k for k in have}, {k[0] if len(k) == 1 else k for k in want},
+                     label=f"system {name!r}")
+    return chosen
+
+
 def _check_bands(have: set, want: set, *, label: str) -> None:
     missing = sorted(want - have)
     extra = sorted(have - want)
@@ -123,19 +142,7 @@ def age_need_factor(populations: pd.DataFrame, *, need: pd.DataFrame, reference:
     check_no_missing(pops, ["system", age, population, *extra])
     check_non_negative(pops, [population])
     keys = [age, *extra]
-    names = list(dict.fromkeys(pops["system"]))
-    if reference not in names:
-        raise UnknownNameError(f"argument 'reference': {reference!r} is not a system of populations "
-                               f"({', '.join(map(repr, names))}).")
-    chosen = [s for s in names if s != reference] if systems is None else as_list(systems)
-    unknown = [s for s in chosen if s not in names]
-    if unknown:
-        raise UnknownNameError(f"argument 'systems': {unknown[0]!r} is not a system of populations.")
-    want = set(map(tuple, wts[keys].astype(str).to_numpy()))
-    for name in dict.fromkeys([reference, *chosen]):
-        have = set(map(tuple, pops.loc[pops["system"].eq(name), keys].astype(str).to_numpy()))
-        _check_bands({k[0] if len(k) == 1 else k for k in have}, {k[0] if len(k) == 1 else k for k in want},
-                     label=f"system {name!r}")
+    chosen = _systems(pops, wts, reference=reference, systems=systems, keys=keys)
     merged = pops.merge(wts[keys + [weight]], on=keys, how="left")
     merged["_cost"] = merged[population].astype(float) * merged[weight].astype(float)
     agg = merged.groupby("system", sort=False).agg(n=(population, "sum"), cost=("_cost", "sum"))

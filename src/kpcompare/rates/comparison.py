@@ -57,15 +57,9 @@ def compare_rates(result: Any, *, between: str, reference: Any, kind: str = "rat
 
     Raises
     ------
-    kpcompare.errors.MissingColumnError
-        ``between`` or the result columns are missing.
-    kpcompare.errors.InvalidValueError
-        ``between`` is not a group column, the reference level never occurs, or the result mixes
-        statistics.
-    kpcompare.errors.DuplicateKeyError
-        A group has rows with different values or variances (e.g. two results concatenated).
-    kpcompare.errors.UnknownNameError
-        Unknown ``kind``.
+    kpcompare.errors.MissingColumnError, InvalidValueError, DuplicateKeyError, UnknownNameError
+        Missing columns; ``between`` not a group column, reference level absent or statistics mixed; a
+        group with different values or variances (two results concatenated); unknown ``kind``.
 
     Notes
     -----
