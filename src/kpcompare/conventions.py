@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["Term", "KEYWORDS", "FUNCTION_KEYWORDS", "RETIRED", "OUTPUT_COLUMNS", "FUNCTION_OUTPUTS",
-           "DEFAULT_MULTIPLIER", "EXCEPTIONS", "keyword", "markdown_tables"]
+           "OUTPUT_DEPARTURES", "DEFAULT_MULTIPLIER", "EXCEPTIONS", "keyword", "markdown_tables"]
 
 #: the default of ``multiplier`` wherever a rate per population is given
 DEFAULT_MULTIPLIER = 100_000
@@ -45,9 +45,9 @@ KEYWORDS: tuple[Term, ...] = (
          "`data` (rates; age_need_factor), or, where `data` holds counts only, a table keyed like it with a "
          "column `population` (compare, decompose, rate_model, profiles.densities; densities also takes the "
          "name of the measure holding it)."),
-    Term("standard", "standard", "The standard population of a standardisation: a registered standard name, a "
-         "table keyed like the strata with column `population`, or a column of `data`; in compare/decompose "
-         "also a system of `population`."),
+    Term("standard", "standard", "The standard of a standardisation: its population (dsr, compare, decompose) "
+         "or its counts and population, i.e. rates (smr, isr): a registered standard name, a table keyed like "
+         "the strata, or a column of `data`; in compare/decompose also a system of `population`."),
     Term("reference", "level", "The level (of `between`; the system) every other level is compared with: "
          "ratio = level / reference, difference = reference minus level (costs) or level minus reference (rates)."),
     Term("between", "column", "The column whose levels are compared with `reference`."),
@@ -84,6 +84,8 @@ KEYWORDS: tuple[Term, ...] = (
     Term("coding", "choice", "The diagnosis coding of the codes (e.g. 'icd10', 'icd9cm')."),
     Term("bands", "other", "Age bands: a registered band scheme name, a list of lower edges, or a band table."),
     Term("precision", "number", "The rounding of printed values (0.1 for one decimal); None: exact."),
+    Term("tolerance", "number", "How far a computed value may lie from a claimed (printed) one and still match it."),
+    Term("name", "text", "The name given to what is built (a condition set, an assumption set)."),
     Term("title", "text", "Figure title."),
     Term("path", "path", "File to write (None: return only)."),
     Term("measure", "choice", "The measure drawn ('admissions', 'bed_days', 'alos')."),
@@ -135,7 +137,6 @@ FUNCTION_KEYWORDS: dict[str, dict[str, str]] = {
         "columns": "extra or changed columns of the mapping",
     },
     "kpcompare.load_condition_set": {
-        "name": "name given to the loaded set",
         "allow_overlap": "what to do with codes in two conditions",
         "other": "label of codes outside every condition",
         "missing": "label of missing codes",
@@ -154,7 +155,6 @@ FUNCTION_KEYWORDS: dict[str, dict[str, str]] = {
     "kpcompare.costs.alternative": {
         "assumptions": "the assumption sets extended",
         "base": "the set the alternative starts from",
-        "name": "name of the new set",
     },
     "kpcompare.costs.age_need_factor": {"need": "table of need weights per head by age band"},
     "kpcompare.costs.tornado_chart": {"ax": "matplotlib axes to draw on", "threshold": "reference line drawn"},
@@ -162,14 +162,12 @@ FUNCTION_KEYWORDS: dict[str, dict[str, str]] = {
     "kpcompare.concentration.gini": {"correction": "small-sample N/(N-1) correction (flag)"},
     "kpcompare.concentration.check_concentration": {
         "claimed": "the published share checked",
-        "tolerance": "absolute tolerance of the check",
     },
     "kpcompare.figures.check": {"ids": "figure ids checked"},
     "kpcompare.figures.assert_figure": {"registry": "the figure registry (default: bundled)"},
     "kpcompare.figures.bounds": {
         "wording": "the claim's wording ('about', 'more than', ...)",
         "printed": "the value as printed",
-        "tolerance": "relative tolerance of the wording",
         "lower": "explicit lower bound",
         "upper": "explicit upper bound",
     },
@@ -251,7 +249,23 @@ FUNCTION_OUTPUTS: dict[str, tuple[str, ...]] = {
     "kpcompare.costs.age_need_factor": ("reference_population", "expected_system", "expected_reference"),
     "kpcompare.profiles.densities": (),
     "kpcompare.profiles.ratios": ("numerator", "denominator", "numerator_value", "denominator_value"),
-    "kpcompare.concentration.lorenz": ("person_share", "value_share"),
+    "kpcompare.concentration.lorenz": ("person_share", "total_share"),
+    "kpcompare.concentration.check_concentration": ("top", "claimed", "computed", "computed_lower",
+                                                    "computed_upper", "holds", "holds_throughout"),
+    "kpcompare.profiles.check_claims": ("statement", "claimed", "wording", "computed", "computed_lower",
+                                        "computed_upper", "holds", "holds_throughout"),
+}
+
+#: (function, output column) -> how the column departs from :data:`OUTPUT_COLUMNS` (kept for this release)
+OUTPUT_DEPARTURES: dict[tuple[str, str], str] = {
+    ("kpcompare.concentration.lorenz", "value"): "a point of the curve: the unit value there (the `value=` "
+                                                  "column), not an estimate",
+    ("kpcompare.concentration.check_concentration", "lower"): "the claim's bounds (the estimate's limits are "
+                                                               "`computed_lower`/`computed_upper`)",
+    ("kpcompare.profiles.check_claims", "lower"): "the claim's bounds (as check_concentration)",
+    ("kpcompare.costs.compare_assumptions", "difference"): "reference minus system (what the reference costs "
+                                                           "more per head, Feachem's reading); rates: level "
+                                                           "minus reference",
 }
 
 
@@ -267,4 +281,15 @@ def markdown_tables() -> dict[str, str]:
     own += [_row(f"`{func}`", f"`{kw}`", why) for func, kws in FUNCTION_KEYWORDS.items() for kw, why in kws.items()]
     outputs = [_row("column", "meaning"), _row("---", "---")]
     outputs += [_row(f"`{name}`", meaning) for name, meaning in OUTPUT_COLUMNS.items()]
-    return {"keywords": "\n".join(keywords), "function_keywords": "\n".join(own), "outputs": "\n".join(outputs)}
+    own_out = [_row("function", "its own output columns"), _row("---", "---")]
+    own_out += [_row(f"`{func}`", ", ".join(f"`{c}`" for c in cols)) for func, cols in FUNCTION_OUTPUTS.items()
+                 if cols]
+    departures = [_row("function", "column", "departure"), _row("---", "---", "---")]
+    departures += [_row(f"`{func}`", f"`{col}`", why) for (func, col), why in OUTPUT_DEPARTURES.items()]
+    exceptions = [_row("function", "rule", "why"), _row("---", "---", "---")]
+    exceptions += [_row(f"`{func}`", rule, why) for (func, rule), why in EXCEPTIONS.items()]
+    retired = [_row("retired keyword", "use"), _row("---", "---")]
+    retired += [_row(f"`{old}`", new) for old, new in RETIRED.items()]
+    return {"keywords": "\n".join(keywords), "function_keywords": "\n".join(own),
+            "exceptions": "\n".join(exceptions), "retired": "\n".join(retired), "outputs": "\n".join(outputs),
+            "function_outputs": "\n".join(own_out), "output_departures": "\n".join(departures)}
