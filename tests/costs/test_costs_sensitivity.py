@@ -143,3 +143,12 @@ def test_tornado_missing_column():
 
 def test_no_python_rounding_of_results(sens):
     assert not np.allclose(sens["value"], sens["value"].round(2))
+
+
+def test_outcome_is_a_deprecated_alias_of_kind(a):
+    kw = dict(factors=a.factors, assumption_set="feachem2002", system=NHS, reference=KP)
+    with pytest.warns(DeprecationWarning, match=r"sensitivity\(outcome=...\) is deprecated.*sensitivity\(kind=...\)"):
+        old = costs.sensitivity(a.lines, outcome="ratio", **kw)
+    new = costs.sensitivity(a.lines, kind="ratio", **kw)
+    pd.testing.assert_frame_equal(old, new)
+    assert new["statistic"].iloc[0] == f"{NHS} / {KP}"
