@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._checks import as_list, as_pandas
+from .._checks import as_list, as_pandas, require_columns
 from ..errors import InvalidArgumentError
 from ._strata import strata_frame
 
@@ -58,8 +58,6 @@ def run_by(data: Any, by: list[str], run: Callable[..., pd.DataFrame], *, popula
     """
     frame = strata_frame(data)
     extra = by[1:]
-    from .._checks import require_columns
-
     require_columns(frame, extra, argument="data")
     parts = []
     for levels in split_levels(frame, extra):

@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._deprecation import renamed_keywords
 from .._checks import (
     as_list,
     as_pandas,
@@ -30,6 +29,7 @@ from .._checks import (
     check_non_negative,
     require_columns,
 )
+from .._deprecation import renamed_keywords
 from ..errors import DuplicateKeyError, InvalidArgumentError, MissingStratumError, UnknownNameError, row_problem
 from ..rates.poisson import z_value
 from ._by import by_columns
