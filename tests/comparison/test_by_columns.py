@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kpcompare
 
@@ -130,3 +132,26 @@ def test_compare_multiplier_default_is_100000():
     assert default.loc[rates, "statistic"].str.contains("per 100000").all()
     dec = kpcompare.decompose(STRATA, population=POP, standard="A", reference="A")
     assert dec["statistic"].iloc[0] == "bed days per 100000; components per 100000"
+
+
+@pytest.mark.parametrize("func", [kpcompare.compare, kpcompare.decompose])
+@pytest.mark.parametrize("by", [["condition", "system"], ["age_band"], ["condition", "condition"], [], [1]])
+def test_by_of_a_comparison_is_checked(func, by):
+    from kpcompare.errors import InvalidArgumentError
+
+    with pytest.raises(InvalidArgumentError, match=r"argument 'by': "):
+        func(STRATA, population=POP, standard="A", reference="A", by=by)
+
+
+@settings(max_examples=15, deadline=None)
+@given(counts=st.lists(st.integers(min_value=0, max_value=400), min_size=len(STRATA), max_size=len(STRATA)))
+def test_split_decomposition_is_the_per_level_decomposition_for_any_counts(counts):
+    """Property: for any admissions, decompose by (condition, region) = decompose run on each region's rows."""
+    strata = STRATA.assign(admissions=counts, bed_days=[3 * c + (i % 5) for i, c in enumerate(counts)])
+    kw = dict(population=POP, standard="A", reference="A")
+    both = kpcompare.decompose(strata, by=["condition", "region"], **kw)
+    for region in REGIONS:
+        one = kpcompare.decompose(strata[strata["region"] == region], **kw)
+        got = both[both["region"] == region].drop(columns="region").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, one)
+        assert (got["gap"] - got["admission_component"] - got["los_component"]).abs().max() < 1e-6

@@ -13,7 +13,7 @@ from .._checks import as_list, as_pandas, require_columns
 from ..errors import InvalidArgumentError
 from ._strata import strata_frame
 
-__all__ = ["by_columns", "split_levels", "run_by"]
+__all__ = ["by_columns", "comparison_by", "split_levels", "run_by"]
 
 
 def by_columns(by: Any, *, argument: str = "by", allow_none: bool = False) -> list[str]:
@@ -46,6 +46,16 @@ def split_levels(data: pd.DataFrame, extra: list[str]) -> Iterator[dict[str, Any
     combos = data[extra].drop_duplicates()
     for row in combos.itertuples(index=False, name=None):
         yield dict(zip(extra, row))
+
+
+def comparison_by(by: Any) -> list[str]:
+    """``by`` of compare/decompose: column names other than the stratum keys ``system``, ``age_band``."""
+    cols = by_columns(by)
+    keys = [c for c in cols if c in ("system", "age_band")]
+    if keys:
+        raise InvalidArgumentError(f"argument 'by': {keys[0]!r} is a stratum key of the comparison, not a level to "
+                                   f"report by (by={cols!r}); rates are per system and standardised over age bands.")
+    return cols
 
 
 def run_by(data: Any, by: list[str], run: Callable[..., pd.DataFrame], *, population: Any,

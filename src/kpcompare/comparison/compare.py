@@ -22,7 +22,7 @@ from ..errors import InvalidArgumentError, UnknownNameError
 from ..rates import compare_rates, crude_rate, dsr
 from ..rates.crude import WEIGHTED_NOTE
 from ..rates.poisson import z_value
-from ._by import by_columns, run_by
+from ._by import comparison_by, run_by
 from ._strata import ALL_SELECTED, Prepared, prepare, strata_frame
 
 __all__ = ["compare", "COMPARE_COLUMNS", "MEASURES", "ALL_SELECTED"]
@@ -311,7 +311,7 @@ def compare(data: Any, *, population: Any, standard: Any, reference: Any,
     variance of a mean of stays (Cochran 1977, section 6.4) and pandas re-derivations of the HES and
     NHDS figures.
     """
-    cols = by_columns(by)
+    cols = comparison_by(by)
     opts = dict(reference=reference, age_range=age_range, measures=measures, method=method,
                 confidence=confidence, multiplier=multiplier, levels=levels, min_count=min_count,
                 event_frequency=event_frequency, person=person)

@@ -18,7 +18,7 @@ import pandas as pd
 from .._checks import check_positive_number
 from .._deprecation import renamed_keywords
 from ..errors import InvalidArgumentError, UnknownNameError
-from ._by import by_columns, run_by
+from ._by import comparison_by, run_by
 from ._strata import prepare
 
 __all__ = ["decompose", "DECOMPOSE_COLUMNS"]
@@ -119,7 +119,7 @@ def decompose(data: Any, *, population: Any, standard: Any, systems: Sequence[An
     Validated against: hand calculation of the identity (tests/comparison); the standardised gap
     equals the difference of :func:`kpcompare.dsr` bed-day rates.
     """
-    cols = by_columns(by)
+    cols = comparison_by(by)
     opts = dict(systems=systems, reference=reference, age_range=age_range, levels=levels,
                 multiplier=multiplier)
     if len(cols) == 1:
