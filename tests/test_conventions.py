@@ -275,11 +275,50 @@ def _outputs() -> list[tuple[str, pd.DataFrame, list[str]]]:
     counts = pd.DataFrame({"system": ["A", "A", "B", "B"], "measure": ["beds", "members"] * 2,
                            "value": [10, 5000, 30, 9000]})
     dens = profiles.densities(counts, population="members")
+    ratios = profiles.ratios(dens, numerator="B", denominator="A")
+    claims = pd.DataFrame({"measure": ["beds"], "statement": ["B has more beds per head"], "claimed": [1.0],
+                           "wording": ["more_than"]})
     out += [
         ("kpcompare.profiles.densities", dens, []),
-        ("kpcompare.profiles.ratios", profiles.ratios(dens, numerator="B", denominator="A"), []),
+        ("kpcompare.profiles.ratios", ratios, []),
+        ("kpcompare.profiles.check_claims", profiles.check_claims(ratios, claims), []),
+        ("kpcompare.costs.exchange_rates", costs.exchange_rates(a.factors), []),
+        ("kpcompare.figures.check", importlib.import_module("kpcompare.figures").check(), []),
     ]
     return out
+
+
+#: public functions whose output is not an analysis table sampled above, and why
+NOT_SAMPLED = {
+    "kpcompare.poisson_ci": "returns two arrays (lower, upper)",
+    "kpcompare.standard_population": "a bundled reference table",
+    "kpcompare.list_standard_populations": "a registry listing",
+    "kpcompare.reband": "returns its input re-banded (the input's columns)",
+    "kpcompare.age_to_band": "returns band labels",
+    "kpcompare.band_table": "a band definition",
+    "kpcompare.read_episodes": "returns an Extract (a lazy reader)",
+    "kpcompare.aggregate": "returns the engine's stratum table: the extract's keys and counts (docs/extracts.md)",
+    "kpcompare.condition_set": "returns a ConditionSet",
+    "kpcompare.load_condition_set": "returns a ConditionSet",
+    "kpcompare.list_condition_sets": "a registry listing",
+    "kpcompare.costs.assumptions": "returns the declared assumption tables",
+    "kpcompare.costs.list_assumption_sets": "a registry listing",
+    "kpcompare.costs.validate_lines": "returns its input, checked",
+    "kpcompare.costs.validate_factors": "returns its input, checked",
+    "kpcompare.costs.toggle": "returns its input with lines switched",
+    "kpcompare.costs.alternative": "returns assumption tables",
+    "kpcompare.costs.tornado_chart": "a figure",
+    "kpcompare.profiles.profile_table": "a bundled input table",
+    "kpcompare.plots.bed_days_bars": "a figure",
+    "kpcompare.plots.ratio_forest": "a figure",
+    "kpcompare.figures.load_registry": "the bundled registry (an input table)",
+    "kpcompare.figures.validate_registry": "returns its input, checked",
+    "kpcompare.figures.assert_figure": "returns None or raises",
+    "kpcompare.figures.register": "a decorator",
+    "kpcompare.figures.computations": "a list of names",
+    "kpcompare.figures.bounds": "returns a Bounds",
+    "kpcompare.figures.printed_precision": "returns a number",
+}
 
 
 @pytest.fixture(scope="module")
@@ -290,6 +329,13 @@ def outputs() -> list[tuple[str, pd.DataFrame, list[str]]]:
 def test_outputs_keep_to_the_output_vocabulary(outputs):
     problems = [p for name, frame, keys in outputs for p in output_problems(frame, name, keys)]
     assert problems == []
+
+
+def test_every_public_function_output_is_sampled_or_excused(outputs):
+    """A new public function must add a sample output to _outputs (or say here why its output is not a result)."""
+    sampled = {name for name, _, _ in outputs}
+    for names in FUNCTIONS.values():
+        assert set(names) & (sampled | set(NOT_SAMPLED)), f"{names[0]}: add a sample output to _outputs"
 
 
 def test_test_statistics_are_z_and_labels_are_text(outputs):

@@ -252,6 +252,9 @@ FUNCTION_OUTPUTS: dict[str, tuple[str, ...]] = {
     "kpcompare.concentration.lorenz": ("person_share", "total_share"),
     "kpcompare.concentration.check_concentration": ("top", "claimed", "computed", "computed_lower",
                                                     "computed_upper", "holds", "holds_throughout"),
+    "kpcompare.costs.exchange_rates": ("from_currency", "to_currency", "rate"),
+    "kpcompare.figures.check": ("id", "published", "computed", "computed_lower", "computed_upper", "bounds", "ok",
+                                "unit", "source", "status"),
     "kpcompare.profiles.check_claims": ("statement", "claimed", "wording", "computed", "computed_lower",
                                         "computed_upper", "holds", "holds_throughout"),
 }
@@ -263,6 +266,7 @@ OUTPUT_DEPARTURES: dict[tuple[str, str], str] = {
     ("kpcompare.concentration.check_concentration", "lower"): "the claim's bounds (the estimate's limits are "
                                                                "`computed_lower`/`computed_upper`)",
     ("kpcompare.profiles.check_claims", "lower"): "the claim's bounds (as check_concentration)",
+    ("kpcompare.figures.check", "lower"): "the published figure's bounds (as check_concentration)",
     ("kpcompare.costs.compare_assumptions", "difference"): "reference minus system (what the reference costs "
                                                            "more per head, Feachem's reading); rates: level "
                                                            "minus reference",
