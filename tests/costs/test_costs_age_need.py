@@ -113,3 +113,11 @@ def test_weight_and_weights_columns_together_are_refused():
     w = pd.DataFrame({"age_band": ["young", "old"], "cost": [1.0, 4.0]})
     with pytest.raises(InvalidArgumentError, match="'weight' is the deprecated spelling of 'weights'"):
         costs.age_need_factor(_pops([1, 1], [1, 1]), need=w, weights="cost", weight="cost", reference="B")
+
+
+def test_weights_must_name_a_column_when_need_is_given():
+    from kpcompare.errors import InvalidArgumentError
+
+    w = pd.DataFrame({"age_band": ["young", "old"], "weight": [1.0, 4.0]})
+    with pytest.raises(InvalidArgumentError, match="argument 'weights': give the name of the column of need weights"):
+        costs.age_need_factor(_pops([1, 1], [1, 1]), need=w, weights=w, reference="B")

@@ -112,15 +112,7 @@ def rate_model(data: Any, *, population: Any, count: str = "admissions", family:
 
     Validated against: R ``glm(..., family = poisson, offset = log(...))`` on ISwR ``eba1977`` and MASS
     ``Insurance`` and ``ships`` (tests/comparison/test_models_peer_r.py); statsmodels formula fits.
-
-    Examples
-    --------
-    >>> strata = pd.DataFrame({"system": ["A", "A", "B", "B"], "age_band": ["65-74", "75+"] * 2,
-    ...                        "admissions": [100, 300, 50, 150]})
-    >>> pop = pd.DataFrame({"system": ["A", "A", "B", "B"], "age_band": ["65-74", "75+"] * 2,
-    ...                     "population": [1000, 1000, 1000, 1000]})
-    >>> round(rate_model(strata, population=pop, adjust=["age_band"])["value"].item(), 6)
-    0.5
+    Examples: docs/models.md#a-first-fit.
     """
     frame = strata_frame(data)
     pop = as_pandas(population, argument="population")

@@ -103,10 +103,9 @@ def age_need_factor(populations: pd.DataFrame, *, need: pd.DataFrame, reference:
         The system whose age structure the others are standardised to (e.g. Kaiser's).
     systems : str or list of str, optional
         Systems to adjust (default every system except the reference).
-    age, population : str
-        Columns of ``populations`` (and ``age`` of ``need``).
-    weights : str, default "weight"
-        Column of ``need`` holding the need weights (was ``weight``, a deprecated keyword).
+    age, population, weights : str
+        Columns: age bands (both tables), populations, need weights of ``need`` (``weights`` was
+        ``weight``, a deprecated keyword).
     by : str or list of str, optional
         Further strata shared by both tables (e.g. ``"sex"``).
 
@@ -128,12 +127,15 @@ def age_need_factor(populations: pd.DataFrame, *, need: pd.DataFrame, reference:
 
     References
     ----------
-    Breslow NE, Day NE. Statistical Methods in Cancer Research, vol II (IARC 1987), ch. 2.
-    Feachem RGA et al. BMJ 2002;324:135. doi:10.1136/bmj.324.7330.135.
+    Breslow NE, Day NE. Statistical Methods in Cancer Research, vol II (IARC 1987), ch. 2; Feachem RGA et al.
+    BMJ 2002;324:135. doi:10.1136/bmj.324.7330.135.
 
-    Validated against: a hand calculation (tests/costs/test_costs_age_need.py): two bands, weights 1 and 4,
-    shares (0.8, 0.2) and (0.6, 0.4) give E = 1.6 and 2.2, factor 1.6/2.2 = 0.7273.
+    Validated against: a hand calculation (tests/costs/test_costs_age_need.py): weights 1 and 4, shares
+    (0.8, 0.2) and (0.6, 0.4): E = 1.6 and 2.2, factor 0.7273.
     """
+    if not isinstance(weights, str):
+        raise InvalidArgumentError(f"argument 'weights': give the name of the column of need weights in 'need', "
+                                   f"got {type(weights).__name__}; the table itself is 'need'.")
     weight = weights
     wts = _need_table(need, age=age, weight=weight, by=as_list(by))
     extra = as_list(by)
