@@ -7,8 +7,7 @@ open-ended band) and ``"0"`` (a single year).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,7 @@ from .labels import band_label, bands_from_bounds, parse_band_labels, upper_excl
 from .standards import named_bandings, registered_names, standard_population
 
 __all__ = ["band_table", "age_to_band", "reband", "band_label", "parse_band_labels"]
+
 
 def band_table(spec: str | Sequence[int] | pd.DataFrame) -> pd.DataFrame:
     """A band table ``age_band, age_lo, age_hi`` from a name, a list of lower bounds or a table.
