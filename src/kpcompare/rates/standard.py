@@ -189,8 +189,8 @@ def key_standard(table: pd.DataFrame, *, age: str, keys: list[str], values: list
     summed = [k for k in dict.fromkeys([*declared, "sex"]) if k in tbl.columns and k not in used and k != age]
     bounds = [c for c in ("age_lo", "age_hi") if age in used and c in tbl.columns and c not in used]
     tbl = tbl[[*used, *summed, *bounds, *values]].copy()
-    for k in used:
-        tbl[k] = tbl[k].astype(str)
+    if age in used:
+        tbl[age] = tbl[age].astype(str)
     if summed:
         agg = {**{c: "first" for c in bounds}, **{v: "sum" for v in values}}
         tbl = tbl.groupby(used, sort=False, observed=True).agg(agg).reset_index()
@@ -257,13 +257,15 @@ def _parseable(labels: Sequence[str]) -> bool:
 
 def onto_bands(table: pd.DataFrame, data_bands: Sequence[str], *, age: str, keys: list[str],
                values: list[str], name: str, force: bool = False,
-               within: tuple[int, int | None] | None = None) -> tuple[pd.DataFrame, bool]:
+               within: tuple[int, int | None] | None = None, refuse: bool = True) -> tuple[pd.DataFrame, bool]:
     """Re-band a keyed standard onto the data's age bands when they nest in the standard's.
 
     Nothing happens when every data band is a band of the standard (unless ``force``), or when the bands
     cannot be read as ages (then the caller's label join names the bands).  ``within``: first keep only the
     standard's bands inside these ages (a band straddling them is an error).  Returns the table and whether
-    it was re-banded; raises :class:`BandMismatchError` naming the bands when they do not nest.
+    it was re-banded; raises :class:`BandMismatchError` naming the bands when they do not nest (with
+    ``refuse=False`` and not ``force``, returns the table unchanged instead: the caller's label check then
+    names the bands).
     """
     data_bands = list(dict.fromkeys(map(str, data_bands)))
     std_bands = list(dict.fromkeys(table[age].astype(str)))
@@ -272,14 +274,19 @@ def onto_bands(table: pd.DataFrame, data_bands: Sequence[str], *, age: str, keys
     has_limits = {"age_lo", "age_hi"} <= set(table.columns)
     if not _parseable(data_bands) or not (has_limits or _parseable(std_bands)):
         return table, False
-    if within is not None:
-        table = table[table[age].isin(select_bands(std_bands, within, what="the ages of the strata"))]
+    original = table
     others = [k for k in keys if k != age]
     cols = [*others, age, *(["age_lo", "age_hi"] if has_limits else []), *values]
     try:
+        if within is not None:
+            table = table[table[age].isin(select_bands(std_bands, within, what="the ages of the strata"))]
         out = reband(table[cols], bands=parse_band_labels(data_bands), age=age, value_columns=values,
                      by=others or None)
     except BandMismatchError as exc:
+        if force:  # a registered standard in compare: the messages of select_bands and reband, as before
+            raise
+        if not refuse:
+            return original, False
         raise BandMismatchError(
             f"the age bands of the data ({', '.join(data_bands)}) do not nest in the bands of the standard "
             f"({name}: {', '.join(std_bands)}), so the standard cannot be re-banded onto them: {exc} "
