@@ -99,8 +99,8 @@ def standard_population(name: str) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``age_band`` (label such as ``"0-4"``, ``"90+"`` or ``"0"``), ``age_lo`` (int64),
         ``age_hi`` (nullable Int64, inclusive, missing for the open-ended band), ``sex`` (str; only for a
-        sex-specific standard) and ``population`` (float64), one row per band (per sex) in age order.  ``DataFrame.attrs`` holds the registry metadata
-        (name, edition, source, banding, file).
+        sex-specific standard) and ``population`` (float64), one row per band (per sex) in age order.
+        ``DataFrame.attrs`` holds the registry metadata (name, edition, source, banding, file, keys).
 
     Raises
     ------
