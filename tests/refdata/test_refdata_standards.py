@@ -148,3 +148,45 @@ def test_keyed_join_by_label_not_position():
     joined = shuffled.merge(esp, on="age_band", how="left", validate="one_to_one")
     assert joined.loc[joined["age_band"] == "90+", "population"].item() == 1000
     assert joined["population"].notna().all()
+
+
+# --------------------------------------------------------------------------- standard_from_population
+def test_standard_from_population_england_mid_2000():
+    # ONS mid-2000 England by sex (bundled; Table 10 totals 24,029,935 males and 25,203,376 females): the
+    # same numbers as the registered england2000_sex, in the same layout
+    from kpcompare.datasets import england_population
+
+    built = kpcompare.standard_from_population(england_population(bands="5yr"), where={"year": 2000})
+    assert list(built.columns) == ["age_band", "age_lo", "age_hi", "sex", "population"]
+    assert built.groupby("sex")["population"].sum().to_dict() == {"F": 25_203_376, "M": 24_029_935}
+    assert built.attrs["keys"] == ["age_band", "sex"]
+    registered = kpcompare.standard_population("england2000_sex")
+    merged = built.merge(registered, on=["age_band", "sex"], suffixes=("", "_registered"))
+    assert len(merged) == 38 and (merged["population"] == merged["population_registered"]).all()
+
+
+def test_standard_from_population_rebands_and_sums_rows_with_the_same_key():
+    pops = pd.DataFrame({"system": ["A", "A", "B", "B", "A"], "year": [2000, 2000, 2000, 2000, 2001],
+                         "age": [3, 70, 40, 80, 3], "population": [10.0, 20.0, 30.0, 40.0, 999.0]})
+    std = kpcompare.standard_from_population(pops, strata="age", age="age", bands="hes",
+                                             where={"year": 2000})
+    # by hand: 0-14: 10; 15-59: 30; 60-74: 20; 75+: 40 (systems A and B summed, 2001 filtered out)
+    assert std["age"].tolist() == ["0-14", "15-59", "60-74", "75+"]
+    assert std["population"].tolist() == [10.0, 30.0, 20.0, 40.0]
+    mask = kpcompare.standard_from_population(pops, strata="age", age="age", bands="hes",
+                                              where=(pops["year"] == 2000).to_numpy())
+    pd.testing.assert_frame_equal(mask, std)
+
+
+def test_standard_from_population_errors():
+    from kpcompare.errors import InvalidArgumentError, InvalidValueError, MissingColumnError
+
+    pops = pd.DataFrame({"age_band": ["0-4", "5+"], "sex": ["F", "F"], "population": [1.0, -2.0]})
+    with pytest.raises(InvalidValueError, match=r"column 'population': rule 'a non-negative number' broken by 1 row"):
+        kpcompare.standard_from_population(pops)
+    with pytest.raises(MissingColumnError, match=r"column\(s\) 'region' not found"):
+        kpcompare.standard_from_population(pops, strata=["age_band", "region"])
+    with pytest.raises(InvalidValueError, match=r"argument 'where': \{'sex': 'M'\} keeps no row"):
+        kpcompare.standard_from_population(pops, where={"sex": "M"})
+    with pytest.raises(InvalidArgumentError, match=r"argument 'where': give a mapping"):
+        kpcompare.standard_from_population(pops, where="sex == 'F'")

@@ -146,6 +146,13 @@ def _min_count(min_count: Any) -> float:
     return value
 
 
+def _check_frequency_method(event_frequency: str | None, method: str) -> None:
+    if event_frequency is not None and method not in _VARIANCE_METHODS:
+        raise InvalidArgumentError(
+            f"argument 'event_frequency': not available with method {method!r}; use one of "
+            f"{', '.join(map(repr, sorted(_VARIANCE_METHODS)))} (the gamma methods assume independent events).")
+
+
 def _strata_layout(inp, std, keys: list[str]) -> tuple[np.ndarray, list[str]]:
     """Stratum code of each row and the strata labels: the standard's (joined by key), or the data's."""
     if std.column is None:
@@ -192,97 +199,78 @@ def dsr(data: Any, *, count: str, population: str, standard: Any, age: str = "ag
         event_frequency: str | None = None, weighted: bool = False) -> pd.DataFrame:
     """Directly standardised rate per group: y = Σᵢ wᵢ xᵢ/nᵢ over the strata i, weights wᵢ from a standard.
 
-    The method essay (intervals, edge cases, repeat events, weighted counts, standards and re-banding) is in
-    docs/methods.md#3-directly-standardised-rates-dsr and docs/methods.md#standard-populations.
+    Age-sex standardisation is the same sum over (age, sex) cells.  See docs/methods.md (section 3, and
+    #standard-populations for standards, re-banding and age-sex standardisation).
 
     Parameters
     ----------
     data : pandas.DataFrame or pyarrow.Table
-        One row per group × stratum (several rows per stratum are summed; with ``event_frequency``, one
-        row per group × stratum × frequency).
+        One row per group × stratum (rows of a stratum are summed; with ``event_frequency``, per frequency).
     count, population : str
         Columns of events and populations (person-years).
     standard : str or DataFrame
-        A registered standard population name (:func:`kpcompare.standard_population`; a column of
-        ``data`` of that name takes precedence), a table keyed by the ``strata`` columns (its age column
-        called ``age`` or ``age_band``) with ``population``, or the name of a column of ``data`` holding each
-        row's standard population (normalised within each group).  Joined by key.  When the data's age
-        bands nest in the standard's, the standard is re-banded onto them (:func:`kpcompare.reband`);
-        otherwise :class:`~kpcompare.errors.BandMismatchError` names the bands.  A sex-specific standard
-        given to age-only strata is summed over sex.
+        A registered name (:func:`kpcompare.standard_population`), a table keyed by the ``strata`` columns
+        (age column ``age`` or ``age_band``) with ``population``, or a column of ``data`` (per-row standard
+        populations; takes precedence over a name).  Joined by key; re-banded onto the data's age bands
+        when they nest in the standard's (:func:`kpcompare.reband`), else
+        :class:`~kpcompare.errors.BandMismatchError` naming the bands.  A sex-specific standard given to
+        age-only strata is summed over sex.
     age : str, default "age_band"
         Column of age-band labels (the key that is re-banded).
     strata : str or list of str, optional
-        The standardisation key columns, default ``[age]``; e.g. ``["age_band", "sex"]`` for age-sex
-        standardisation with a standard keyed by both (``"england2000_sex"``, ``"us2010_sex"`` or
-        :func:`kpcompare.standard_from_population`).  A key the standard lacks is refused
-        (:class:`~kpcompare.errors.KeyMismatchError`), never collapsed silently.
+        Standardisation keys, default ``[age]``; e.g. ``["age_band", "sex"]`` with a standard keyed by both
+        (``"england2000_sex"``, ``"us2010_sex"``, :func:`kpcompare.standard_from_population`).
     by : str or list of str, optional
-        Group columns (not also in ``strata``).
+        Group columns.
     method : str, default "dobson"
         ``dobson`` (Byar limits of the total count, as PHE), ``dobson-exact``, ``dobson-midp``, ``gamma``
-        (Fay & Feuer 1997), ``gamma-midp`` (Fay & Kim 2017), ``tiwari`` (Tiwari, Clegg & Zou 2006),
-        ``normal``, ``lognormal``.
+        (Fay & Feuer), ``gamma-midp`` (Fay & Kim), ``tiwari`` (Tiwari, Clegg & Zou), ``normal``, ``lognormal``.
     confidence : float or sequence of float, default 0.95
         One output row per level.
     multiplier : float, default 100000
         Rates per ``multiplier`` population.
     min_count : float, default 10
-        Below this total count ``value``, ``lower``, ``upper`` and ``variance`` are NaN and ``note`` says
-        why; 0 turns suppression off.
+        Below this total count the value, limits and variance are NaN (noted); 0 turns this off.
     event_frequency : str, optional
-        Column f: ``count`` then holds the persons with exactly f events; PHE's non-independent-events
-        variance (Dobson, normal and log-normal methods only).
+        Column f: ``count`` holds persons with exactly f events; PHE's non-independent-events variance.
     weighted : bool, default False
         Counts are weighted and may be fractional (limits approximate; noted).
 
     Returns
     -------
     pandas.DataFrame
-        ``<by...>, count, population, value, lower, upper, variance, confidence, method, statistic,
-        note``; ``variance`` is v × multiplier².
+        ``<by...>, count, population, value, lower, upper, variance, confidence, method, statistic, note``.
 
     Raises
     ------
     kpcompare.errors.BandMismatchError
-        Bands of data and standard differ and do not nest, or a group lacks a stratum.
+        Bands differ and do not nest, or a group lacks a stratum.
     kpcompare.errors.KeyMismatchError
-        A key of ``strata`` is not a column of the standard.
-    kpcompare.errors.InvalidValueError
-        Negative, non-integer or missing values; a stratum with zero population.
-    kpcompare.errors.InvalidArgumentError, kpcompare.errors.UnknownNameError
-        Bad confidence, multiplier, min_count, method or strata.
+        A key of ``strata`` is not in the standard (never collapsed silently; the message says what to do).
+    kpcompare.errors.InvalidValueError, kpcompare.errors.InvalidArgumentError
+        Bad values (negative, missing, a stratum with zero population) or arguments.
 
     Notes
     -----
-    With stratum counts xᵢ, populations nᵢ, standard weights wᵢ = sᵢ/Σs and Wᵢ = wᵢ/nᵢ: y = Σ Wᵢxᵢ,
-    v = Σ Wᵢ²xᵢ, X = Σ xᵢ.  Dobson: y + √(v/X)(X_{L,U} − X); gamma: gamma quantiles with mean y and
-    variance v, plus max Wᵢ in the upper limit; see docs/methods.md for every method.  Age-sex
-    standardisation is this formula over the (age, sex) cells.
+    wᵢ = sᵢ/Σs, Wᵢ = wᵢ/nᵢ: y = Σ Wᵢxᵢ, v = Σ Wᵢ²xᵢ, X = Σ xᵢ; Dobson limits y + √(v/X)(X_{L,U} − X).
 
     References
     ----------
-    Dobson AJ, Kuulasmaa K, Eberle E, Scherer J (1991) Stat Med 10:457-462. doi:10.1002/sim.4780100317.
-    Fay MP, Feuer EJ (1997) Stat Med 16:791-801.
-    doi:10.1002/(SICI)1097-0258(19970415)16:7<791::AID-SIM500>3.0.CO;2-#.
-    Fay MP, Kim S (2017) Biom J 59:377-387. doi:10.1002/bimj.201600111.
-    Tiwari RC, Clegg LX, Zou Z (2006) Stat Methods Med Res 15:547-569. doi:10.1177/0962280206070621.
+    Dobson AJ et al (1991) Stat Med 10:457-462. doi:10.1002/sim.4780100317.  Fay MP, Feuer EJ (1997) Stat
+    Med 16:791-801. doi:10.1002/(SICI)1097-0258(19970415)16:7<791::AID-SIM500>3.0.CO;2-#.  Fay MP, Kim S
+    (2017) Biom J 59:377-387. doi:10.1002/bimj.201600111.  Tiwari RC, Clegg LX, Zou Z (2006) Stat Methods
+    Med Res 15:547-569. doi:10.1177/0962280206070621.
 
-    Validated against: dsrTest 1.0.0 (all 8 methods), R dsr 0.2.2 / SAS PROC STDRATE, epiR 2.0.94
-    ``epi.directadj``, PHEindicatormethods' DSR vignette, R canregtools ``ageadjust`` and E. L. Frome's ORNL
-    worked examples (tests/rates/test_rates_peer_more_direct.py); age-sex cells against the same peer
-    vectors relabelled as (age, sex) pairs, and re-banding against a hand re-banded standard
-    (tests/rates/test_rates_standard.py).
+    Validated against: dsrTest 1.0.0 (all 8 methods), R dsr 0.2.2 / SAS PROC STDRATE (incl. its age × sex
+    strata through ``strata``), epiR ``epi.directadj``, PHEindicatormethods, canregtools ``ageadjust``, E. L.
+    Frome's ORNL examples (tests/rates/test_rates_peer_more_direct.py, tests/rates/test_rates_standard.py).
     """
     min_count = _min_count(min_count)
     keys = strata_keys(strata, age=age, by=as_list(by))
     inp = read_rate_input(data, count=count, population=population, by=by, confidence=confidence,
                           multiplier=multiplier, weighted=weighted, method=method, methods=DSR_METHODS,
                           strata=keys, frequency=event_frequency)
-    if event_frequency is not None and method not in _VARIANCE_METHODS:
-        raise InvalidArgumentError(
-            f"argument 'event_frequency': not available with method {method!r}; use one of "
-            f"{', '.join(map(repr, sorted(_VARIANCE_METHODS)))} (the gamma methods assume independent events).")
+    _check_frequency_method(event_frequency, method)
     std = resolve_standard(standard, inp.data, age=age, keys=keys)
     codes, labels = _strata_layout(inp, std, keys)
     freq = None if event_frequency is None else pd.to_numeric(inp.data[event_frequency]).to_numpy(dtype=float)

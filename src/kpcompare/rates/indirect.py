@@ -16,7 +16,7 @@ from ._prepare import read_rate_input
 from .standard import resolve_rates_standard, strata_keys, stratum_codes
 from ._result import join_notes, statistic_label, tidy_result
 from .crude import weighted_notes
-from .poisson import POISSON_METHODS, method_labels, poisson_limits, undefined_notes
+from .poisson import POISSON_METHODS, method_labels, scaled_limits, undefined_notes
 
 __all__ = ["smr", "isr"]
 
@@ -43,11 +43,7 @@ def _indirect(data: Any, *, count: str, population: str, standard: Any, age: str
     scale = multiplier * (ref_count.sum() / ref_pop.sum() if rate else 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(no_expected, np.nan, scale / expected)
-    lower, upper = [], []
-    for level in inp.levels:
-        lo, hi = poisson_limits(observed, level, method)
-        lower.append(lo * factor)
-        upper.append(hi * factor)
+    lower, upper = scaled_limits(observed, inp.levels, method, factor)
     return tidy_result(
         g.keys,
         head={"observed": observed if weighted else observed.round().astype(np.int64),

@@ -224,6 +224,31 @@ def reband(data: Any, *, bands: str | Sequence[int] | pd.DataFrame, age: str = "
     frame = as_pandas(data)
     by_cols = as_list(by)
     values = as_list(value_columns)
+    _check_reband_input(frame, age=age, by_cols=by_cols, values=values)
+    target = band_table(bands)
+    numeric_ages = pd.api.types.is_numeric_dtype(frame[age]) and not pd.api.types.is_bool_dtype(frame[age])
+    if numeric_ages:
+        out_age = "age_band" if "age_band" not in by_cols else age
+        key = pd.Series(age_to_band(frame[age], target), index=frame.index)
+        keep_limits = False
+    else:
+        out_age = age
+        key = _label_keys(frame, target, age=age, by_cols=by_cols)
+        keep_limits = "age_lo" in frame.columns and "age_hi" in frame.columns
+    order = pd.CategoricalDtype(target["age_band"].tolist(), ordered=True)
+    grouped = (frame[[*by_cols, *values]].assign(**{out_age: pd.Categorical(key, dtype=order)})
+               .groupby([*by_cols, out_age], observed=True, sort=True, dropna=False)[values].sum()
+               .reset_index())
+    grouped[out_age] = grouped[out_age].astype(object).astype(str)
+    if keep_limits:
+        limits = target.rename(columns={"age_band": out_age})
+        grouped = grouped.merge(limits, on=out_age, how="left", validate="many_to_one")
+        return grouped[[*by_cols, out_age, "age_lo", "age_hi", *values]]
+    return grouped[[*by_cols, out_age, *values]]
+
+
+def _check_reband_input(frame: pd.DataFrame, *, age: str, by_cols: list[str], values: list[str]) -> None:
+    """The columns of :func:`reband` exist, have no missing values and the value columns are numeric."""
     if age in by_cols or age in values:
         raise InvalidArgumentError(f"argument 'age': column {age!r} cannot also be in 'by' or 'value_columns'.")
     require_columns(frame, [age, *by_cols, *values])
@@ -234,34 +259,17 @@ def reband(data: Any, *, bands: str | Sequence[int] | pd.DataFrame, age: str = "
             bad = converted.isna().to_numpy()
             raise row_problem(col, "numeric", int(bad.sum()) or len(frame),
                               frame[col][bad].iloc[0] if bad.any() else frame[col].iloc[0])
-    target = band_table(bands)
-    order = pd.CategoricalDtype(target["age_band"].tolist(), ordered=True)
-    numeric_ages = pd.api.types.is_numeric_dtype(frame[age]) and not pd.api.types.is_bool_dtype(frame[age])
-    if numeric_ages:
-        out_age = "age_band" if "age_band" not in by_cols else age
-        key = pd.Series(age_to_band(frame[age], target), index=frame.index)
-        keep_limits = False
-    else:
-        out_age = age
-        labels = frame[age].astype(str)
-        dup = frame.assign(**{age: labels}).duplicated(subset=[*by_cols, age], keep=False).to_numpy()
-        if dup.any():
-            example = tuple(frame.loc[dup, [*by_cols, age]].iloc[0].tolist())
-            raise row_problem(age, f"one row per band within ({', '.join([*by_cols]) or 'the table'})",
-                              int(dup.sum()), example, cls=DuplicateKeyError,
-                              hint="Add the column that distinguishes these rows to 'by', or aggregate first.")
-        source = parse_band_labels(pd.unique(labels), column=age)
-        mapping = _source_to_target(source, target)
-        key = labels.map(mapping)
-        keep_limits = "age_lo" in frame.columns and "age_hi" in frame.columns
-    grouped = (frame[[*by_cols, *values]].assign(**{out_age: pd.Categorical(key, dtype=order)})
-               .groupby([*by_cols, out_age], observed=True, sort=True, dropna=False)[values].sum()
-               .reset_index())
-    grouped[out_age] = grouped[out_age].astype(object).astype(str)
-    if keep_limits:
-        limits = target.rename(columns={"age_band": out_age})
-        grouped = grouped.merge(limits, on=out_age, how="left", validate="many_to_one")
-        grouped = grouped[[*by_cols, out_age, "age_lo", "age_hi", *values]]
-    else:
-        grouped = grouped[[*by_cols, out_age, *values]]
-    return grouped
+
+
+def _label_keys(frame: pd.DataFrame, target: pd.DataFrame, *, age: str, by_cols: list[str]) -> pd.Series:
+    """The target band of each row whose ``age`` holds band labels (one row per band within a group)."""
+    labels = frame[age].astype(str)
+    dup = frame.assign(**{age: labels}).duplicated(subset=[*by_cols, age], keep=False).to_numpy()
+    if dup.any():
+        example = tuple(frame.loc[dup, [*by_cols, age]].iloc[0].tolist())
+        raise row_problem(age, f"one row per band within ({', '.join([*by_cols]) or 'the table'})",
+                          int(dup.sum()), example, cls=DuplicateKeyError,
+                          hint="Add the column that distinguishes these rows to 'by', or aggregate first.")
+    source = parse_band_labels(pd.unique(labels), column=age)
+    mapping = _source_to_target(source, target)
+    return labels.map(mapping)
