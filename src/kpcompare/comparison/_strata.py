@@ -146,8 +146,8 @@ def _standard(standard: Any, pop: pd.DataFrame, keys: list[str]
     if not isinstance(standard, str):
         require_columns(table, ["age_band", "population"], argument="standard")
         name = "user-supplied standard"
-    std, dropped = key_standard(table, age="age_band", keys=keys, values=["population"], name=name,
-                                declared=declared, missing_keys="drop")
+    std, dropped = key_standard(table, age="age_band", keys=keys, values=["population"], declared=declared,
+                                missing_keys="drop")
     notes = []
     if dropped:
         keys = [k for k in keys if k not in dropped]

@@ -43,8 +43,9 @@ from ..refdata.labels import parse_band_labels
 from ..refdata.standards import registered_names, standard_keys
 from ..schemas.rates import validate_rate_input
 
-__all__ = ["Standard", "resolve_standard", "standard_source", "key_standard", "onto_bands", "stratum_codes",
-           "check_same_keys", "select_bands", "band_span", "strata_keys", "sexed_standard_names"]
+__all__ = ["Standard", "resolve_standard", "resolve_rates_standard", "standard_source", "key_standard",
+           "onto_bands", "stratum_codes", "stratum_labels", "check_same_keys", "select_bands", "band_span",
+           "strata_keys", "sexed_standard_names"]
 
 
 @dataclass(frozen=True)
@@ -146,8 +147,8 @@ def _age_column(table: pd.DataFrame, age: str, argument: str) -> str:
     return age  # pragma: no cover - require_columns raised
 
 
-def missing_key_error(missing: list[str], keys: list[str], table: pd.DataFrame, *, argument: str,
-                      age: str) -> KeyMismatchError:
+def missing_key_error(missing: list[str], keys: list[str], table: pd.DataFrame, *,
+                      argument: str) -> KeyMismatchError:
     """The refusal of a standard lacking a key of the strata, saying what to do instead."""
     names = ", ".join(map(repr, missing))
     sexed = sexed_standard_names()
@@ -164,7 +165,7 @@ def missing_key_error(missing: list[str], keys: list[str], table: pd.DataFrame, 
         f"{names} silently. Either {'; '.join(advice)}.", missing=missing)
 
 
-def key_standard(table: pd.DataFrame, *, age: str, keys: list[str], values: list[str], name: str,
+def key_standard(table: pd.DataFrame, *, age: str, keys: list[str], values: list[str],
                  declared: Sequence[str] = (), missing_keys: str = "refuse", argument: str = "standard",
                  weighted: bool = True) -> tuple[pd.DataFrame, list[str]]:
     """The standard as ``<keys...>, [age_lo, age_hi], <values...>``, one row per key; and the keys dropped.
@@ -181,7 +182,7 @@ def key_standard(table: pd.DataFrame, *, age: str, keys: list[str], values: list
             tbl = tbl.rename(columns={label_col: age})
     missing = [k for k in keys if k not in tbl.columns]
     if missing and missing_keys == "refuse":
-        raise missing_key_error(missing, keys, tbl, argument=argument, age=age)
+        raise missing_key_error(missing, keys, tbl, argument=argument)
     used = [k for k in keys if k not in missing]
     require_columns(tbl, values, argument=argument)
     validate_rate_input(tbl, count=values[:-1], population=values[-1], keys=used, weighted=weighted,
@@ -360,8 +361,7 @@ def resolve_standard(standard: Any, data: pd.DataFrame, *, age: str, keys: list[
     if column is not None:
         return Standard(None, column, keys, name)
     values = list(values)
-    tbl, _ = key_standard(table, age=age, keys=keys, values=values, name=name, declared=declared,
-                          argument=argument)
+    tbl, _ = key_standard(table, age=age, keys=keys, values=values, declared=declared, argument=argument)
     rebanded = False
     if age in keys:
         tbl, rebanded = onto_bands(tbl, pd.unique(data[age].astype(str)), age=age, keys=keys, values=values,
