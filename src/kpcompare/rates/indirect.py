@@ -168,7 +168,8 @@ smr.__doc__ = """Standardised (admission / mortality) ratio O/E per group.
     (observed, expected and ratio; epiR's limits use Poisson quantiles and are
     not reproduced); SAS PROC STDRATE "Strata SMR Estimates" (normal limits, 4 dp;
     SAS leaves the limits blank at O = 0 where ``normal`` gives 0 and 0); R
-    ``poisson.test`` exact SMR (Welsh nickel workers, via lumen).
+    ``poisson.test`` exact SMR (Welsh nickel workers, via lumen); age × sex strata: SAS PROC STDRATE
+    expected events per stratum relabelled as (age, sex) cells (tests/rates/test_rates_standard.py).
 """
 
 
