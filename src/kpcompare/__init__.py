@@ -28,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     # reference data
     "standard_population": "kpcompare.refdata",
     "list_standard_populations": "kpcompare.refdata",
+    "standard_from_population": "kpcompare.refdata",
     "reband": "kpcompare.refdata",
     "age_to_band": "kpcompare.refdata",
     "band_table": "kpcompare.refdata",

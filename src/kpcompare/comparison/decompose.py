@@ -17,7 +17,7 @@ import pandas as pd
 
 from .._checks import check_positive_number
 from ..errors import InvalidArgumentError, UnknownNameError
-from ._strata import prepare
+from ._strata import prepare, with_prepared_notes
 
 __all__ = ["decompose", "DECOMPOSE_COLUMNS"]
 
@@ -209,4 +209,5 @@ def decompose(strata: Any, *, population: Any, standard: Any, systems: Sequence[
     res["_lv"] = pd.Categorical(res[by], categories=prep.levels, ordered=True)
     res["_sys"] = pd.Categorical(res["system"], categories=list(dict.fromkeys(p[0] for p in pairs)), ordered=True)
     res = res.sort_values(["_sys", "_lv", "_std"], kind="stable").drop(columns=["_std", "_lv", "_sys"])
+    res["note"] = with_prepared_notes(res["note"], prep)
     return res.reset_index(drop=True)

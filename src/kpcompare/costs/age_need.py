@@ -6,22 +6,13 @@ import numpy as np
 import pandas as pd
 
 from .._checks import as_list, as_pandas, check_no_missing, check_non_negative, require_columns
-from ..errors import BandMismatchError, InvalidValueError, UnknownNameError
+from ..errors import InvalidValueError, UnknownNameError
+from ..rates.standard import check_same_keys
 
 __all__ = ["age_need_factor", "AGE_NEED_COLUMNS"]
 
 AGE_NEED_COLUMNS = ["system", "reference", "population", "reference_population", "expected_system",
                     "expected_reference", "value", "method", "statistic", "note"]
-
-
-def _check_bands(have: set, want: set, *, label: str) -> None:
-    missing = sorted(want - have)
-    extra = sorted(have - want)
-    if missing or extra:
-        raise BandMismatchError(
-            f"age bands of {label} do not match the cost weights: missing {missing or 'none'}, "
-            f"extra {extra or 'none'}. Reband both tables to the same labels (kpcompare.reband).",
-            missing=missing, extra=extra)
 
 
 def age_need_factor(populations: pd.DataFrame, *, weights: pd.DataFrame, reference: str,
@@ -97,11 +88,9 @@ def age_need_factor(populations: pd.DataFrame, *, weights: pd.DataFrame, referen
     unknown = [s for s in chosen if s not in names]
     if unknown:
         raise UnknownNameError(f"argument 'systems': {unknown[0]!r} is not a system of populations.")
-    want = set(map(tuple, wts[keys].astype(str).to_numpy()))
-    for name in dict.fromkeys([reference, *chosen]):
-        have = set(map(tuple, pops.loc[pops["system"].eq(name), keys].astype(str).to_numpy()))
-        _check_bands({k[0] if len(k) == 1 else k for k in have}, {k[0] if len(k) == 1 else k for k in want},
-                     label=f"system {name!r}")
+    for name in dict.fromkeys([reference, *chosen]):  # joined by key (the one standard resolver's check)
+        check_same_keys(pops[pops["system"].eq(name)], wts, keys=keys, label=f"system {name!r}",
+                        other="the cost weights")
     merged = pops.merge(wts[keys + [weight]], on=keys, how="left")
     merged["_cost"] = merged[population].astype(float) * merged[weight].astype(float)
     agg = merged.groupby("system", sort=False).agg(n=(population, "sum"), cost=("_cost", "sum"))

@@ -9,7 +9,7 @@ import numpy as np
 from ..errors import row_problem
 from ._prepare import group_label, read_rate_input
 from ._result import join_notes, statistic_label, tidy_result
-from .poisson import POISSON_METHODS, method_labels, poisson_limits, undefined_notes
+from .poisson import POISSON_METHODS, method_labels, scaled_limits, undefined_notes
 
 __all__ = ["crude_rate", "WEIGHTED_NOTE"]
 
@@ -61,14 +61,12 @@ def crude_rate(data: Any, *, count: str, population: str, by: Any = None, confid
 
     Notes
     -----
-    With X = Σ count and N = Σ population in a group, rate = X/N × multiplier,
-    limits = (X_L, X_U)/N × multiplier where (X_L, X_U) are the Poisson limits
-    of X.
+    With X = Σ count and N = Σ population in a group, rate = X/N × multiplier, limits = (X_L, X_U)/N ×
+    multiplier with (X_L, X_U) the Poisson limits of X (docs/methods.md, section 2).
 
     References
     ----------
-    Breslow NE, Day NE (1987) Statistical Methods in Cancer Research, vol II.
-    IARC Sci Publ 82.
+    Breslow NE, Day NE (1987) Statistical Methods in Cancer Research, vol II. IARC Sci Publ 82.
 
     Validated against: epiR 2.0.94 ``epi.directadj`` and ``epi.indirectadj`` crude
     rates (exact limits, 7 significant digits); R dsr 0.2.2 crude rates (SAS PROC
@@ -97,19 +95,11 @@ def crude_rate(data: Any, *, count: str, population: str, by: Any = None, confid
                           group_label(g.keys, int(np.argmax(zero))),
                           hint="A rate needs a population; drop or fix these groups.")
     scale = inp.multiplier / pop
-    lower, upper = [], []
-    for level in inp.levels:
-        lo, hi = poisson_limits(total, level, method)
-        lower.append(lo * scale)
-        upper.append(hi * scale)
+    lower, upper = scaled_limits(total, inp.levels, method, scale)
     return tidy_result(
         g.keys,
         head={"count": total if weighted else total.round().astype(np.int64), "population": pop},
-        value=total * scale,
-        variance=total * scale**2,
-        levels=inp.levels,
-        lower=lower,
-        upper=upper,
+        value=total * scale, variance=total * scale**2, levels=inp.levels, lower=lower, upper=upper,
         method=method_labels(total, method),
         statistic=statistic_label("crude rate", inp.multiplier),
         note=join_notes(undefined_notes(total, method), weighted_notes(g.n, weighted)),
