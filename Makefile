@@ -19,7 +19,7 @@ $(STAMP): $(VENV)/bin/python pyproject.toml requirements/constraints.txt
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m kpcompare.demo --out output
+	$(PY) -m kpcompare.report.demo --out output
 
 test: $(STAMP)
 	@$(PY) -m pytest -q; rc=$$?; \
