@@ -21,7 +21,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m kpcompare.report.demo --out output
 
+# the layers of the package first (import-linter contracts in pyproject.toml), then the tests
 test: $(STAMP)
+	$(VENV)/bin/lint-imports
 	@$(PY) -m pytest -q; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo 'make test: pytest collected no tests' >&2; exit 1; fi; exit $$rc
 
