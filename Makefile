@@ -34,4 +34,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) output build dist .pytest_cache .hypothesis
+	rm -rf $(VENV) output build dist .pytest_cache .hypothesis .import_linter_cache
