@@ -1,4 +1,4 @@
-"""kpcompare.plots.comparison: figures draw from a compare() result (presentation only)."""
+"""kpcompare.plots: figures draw from a compare(multiplier=1000) result (presentation only)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ POP = pd.DataFrame({"system": ["A", "A", "B", "B"], "age_band": ["60-74", "75+"]
 
 @pytest.fixture(scope="module")
 def result():
-    return kpcompare.compare(STRATA, population=POP, standard="A", reference="A", min_count=0)
+    return kpcompare.compare(STRATA, population=POP, standard="A", reference="A", min_count=0, multiplier=1000)
 
 
 def test_bars_one_bar_per_system_and_cause(result, tmp_path):
