@@ -84,6 +84,24 @@ def test_import_contracts_are_kept():
     assert "0 broken" in out.stdout
 
 
+def test_import_linter_sees_imports_inside_functions(tmp_path):
+    """A lazy import that runs up a layer (inside a function) breaks the contract: the check is not only for
+    module-level imports."""
+    pkg = tmp_path / "housepkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "high.py").write_text("X = 1\n")
+    (pkg / "low.py").write_text("def f():\n    from .high import X\n    return X\n")
+    (tmp_path / "contracts.toml").write_text(
+        '[tool.importlinter]\nroot_package = "housepkg"\n\n[[tool.importlinter.contracts]]\n'
+        'name = "layers"\ntype = "layers"\nlayers = ["housepkg.high", "housepkg.low"]\n')
+    code = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
+    out = subprocess.run([sys.executable, "-c", code, "--no-cache", "--config", "contracts.toml"],
+                         capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "housepkg.low -> housepkg.high (l.2)" in out.stdout
+
+
 # ----------------------------------------------------------------------------------------- sizes
 
 
