@@ -6,7 +6,8 @@
 * no ``assert`` statement in the package (bad input raises a KpcompareError; asserts vanish under -O);
 * every name in a public module's ``__all__`` resolves;
 * tests mirror ``src/``: every subpackage has ``tests/<subpackage>/``, every public top-level module
-  ``tests/test_<module>.py`` or ``tests/<module>/``.
+  ``tests/test_<module>*.py`` or ``tests/<module>/``;
+* test file names are unique (pytest imports test modules by basename: two ``test_x.py`` collide).
 
 Each test lists every offender, not only the first.
 """
@@ -198,8 +199,8 @@ def test_tests_mirror_the_package():
             if not folder.is_dir() or not list(folder.glob("test_*.py")):
                 missing.append(f"subpackage kpcompare.{name}: no tests/{name}/test_*.py")
         elif child.suffix == ".py" and not name.startswith("_") and not _is_shim(child):
-            if not (TESTS / f"test_{name}.py").is_file() and not (TESTS / name).is_dir():
-                missing.append(f"module kpcompare.{name}: no tests/test_{name}.py or tests/{name}/")
+            if not list(TESTS.glob(f"test_{name}*.py")) and not (TESTS / name).is_dir():
+                missing.append(f"module kpcompare.{name}: no tests/test_{name}*.py or tests/{name}/")
     assert not missing, "tests do not mirror src/kpcompare:\n" + "\n".join(missing)
 
 
@@ -216,3 +217,12 @@ def test_shims_are_recognised():
 def test_every_test_folder_names_a_part_of_the_package(folder):
     assert (SRC / folder / "__init__.py").is_file() or (SRC / f"{folder}.py").is_file(), (
         f"tests/{folder}/ mirrors no kpcompare.{folder}")
+
+
+def test_test_file_names_are_unique():
+    seen: dict[str, list[str]] = {}
+    for path in sorted(TESTS.rglob("test_*.py")):
+        seen.setdefault(path.name, []).append(path.relative_to(TESTS).as_posix())
+    clashes = {name: paths for name, paths in seen.items() if len(paths) > 1}
+    assert not clashes, ("test files with the same name (pytest cannot import both; prefix them with their "
+                         f"package, tests/<package>/test_<package>_<module>.py): {clashes}")
