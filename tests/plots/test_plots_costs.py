@@ -25,7 +25,9 @@ def test_tornado_chart_draws_one_bar_per_input(sens):
     ax = fig.axes[0]
     n_inputs = sens[["system", "item"]].drop_duplicates().shape[0]
     assert len(ax.get_yticks()) == n_inputs
-    assert ax.get_xlabel() == sens["outcome"].iloc[0]
+    # the label of what was computed: column "statistic" (kpcompare 0.1's sensitivity called it "outcome")
+    label = "statistic" if "statistic" in sens.columns else "outcome"
+    assert ax.get_xlabel() == sens[label].iloc[0]
 
 
 def test_tornado_on_given_axes_and_saved(sens, tmp_path):
@@ -40,7 +42,17 @@ def test_tornado_on_given_axes_and_saved(sens, tmp_path):
 
 def test_tornado_missing_column():
     with pytest.raises(MissingColumnError, match=r"table: column\(s\) 'baseline'"):
-        plots.tornado_chart(pd.DataFrame({"system": ["a"], "item": ["b"], "value": [1.0], "outcome": ["o"]}))
+        plots.tornado_chart(pd.DataFrame({"system": ["a"], "item": ["b"], "value": [1.0], "statistic": ["o"]}))
+
+
+def test_tornado_label_from_statistic_or_the_old_outcome_column():
+    table = pd.DataFrame({"system": ["NHS", "NHS"], "item": ["x", "x"], "value": [1.0, 3.0], "baseline": [2.0, 2.0],
+                          "statistic": ["Kaiser - NHS per head", "Kaiser - NHS per head"]})
+    assert plots.tornado_chart(table).axes[0].get_xlabel() == "Kaiser - NHS per head"
+    old = table.rename(columns={"statistic": "outcome"})
+    assert plots.tornado_chart(old).axes[0].get_xlabel() == "Kaiser - NHS per head"
+    with pytest.raises(MissingColumnError, match=r"table: column\(s\) 'statistic'"):
+        plots.tornado_chart(table.drop(columns="statistic"))
 
 
 def test_deprecated_costs_tornado_chart_warns_and_is_the_same_function():

@@ -20,7 +20,8 @@ def tornado_chart(table: pd.DataFrame, *, ax: Any = None, threshold: float | Non
     Parameters
     ----------
     table : pandas.DataFrame
-        A sensitivity table (columns ``system, item, value, baseline, outcome``).
+        A sensitivity table (columns ``system, item, value, baseline`` and the label of what was computed,
+        ``statistic``; ``outcome`` in tables of kpcompare 0.1).
     ax : matplotlib Axes, optional
         Where to draw; a new :class:`matplotlib.figure.Figure` is made when omitted (no pyplot state,
         no backend change; ``fig.savefig`` renders with Agg).
@@ -35,7 +36,8 @@ def tornado_chart(table: pd.DataFrame, *, ax: Any = None, threshold: float | Non
         settings, widest swing on top.
     """
     data = as_pandas(table, argument="table")
-    require_columns(data, ["system", "item", "value", "baseline", "outcome"], argument="table")
+    label_column = "outcome" if "outcome" in data.columns and "statistic" not in data.columns else "statistic"
+    require_columns(data, ["system", "item", "value", "baseline", label_column], argument="table")
     if ax is None:
         # a bare Figure (no pyplot, no global backend change): renders with Agg on savefig
         from matplotlib.figure import Figure
@@ -58,7 +60,7 @@ def tornado_chart(table: pd.DataFrame, *, ax: Any = None, threshold: float | Non
     ax.axvline(baseline, color="black", linewidth=1)
     if threshold is not None:
         ax.axvline(threshold, color="grey", linestyle="--", linewidth=1)
-    ax.set_xlabel(str(data["outcome"].iloc[0]))
+    ax.set_xlabel(str(data[label_column].iloc[0]))
     if title:
         ax.set_title(title)
     fig.tight_layout()
