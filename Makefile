@@ -19,9 +19,11 @@ $(STAMP): $(VENV)/bin/python pyproject.toml requirements/constraints.txt
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m kpcompare.demo --out output
+	$(PY) -m kpcompare.report.demo --out output
 
+# the layers of the package first (import-linter contracts in pyproject.toml), then the tests
 test: $(STAMP)
+	$(VENV)/bin/lint-imports
 	@$(PY) -m pytest -q; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo 'make test: pytest collected no tests' >&2; exit 1; fi; exit $$rc
 
@@ -32,4 +34,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) output build dist .pytest_cache .hypothesis
+	rm -rf $(VENV) output build dist .pytest_cache .hypothesis .import_linter_cache

@@ -85,6 +85,16 @@ def test_standards_lists_the_registry(capsys):
         assert f"\n{name}," in listing
 
 
+def test_demo_runs_the_report_demo_with_its_sections(monkeypatch, tmp_path):
+    # `kpcompare demo` is `python -m kpcompare.report.demo` (what `make demo` runs), options forwarded
+    from kpcompare.report import demo
+
+    seen = []
+    monkeypatch.setattr(demo, "main", lambda argv: seen.append(argv) or 0)
+    assert main(["demo", "--out", str(tmp_path), "--section", "ham", "--section", "england_chapters"]) == 0
+    assert seen == [["--out", str(tmp_path), "--section", "ham", "--section", "england_chapters"]]
+
+
 def test_aggregate_cips_gap_days(tmp_path):
     # one person transferred (DISDEST 51) on 2020-01-03 and readmitted elsewhere 2 days later
     src = tmp_path / "transfer.csv"

@@ -46,3 +46,21 @@ def test_doc_examples_run(path: Path, tmp_path: Path, monkeypatch: pytest.Monkey
         # pad with blank lines so tracebacks point at the markdown line
         compiled = compile("\n" * (line - 1) + code, str(path), "exec")
         exec(compiled, namespace)  # noqa: S102 - executing our own documentation
+
+
+def test_readme_layout_names_every_part_of_the_package():
+    """The README's Layout tree lists every subpackage and public top-level module (deprecated shims aside)."""
+    import ast
+
+    src = DOCS.parent / "src" / "kpcompare"
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+
+    def shim(path: Path) -> bool:
+        return any(isinstance(n, ast.Assign) and [getattr(t, "id", None) for t in n.targets] == ["__getattr__"]
+                   for n in ast.parse(path.read_text(encoding="utf-8")).body)
+
+    parts = [f"{p.name}/" for p in src.iterdir() if (p / "__init__.py").is_file()]
+    parts += [p.name for p in src.glob("*.py") if p.name != "__init__.py" and not shim(p)]
+    missing = sorted(p for p in parts if p not in layout)
+    assert not missing, f"README Layout does not mention: {missing}"

@@ -28,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     # reference data
     "standard_population": "kpcompare.refdata",
     "list_standard_populations": "kpcompare.refdata",
+    "standard_from_population": "kpcompare.refdata",
     "reband": "kpcompare.refdata",
     "age_to_band": "kpcompare.refdata",
     "band_table": "kpcompare.refdata",
@@ -53,14 +54,15 @@ _EXPORTS: dict[str, str] = {
     "top_share": "kpcompare.concentration",
 }
 
-# submodules reachable as attributes (kpcompare.errors, kpcompare.datasets, ...)
+# submodules reachable as attributes (kpcompare.errors, kpcompare.datasets, ...); ``spells`` and ``demo``
+# are deprecated shims (moved to kpcompare.engine.spells and kpcompare.report.demo), reachable until 0.3.0
 _SUBMODULES = {
-    "errors", "refdata", "rates", "extract", "engine", "conditions", "comparison",
-    "datasets", "costs", "figures", "profiles", "concentration", "schemas", "spells",
-    "plots", "report", "cli",
+    "errors", "wording", "refdata", "rates", "extract", "engine", "conditions", "comparison",
+    "datasets", "costs", "figures", "profiles", "concentration", "schemas", "plots", "report", "cli",
+    "spells", "demo",
 }
 
-__all__ = sorted([*_EXPORTS, "errors", "datasets", "costs", "figures", "profiles",
+__all__ = sorted([*_EXPORTS, "errors", "datasets", "costs", "figures", "plots", "profiles",
                   "concentration", "__version__"])
 
 

@@ -70,7 +70,7 @@ def _standards(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .demo import main as demo_main
+    from .report.demo import main as demo_main
 
     return demo_main(["--out", str(args.out), *sum((["--section", s] for s in args.section or []), [])])
 

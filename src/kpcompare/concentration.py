@@ -324,7 +324,7 @@ def check_concentration(data: pd.DataFrame, *, value: str, top: float, claimed: 
     Validated against: constructed data where the top 15 of 100 persons hold exactly 70% of the total
     (tests/concentration).
     """
-    from .figures.wording import bounds
+    from .wording import bounds
 
     tol = float(tolerance)
     if not np.isfinite(tol) or tol < 0:

@@ -69,8 +69,8 @@ KEYWORDS: tuple[Term, ...] = (
     Term("event_frequency", "column", "Column of the number of events f of the persons counted on the row "
          "(repeat events; one row per stratum and f)."),
     Term("person", "column", "Column of person ids (one row per person and stratum)."),
-    Term("where", "filter", "Rows kept before counting (aggregate): the others are reported as excluded under "
-         "their own reason."),
+    Term("where", "filter", "Rows kept: before counting (aggregate; the others are reported as excluded under "
+         "their own reason) or before building a standard (standard_from_population)."),
     Term("measures", "choice", "Which measures to report ('admissions', 'bed_days', 'alos')."),
     Term("age_range", "other", "Ages included, inclusive, on band edges: (lowest, highest), None = open."),
     Term("min_count", "number", "Below this total count a rate is suppressed (NaN, reason in `note`)."),
@@ -157,7 +157,7 @@ FUNCTION_KEYWORDS: dict[str, dict[str, str]] = {
         "base": "the set the alternative starts from",
     },
     "kpcompare.costs.age_need_factor": {"need": "table of need weights per head by age band"},
-    "kpcompare.costs.tornado_chart": {"ax": "matplotlib axes to draw on", "threshold": "reference line drawn"},
+    "kpcompare.plots.tornado_chart": {"ax": "matplotlib axes to draw on", "threshold": "reference line drawn"},
     "kpcompare.profiles.ratios": {"numerator": "system on top of the ratio", "denominator": "system below"},
     "kpcompare.concentration.gini": {"correction": "small-sample N/(N-1) correction (flag)"},
     "kpcompare.concentration.check_concentration": {

@@ -20,6 +20,7 @@ __all__ = [
     "InvalidValueError",
     "InvalidArgumentError",
     "BandMismatchError",
+    "KeyMismatchError",
     "DuplicateKeyError",
     "SourceReadError",
     "UnknownNameError",
@@ -77,6 +78,13 @@ class BandMismatchError(KpcompareError):
         super().__init__(message)
         self.missing = list(missing or [])
         self.extra = list(extra or [])
+
+
+class KeyMismatchError(BandMismatchError):
+    """A key column of the strata (e.g. ``sex``) is missing from the standard: ``missing`` names it.
+
+    A :class:`BandMismatchError` too (strata of two tables do not match), so existing handlers keep working.
+    """
 
 
 class DuplicateKeyError(InvalidValueError):

@@ -22,7 +22,7 @@ from ._checks import (
 )
 from ._deprecation import renamed_keywords
 from .errors import DuplicateKeyError, UnknownNameError, row_problem
-from .figures.wording import bounds as wording_bounds
+from .wording import bounds as wording_bounds
 
 __all__ = ["profile_table", "densities", "ratios", "check_claims", "PROFILE_TABLES", "PROFILE_COLUMNS",
            "DENSITY_COLUMNS", "RATIO_COLUMNS", "CLAIM_COLUMNS"]

@@ -1,4 +1,4 @@
-"""Sensitivity over contested lines and factors, and the tornado chart."""
+"""Sensitivity over contested lines and factors (the tornado chart: tests/plots/test_plots_costs.py)."""
 
 from __future__ import annotations
 
@@ -95,22 +95,6 @@ def test_ratio_outcome_baseline(a):
     assert s["baseline"].iloc[0] == pytest.approx(full[NHS] / full[KP], rel=1e-12)
 
 
-def test_tornado_chart_draws_one_bar_per_input(sens):
-    fig = costs.tornado_chart(sens, threshold=0.0, title="Feachem 2002")
-    ax = fig.axes[0]
-    n_inputs = sens[["system", "item"]].drop_duplicates().shape[0]
-    assert len(ax.get_yticks()) == n_inputs
-    assert ax.get_xlabel() == sens["statistic"].iloc[0]
-
-
-def test_tornado_on_given_axes_and_saved(sens, tmp_path):
-    from matplotlib.figure import Figure
-
-    fig = Figure()
-    ax = fig.subplots()
-    assert costs.tornado_chart(sens, ax=ax) is fig
-    fig.savefig(tmp_path / "tornado.png")
-    assert (tmp_path / "tornado.png").stat().st_size > 1000
 
 
 def test_error_reference_needed(a):
@@ -135,10 +119,6 @@ def test_error_unknown_assumption_set(a):
     with pytest.raises(UnknownNameError, match=r"argument 'assumption_set': unknown value 'x'"):
         costs.sensitivity(a.lines, factors=a.factors, assumption_set="x", system=NHS, reference=KP)
 
-
-def test_tornado_missing_column():
-    with pytest.raises(MissingColumnError, match=r"table: column\(s\) 'baseline'"):
-        costs.tornado_chart(pd.DataFrame({"system": ["a"], "item": ["b"], "value": [1.0], "statistic": ["o"]}))
 
 
 def test_no_python_rounding_of_results(sens):

@@ -32,29 +32,7 @@ COMPUTED = REGISTRY.loc[REGISTRY["status"].isin(_COMPUTED_STATUSES), "id"].tolis
 CHECKED = figures.check(REGISTRY).set_index("id")
 
 
-# ------------------------------------------------------------------ wording -> bounds
-@pytest.mark.parametrize("kwargs, inside, outside, text", [
-    (dict(value=3.5, wording="printed", printed="3.5 times"), [3.45, 3.549], [3.55, 3.44], "[3.45, 3.55)"),
-    (dict(value=1402, wording="printed", printed="$1,402"), [1401.5, 1402.49], [1402.5, 1401.49], "[1401.5, 1402.5)"),
-    (dict(value=2, wording="almost"), [1.8, 2.0, 1.95], [2.01, 1.79], "[1.8, 2]"),
-    (dict(value=1.5, wording="more_than"), [1.501, 9], [1.5, 1.2], "(1.5, inf)"),
-    (dict(value=10, wording="within"), [-10, 0, 10], [10.01, -10.5], "[-10, 10]"),
-    (dict(value=2, wording="multiple"), [1.75, 2.25], [2.26, 1.7], "[1.75, 2.25]"),
-    (dict(value=0.25, wording="multiple"), [0.22, 0.28], [0.2, 0.3], "[0.21875, 0.28125]"),
-    (dict(value=1.45, wording="about", tolerance=0.05), [1.4, 1.5], [1.39, 1.51], "[1.4, 1.5]"),
-    (dict(value=5, wording="range", lower=4, upper=6), [4, 6], [3.9, 6.1], "[4, 6]"),
-])
-def test_bounds_from_wording(kwargs, inside, outside, text):
-    b = figures.bounds(**kwargs)
-    assert all(b.contains(x) for x in inside)
-    assert not any(b.contains(x) for x in outside)
-    assert str(b) == text
-
-
-def test_printed_precision():
-    assert figures.printed_precision("$1,402") == 1
-    assert figures.printed_precision("0.828") == pytest.approx(0.001)
-    assert figures.printed_precision("6.1 million") == pytest.approx(0.1)
+# wording -> bounds: tests/test_wording.py (kpcompare.wording)
 
 
 # ------------------------------------------------------------------ the bundled registry
@@ -264,22 +242,6 @@ def test_error_self_reference():
 def test_error_unknown_figure_id():
     with pytest.raises(UnknownNameError, match=r"figure 'nope' is not in the registry"):
         figures.assert_figure("nope", 1.0)
-
-
-def test_error_about_needs_tolerance():
-    with pytest.raises(InvalidArgumentError, match=r"wording 'about' needs an explicit 'tolerance'"):
-        figures.bounds(1.45, wording="about")
-
-
-def test_error_printed_without_number():
-    with pytest.raises(InvalidArgumentError, match=r"argument 'printed': 'twice' holds no number"):
-        figures.bounds(2, wording="printed", printed="twice")
-
-
-def test_bounds_overlap_and_missing():
-    b = figures.bounds(2130, wording="printed", printed="$2,130")
-    assert b.overlaps(2128.2, 2131.1) and not b.overlaps(2100, 2129)
-    assert not b.contains(math.nan)
 
 
 def test_error_check_unknown_ids():

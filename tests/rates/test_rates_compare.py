@@ -107,7 +107,7 @@ def test_isr_results_compare_with_a_note():
     data = pd.DataFrame({"sys": ["A", "A", "B", "B"], "age_band": ["y", "o"] * 2, "n": [10, 40, 30, 90],
                          "pop": [1000, 500, 3000, 900]})
     ref = pd.DataFrame({"age_band": ["y", "o"], "count": [40, 130], "population": [4000, 1400]})
-    res = isr(data, count="n", population="pop", reference=ref, by="sys")
+    res = isr(data, count="n", population="pop", standard=ref, by="sys")
     cmp = compare_rates(res, between="sys", reference="B").set_index("sys")
     # SE(log RR) = sqrt(1/O_A + 1/O_B) for ratios of SMRs
     se = np.sqrt(1 / 50 + 1 / 120)

@@ -78,7 +78,7 @@ def test_non_numeric_count(data, standard):
 def test_negative_population(data, reference):
     data.loc[0, "pop"] = -1
     with pytest.raises(InvalidValueError, match=r"column 'pop': rule 'non-negative and finite' broken by 1 row"):
-        smr(data, count="n", population="pop", reference=reference)
+        smr(data, count="n", population="pop", standard=reference)
 
 
 @pytest.mark.parametrize("level", [95, 0, 1, -0.5])
@@ -100,7 +100,7 @@ def test_unknown_method(data, standard, reference, func):
         elif func == "crude_rate":
             crude_rate(data, count="n", population="pop", method="wald")
         else:
-            isr(data, count="n", population="pop", reference=reference, method="wald")
+            isr(data, count="n", population="pop", standard=reference, method="wald")
 
 
 def test_band_in_data_not_in_standard(data, standard):
@@ -124,8 +124,8 @@ def test_group_lacking_a_band(data, standard):
 
 
 def test_band_mismatch_with_reference(data, reference):
-    with pytest.raises(BandMismatchError, match=r"bands of the reference missing from the data: \['old'\]"):
-        smr(data[data["age_band"] == "young"], count="n", population="pop", reference=reference)
+    with pytest.raises(BandMismatchError, match=r"bands of the standard missing from the data: \['old'\]"):
+        smr(data[data["age_band"] == "young"], count="n", population="pop", standard=reference)
 
 
 def test_zero_population_stratum_in_dsr(data, standard):
@@ -144,9 +144,9 @@ def test_zero_population_group_in_crude_rate(data):
 
 def test_zero_population_in_reference(data, reference):
     reference.loc[0, "population"] = 0
-    with pytest.raises(InvalidValueError, match=r"column 'population': rule 'greater than zero \(reference rates "
+    with pytest.raises(InvalidValueError, match=r"column 'population': rule 'greater than zero \(standard rates "
                                                 r"need a population\)' broken by 1 row \(e.g. \"age band 'young'\"\)"):
-        isr(data, count="n", population="pop", reference=reference)
+        isr(data, count="n", population="pop", standard=reference)
 
 
 def test_duplicate_band_in_standard(data, standard):
@@ -255,8 +255,8 @@ def test_standard_table_without_population(data, standard):
 
 
 def test_reference_without_count(data, reference):
-    with pytest.raises(MissingColumnError, match=r"reference: column\(s\) 'count' not found"):
-        smr(data, count="n", population="pop", reference=reference.rename(columns={"count": "deaths"}))
+    with pytest.raises(MissingColumnError, match=r"standard: column\(s\) 'count' not found"):
+        smr(data, count="n", population="pop", standard=reference.rename(columns={"count": "deaths"}))
 
 
 @pytest.mark.parametrize("name", ["count", "value", "note", "p_value"])

@@ -56,7 +56,7 @@ def sas_strata_smr():
                          "pyear": SAS_FLORIDA_PYEAR})
     reference = pd.DataFrame({"age_band": SAS_AGES, "deaths": SAS_US_C43, "pyear": SAS_US_PYEAR})
     # one group per stratum: the stratum-specific SMR O_i / E_i with normal limits (O_i +- z sqrt(O_i)) / E_i
-    out = kpcompare.smr(data, count="deaths", population="pyear", reference=reference, by="stratum",
+    out = kpcompare.smr(data, count="deaths", population="pyear", standard=reference, by="stratum",
                         method="normal")
     return out.set_index("stratum").loc[SAS_AGES].reset_index()
 
@@ -111,7 +111,7 @@ def test_r_poisson_test_welsh_nickel_smr(assert_printed):
     # 137 observed against 24.19893 expected: one band whose expected count is 24.19893 (reference rate 1)
     data = pd.DataFrame({"age_band": ["all"], "deaths": [137], "expected_py": [24.19893]})
     reference = pd.DataFrame({"age_band": ["all"], "deaths": [1.0], "expected_py": [1.0]})
-    out = kpcompare.smr(data, count="deaths", population="expected_py", reference=reference, method="exact")
+    out = kpcompare.smr(data, count="deaths", population="expected_py", standard=reference, method="exact")
     assert_printed(out.loc[0, "expected"], 24.19893, decimals=5)
     assert_printed(out.loc[0, "value"], 5.661407, decimals=6)
     assert_printed(out.loc[0, "lower"], 4.753125, decimals=6)

@@ -93,7 +93,7 @@ def test_smr_against_own_rates_is_one(s):
     data, _ = s
     data = data.assign(n=np.maximum(data["n"], 1))
     reference = data.rename(columns={"n": "count", "pop": "population"})
-    out = smr(data, count="n", population="pop", reference=reference)
+    out = smr(data, count="n", population="pop", standard=reference)
     assert out["value"].iloc[0] == pytest.approx(1.0, rel=1e-12)
 
 
@@ -150,7 +150,7 @@ def test_crude_and_smr_lower_le_value_le_upper(s, method, level):
     c = crude_rate(data, count="n", population="pop", method=method, confidence=level).iloc[0]
     reference = pd.DataFrame({"age_band": standard["age_band"], "count": standard["population"] + 1,
                               "population": 1000})
-    r = smr(data, count="n", population="pop", reference=reference, method=method, confidence=level).iloc[0]
+    r = smr(data, count="n", population="pop", standard=reference, method=method, confidence=level).iloc[0]
     for row in (c, r):
         if method == "lognormal" and row["value"] == 0:  # undefined at 0 events (noted)
             assert row["lower"] == 0 and np.isnan(row["upper"])

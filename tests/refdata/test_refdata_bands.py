@@ -279,3 +279,29 @@ def test_property_age_to_band_puts_each_age_inside_its_band(ages, widths):
     lo = table.loc[labels, "age_lo"].to_numpy(dtype=float)
     hi = table.loc[labels, "age_hi"].astype("Float64").to_numpy(dtype=float, na_value=np.inf)
     assert np.all(lo <= np.array(ages)) and np.all(np.array(ages) < hi + 1)
+
+
+def test_refdata_modules_import_without_a_cycle():
+    # labels is a leaf; standards imports labels only; bands imports labels and standards (no lazy imports)
+    import ast
+    import importlib
+    from pathlib import Path
+
+    folder = Path(importlib.import_module("kpcompare.refdata").__file__).parent
+    local = {}
+    for name in ("labels", "standards", "bands", "population_standards"):
+        tree = ast.parse((folder / f"{name}.py").read_text())
+        local[name] = {node.module for node in ast.walk(tree)
+                       if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module}
+    assert local["labels"] == set()
+    assert local["standards"] == {"labels"}
+    assert local["bands"] == {"labels", "standards"}
+    assert "population_standards" not in local["bands"] | local["standards"]
+
+
+def test_reband_a_sex_specific_standard_within_sex():
+    # ONS mid-2000 England 75+ by hand: 75-79 + 80-84 + 85-89 + 90+ per sex (data/england 5-year file)
+    std = kpcompare.standard_population("england2000_sex")
+    out = kpcompare.reband(std, bands="hes", by="sex").set_index(["sex", "age_band"])["population"]
+    assert out[("M", "75+")] == 694_881 + 382_998 + 192_415 + 68_952
+    assert out.groupby(level="sex").sum().to_dict() == {"F": 25_203_376, "M": 24_029_935}

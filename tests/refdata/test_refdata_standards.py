@@ -6,6 +6,9 @@ ESP 1976 (IARC 1976): 100,000; WHO 2000-2025 (Ahmad et al 2001, GPE Discussion P
 sum to 100.035 because of WHO's rounding, SEER's integer version to 1,000,000; Segi 1960: 100,000;
 US 2000 standard (Census P25-1130): 274,633,642 persons; NCHS Statistical Note 20: 274,634 thousand and
 weights summing to 1.0; SEER 2000 US Std Million: 1,000,000.
+Sex-specific standards: England mid-2000 (ONS MYE11, Table 10): 49,233,311 persons = 24,029,935 males +
+25,203,376 females; US Census 2010 (April 1; NC-EST2019-AGESEX-RES, Census Brief C2010BR-03): 308,745,538 =
+151,781,326 males + 156,964,212 females.
 """
 
 from __future__ import annotations
@@ -36,7 +39,12 @@ PUBLISHED_TOTALS = {
     "us2000_p25_1130": 274_633_642,
     "us2000_11_p25_1130": 274_633_642,
     "us2000_single_ages": 274_633_642,
+    "england2000_sex": 49_233_311,
+    "us2010_sex": 308_745_538,
 }
+#: published totals by sex of the sex-specific standards (module docstring)
+PUBLISHED_BY_SEX = {"england2000_sex": {"M": 24_029_935, "F": 25_203_376},
+                    "us2010_sex": {"M": 151_781_326, "F": 156_964_212}}
 
 
 def test_every_bundled_file_is_registered():
@@ -49,11 +57,37 @@ def test_every_bundled_file_is_registered():
 @pytest.mark.parametrize("name, total", sorted(PUBLISHED_TOTALS.items()))
 def test_total_as_published(name, total):
     table = kpcompare.standard_population(name)
-    assert list(table.columns) == ["age_band", "age_lo", "age_hi", "population"]
+    sexed = name in PUBLISHED_BY_SEX
+    assert list(table.columns) == ["age_band", "age_lo", "age_hi", *(["sex"] if sexed else []), "population"]
     assert table["population"].sum() == pytest.approx(total, rel=1e-12)
     assert str(table["age_hi"].dtype) == "Int64"
-    # exactly one open band, the last one
-    assert table["age_hi"].isna().tolist() == [False] * (len(table) - 1) + [True]
+    # exactly one open band, the last one (of each sex)
+    for _, part in (table.groupby("sex") if sexed else [(None, table)]):
+        assert part["age_hi"].isna().tolist() == [False] * (len(part) - 1) + [True]
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED_BY_SEX))
+def test_sexed_standards_totals_by_sex_and_keys(name):
+    table = kpcompare.standard_population(name)
+    assert table.groupby("sex")["population"].sum().to_dict() == PUBLISHED_BY_SEX[name]
+    assert table.attrs["keys"] == ["age_band", "sex"]
+    assert not table.duplicated(["age_band", "sex"]).any()
+    listing = kpcompare.list_standard_populations().set_index("name")
+    assert listing.loc[name, "keys"] == "age_band, sex"
+    assert listing.loc[name, "n_bands"] == 19
+    assert listing.loc["esp2013", "keys"] == "age_band"
+    # the bands of a sex-specific standard, once each
+    assert kpcompare.band_table(name)["age_band"].is_unique
+
+
+def test_sexed_standards_match_the_bundled_populations():
+    # England mid-2000 5-year bands (ONS) and US Census 2010 19 groups, as bundled in data/england and data/us
+    eng = kpcompare.standard_population("england2000_sex")
+    assert eng.loc[(eng["sex"] == "F") & (eng["age_band"] == "0-4"), "population"].item() == 1_454_768
+    assert eng.loc[(eng["sex"] == "M") & (eng["age_band"] == "90+"), "population"].item() == 68_952
+    us = kpcompare.standard_population("us2010_sex")
+    assert us.loc[(us["sex"] == "F") & (us["age_band"] == "0"), "population"].item() == 1_929_877
+    assert us["age_band"].iloc[-1] == "85+"
 
 
 def test_listing_columns_and_totals():
@@ -114,3 +148,45 @@ def test_keyed_join_by_label_not_position():
     joined = shuffled.merge(esp, on="age_band", how="left", validate="one_to_one")
     assert joined.loc[joined["age_band"] == "90+", "population"].item() == 1000
     assert joined["population"].notna().all()
+
+
+# --------------------------------------------------------------------------- standard_from_population
+def test_standard_from_population_england_mid_2000():
+    # ONS mid-2000 England by sex (bundled; Table 10 totals 24,029,935 males and 25,203,376 females): the
+    # same numbers as the registered england2000_sex, in the same layout
+    from kpcompare.datasets import england_population
+
+    built = kpcompare.standard_from_population(england_population(bands="5yr"), where={"year": 2000})
+    assert list(built.columns) == ["age_band", "age_lo", "age_hi", "sex", "population"]
+    assert built.groupby("sex")["population"].sum().to_dict() == {"F": 25_203_376, "M": 24_029_935}
+    assert built.attrs["keys"] == ["age_band", "sex"]
+    registered = kpcompare.standard_population("england2000_sex")
+    merged = built.merge(registered, on=["age_band", "sex"], suffixes=("", "_registered"))
+    assert len(merged) == 38 and (merged["population"] == merged["population_registered"]).all()
+
+
+def test_standard_from_population_rebands_and_sums_rows_with_the_same_key():
+    pops = pd.DataFrame({"system": ["A", "A", "B", "B", "A"], "year": [2000, 2000, 2000, 2000, 2001],
+                         "age": [3, 70, 40, 80, 3], "population": [10.0, 20.0, 30.0, 40.0, 999.0]})
+    std = kpcompare.standard_from_population(pops, strata="age", age="age", bands="hes",
+                                             where={"year": 2000})
+    # by hand: 0-14: 10; 15-59: 30; 60-74: 20; 75+: 40 (systems A and B summed, 2001 filtered out)
+    assert std["age"].tolist() == ["0-14", "15-59", "60-74", "75+"]
+    assert std["population"].tolist() == [10.0, 30.0, 20.0, 40.0]
+    mask = kpcompare.standard_from_population(pops, strata="age", age="age", bands="hes",
+                                              where=(pops["year"] == 2000).to_numpy())
+    pd.testing.assert_frame_equal(mask, std)
+
+
+def test_standard_from_population_errors():
+    from kpcompare.errors import InvalidArgumentError, InvalidValueError, MissingColumnError
+
+    pops = pd.DataFrame({"age_band": ["0-4", "5+"], "sex": ["F", "F"], "population": [1.0, -2.0]})
+    with pytest.raises(InvalidValueError, match=r"column 'population': rule 'a non-negative number' broken by 1 row"):
+        kpcompare.standard_from_population(pops)
+    with pytest.raises(MissingColumnError, match=r"column\(s\) 'region' not found"):
+        kpcompare.standard_from_population(pops, strata=["age_band", "region"])
+    with pytest.raises(InvalidValueError, match=r"argument 'where': \{'sex': 'M'\} keeps no row"):
+        kpcompare.standard_from_population(pops, where={"sex": "M"})
+    with pytest.raises(InvalidArgumentError, match=r"argument 'where': give a mapping"):
+        kpcompare.standard_from_population(pops, where="sex == 'F'")

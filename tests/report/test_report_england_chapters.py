@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from kpcompare._paths import data_path
-from kpcompare.demo import main
+from kpcompare.report.demo import main
 from kpcompare.errors import InvalidArgumentError
 from kpcompare.report import england_chapter_rates
 

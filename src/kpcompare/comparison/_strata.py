@@ -40,7 +40,7 @@ from .._checks import (
     check_non_negative,
     require_columns,
 )
-from ..refdata.bands import parse_band_labels, reband
+from ..rates.standard import band_span, key_standard, onto_bands, select_bands, standard_source
 from ..errors import (
     BandMismatchError,
     DuplicateKeyError,
@@ -50,7 +50,7 @@ from ..errors import (
     row_problem,
 )
 
-__all__ = ["ALL_SELECTED", "Prepared", "prepare", "strata_frame"]
+__all__ = ["ALL_SELECTED", "Prepared", "prepare", "strata_frame", "with_prepared_notes"]
 
 #: label of the level holding the total over all selected causes
 ALL_SELECTED = "all selected"
@@ -68,44 +68,6 @@ def strata_frame(strata: Any) -> pd.DataFrame:
     if isinstance(strata, AggregateResult):
         strata = strata.strata
     return as_pandas(strata, argument="strata")
-
-
-def _select_bands(labels: Sequence[str], age_range: tuple[Any, Any] | None, *,
-                  what: str = "argument 'age_range'", strict: bool = True) -> list[str]:
-    """Bands lying inside ``age_range`` (inclusive; None = open); a band straddling its edge is an error."""
-    labels = list(dict.fromkeys(str(x) for x in labels))
-    if age_range is None:
-        return labels
-    if isinstance(age_range, str) or len(age_range) != 2:
-        raise InvalidArgumentError(
-            f"argument 'age_range': {age_range!r} must be a pair (lowest age, highest age), "
-            "e.g. (60, None) for 60 and over."
-        )
-    lo = -np.inf if age_range[0] is None else float(age_range[0])
-    hi = np.inf if age_range[1] is None else float(age_range[1])
-    bounds = parse_band_labels(labels)
-    b_lo = bounds["age_lo"].to_numpy(float)
-    b_hi = bounds["age_hi"].astype("Float64").to_numpy(dtype=float, na_value=np.inf)
-    inside = (b_lo >= lo) & (b_hi <= hi)
-    outside = (b_hi < lo) | (b_lo > hi)
-    straddle = ~inside & ~outside
-    if not strict:
-        return list(bounds.loc[~outside, "age_band"])
-    if straddle.any():
-        bad = list(bounds.loc[straddle, "age_band"])
-        raise BandMismatchError(
-            f"{what} {tuple(age_range)!r} cuts through age band(s) "
-            f"{', '.join(map(repr, bad))}; choose limits on band edges.",
-            extra=bad,
-        )
-    return list(bounds.loc[inside, "age_band"])
-
-
-def _span(labels: Sequence[str]) -> tuple[int, int | None]:
-    """The ages covered by a set of band labels, as an (lowest, highest or None) pair."""
-    bounds = parse_band_labels(labels)
-    hi = bounds["age_hi"].astype("Float64").to_numpy(dtype=float, na_value=np.inf).max()
-    return int(bounds["age_lo"].min()), None if np.isinf(hi) else int(hi)
 
 
 @dataclass
@@ -145,36 +107,8 @@ class Prepared:
     admission_notes: pd.DataFrame | None = None
 
 
-def _resolve_standard(standard: Any, pop: pd.DataFrame, systems_in_pop: list[Any],
-                      keys: list[str]) -> tuple[pd.DataFrame, str]:
-    """Standard as a table ``age_band, [sex], population`` plus a label for output notes."""
-    if isinstance(standard, str) and standard in set(map(str, systems_in_pop)):
-        sub = pop[pop["system"].astype(str) == standard]
-        have = [k for k in keys if k in sub.columns]
-        table = sub.groupby(have, sort=False, observed=True)["population"].sum().reset_index()
-        return table, f"population of {standard}"
-    if isinstance(standard, str):
-        from .. import refdata  # lazy: refdata is a lower layer, loaded only when a name is given
-
-        try:
-            table = refdata.standard_population(standard)
-        except UnknownNameError as exc:
-            raise UnknownNameError(
-                f"argument 'standard': {standard!r} is neither a system in 'population' "
-                f"({', '.join(map(repr, map(str, systems_in_pop)))}) nor a registered standard "
-                f"population ({exc})."
-            ) from None
-        return table, standard
-    table = as_pandas(standard, argument="standard")
-    require_columns(table, ["age_band", "population"], argument="standard")
-    return table, "user-supplied standard"
-
-
-def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition",
-            age_range: tuple[Any, Any] | None = None, levels: Sequence[Any] | None = None,
-            systems: Sequence[Any] | None = None, event_frequency: str | None = None,
-            person: str | None = None) -> Prepared:
-    """Validate and complete a stratum table (see module docstring)."""
+def _read_tables(strata: Any, population: Any, by: str) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The stratum and population tables, validated; and the stratum keys (``age_band`` [, ``sex``])."""
     data = strata_frame(strata).copy()
     pop = as_pandas(population, argument="population").copy()
     if not isinstance(by, str):
@@ -187,42 +121,58 @@ def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition
     check_non_negative(pop, ["population"])
     data["age_band"] = data["age_band"].astype(str)
     pop["age_band"] = pop["age_band"].astype(str)
-    notes: list[str] = []
-
     use_sex = "sex" in data.columns
     if use_sex:
         require_columns(pop, ["sex"], argument="population")
         check_no_missing(data, ["sex"])
-    keys = ["age_band", "sex"] if use_sex else ["age_band"]
+    return data, pop, ["age_band", "sex"] if use_sex else ["age_band"]
 
+
+#: note of a comparison whose sexed strata were summed over sex because the standard has no sex split
+SEX_SUMMED_NOTE = "the standard has no sex split, so strata were summed over sex (age-only standardisation)"
+
+
+def _standard(standard: Any, pop: pd.DataFrame, keys: list[str]
+              ) -> tuple[pd.DataFrame, str, list[str], list[str], bool]:
+    """The standard keyed like the strata (one resolver: :mod:`kpcompare.rates.standard`).
+
+    Returns the table (``age_band, [sex], population``), its label, the keys, notes, and whether the table
+    carries age limits (a registered standard, which is always restricted and re-banded onto the strata).
+    An age-only standard with sexed strata is applied to strata summed over sex, with a note.
+    """
     systems_in_pop = list(dict.fromkeys(pop["system"]))
-    std, std_label = _resolve_standard(standard, pop, systems_in_pop, keys)
-    std = std.copy()
-    std["age_band"] = std["age_band"].astype(str)
-    if use_sex and "sex" not in std.columns:
-        use_sex = False
-        keys = ["age_band"]
-        notes.append("the standard has no sex split, so strata were summed over sex (age-only standardisation)")
-    if "sex" in std.columns and not use_sex:
-        std = std.groupby("age_band", sort=False)["population"].sum().reset_index()
-    data_bands = _select_bands(data["age_band"].unique(), age_range)
+    table, _, name, declared = standard_source(standard, systems=systems_in_pop, system_population=pop,
+                                               system_keys=keys, allow_column=False)
+    if not isinstance(standard, str):
+        require_columns(table, ["age_band", "population"], argument="standard")
+        name = "user-supplied standard"
+    std, dropped = key_standard(table, age="age_band", keys=keys, values=["population"], declared=declared,
+                                missing_keys="drop")
+    notes = []
+    if dropped:
+        keys = [k for k in keys if k not in dropped]
+        notes.append(SEX_SUMMED_NOTE)
+    return std, name, keys, notes, {"age_lo", "age_hi"} <= set(std.columns)
+
+
+def _bands(data: pd.DataFrame, std: pd.DataFrame, *, label: str, keys: list[str], limits: bool,
+           age_range: tuple[Any, Any] | None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The age-band axis: the standard re-banded onto the strata's bands (within their ages or ``age_range``)."""
+    data_bands = select_bands(data["age_band"].unique(), age_range)
     if not data_bands:
         raise BandMismatchError(f"no age band of 'strata' lies inside age_range {age_range!r}.")
-    span = _span(data_bands)
-    if "age_lo" in std.columns:  # a registered standard: collapse onto the strata's bands
-        target = parse_band_labels(data_bands)
-        std = std[std["age_band"].isin(_select_bands(std["age_band"], span, what="the ages of the strata"))]
-        std = reband(std[["age_band", "age_lo", "age_hi", "population"]], bands=target)
-        std = std[["age_band", "population"]]
-
+    span = band_span(data_bands)
+    std, _ = onto_bands(std, data_bands, age="age_band", keys=keys, values=["population"], name=label,
+                        force=limits, within=span, refuse=False)
+    std = std[[*keys, "population"]]
     # bands: the standard's bands inside age_range (default: overlapping the strata's ages) define the axis
-    std_bands = (_select_bands(std["age_band"].unique(), age_range) if age_range is not None
-                 else _select_bands(std["age_band"].unique(), span, strict=False))
+    std_bands = (select_bands(std["age_band"].unique(), age_range) if age_range is not None
+                 else select_bands(std["age_band"].unique(), span, strict=False))
     extra = [b for b in data_bands if b not in std_bands]
     if extra:
         raise BandMismatchError(
             f"age band(s) {', '.join(map(repr, extra))} of 'strata' are not bands of the standard "
-            f"({std_label}: {', '.join(map(repr, std_bands))}); re-band the strata or the standard "
+            f"({label}: {', '.join(map(repr, std_bands))}); re-band the strata or the standard "
             "(kpcompare.reband) so the labels agree.",
             extra=extra,
         )
@@ -230,8 +180,12 @@ def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition
     std = std[std["age_band"].isin(std_bands)]
     if std["population"].sum() <= 0:
         raise InvalidArgumentError("argument 'standard': the standard population of the selected bands is zero.")
+    return data, std, std_bands
 
-    # systems
+
+def _choose(data: pd.DataFrame, *, by: str, systems: Sequence[Any] | None, levels: Sequence[Any] | None
+            ) -> tuple[pd.DataFrame, list[Any], list[Any]]:
+    """Keep the chosen systems and levels of ``by`` (default: every system, every level but "other")."""
     data_systems = list(dict.fromkeys(data["system"]))
     chosen = data_systems if systems is None else list(systems)
     unknown = [s for s in chosen if s not in data_systems]
@@ -241,8 +195,6 @@ def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition
             f"(systems present: {', '.join(map(repr, data_systems))})."
         )
     data = data[data["system"].isin(chosen)]
-
-    # levels of `by`
     present = list(data[by].cat.categories) if isinstance(data[by].dtype, pd.CategoricalDtype) \
         else list(dict.fromkeys(data[by]))
     if levels is None:
@@ -258,11 +210,15 @@ def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition
         raise InvalidArgumentError(f"no levels of {by!r} selected (only 'other' present?).")
     data = data[data[by].isin(chosen_levels)].copy()
     data[by] = data[by].astype(object)
+    return data, chosen, chosen_levels
 
-    # population: one row per system x key
+
+def _population_grid(pop: pd.DataFrame, population: Any, std: pd.DataFrame, *, chosen: list[Any],
+                     std_bands: list[str], keys: list[str], data: pd.DataFrame) -> pd.DataFrame:
+    """One population row per system x stratum of the complete grid; refuse a stratum without one."""
     pop = pop[pop["system"].isin(chosen) & pop["age_band"].isin(std_bands)]
     pkeys = ["system", *keys]
-    if not use_sex and "sex" in pop.columns:
+    if "sex" not in keys and "sex" in pop.columns:
         pop = pop.groupby(pkeys, sort=False)["population"].sum().reset_index()
     dup = pop.duplicated(pkeys, keep=False).to_numpy()
     if dup.any():
@@ -272,9 +228,7 @@ def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition
             f"(e.g. {ex!r}).",
             column="population", rule="one row per stratum", n_rows=int(dup.sum()), example=ex,
         )
-
-    # complete grid
-    if use_sex:
+    if "sex" in keys:
         sexes = list(dict.fromkeys(std["sex"])) if "sex" in std.columns else list(dict.fromkeys(data["sex"]))
         grid_keys = pd.MultiIndex.from_product([std_bands, sexes], names=keys).to_frame(index=False)
     else:
@@ -298,9 +252,16 @@ def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition
             column="population", rule="a population for every stratum", n_rows=int(missing.sum()),
             example=ex,
         )
-    grid_pop = grid_pop.drop(columns="_merge")
+    return grid_pop.drop(columns="_merge")
 
-    # counts: estimates (weighted when available) and sample counts
+
+#: count columns summed per stratum
+_COUNTS = ["admissions", "bed_days", "admissions_sample", "bed_days_sample", "admissions_var", "bed_days_var",
+           "bed_days_sq", "covariance"]
+
+
+def _count_columns(data: pd.DataFrame) -> tuple[list[Any], dict[str, list[Any]], list[Any], dict[Any, str]]:
+    """Estimates (weighted when available), sample counts and the optional variance columns, in place."""
     has_w = {"weighted_admissions", "weighted_bed_days"} <= set(data.columns)
     data["admissions_sample"] = data["admissions"].astype(float)
     data["bed_days_sample"] = data["bed_days"].astype(float)
@@ -315,45 +276,51 @@ def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition
         weighted_systems = list(dict.fromkeys(data.loc[use_w, "system"]))
     variance_systems = _variance_columns(data)
     squared_systems, covariance_sources = _covariance_columns(data, variance_systems)
-    counts = ["admissions", "bed_days", "admissions_sample", "bed_days_sample", "admissions_var", "bed_days_var",
-              "bed_days_sq", "covariance"]
-    data[counts] = data[counts].astype(float)
-    summed = data.groupby(["system", by, *keys], sort=False, observed=True)[counts].sum().reset_index()
+    data[_COUNTS] = data[_COUNTS].astype(float)
+    return weighted_systems, variance_systems, squared_systems, covariance_sources
 
+
+def _full_table(data: pd.DataFrame, grid_pop: pd.DataFrame, *, by: str, keys: list[str],
+                chosen: list[Any], chosen_levels: list[Any]) -> pd.DataFrame:
+    """The complete grid system x level x stratum (zeros where no row) plus the "all selected" total, with
+    the standard weights, in order."""
+    summed = data.groupby(["system", by, *keys], sort=False, observed=True)[_COUNTS].sum().reset_index()
     level_grid = pd.DataFrame({by: pd.Series(chosen_levels, dtype=object)})
     full = grid_pop.merge(level_grid, how="cross").merge(summed, on=["system", by, *keys], how="left")
-    full[counts] = full[counts].fillna(0.0)
-
-    total = full.groupby(["system", *keys], sort=False)[counts].sum().reset_index()
+    full[_COUNTS] = full[_COUNTS].fillna(0.0)
+    total = full.groupby(["system", *keys], sort=False)[_COUNTS].sum().reset_index()
     total = total.merge(grid_pop, on=["system", *keys], how="left")
     total[by] = ALL_SELECTED
-    full = pd.concat([full, total[full.columns]], ignore_index=True)
+    return pd.concat([full, total[full.columns]], ignore_index=True)
 
-    _effective_counts(full, variance_systems, squared_systems, covariance_sources)
 
-    # pseudo-populations for the variance of weighted estimates
+def _finish(full: pd.DataFrame, std: pd.DataFrame, *, by: str, keys: list[str], chosen: list[Any],
+            chosen_levels: list[Any]) -> pd.DataFrame:
+    """Pseudo-populations, standard weights and stratum labels; rows ordered by system, level, stratum."""
     pop_arr = full["population"].to_numpy(float)
-    for name in ("admissions", "bed_days"):
+    for name in ("admissions", "bed_days"):  # pseudo-populations for the variance of weighted estimates
         est = full[name].to_numpy(float)
         smp = full[f"{name}_sample"].to_numpy(float)
         with np.errstate(divide="ignore", invalid="ignore"):
             pseudo = np.where(est > 0, pop_arr * smp / est, pop_arr)
         full[f"{name}_pop"] = pseudo
-
-    # standard weights
     std_w = std.groupby(keys, sort=False)["population"].sum()
     std_w = (std_w / std_w.sum()).rename("weight").reset_index()
     full = full.merge(std_w, on=keys, how="left")
     full["weight"] = full["weight"].fillna(0.0)
-    full["stratum"] = full[keys].astype(str).agg("|".join, axis=1) if use_sex else full["age_band"]
-
-    # ordering
+    full["stratum"] = full[keys].astype(str).agg("|".join, axis=1) if len(keys) > 1 else full["age_band"]
     full["system"] = pd.Categorical(full["system"], categories=chosen, ordered=True)
     full[by] = pd.Categorical(full[by], categories=[*chosen_levels, ALL_SELECTED], ordered=True)
     full = full.sort_values(["system", by, *keys], kind="stable").reset_index(drop=True)
     full["system"] = full["system"].astype(object)
     full[by] = full[by].astype(object)
-    freq = None
+    return full
+
+
+def _repeat_events(data: pd.DataFrame, full: pd.DataFrame, *, by: str, keys: list[str],
+                   event_frequency: str | None, person: str | None, variance_systems: dict[str, list[Any]],
+                   weighted_systems: list[Any]) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Frequencies of repeat admissions (``event_frequency`` or ``person``), or the note that they exist."""
     if event_frequency is not None and person is not None:
         raise InvalidArgumentError(
             "arguments 'event_frequency' and 'person': give one of them (frequency rows, or one row per person "
@@ -367,16 +334,46 @@ def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition
         raise InvalidArgumentError(
             f"argument {chosen_option!r}: repeat-event frequencies cannot be combined with survey weights "
             "(weighted_admissions present); drop one of them.")
+    freq = None
     if event_frequency is not None:
-        freq = _frequencies(data, full, event_frequency, by=by, keys=keys, use_sex=use_sex)
+        freq = _frequencies(data, full, event_frequency, by=by, keys=keys)
     elif person is not None:
         freq = _person_frequencies(data, full, person, by=by, keys=keys)
     admission_notes = None if freq is not None or weighted_systems else _repeat_note(data, by=by, keys=keys)
+    return freq, admission_notes
+
+
+def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition",
+            age_range: tuple[Any, Any] | None = None, levels: Sequence[Any] | None = None,
+            systems: Sequence[Any] | None = None, event_frequency: str | None = None,
+            person: str | None = None) -> Prepared:
+    """Validate and complete a stratum table (see module docstring)."""
+    data, pop, keys = _read_tables(strata, population, by)
+    std, std_label, keys, notes, limits = _standard(standard, pop, keys)
+    data, std, std_bands = _bands(data, std, label=std_label, keys=keys, limits=limits, age_range=age_range)
+    data, chosen, chosen_levels = _choose(data, by=by, systems=systems, levels=levels)
+    grid_pop = _population_grid(pop, population, std, chosen=chosen, std_bands=std_bands, keys=keys, data=data)
+    weighted_systems, variance_systems, squared_systems, covariance_sources = _count_columns(data)
+    full = _full_table(data, grid_pop, by=by, keys=keys, chosen=chosen, chosen_levels=chosen_levels)
+    _effective_counts(full, variance_systems, squared_systems, covariance_sources)
+    full = _finish(full, std, by=by, keys=keys, chosen=chosen, chosen_levels=chosen_levels)
+    freq, admission_notes = _repeat_events(data, full, by=by, keys=keys, event_frequency=event_frequency,
+                                           person=person, variance_systems=variance_systems,
+                                           weighted_systems=weighted_systems)
     return Prepared(table=full, by=by, systems=chosen, levels=[*chosen_levels, ALL_SELECTED], keys=keys,
                     standard_label=std_label, weighted_systems=weighted_systems, notes=notes,
                     variance_systems=variance_systems, squared_systems=squared_systems,
                     covariance_sources=covariance_sources,
                     frequencies=freq, total_by_person=person is not None, admission_notes=admission_notes)
+
+
+def with_prepared_notes(note: Any, prep: Prepared) -> np.ndarray:
+    """Append the preparation's notes (e.g. strata summed over sex for an age-only standard) to every row."""
+    note = np.asarray(pd.Series(note).fillna("").astype(str), dtype=object)
+    if not prep.notes:
+        return note
+    extra = "; ".join(prep.notes)
+    return np.where(note != "", note + "; " + extra, extra).astype(object)
 
 
 REPEAT_NOTE = ("admissions treated as independent events, but the 'persons' column shows repeat admissions "
@@ -553,8 +550,8 @@ def _person_frequencies(data: pd.DataFrame, full: pd.DataFrame, column: str, *, 
     return out[["system", by, "stratum", "event_frequency", "persons", "population"]]
 
 
-def _frequencies(data: pd.DataFrame, full: pd.DataFrame, column: str, *, by: str, keys: list[str],
-                 use_sex: bool) -> pd.DataFrame:
+def _frequencies(data: pd.DataFrame, full: pd.DataFrame, column: str, *, by: str, keys: list[str]
+                 ) -> pd.DataFrame:
     """Persons by number of admissions f per stratum (for the repeat-events variance of dsr)."""
     require_columns(data, [column, "persons"], argument="strata")
     check_no_missing(data, [column, "persons"])

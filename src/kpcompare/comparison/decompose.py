@@ -19,7 +19,7 @@ from .._checks import check_positive_number
 from .._deprecation import renamed_keywords
 from ..errors import InvalidArgumentError, UnknownNameError
 from ._by import comparison_by, run_by
-from ._strata import prepare
+from ._strata import prepare, with_prepared_notes
 
 __all__ = ["decompose", "DECOMPOSE_COLUMNS"]
 
@@ -157,6 +157,7 @@ def _decompose_one(data: Any, *, by: str, population: Any, standard: Any, system
     res["_lv"] = pd.Categorical(res[by], categories=prep.levels, ordered=True)
     res["_sys"] = pd.Categorical(res["system"], categories=list(dict.fromkeys(p[0] for p in pairs)), ordered=True)
     res = res.sort_values(["_sys", "_lv", "_std"], kind="stable").drop(columns=["_std", "_lv", "_sys"])
+    res["note"] = with_prepared_notes(res["note"], prep)
     return res.reset_index(drop=True)
 
 

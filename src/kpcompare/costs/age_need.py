@@ -11,7 +11,8 @@ import pandas as pd
 
 from .._checks import as_list, as_pandas, check_no_missing, check_non_negative, require_columns
 from .._deprecation import warn_moved
-from ..errors import BandMismatchError, InvalidArgumentError, InvalidValueError, UnknownNameError
+from ..errors import InvalidArgumentError, InvalidValueError, UnknownNameError
+from ..rates.standard import check_same_keys
 
 __all__ = ["age_need_factor", "AGE_NEED_COLUMNS"]
 
@@ -45,22 +46,10 @@ def _systems(pops: pd.DataFrame, wts: pd.DataFrame, *, reference: str, systems: 
     unknown = [s for s in chosen if s not in names]
     if unknown:
         raise UnknownNameError(f"argument 'systems': {unknown[0]!r} is not a system of populations.")
-    want = set(map(tuple, wts[keys].astype(str).to_numpy()))
-    for name in dict.fromkeys([reference, *chosen]):
-        have = set(map(tuple, pops.loc[pops["system"].eq(name), keys].astype(str).to_numpy()))
-        _check_bands({k[0] if len(k) == 1 else k for k in have}, {k[0] if len(k) == 1 else k for k in want},
-                     label=f"system {name!r}")
+    for name in dict.fromkeys([reference, *chosen]):  # joined by key (the one standard resolver's check)
+        check_same_keys(pops[pops["system"].eq(name)], wts, keys=keys, label=f"system {name!r}",
+                        other="the cost weights")
     return chosen
-
-
-def _check_bands(have: set, want: set, *, label: str) -> None:
-    missing = sorted(want - have)
-    extra = sorted(have - want)
-    if missing or extra:
-        raise BandMismatchError(
-            f"age bands of {label} do not match the cost weights: missing {missing or 'none'}, "
-            f"extra {extra or 'none'}. Reband both tables to the same labels (kpcompare.reband).",
-            missing=missing, extra=extra)
 
 
 def _old_keywords(func: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
@@ -96,13 +85,12 @@ def age_need_factor(populations: pd.DataFrame, *, need: pd.DataFrame, reference:
         Columns ``system``, ``age`` (band label), ``population`` (+ ``by`` columns such as ``sex``):
         the age structure of each system's covered population.
     need : pandas.DataFrame
-        Columns ``age`` (+ ``by``) and ``weights``: age-specific cost (or use) per head, on any scale
-        (only relative weights matter).  Joined by band **label**, never by position.  Was
-        ``weights=<table>`` (deprecated).
+        Columns ``age`` (+ ``by``) and ``weights``: age-specific cost (or use) per head, any scale;
+        joined by band **label**, never by position.  Was ``weights=<table>`` (deprecated).
     reference : str
         The system whose age structure the others are standardised to (e.g. Kaiser's).
     systems : str or list of str, optional
-        Systems to adjust (default every system except the reference).
+        Systems to adjust (default all but the reference).
     age, population, weights : str
         Columns: age bands (both tables), populations, need weights of ``need`` (``weights`` was
         ``weight``, a deprecated keyword).

@@ -1,7 +1,7 @@
 """Registry of published figures, checked against computations from bundled inputs.
 
 A figure is declared (``data/figures/registry.csv``) with its id, the value as printed, its unit,
-what its wording means as bounds (:func:`bounds`), its source and status, and the name of the
+what its wording means as bounds (:func:`bounds`, from :mod:`kpcompare.wording`), its source and status, and the name of the
 registered computation that reproduces it.  :func:`check` returns one row per figure with
 published, computed, bounds and ``ok``; :func:`assert_figure` (and the pytest fixture
 ``published_figure`` of :mod:`kpcompare.figures.pytest_plugin`) asserts one figure per line.
@@ -15,12 +15,16 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+# public name -> module that defines it (the wording of published figures lives in the leaf module
+# kpcompare.wording, shared with kpcompare.profiles and kpcompare.concentration)
 _EXPORTS = {
-    "load_registry": "registry", "validate_registry": "registry", "check": "registry",
-    "assert_figure": "registry", "register": "registry", "computations": "registry", "Computed": "registry",
-    "REGISTRY_COLUMNS": "registry", "CHECK_COLUMNS": "registry", "STATUSES": "registry",
-    "bounds": "wording", "Bounds": "wording", "printed_precision": "wording", "WORDINGS": "wording",
-    "DEFAULT_TOLERANCE": "wording",
+    "load_registry": "kpcompare.figures.registry", "validate_registry": "kpcompare.figures.registry",
+    "check": "kpcompare.figures.registry", "assert_figure": "kpcompare.figures.registry",
+    "register": "kpcompare.figures.registry", "computations": "kpcompare.figures.registry",
+    "Computed": "kpcompare.figures.registry", "REGISTRY_COLUMNS": "kpcompare.figures.registry",
+    "CHECK_COLUMNS": "kpcompare.figures.registry", "STATUSES": "kpcompare.figures.registry",
+    "bounds": "kpcompare.wording", "Bounds": "kpcompare.wording", "printed_precision": "kpcompare.wording",
+    "WORDINGS": "kpcompare.wording", "DEFAULT_TOLERANCE": "kpcompare.wording",
 }
 
 __all__ = list(_EXPORTS)
@@ -28,7 +32,7 @@ __all__ = list(_EXPORTS)
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
-        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

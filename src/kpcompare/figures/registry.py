@@ -16,7 +16,7 @@ import pandas as pd
 from .._checks import as_pandas, check_no_missing, check_values_in, require_columns
 from .._paths import data_path
 from ..errors import DuplicateKeyError, InvalidValueError, UnknownNameError, row_problem
-from .wording import WORDINGS, Bounds, bounds
+from ..wording import WORDINGS, Bounds, bounds
 
 __all__ = ["load_registry", "validate_registry", "check", "assert_figure", "register", "computations", "Computed",
            "REGISTRY_COLUMNS", "CHECK_COLUMNS", "STATUSES"]

@@ -1,13 +1,12 @@
-"""Input handling shared by the rate functions: validation, group ids, age-band joins.
+"""Input handling shared by the rate functions: validation and group ids.
 
 Everything here is vectorised: groups become integer ids (one pass of pandas
-hashing), age bands become integer codes by matching *labels* (never
-positions) against the standard or reference table.
+hashing).  Standards and their joins by key live in :mod:`kpcompare.rates.standard`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,14 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import as_list, as_pandas, check_choice, check_positive_number, require_columns
-from ..errors import (
-    BandMismatchError,
-    DuplicateKeyError,
-    InvalidArgumentError,
-    InvalidValueError,
-    UnknownNameError,
-    row_problem,
-)
+from ..errors import InvalidArgumentError, InvalidValueError
 from ..schemas.rates import validate_rate_input
 from ._result import COMPARISON_COLUMNS, RATE_COLUMNS, RATIO_COLUMNS
 from .poisson import confidence_levels
@@ -30,8 +22,7 @@ from .poisson import confidence_levels
 #: names a group column may not have: they are columns of the results
 RESERVED = tuple(dict.fromkeys([*RATE_COLUMNS, *RATIO_COLUMNS, *COMPARISON_COLUMNS]))
 
-__all__ = ["Groups", "RateInput", "read_rate_input", "band_codes", "Standard", "resolve_standard",
-           "read_reference", "group_label"]
+__all__ = ["Groups", "RateInput", "read_rate_input", "group_label"]
 
 
 @dataclass(frozen=True)
@@ -80,7 +71,7 @@ def group_label(keys: pd.DataFrame, group: int) -> str:
 
 def read_rate_input(data: Any, *, count: str, population: str, by: Any, confidence: Any,
                     multiplier: float, weighted: bool, method: str, methods: Iterable[str],
-                    age: str | None = None, frequency: str | None = None,
+                    strata: Sequence[str] = (), frequency: str | None = None,
                     extra_columns: Iterable[str] = ()) -> RateInput:
     """Validate arguments and data (in the order: arguments, columns, values); compute group ids."""
     levels = confidence_levels(confidence)
@@ -95,7 +86,7 @@ def read_rate_input(data: Any, *, count: str, population: str, by: Any, confiden
         raise InvalidArgumentError(
             f"argument 'by': {clash} would clash with the result's own columns ({', '.join(RESERVED)}); "
             "rename the group column(s) first.")
-    keys = [*by_cols, *([age] if age else [])]
+    keys = [*by_cols, *strata]
     require_columns(df, [*keys, count, population, *([frequency] if frequency else []), *extra_columns])
     if len(df) == 0:
         raise InvalidValueError("data: no rows; a rate needs at least one row of counts and populations.")
@@ -110,114 +101,3 @@ def read_rate_input(data: Any, *, count: str, population: str, by: Any, confiden
         levels=levels,
         multiplier=multiplier,
     )
-
-
-# --------------------------------------------------------------------------- age bands
-def _labels_of(values: pd.Series) -> tuple[np.ndarray, list[str]]:
-    codes, uniques = pd.factorize(values)
-    return codes, [str(u) for u in uniques]
-
-
-def band_codes(values: pd.Series, labels: list[str], *, what: str, other: str,
-               require_all: bool = True) -> np.ndarray:
-    """Code each value of an age column by the position of its label in ``labels``.
-
-    Raises :class:`BandMismatchError` naming the bands of ``values`` absent from
-    ``labels`` (extra) and, when ``require_all``, the ``labels`` absent from
-    ``values`` (missing).
-    """
-    codes, uniques = _labels_of(values)
-    index = {label: i for i, label in enumerate(labels)}
-    mapping = np.array([index.get(u, -1) for u in uniques], dtype=np.int64)
-    extra = [u for u, m in zip(uniques, mapping) if m < 0]
-    seen = set(uniques)
-    missing = [label for label in labels if label not in seen] if require_all else []
-    if extra or missing:
-        parts = []
-        if missing:
-            parts.append(f"bands of the {other} missing from the {what}: {missing}")
-        if extra:
-            parts.append(f"bands of the {what} not in the {other}: {extra}")
-        raise BandMismatchError(
-            f"age bands do not match ({'; '.join(parts)}). Bands are joined by label; "
-            "re-band one table (kpcompare.reband) or fix the labels.",
-            missing=missing, extra=extra)
-    return mapping[codes]
-
-
-@dataclass(frozen=True)
-class Standard:
-    """A standard population: either a keyed table or a column of the data."""
-
-    labels: list[str] | None
-    population: np.ndarray | None
-    column: str | None
-    name: str
-
-
-def _label_column(table: pd.DataFrame, age: str, argument: str) -> str:
-    if age in table.columns:
-        return age
-    if "age_band" in table.columns:
-        return "age_band"
-    require_columns(table, [age], argument=argument)
-    return age  # pragma: no cover - require_columns raised
-
-
-def keyed_table(table: Any, *, age: str, value_columns: list[str], argument: str,
-                weighted: bool = True) -> tuple[list[str], pd.DataFrame]:
-    """Validate a table keyed by age band; return its labels (as text) and the table."""
-    tbl = as_pandas(table, argument=argument)
-    label_col = _label_column(tbl, age, argument)
-    require_columns(tbl, value_columns, argument=argument)
-    validate_rate_input(tbl, count=value_columns[:-1], population=value_columns[-1], keys=[label_col],
-                        weighted=weighted, argument=argument)
-    labels = [str(v) for v in tbl[label_col]]
-    dup = pd.Series(labels).duplicated()
-    if dup.any():
-        raise row_problem(label_col, "one row per age band", int(dup.sum()), labels[int(np.argmax(dup))],
-                          hint=f"({argument}) sum or drop the duplicated bands first.", cls=DuplicateKeyError)
-    return labels, tbl
-
-
-def resolve_standard(standard: Any, data: pd.DataFrame, *, age: str) -> Standard:
-    """A registered name, a DataFrame/Table with ``age`` (or ``age_band``) and ``population``, or a column."""
-    if isinstance(standard, str):
-        if standard in data.columns:
-            return Standard(None, None, standard, f"column {standard!r}")
-        try:
-            from ..refdata import standard_population
-        except ImportError:  # pragma: no cover - refdata ships with the package
-            raise UnknownNameError(
-                f"argument 'standard': {standard!r} is neither a column of data nor an available "
-                "registered standard population.") from None
-        table = standard_population(standard)
-        name = standard
-    else:
-        table = standard
-        name = "given table"
-    labels, tbl = keyed_table(table, age=age, value_columns=["population"], argument="standard")
-    pop = pd.to_numeric(tbl["population"]).to_numpy(dtype=float)
-    if not pop.sum() > 0:
-        raise InvalidValueError("standard: column 'population' sums to 0; a standard needs positive weights.")
-    return Standard(labels, pop, None, name)
-
-
-def read_reference(reference: Any, *, age: str, count: str, population: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Reference table for indirect standardisation: labels, counts, populations.
-
-    The count and population columns are looked up by the names given for the
-    data (``count``/``population`` arguments) and otherwise as ``count`` and
-    ``population``.  Reference counts may be fractional (they are treated as fixed).
-    """
-    tbl = as_pandas(reference, argument="reference")
-    cols = [count if count in tbl.columns else "count",
-            population if population in tbl.columns else "population"]
-    labels, tbl = keyed_table(tbl, age=age, value_columns=cols, argument="reference")
-    ref_count = pd.to_numeric(tbl[cols[0]]).to_numpy(dtype=float)
-    ref_pop = pd.to_numeric(tbl[cols[1]]).to_numpy(dtype=float)
-    zero = ref_pop <= 0
-    if zero.any():
-        raise row_problem(cols[1], "greater than zero (reference rates need a population)",
-                          int(zero.sum()), f"age band {labels[int(np.argmax(zero))]!r}")
-    return labels, ref_count, ref_pop

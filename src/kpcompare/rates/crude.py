@@ -9,7 +9,7 @@ import numpy as np
 from ..errors import row_problem
 from ._prepare import group_label, read_rate_input
 from ._result import join_notes, statistic_label, tidy_result
-from .poisson import POISSON_METHODS, method_labels, poisson_limits, undefined_notes
+from .poisson import POISSON_METHODS, method_labels, scaled_limits, undefined_notes
 
 __all__ = ["crude_rate", "WEIGHTED_NOTE"]
 
@@ -42,9 +42,8 @@ def crude_rate(data: Any, *, count: str, population: str, by: Any = None, confid
         Poisson limits for the total count (see :func:`kpcompare.poisson_ci`);
         ``auto`` is exact below 10 events and Byar from 10 (PHE / Fingertips).
     weighted : bool, default False
-        Counts are weighted (e.g. survey weights) and may be fractional; the
-        limits then treat the weighted total as a Poisson count, which is
-        approximate, and ``note`` says so.
+        Counts are weighted (e.g. survey weights) and may be fractional; the limits then treat the
+        weighted total as a Poisson count, which is approximate, and ``note`` says so.
 
     Returns
     -------
@@ -54,21 +53,18 @@ def crude_rate(data: Any, *, count: str, population: str, by: Any = None, confid
 
     Raises
     ------
-    kpcompare.errors.MissingColumnError, kpcompare.errors.InvalidValueError,
-    kpcompare.errors.InvalidArgumentError, kpcompare.errors.UnknownNameError
-        Missing columns or keys, negative or non-integer counts, a group whose
-        population sums to 0, a bad confidence level or an unknown method.
+    kpcompare.errors.MissingColumnError, InvalidValueError, InvalidArgumentError, UnknownNameError
+        Missing columns or keys, negative or non-integer counts, a group whose population sums to 0,
+        a bad confidence level or an unknown method.
 
     Notes
     -----
-    With X = Σ count and N = Σ population in a group, rate = X/N × multiplier,
-    limits = (X_L, X_U)/N × multiplier where (X_L, X_U) are the Poisson limits
-    of X.
+    With X = Σ count and N = Σ population in a group, rate = X/N × multiplier, limits = (X_L, X_U)/N ×
+    multiplier with (X_L, X_U) the Poisson limits of X (docs/methods.md, section 2).
 
     References
     ----------
-    Breslow NE, Day NE (1987) Statistical Methods in Cancer Research, vol II.
-    IARC Sci Publ 82.
+    Breslow NE, Day NE (1987) Statistical Methods in Cancer Research, vol II. IARC Sci Publ 82.
 
     Validated against: epiR 2.0.94 ``epi.directadj`` and ``epi.indirectadj`` crude
     rates (exact limits, 7 significant digits); R dsr 0.2.2 crude rates (SAS PROC
@@ -97,19 +93,11 @@ def crude_rate(data: Any, *, count: str, population: str, by: Any = None, confid
                           group_label(g.keys, int(np.argmax(zero))),
                           hint="A rate needs a population; drop or fix these groups.")
     scale = inp.multiplier / pop
-    lower, upper = [], []
-    for level in inp.levels:
-        lo, hi = poisson_limits(total, level, method)
-        lower.append(lo * scale)
-        upper.append(hi * scale)
+    lower, upper = scaled_limits(total, inp.levels, method, scale)
     return tidy_result(
         g.keys,
         head={"count": total if weighted else total.round().astype(np.int64), "population": pop},
-        value=total * scale,
-        variance=total * scale**2,
-        levels=inp.levels,
-        lower=lower,
-        upper=upper,
+        value=total * scale, variance=total * scale**2, levels=inp.levels, lower=lower, upper=upper,
         method=method_labels(total, method),
         statistic=statistic_label("crude rate", inp.multiplier),
         note=join_notes(undefined_notes(total, method), weighted_notes(g.n, weighted)),

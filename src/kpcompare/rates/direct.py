@@ -7,13 +7,16 @@ the number of groups.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .._checks import as_list
 from ..errors import BandMismatchError, InvalidArgumentError, row_problem
-from ._prepare import band_codes, group_label, read_rate_input, resolve_standard
+from ._prepare import group_label, read_rate_input
+from .standard import resolve_standard, strata_keys, stratum_codes, stratum_labels
 from ._result import join_notes, statistic_label, tidy_result
 from .crude import weighted_notes
 from .poisson import gamma_mixture_quantile, gamma_quantile, poisson_limits, z_value
@@ -133,161 +136,158 @@ def _limits(method: str, level: float, y, v, total, W) -> tuple[np.ndarray, np.n
         return gamma_quantile(alpha / 2.0, shape_l, scale_l), gamma_quantile(1.0 - alpha / 2.0, shape_u, scale_u)
 
 
-def dsr(data: Any, *, count: str, population: str, standard: Any, age: str = "age_band", by: Any = None,
-        method: str = "dobson", confidence: Any = 0.95, multiplier: float = 100_000, min_count: float = 10,
+def _min_count(min_count: Any) -> float:
+    try:
+        value = float(min_count)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"argument 'min_count': {min_count!r} is not a number.") from None
+    if not np.isfinite(value) or value < 0:
+        raise InvalidArgumentError(f"argument 'min_count': {value!r} must be a finite number >= 0.")
+    return value
+
+
+def _check_frequency_method(event_frequency: str | None, method: str) -> None:
+    if event_frequency is not None and method not in _VARIANCE_METHODS:
+        raise InvalidArgumentError(
+            f"argument 'event_frequency': not available with method {method!r}; use one of "
+            f"{', '.join(map(repr, sorted(_VARIANCE_METHODS)))} (the gamma methods assume independent events).")
+
+
+def _strata_layout(inp, std, keys: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Stratum code of each row and the strata labels: the standard's (joined by key), or the data's."""
+    if std.column is None:
+        return stratum_codes(inp.data, std.table, keys), std.labels
+    codes, uniques = pd.factorize(pd.Series(stratum_labels(inp.data, keys), dtype=object))
+    return codes.astype(np.int64), [str(u) for u in uniques]
+
+
+def _check_populations(n: np.ndarray, inp, labels: list[str], population: str) -> None:
+    zero = n <= 0
+    if zero.any():
+        gi, bi = np.argwhere(zero)[0]
+        raise row_problem(population, "greater than zero in every stratum (a DSR needs every stratum rate)",
+                          int(zero.sum()), f"{group_label(inp.groups.keys, int(gi))}, age band {labels[bi]!r}",
+                          hint="Merge sparse bands (kpcompare.reband) or drop the group.")
+
+
+def _dsr_notes(method: str, total: np.ndarray, y: np.ndarray) -> np.ndarray:
+    note = np.full(len(total), "", dtype=object)
+    if method in _DOBSON_COUNT_METHOD:
+        note[total <= 0] = "Dobson limits undefined at 0 events"
+    if method == "lognormal":
+        note[y <= 0] = "log-normal limits undefined at a rate of 0"
+    return note
+
+
+def _standardise(inp, std, codes, labels, *, population: str, freq: np.ndarray | None):
+    """y, v, total count, population and W = w/n per group (Notes of :func:`dsr`)."""
+    g = inp.groups
+    cell, x, n = _cells(inp, codes, labels, population, freq)
+    _check_populations(n, inp, labels, population)
+    W = _weights(std, inp, codes, cell, len(labels)) / n
+    y = (W * x).sum(axis=1)
+    if freq is None:
+        v = (W**2 * x).sum(axis=1)
+    else:
+        v = np.bincount(g.ids, weights=freq**2 * inp.count * W.reshape(-1)[cell] ** 2, minlength=g.n)
+    return y, v, x.sum(axis=1), n.sum(axis=1), W
+
+
+def dsr(data: Any, *, count: str, population: str, standard: Any, age: str = "age_band",
+        strata: str | Sequence[str] | None = None, by: Any = None, method: str = "dobson",
+        confidence: Any = 0.95, multiplier: float = 100_000, min_count: float = 10,
         event_frequency: str | None = None, weighted: bool = False) -> pd.DataFrame:
-    """Directly standardised rate per group.
+    """Directly standardised rate per group: y = Σᵢ wᵢ xᵢ/nᵢ over the strata i, weights wᵢ from a standard.
+
+    Age-sex standardisation is the same sum over (age, sex) cells.  See docs/methods.md (section 3, and
+    #standard-populations for standards, re-banding and age-sex standardisation).
 
     Parameters
     ----------
     data : pandas.DataFrame or pyarrow.Table
-        One row per group × age band (several rows per stratum are summed; with
-        ``event_frequency``, one row per group × age band × frequency).
+        One row per group × stratum (rows of a stratum are summed; with ``event_frequency``, per frequency).
     count, population : str
         Columns of events and populations (person-years).
     standard : str or DataFrame
-        A registered standard population name (:func:`kpcompare.standard_population`),
-        a table with the ``age`` column (or ``age_band``) and ``population``, or
-        the name of a column of ``data`` holding the standard population of each
-        row (weights are then normalised within each group).  A column of
-        ``data`` takes precedence over a registered name.  Bands are joined by
-        label; missing or extra bands raise
-        :class:`kpcompare.errors.BandMismatchError` naming them.  Every group
-        needs a row for every band of the standard.
+        A registered name (:func:`kpcompare.standard_population`), a table keyed by the ``strata`` columns
+        (age column ``age`` or ``age_band``) with ``population``, or a column of ``data`` (per-row standard
+        populations; takes precedence over a name).  Joined by key; re-banded onto the data's age bands
+        when they nest in the standard's (:func:`kpcompare.reband`), else
+        :class:`~kpcompare.errors.BandMismatchError` naming the bands.  A sex-specific standard given to
+        age-only strata is summed over sex.
     age : str, default "age_band"
-        Column of age-band labels.
+        Column of age-band labels (the key that is re-banded).
+    strata : str or list of str, optional
+        Standardisation keys, default ``[age]``; e.g. ``["age_band", "sex"]`` with a standard keyed by both
+        (``"england2000_sex"``, ``"us2010_sex"``, :func:`kpcompare.standard_from_population`).
     by : str or list of str, optional
         Group columns.
     method : str, default "dobson"
-        ``dobson`` (Byar limits for the total count, as PHE / Fingertips),
-        ``dobson-exact``, ``dobson-midp``, ``gamma`` (Fay & Feuer 1997),
-        ``gamma-midp`` (Fay & Kim 2017), ``tiwari`` (Tiwari, Clegg & Zou 2006),
-        ``normal``, ``lognormal``.
+        ``dobson`` (Byar limits of the total count, as PHE), ``dobson-exact``, ``dobson-midp``, ``gamma``
+        (Fay & Feuer), ``gamma-midp`` (Fay & Kim), ``tiwari`` (Tiwari, Clegg & Zou), ``normal``, ``lognormal``.
     confidence : float or sequence of float, default 0.95
         One output row per level.
     multiplier : float, default 100000
         Rates per ``multiplier`` population.
     min_count : float, default 10
-        Below this total count ``value``, ``lower``, ``upper`` and ``variance``
-        are NaN and ``note`` says why; 0 turns suppression off.
+        Below this total count the value, limits and variance are NaN (noted); 0 turns this off.
     event_frequency : str, optional
-        Column f: ``count`` then holds the number of persons with exactly f
-        events (repeat admissions), the event count is Σ f·count and the variance
-        uses PHE's non-independent-events adjustment.  The stratum population is
-        repeated on each frequency row.  Only with the Dobson, normal and
-        log-normal methods (the gamma methods assume independent events).
+        Column f: ``count`` holds persons with exactly f events; PHE's non-independent-events variance.
     weighted : bool, default False
         Counts are weighted and may be fractional (limits approximate; noted).
 
     Returns
     -------
     pandas.DataFrame
-        ``<by...>, count, population, value, lower, upper, variance, confidence,
-        method, statistic, note``; ``variance`` is v × multiplier².
+        ``<by...>, count, population, value, lower, upper, variance, confidence, method, statistic, note``.
 
     Raises
     ------
     kpcompare.errors.BandMismatchError
-        Age bands of data and standard differ, or a group lacks a band.
-    kpcompare.errors.InvalidValueError
-        Negative, non-integer or missing values; a stratum with zero population.
-    kpcompare.errors.InvalidArgumentError, kpcompare.errors.UnknownNameError
-        Bad confidence, multiplier, min_count or method.
+        Bands differ and do not nest, or a group lacks a stratum.
+    kpcompare.errors.KeyMismatchError
+        A key of ``strata`` is not in the standard (never collapsed silently; the message says what to do).
+    kpcompare.errors.InvalidValueError, kpcompare.errors.InvalidArgumentError
+        Bad values (negative, missing, a stratum with zero population) or arguments.
 
     Notes
     -----
-    With stratum counts xᵢ, populations nᵢ, standard weights wᵢ = sᵢ/Σs and
-    Wᵢ = wᵢ/nᵢ: y = Σ Wᵢxᵢ, v = Σ Wᵢ²xᵢ, X = Σ xᵢ, z = Φ⁻¹(1 − α/2).
-
-    * Dobson: L = y + √(v/X)(X_L − X), U = y + √(v/X)(X_U − X), with (X_L, X_U)
-      the Byar, exact or mid-p limits of X; undefined at X = 0.
-    * gamma: L = G⁻¹(α/2; y²/v, v/y) (0 if y = 0), U = G⁻¹(1 − α/2;
-      (y + w_M)²/(v + w_M²), (v + w_M²)/(y + w_M)), w_M = maxᵢ Wᵢ.
-    * tiwari: as gamma with mean(Wᵢ) and mean(Wᵢ²) in the upper limit.
-    * gamma-midp: the α/2 and 1 − α/2 quantiles of the equal mixture of the
-      two gamma distributions above.
-    * normal: y ± z√v (not truncated); lognormal: y·exp(±z√v/y), undefined at
-      y = 0 (lower 0, upper NaN, noted).
-    * X = 0: Dobson undefined (NaN, noted); gamma (0, −ln(α/2)·w_M); gamma-midp
-      (0, −ln(α)·w_M); tiwari (0, G⁻¹(1 − α/2; m₁²/m₂, m₂/m₁)) with m₁, m₂ the
-      means of Wᵢ and Wᵢ² over all strata.  With one stratum every method is
-      the Poisson interval of the count divided by the population.
-    * repeat events: with p_{i,f} persons having f events, xᵢ = Σ_f f·p_{i,f},
-      v = Σ_f f² Σᵢ p_{i,f}Wᵢ².
+    wᵢ = sᵢ/Σs, Wᵢ = wᵢ/nᵢ: y = Σ Wᵢxᵢ, v = Σ Wᵢ²xᵢ, X = Σ xᵢ; Dobson limits y + √(v/X)(X_{L,U} − X).
 
     References
     ----------
-    Dobson AJ, Kuulasmaa K, Eberle E, Scherer J (1991) Confidence intervals for
-    weighted sums of Poisson parameters. Stat Med 10:457-462. doi:10.1002/sim.4780100317.
-    Fay MP, Feuer EJ (1997) Confidence intervals for directly standardized rates: a
-    method based on the gamma distribution. Stat Med 16:791-801.
-    doi:10.1002/(SICI)1097-0258(19970415)16:7<791::AID-SIM500>3.0.CO;2-#.
-    Fay MP, Kim S (2017) Confidence intervals for directly standardized rates using
-    mid-p gamma intervals. Biom J 59:377-387. doi:10.1002/bimj.201600111.
-    Tiwari RC, Clegg LX, Zou Z (2006) Efficient interval estimation for age-adjusted
-    cancer rates. Stat Methods Med Res 15:547-569. doi:10.1177/0962280206070621.
-    Public Health England, Fingertips technical guidance: DSR with non-independent events.
+    Dobson AJ et al (1991) Stat Med 10:457-462. doi:10.1002/sim.4780100317.  Fay MP, Feuer EJ (1997) Stat
+    Med 16:791-801. doi:10.1002/(SICI)1097-0258(19970415)16:7<791::AID-SIM500>3.0.CO;2-#.  Fay MP, Kim S
+    (2017) Biom J 59:377-387. doi:10.1002/bimj.201600111.  Tiwari RC, Clegg LX, Zou Z (2006) Stat Methods
+    Med Res 15:547-569. doi:10.1177/0962280206070621.
 
-    Validated against: dsrTest 1.0.0 (all 8 methods here, incl. a zero-count
-    stratum), R dsr 0.2.2 / SAS PROC STDRATE Alaska-Florida example (gamma, with
-    the correct Fay-Feuer upper limit), epiR 2.0.94 ``epi.directadj``,
-    PHEindicatormethods' DSR vignette (Dobson, bands without deaths), R canregtools
-    ``ageadjust`` (gamma, and its variance) and E. L. Frome's ORNL worked examples
-    (normal and log-normal limits); tests/rates/test_rates_peer_more_direct.py.
+    Validated against: dsrTest 1.0.0 (all 8 methods), R dsr 0.2.2 / SAS PROC STDRATE (incl. its age × sex
+    strata through ``strata``), epiR ``epi.directadj``, PHEindicatormethods, canregtools ``ageadjust``, E. L.
+    Frome's ORNL examples (tests/rates/test_rates_peer_more_direct.py, tests/rates/test_rates_standard.py).
     """
-    try:
-        min_count = float(min_count)
-    except (TypeError, ValueError):
-        raise InvalidArgumentError(f"argument 'min_count': {min_count!r} is not a number.") from None
-    if not np.isfinite(min_count) or min_count < 0:
-        raise InvalidArgumentError(f"argument 'min_count': {min_count!r} must be a finite number >= 0.")
+    min_count = _min_count(min_count)
+    keys = strata_keys(strata, age=age, by=as_list(by))
     inp = read_rate_input(data, count=count, population=population, by=by, confidence=confidence,
                           multiplier=multiplier, weighted=weighted, method=method, methods=DSR_METHODS,
-                          age=age, frequency=event_frequency)
-    if event_frequency is not None and method not in _VARIANCE_METHODS:
-        raise InvalidArgumentError(
-            f"argument 'event_frequency': not available with method {method!r}; use one of "
-            f"{', '.join(map(repr, sorted(_VARIANCE_METHODS)))} (the gamma methods assume independent events).")
-    std = resolve_standard(standard, inp.data, age=age)
-    g = inp.groups
-    if std.column is None:
-        labels = std.labels
-    else:
-        labels = list(pd.unique(inp.data[age].astype(str)))
-    n_bands = len(labels)
-    codes = band_codes(inp.data[age], labels, what="data", other="standard")
-    freq = None
-    if event_frequency is not None:
-        freq = pd.to_numeric(inp.data[event_frequency]).to_numpy(dtype=float)
-    cell, x, n = _cells(inp, codes, labels, population, freq)
-    zero = n <= 0
-    if zero.any():
-        gi, bi = np.argwhere(zero)[0]
-        raise row_problem(population, "greater than zero in every stratum (a DSR needs every stratum rate)",
-                          int(zero.sum()), f"{group_label(g.keys, int(gi))}, age band {labels[bi]!r}",
-                          hint="Merge sparse bands (kpcompare.reband) or drop the group.")
-    w = _weights(std, inp, codes, cell, n_bands)
-    W = w / n
-    y = (W * x).sum(axis=1)
-    if freq is None:
-        v = (W**2 * x).sum(axis=1)
-    else:
-        v = np.bincount(g.ids, weights=freq**2 * inp.count * W.reshape(-1)[cell] ** 2, minlength=g.n)
-    total = x.sum(axis=1)
-    pop = n.sum(axis=1)
-    mult = inp.multiplier
-    lower, upper = [], []
-    for level in inp.levels:
-        lo, hi = _limits(method, level, y, v, total, W)
-        lower.append(lo * mult)
-        upper.append(hi * mult)
-    value, variance = y * mult, v * mult**2
+                          strata=keys, frequency=event_frequency)
+    _check_frequency_method(event_frequency, method)
+    std = resolve_standard(standard, inp.data, age=age, keys=keys)
+    codes, labels = _strata_layout(inp, std, keys)
+    freq = None if event_frequency is None else pd.to_numeric(inp.data[event_frequency]).to_numpy(dtype=float)
+    return _dsr_result(inp, std, codes, labels, population=population, freq=freq, method=method,
+                       min_count=min_count, weighted=weighted)
 
-    note = np.full(g.n, "", dtype=object)
-    if method in _DOBSON_COUNT_METHOD:
-        note[total <= 0] = "Dobson limits undefined at 0 events"
-    if method == "lognormal":
-        note[y <= 0] = "log-normal limits undefined at a rate of 0"
+
+def _dsr_result(inp, std, codes, labels, *, population: str, freq: np.ndarray | None, method: str,
+                min_count: float, weighted: bool) -> pd.DataFrame:
+    """Standardise, compute the limits at every level, suppress small counts and tidy the result."""
+    y, v, total, pop, W = _standardise(inp, std, codes, labels, population=population, freq=freq)
+    mult = inp.multiplier
+    limits = [_limits(method, level, y, v, total, W) for level in inp.levels]
+    lower = [lo * mult for lo, _ in limits]
+    upper = [hi * mult for _, hi in limits]
+    value, variance = y * mult, v * mult**2
+    note = _dsr_notes(method, total, y)
     suppressed = total < min_count
     if suppressed.any():
         note[suppressed] = f"suppressed: total count below min_count ({min_count:g})"
@@ -297,10 +297,9 @@ def dsr(data: Any, *, count: str, population: str, standard: Any, age: str = "ag
         upper = [np.where(suppressed, np.nan, hi) for hi in upper]
     label = DSR_METHODS[method] + (" with non-independent events" if freq is not None else "")
     return tidy_result(
-        g.keys,
+        inp.groups.keys,
         head={"count": total if weighted else total.round().astype(np.int64), "population": pop},
         value=value, variance=variance, levels=inp.levels, lower=lower, upper=upper,
         method=label, statistic=statistic_label("dsr", mult),
-        note=join_notes(note, weighted_notes(g.n, weighted)),
+        note=join_notes(note, weighted_notes(inp.groups.n, weighted)),
     )
-

@@ -3,50 +3,39 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .._checks import as_list
+from .._deprecation import renamed_keywords
 from ..errors import ZeroPopulationWarning
-from ._prepare import band_codes, read_rate_input, read_reference
+from ._prepare import read_rate_input
+from .standard import resolve_rates_standard, strata_keys, stratum_codes
 from ._result import join_notes, statistic_label, tidy_result
 from .crude import weighted_notes
-from .poisson import POISSON_METHODS, method_labels, poisson_limits, undefined_notes
+from .poisson import POISSON_METHODS, method_labels, scaled_limits, undefined_notes
 
 __all__ = ["smr", "isr"]
 
 
-def _indirect(data: Any, *, count: str, population: str, reference: Any, age: str, by: Any, method: str,
-              confidence: Any, multiplier: float, weighted: bool, rate: bool) -> pd.DataFrame:
+def _indirect(data: Any, *, count: str, population: str, standard: Any, age: str, strata: Any, by: Any,
+              method: str, confidence: Any, multiplier: float, weighted: bool, rate: bool) -> pd.DataFrame:
+    keys = strata_keys(strata, age=age, by=as_list(by))
     inp = read_rate_input(data, count=count, population=population, by=by, confidence=confidence,
                           multiplier=multiplier, weighted=weighted, method=method, methods=POISSON_METHODS,
-                          age=age)
-    labels, ref_count, ref_pop = read_reference(reference, age=age, count=count, population=population)
-    codes = band_codes(inp.data[age], labels, what="data", other="reference")
+                          strata=keys)
+    std, ref_count, ref_pop = resolve_rates_standard(standard, inp.data, age=age, keys=keys, count=count,
+                                                     population=population)
+    codes = stratum_codes(inp.data, std.table, keys)
     g = inp.groups
     ref_rate = ref_count / ref_pop
     observed = np.bincount(g.ids, weights=inp.count, minlength=g.n)
     expected = np.bincount(g.ids, weights=inp.population * ref_rate[codes], minlength=g.n)
     pop = np.bincount(g.ids, weights=inp.population, minlength=g.n)
-
-    note = np.full(g.n, "", dtype=object)
-    # a stratum (group x band; several rows are summed) with events but no population
-    n_bands = len(labels)
-    cell = g.ids * n_bands + codes
-    cell_events = np.bincount(cell, weights=inp.count, minlength=g.n * n_bands)
-    cell_pop = np.bincount(cell, weights=inp.population, minlength=g.n * n_bands)
-    orphan = (cell_pop <= 0) & (cell_events > 0)
-    if orphan.any():
-        orphan_events = np.where(orphan, cell_events, 0.0).reshape(g.n, n_bands).sum(axis=1)
-        hit = orphan_events > 0
-        note[hit] = [f"{e:g} events in strata with zero population (counted in observed, add nothing to expected)"
-                     for e in orphan_events[hit]]
-        warnings.warn(
-            f"column {population!r}: {int(orphan.sum())} strata have events but zero population "
-            f"({orphan_events.sum():g} events in {int(hit.sum())} groups); they are kept in the observed count "
-            "and add nothing to the expected count, which inflates the ratio. See the 'note' column.",
-            ZeroPopulationWarning, stacklevel=3)
+    note = _orphan_notes(inp, codes, len(ref_rate), population)
     no_expected = expected <= 0
     note[no_expected] = np.where(note[no_expected] == "", "expected count is 0: ratio undefined",
                                  note[no_expected] + "; expected count is 0: ratio undefined")
@@ -54,11 +43,7 @@ def _indirect(data: Any, *, count: str, population: str, reference: Any, age: st
     scale = multiplier * (ref_count.sum() / ref_pop.sum() if rate else 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(no_expected, np.nan, scale / expected)
-    lower, upper = [], []
-    for level in inp.levels:
-        lo, hi = poisson_limits(observed, level, method)
-        lower.append(lo * factor)
-        upper.append(hi * factor)
+    lower, upper = scaled_limits(observed, inp.levels, method, factor)
     return tidy_result(
         g.keys,
         head={"observed": observed if weighted else observed.round().astype(np.int64),
@@ -72,25 +57,53 @@ def _indirect(data: Any, *, count: str, population: str, reference: Any, age: st
     )
 
 
+def _orphan_notes(inp, codes: np.ndarray, n_bands: int, population: str) -> np.ndarray:
+    """Notes (and a warning) for strata (group x stratum; rows summed) with events but no population."""
+    g = inp.groups
+    note = np.full(g.n, "", dtype=object)
+    cell = g.ids * n_bands + codes
+    cell_events = np.bincount(cell, weights=inp.count, minlength=g.n * n_bands)
+    cell_pop = np.bincount(cell, weights=inp.population, minlength=g.n * n_bands)
+    orphan = (cell_pop <= 0) & (cell_events > 0)
+    if orphan.any():
+        orphan_events = np.where(orphan, cell_events, 0.0).reshape(g.n, n_bands).sum(axis=1)
+        hit = orphan_events > 0
+        note[hit] = [f"{e:g} events in strata with zero population (counted in observed, add nothing to expected)"
+                     for e in orphan_events[hit]]
+        warnings.warn(
+            f"column {population!r}: {int(orphan.sum())} strata have events but zero population "
+            f"({orphan_events.sum():g} events in {int(hit.sum())} groups); they are kept in the observed count "
+            "and add nothing to the expected count, which inflates the ratio. See the 'note' column.",
+            ZeroPopulationWarning, stacklevel=5)
+    return note
+
+
 _PARAMETERS = """
     Parameters
     ----------
     data : pandas.DataFrame or pyarrow.Table
-        One row per group × age band (several rows per stratum are summed).
-        A group may lack rows for some bands (they contribute nothing), but
-        every band of the data must be in the reference and every band of the
-        reference must occur somewhere in the data.
+        One row per group × stratum (several rows per stratum are summed).
+        A group may lack rows for some strata (they contribute nothing), but
+        every stratum of the data must be in the standard and every stratum of
+        the standard must occur somewhere in the data.
     count, population : str
         Columns of observed events and populations.
-    reference : DataFrame or pyarrow.Table
-        Reference (standard) counts and populations keyed by the ``age`` column
-        (or ``age_band``), one row per band.  The count and population columns
-        have the names given by ``count`` and ``population`` or are called
-        ``count`` and ``population``.  Reference counts may be fractional.
+    standard : DataFrame or pyarrow.Table
+        Standard (reference) rates: counts and populations keyed by the
+        ``strata`` columns (the age column called ``age`` or ``age_band``), one
+        row per stratum, joined by key.  The count and population columns have
+        the names given by ``count`` and ``population`` or are called ``count``
+        and ``population``; counts may be fractional.  Re-banded (counts and
+        populations summed) when the data's age bands nest in the standard's.
+        A registered standard population (a name) has no rates and is refused.
+        Formerly ``reference=`` (deprecated alias, removed in 0.3.0).
     age : str, default "age_band"
-        Column of age-band labels (joined by label).
+        Column of age-band labels (the key that is re-banded).
+    strata : str or list of str, optional
+        Standardisation key columns, default ``[age]``, e.g. ``["age_band", "sex"]``;
+        a key the standard lacks raises :class:`~kpcompare.errors.KeyMismatchError`.
     by : str or list of str, optional
-        Group columns.
+        Group columns (not also in ``strata``).
     method : {"auto", "exact", "byar", "midp", "normal", "lognormal"}, default "auto"
         Poisson limits of the observed count O (see :func:`kpcompare.poisson_ci`),
         divided by E.
@@ -101,9 +114,11 @@ _PARAMETERS = """
 """
 
 
-def smr(data: Any, *, count: str, population: str, reference: Any, age: str = "age_band", by: Any = None,
-        method: str = "auto", confidence: Any = 0.95, multiplier: float = 1, weighted: bool = False) -> pd.DataFrame:
-    return _indirect(data, count=count, population=population, reference=reference, age=age, by=by,
+@renamed_keywords(reference="standard")
+def smr(data: Any, *, count: str, population: str, standard: Any, age: str = "age_band",
+        strata: str | Sequence[str] | None = None, by: Any = None, method: str = "auto", confidence: Any = 0.95,
+        multiplier: float = 1, weighted: bool = False) -> pd.DataFrame:
+    return _indirect(data, count=count, population=population, standard=standard, age=age, strata=strata, by=by,
                      method=method, confidence=confidence, multiplier=multiplier, weighted=weighted, rate=False)
 
 
@@ -120,11 +135,13 @@ smr.__doc__ = """Standardised (admission / mortality) ratio O/E per group.
     Raises
     ------
     kpcompare.errors.BandMismatchError
-        Age bands of data and reference differ.
+        Strata of data and standard differ (and the bands do not nest).
+    kpcompare.errors.KeyMismatchError
+        A key of ``strata`` is not a column of the standard.
     kpcompare.errors.InvalidValueError
-        Negative, non-integer or missing values; a reference band with zero population.
+        Negative, non-integer or missing values; a standard stratum with zero population.
     kpcompare.errors.InvalidArgumentError, kpcompare.errors.UnknownNameError
-        Bad confidence, multiplier or method.
+        Bad confidence, multiplier or method; a standard population name (no rates).
 
     Warns
     -----
@@ -136,9 +153,10 @@ smr.__doc__ = """Standardised (admission / mortality) ratio O/E per group.
 
     Notes
     -----
-    Reference rates Rᵢ = x_ref,ᵢ/n_ref,ᵢ; E = Σ nᵢRᵢ; SMR = O/E × multiplier;
+    Standard rates Rᵢ = x_std,ᵢ/n_std,ᵢ; E = Σ nᵢRᵢ; SMR = O/E × multiplier;
     limits = (O_L, O_U)/E × multiplier with (O_L, O_U) the Poisson limits of O.
-    A group with E = 0 has NaN value and limits (noted).
+    A group with E = 0 has NaN value and limits (noted).  With ``strata=["age_band",
+    "sex"]`` the sum runs over (age, sex) cells.  See docs/methods.md#4-indirect-standardisation-smr-isr.
 
     References
     ----------
@@ -150,18 +168,20 @@ smr.__doc__ = """Standardised (admission / mortality) ratio O/E per group.
     (observed, expected and ratio; epiR's limits use Poisson quantiles and are
     not reproduced); SAS PROC STDRATE "Strata SMR Estimates" (normal limits, 4 dp;
     SAS leaves the limits blank at O = 0 where ``normal`` gives 0 and 0); R
-    ``poisson.test`` exact SMR (Welsh nickel workers, via lumen).
+    ``poisson.test`` exact SMR (Welsh nickel workers, via lumen); age × sex strata: SAS PROC STDRATE
+    expected events per stratum relabelled as (age, sex) cells (tests/rates/test_rates_standard.py).
 """
 
 
-def isr(data: Any, *, count: str, population: str, reference: Any, age: str = "age_band", by: Any = None,
-        method: str = "auto", confidence: Any = 0.95, multiplier: float = 100_000,
-        weighted: bool = False) -> pd.DataFrame:
-    return _indirect(data, count=count, population=population, reference=reference, age=age, by=by,
+@renamed_keywords(reference="standard")
+def isr(data: Any, *, count: str, population: str, standard: Any, age: str = "age_band",
+        strata: str | Sequence[str] | None = None, by: Any = None, method: str = "auto", confidence: Any = 0.95,
+        multiplier: float = 100_000, weighted: bool = False) -> pd.DataFrame:
+    return _indirect(data, count=count, population=population, standard=standard, age=age, strata=strata, by=by,
                      method=method, confidence=confidence, multiplier=multiplier, weighted=weighted, rate=True)
 
 
-isr.__doc__ = """Indirectly standardised rate: SMR × reference crude rate × multiplier.
+isr.__doc__ = """Indirectly standardised rate: SMR × the standard's crude rate × multiplier.
 """ + _PARAMETERS + """    multiplier : float, default 100000
         Rates per ``multiplier`` population.
 
@@ -184,7 +204,7 @@ isr.__doc__ = """Indirectly standardised rate: SMR × reference crude rate × mu
 
     Notes
     -----
-    ISR = O/E × R × multiplier with R = Σx_ref/Σn_ref the reference crude rate;
+    ISR = O/E × R × multiplier with R = Σx_std/Σn_std the standard's crude rate;
     limits = (O_L, O_U)/E × R × multiplier.
 
     References

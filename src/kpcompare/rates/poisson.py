@@ -211,6 +211,13 @@ def poisson_limits(count: np.ndarray, confidence: float, method: str) -> tuple[n
     return _KERNELS[method](np.asarray(count, dtype=float), 1.0 - confidence)
 
 
+def scaled_limits(count: np.ndarray, levels: Sequence[float], method: str, factor: np.ndarray
+                  ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Poisson limits of ``count`` at each confidence level, times ``factor`` (e.g. multiplier / population)."""
+    limits = [poisson_limits(count, level, method) for level in levels]
+    return [lo * factor for lo, _ in limits], [hi * factor for _, hi in limits]
+
+
 def method_labels(count: np.ndarray, method: str) -> np.ndarray:
     """Per-row label of the Poisson method actually used (``auto`` resolves per count)."""
     count = np.asarray(count, dtype=float)

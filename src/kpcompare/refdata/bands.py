@@ -7,115 +7,18 @@ open-ended band) and ``"0"`` (a single year).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .._checks import as_list, as_pandas, check_no_missing, require_columns
-from ..errors import (
-    BandMismatchError,
-    DuplicateKeyError,
-    InvalidArgumentError,
-    UnknownNameError,
-    row_problem,
-)
+from ..errors import BandMismatchError, DuplicateKeyError, InvalidArgumentError, UnknownNameError, row_problem
+from .labels import band_label, bands_from_bounds, parse_band_labels, upper_exclusive, validate_band_table
+from .standards import named_bandings, registered_names, standard_population
 
 __all__ = ["band_table", "age_to_band", "reband", "band_label", "parse_band_labels"]
-
-_LABEL = re.compile(r"^\s*(\d+)\s*(?:(-)\s*(\d+)|(\+))?\s*$")
-
-
-def band_label(lo: int, hi: int | None) -> str:
-    """The label of the band ``lo..hi`` (``hi=None`` for the open-ended band): "0-4", "90+" or "0"."""
-    if hi is None:
-        return f"{lo}+"
-    return f"{lo}" if hi == lo else f"{lo}-{hi}"
-
-
-def parse_band_labels(labels: Iterable[Any], *, column: str = "age_band") -> pd.DataFrame:
-    """Parse labels such as "0-4", "90+", "0" into a band table (labels kept as given, in input order)."""
-    labels = [str(x) for x in labels]
-    lo: list[int] = []
-    hi: list[Any] = []
-    bad = []
-    for label in labels:
-        m = _LABEL.match(label)
-        if m is None:
-            bad.append(label)
-            continue
-        lo.append(int(m.group(1)))
-        hi.append(pd.NA if m.group(4) else int(m.group(3) if m.group(2) else m.group(1)))
-    if bad:
-        raise row_problem(column, "age band label like '0-4', '90+' or '0'", len(bad), bad[0],
-                          hint="Give the bands as a band table with age_lo and age_hi columns instead.")
-    return pd.DataFrame({"age_band": labels, "age_lo": np.asarray(lo, dtype="int64"),
-                         "age_hi": pd.array(hi, dtype="Int64")})
-
-
-def _from_bounds(bounds: Sequence[Any]) -> pd.DataFrame:
-    try:
-        values = [int(b) for b in bounds]
-        exact = all(float(b) == int(b) for b in bounds)
-    except (TypeError, ValueError):
-        raise InvalidArgumentError(
-            f"argument 'bands': lower bounds must be whole numbers of years, got {list(bounds)!r}."
-        ) from None
-    if not values or not exact:
-        raise InvalidArgumentError(
-            f"argument 'bands': give at least one whole-number lower bound, e.g. [0, 15, 60, 75]; got {list(bounds)!r}."
-        )
-    if values[0] < 0 or any(b <= a for a, b in zip(values, values[1:])):
-        raise InvalidArgumentError(
-            f"argument 'bands': lower bounds must be non-negative and strictly increasing; got {values!r}."
-        )
-    his: list[Any] = [b - 1 for b in values[1:]] + [None]
-    return pd.DataFrame({
-        "age_band": [band_label(lo, hi) for lo, hi in zip(values, his)],
-        "age_lo": np.asarray(values, dtype="int64"),
-        "age_hi": pd.array([pd.NA if h is None else h for h in his], dtype="Int64"),
-    })
-
-
-def _validate(table: pd.DataFrame) -> pd.DataFrame:
-    """Check a band table (unique labels, lo <= hi, no overlaps, open band last) and sort it by age."""
-    require_columns(table, ["age_band"], argument="bands")
-    if "age_lo" not in table.columns or "age_hi" not in table.columns:
-        table = parse_band_labels(table["age_band"])
-    check_no_missing(table, ["age_band", "age_lo"])
-    out = pd.DataFrame({
-        "age_band": table["age_band"].astype(str).to_numpy(dtype=object),
-        "age_lo": pd.to_numeric(table["age_lo"]).astype("int64").to_numpy(),
-        "age_hi": pd.to_numeric(table["age_hi"]).astype("Int64").to_numpy(),
-    })
-    dup = out["age_band"].duplicated(keep=False).to_numpy()
-    if dup.any():
-        raise row_problem("age_band", "unique band labels", int(dup.sum()), out["age_band"][dup].iloc[0],
-                          cls=DuplicateKeyError)
-    lo = out["age_lo"].to_numpy()
-    hi = out["age_hi"]
-    neg = lo < 0
-    if neg.any():
-        raise row_problem("age_lo", "non-negative", int(neg.sum()), int(lo[neg][0]))
-    inverted = (hi.notna() & (hi < out["age_lo"])).to_numpy(dtype=bool)
-    if inverted.any():
-        raise row_problem("age_hi", "age_hi >= age_lo", int(inverted.sum()), out["age_band"][inverted].iloc[0])
-    out = out.sort_values("age_lo", kind="stable").reset_index(drop=True)
-    lo = out["age_lo"].to_numpy()
-    upper = _upper_exclusive(out)
-    overlap = lo[1:] < upper[:-1]
-    if overlap.any():
-        i = int(np.flatnonzero(overlap)[0])
-        raise row_problem("age_band", "bands do not overlap", int(overlap.sum()),
-                          f"{out['age_band'][i]} and {out['age_band'][i + 1]}")
-    return out
-
-
-def _upper_exclusive(table: pd.DataFrame) -> np.ndarray:
-    """First age above each band (inf for the open band), as floats."""
-    return table["age_hi"].astype("Float64").to_numpy(dtype=float, na_value=np.inf) + 1.0
 
 
 def band_table(spec: str | Sequence[int] | pd.DataFrame) -> pd.DataFrame:
@@ -146,23 +49,22 @@ def band_table(spec: str | Sequence[int] | pd.DataFrame) -> pd.DataFrame:
     kpcompare.errors.InvalidValueError, kpcompare.errors.DuplicateKeyError
         Overlapping bands, an unparseable label, ``age_hi < age_lo`` or a repeated label.
     """
-    from .standards import named_bandings, registered_names, standard_population
-
     if isinstance(spec, str):
         key = spec.strip().lower()
         bandings = named_bandings()
         if key in bandings:
-            return _from_bounds(bandings[key])
+            return bands_from_bounds(bandings[key])
         if key not in registered_names():
             raise UnknownNameError(
                 f"argument 'bands': {spec!r} is neither a standard population nor a named banding; known names: "
                 f"{', '.join([*registered_names(), *bandings])}."
             )
-        return standard_population(key)[["age_band", "age_lo", "age_hi"]]
+        bands = standard_population(key)[["age_band", "age_lo", "age_hi"]]
+        return bands.drop_duplicates("age_band").reset_index(drop=True)  # a sex-specific standard: once per band
     if isinstance(spec, pd.DataFrame) or type(spec).__name__ == "Table":
-        return _validate(as_pandas(spec, argument="bands"))
+        return validate_band_table(as_pandas(spec, argument="bands"))
     if isinstance(spec, (Sequence, np.ndarray, pd.Series)):
-        return _from_bounds(list(spec))
+        return bands_from_bounds(list(spec))
     raise InvalidArgumentError(
         f"argument 'bands': expected a name, a list of lower bounds or a band table, got {type(spec).__name__}."
     )
@@ -203,7 +105,7 @@ def age_to_band(ages: Any, bands: str | Sequence[int] | pd.DataFrame) -> Any:
         raw = np.asarray(ages, dtype=object)[missing][0]
         raise row_problem(str(column), "a numeric age (no missing values)", int(missing.sum()), raw)
     lo = table["age_lo"].to_numpy(dtype=float)
-    upper = _upper_exclusive(table)
+    upper = upper_exclusive(table)
     idx = np.searchsorted(lo, arr, side="right") - 1
     safe = np.clip(idx, 0, len(lo) - 1)
     inside = (idx >= 0) & (arr < upper[safe])
@@ -223,8 +125,8 @@ def age_to_band(ages: Any, bands: str | Sequence[int] | pd.DataFrame) -> Any:
 def _source_to_target(source: pd.DataFrame, target: pd.DataFrame) -> dict[str, str]:
     """Map each source band onto the one target band that contains it; refuse straddling bands."""
     t_lo = target["age_lo"].to_numpy(dtype=float)
-    t_up = _upper_exclusive(target)
-    s_up = _upper_exclusive(source)
+    t_up = upper_exclusive(target)
+    s_up = upper_exclusive(source)
     t_labels = target["age_band"].tolist()
     mapping: dict[str, str] = {}
     straddling: list[str] = []
@@ -257,7 +159,7 @@ def _source_to_target(source: pd.DataFrame, target: pd.DataFrame) -> dict[str, s
         if parts.empty:
             continue
         starts = parts["age_lo"].to_numpy(dtype=float)
-        ends = _upper_exclusive(parts)
+        ends = upper_exclusive(parts)
         order = np.argsort(starts, kind="stable")
         starts, ends = starts[order], ends[order]
         edges_ok = starts[0] == t_first and ends[-1] == t_end and np.all(starts[1:] == ends[:-1])
@@ -322,6 +224,31 @@ def reband(data: Any, *, bands: str | Sequence[int] | pd.DataFrame, age: str = "
     frame = as_pandas(data)
     by_cols = as_list(by)
     values = as_list(value_columns)
+    _check_reband_input(frame, age=age, by_cols=by_cols, values=values)
+    target = band_table(bands)
+    numeric_ages = pd.api.types.is_numeric_dtype(frame[age]) and not pd.api.types.is_bool_dtype(frame[age])
+    if numeric_ages:
+        out_age = "age_band" if "age_band" not in by_cols else age
+        key = pd.Series(age_to_band(frame[age], target), index=frame.index)
+        keep_limits = False
+    else:
+        out_age = age
+        key = _label_keys(frame, target, age=age, by_cols=by_cols)
+        keep_limits = "age_lo" in frame.columns and "age_hi" in frame.columns
+    order = pd.CategoricalDtype(target["age_band"].tolist(), ordered=True)
+    grouped = (frame[[*by_cols, *values]].assign(**{out_age: pd.Categorical(key, dtype=order)})
+               .groupby([*by_cols, out_age], observed=True, sort=True, dropna=False)[values].sum()
+               .reset_index())
+    grouped[out_age] = grouped[out_age].astype(object).astype(str)
+    if keep_limits:
+        limits = target.rename(columns={"age_band": out_age})
+        grouped = grouped.merge(limits, on=out_age, how="left", validate="many_to_one")
+        return grouped[[*by_cols, out_age, "age_lo", "age_hi", *values]]
+    return grouped[[*by_cols, out_age, *values]]
+
+
+def _check_reband_input(frame: pd.DataFrame, *, age: str, by_cols: list[str], values: list[str]) -> None:
+    """The columns of :func:`reband` exist, have no missing values and the value columns are numeric."""
     if age in by_cols or age in values:
         raise InvalidArgumentError(f"argument 'age': column {age!r} cannot also be in 'by' or 'value_columns'.")
     require_columns(frame, [age, *by_cols, *values])
@@ -332,34 +259,17 @@ def reband(data: Any, *, bands: str | Sequence[int] | pd.DataFrame, age: str = "
             bad = converted.isna().to_numpy()
             raise row_problem(col, "numeric", int(bad.sum()) or len(frame),
                               frame[col][bad].iloc[0] if bad.any() else frame[col].iloc[0])
-    target = band_table(bands)
-    order = pd.CategoricalDtype(target["age_band"].tolist(), ordered=True)
-    numeric_ages = pd.api.types.is_numeric_dtype(frame[age]) and not pd.api.types.is_bool_dtype(frame[age])
-    if numeric_ages:
-        out_age = "age_band" if "age_band" not in by_cols else age
-        key = pd.Series(age_to_band(frame[age], target), index=frame.index)
-        keep_limits = False
-    else:
-        out_age = age
-        labels = frame[age].astype(str)
-        dup = frame.assign(**{age: labels}).duplicated(subset=[*by_cols, age], keep=False).to_numpy()
-        if dup.any():
-            example = tuple(frame.loc[dup, [*by_cols, age]].iloc[0].tolist())
-            raise row_problem(age, f"one row per band within ({', '.join([*by_cols]) or 'the table'})",
-                              int(dup.sum()), example, cls=DuplicateKeyError,
-                              hint="Add the column that distinguishes these rows to 'by', or aggregate first.")
-        source = parse_band_labels(pd.unique(labels), column=age)
-        mapping = _source_to_target(source, target)
-        key = labels.map(mapping)
-        keep_limits = "age_lo" in frame.columns and "age_hi" in frame.columns
-    grouped = (frame[[*by_cols, *values]].assign(**{out_age: pd.Categorical(key, dtype=order)})
-               .groupby([*by_cols, out_age], observed=True, sort=True, dropna=False)[values].sum()
-               .reset_index())
-    grouped[out_age] = grouped[out_age].astype(object).astype(str)
-    if keep_limits:
-        limits = target.rename(columns={"age_band": out_age})
-        grouped = grouped.merge(limits, on=out_age, how="left", validate="many_to_one")
-        grouped = grouped[[*by_cols, out_age, "age_lo", "age_hi", *values]]
-    else:
-        grouped = grouped[[*by_cols, out_age, *values]]
-    return grouped
+
+
+def _label_keys(frame: pd.DataFrame, target: pd.DataFrame, *, age: str, by_cols: list[str]) -> pd.Series:
+    """The target band of each row whose ``age`` holds band labels (one row per band within a group)."""
+    labels = frame[age].astype(str)
+    dup = frame.assign(**{age: labels}).duplicated(subset=[*by_cols, age], keep=False).to_numpy()
+    if dup.any():
+        example = tuple(frame.loc[dup, [*by_cols, age]].iloc[0].tolist())
+        raise row_problem(age, f"one row per band within ({', '.join([*by_cols]) or 'the table'})",
+                          int(dup.sum()), example, cls=DuplicateKeyError,
+                          hint="Add the column that distinguishes these rows to 'by', or aggregate first.")
+    source = parse_band_labels(pd.unique(labels), column=age)
+    mapping = _source_to_target(source, target)
+    return labels.map(mapping)

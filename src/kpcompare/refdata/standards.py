@@ -1,8 +1,9 @@
 """The registry of standard populations (ESP 2013/1976, WHO 2000-2025, Segi 1960, US 2000).
 
 The registry is data, not code: ``data/standard_populations/registry.toml`` names every bundled file with its
-edition, source, banding and published total.  Each file has the columns ``age_band_label, age_lo, age_hi,
-weight`` (``age_hi`` inclusive, empty for the open-ended band).
+edition, source, banding, keys and published total.  Each file has the columns ``age_band_label, age_lo,
+age_hi, weight`` (``age_hi`` inclusive, empty for the open-ended band), and a ``sex`` column when the standard
+is keyed by age band and sex (registry ``keys = ["age_band", "sex"]``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import pandas as pd
 
 from .._paths import data_path
 from ..errors import UnknownNameError
+from .labels import validate_band_table
 
-__all__ = ["standard_population", "list_standard_populations", "registered_names", "named_bandings"]
+__all__ = ["standard_population", "list_standard_populations", "registered_names", "named_bandings",
+           "standard_keys"]
 
 _FOLDER = "standard_populations"
 
@@ -48,21 +51,32 @@ def _entry(name: str) -> dict[str, Any]:
     return standards[key]
 
 
+def standard_keys(name: str) -> list[str]:
+    """The key columns of a registered standard: ``["age_band"]`` or e.g. ``["age_band", "sex"]``."""
+    return list(_entry(name).get("keys", ["age_band"]))
+
+
 @lru_cache(maxsize=None)
 def _read(name: str) -> pd.DataFrame:
     entry = _entry(name)
     raw = pd.read_csv(data_path(_FOLDER, entry["file"]),
-                      dtype={"age_band_label": str, "age_lo": "int64", "age_hi": "Int64", "weight": "float64"})
+                      dtype={"age_band_label": str, "age_lo": "int64", "age_hi": "Int64", "weight": "float64",
+                             "sex": str})
     table = pd.DataFrame({
         "age_band": raw["age_band_label"].astype(str),
         "age_lo": raw["age_lo"].astype("int64"),
         "age_hi": raw["age_hi"].astype("Int64"),
-        "population": raw["weight"].astype("float64"),
     })
+    others = [k for k in standard_keys(name) if k != "age_band"]
+    for key in others:
+        table[key] = raw[key].astype(str)
+    table["population"] = raw["weight"].astype("float64")
     # validate the bundled file with the same rules as any user band table (labels unique, no overlaps)
-    from .bands import band_table
-
-    band_table(table)
+    if others:
+        for _, part in table.groupby(others, sort=False):
+            validate_band_table(part)
+    else:
+        validate_band_table(table)
     return table
 
 
@@ -77,13 +91,16 @@ def standard_population(name: str) -> pd.DataFrame:
         groups 0, 1-4 ... 85+), ``"us2000_11"`` (NCHS 11 groups and weights).  See
         :func:`list_standard_populations` for all names with their source and total.
 
+        Sex-specific standards (keyed by age band and sex, ``"M"``/``"F"``): ``"england2000_sex"`` (ONS
+        mid-2000 England, 0-4 ... 85-89, 90+) and ``"us2010_sex"`` (US Census 2010, 0, 1-4 ... 80-84, 85+).
+
     Returns
     -------
     pandas.DataFrame
         Columns ``age_band`` (label such as ``"0-4"``, ``"90+"`` or ``"0"``), ``age_lo`` (int64),
-        ``age_hi`` (nullable Int64, inclusive, missing for the open-ended band) and ``population``
-        (float64), one row per band in age order.  ``DataFrame.attrs`` holds the registry metadata
-        (name, edition, source, banding, file).
+        ``age_hi`` (nullable Int64, inclusive, missing for the open-ended band), ``sex`` (str; only for a
+        sex-specific standard) and ``population`` (float64), one row per band (per sex) in age order.
+        ``DataFrame.attrs`` holds the registry metadata (name, edition, source, banding, file, keys).
 
     Raises
     ------
@@ -115,7 +132,8 @@ def standard_population(name: str) -> pd.DataFrame:
     key = name.strip().lower() if isinstance(name, str) else name
     table = _read(key).copy()
     entry = _entry(key)
-    table.attrs = {"name": key, **{k: entry[k] for k in ("edition", "source", "banding", "file")}}
+    table.attrs = {"name": key, **{k: entry[k] for k in ("edition", "source", "banding", "file")},
+                   "keys": standard_keys(key)}
     return table
 
 
@@ -125,8 +143,9 @@ def list_standard_populations() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``name, edition, banding, n_bands, total, source, description, file``; ``total`` is the sum
-        of the bundled table (equal to the published total, which the test suite checks).
+        Columns ``name, edition, banding, keys, n_bands, total, source, description, file``; ``keys`` names
+        the key columns (``"age_band"`` or ``"age_band, sex"``), ``n_bands`` counts age bands and ``total`` is
+        the sum of the bundled table (equal to the published total, which the test suite checks).
     """
     rows = []
     for name in registered_names():
@@ -136,7 +155,8 @@ def list_standard_populations() -> pd.DataFrame:
             "name": name,
             "edition": entry["edition"],
             "banding": entry["banding"],
-            "n_bands": len(table),
+            "keys": ", ".join(standard_keys(name)),
+            "n_bands": int(table["age_band"].nunique()),
             "total": float(table["population"].sum()),
             "source": entry["source"],
             "description": entry["description"],

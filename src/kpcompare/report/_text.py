@@ -1,6 +1,6 @@
 """Plain-text presentation of report tables: the only place numbers are rounded.
 
-Shared by the reports' ``format_*`` functions and :mod:`kpcompare.demo`.
+Shared by the reports' ``format_*`` functions and :mod:`kpcompare.report.demo`.
 """
 
 from __future__ import annotations

@@ -127,31 +127,9 @@ def england_chapter_rates(*, years: Sequence[str] = ("2000-01", "2001-02"),
     and ONS CSV files (tests/report/test_report_england_chapters.py).
     """
     years = [str(y) for y in years]
-    if not years or len(set(years)) != len(years):
-        raise InvalidArgumentError(f"argument 'years': give distinct financial years, got {years!r}.")
-    chosen = {y: int(y[:4]) for y in years}
-    if mid_years is not None:
-        missing = [y for y in years if y not in mid_years]
-        if missing:
-            raise InvalidArgumentError(f"argument 'mid_years': no mid-year given for {missing!r}.")
-        chosen = {y: int(mid_years[y]) for y in years}
-
+    chosen = _mid_years(years, mid_years)
     counts = _chapter_counts(years)
-    long = (counts.drop(columns="fce").assign(_row=range(len(counts)))
-            .melt(id_vars=["_row", "year", *_KEYS], value_vars=list(HES_AGE_COLUMNS),
-                  var_name="age_column", value_name="fce"))
-    long["age_band"] = long["age_column"].map(HES_AGE_COLUMNS)
-    long["_age"] = long["age_column"].map({c: i for i, c in enumerate(HES_AGE_COLUMNS)})
-    long = long.sort_values(["_row", "_age"], kind="stable")
-
-    ons = england_population(year=sorted(set(chosen.values())), bands="hes")
-    persons = ons.groupby(["year", "age_band"], sort=False, as_index=False)["population"].sum()
-    populations = pd.concat(
-        [persons[persons["year"] == mid].assign(year=fy, mid_year=mid) for fy, mid in chosen.items()],
-        ignore_index=True)[["year", "mid_year", "age_band", "population"]]
-    strata = long[["year", *_KEYS, "age_band", "fce"]].merge(
-        populations[["year", "age_band", "population"]], on=["year", "age_band"], how="left",
-        validate="many_to_one").reset_index(drop=True)
+    strata, populations = _strata(counts, chosen)
 
     std = standard_population(standard) if isinstance(standard, str) else standard
     std_hes = reband(std, bands="hes")
@@ -167,14 +145,50 @@ def england_chapter_rates(*, years: Sequence[str] = ("2000-01", "2001-02"),
     ], ignore_index=True)
     ratios = ratios[["rate", *[c for c in ratios.columns if c != "rate"]]]
 
+    chapters = pd.unique(counts["icd10_chapter"]).tolist()
+    return ChapterRates(crude=_chapter_order(crude, chapters, years), dsr=_chapter_order(direct, chapters, years),
+                        ratios=_chapter_order(ratios, chapters, years, lead=["rate"]), age_gap=_age_gap(counts),
+                        strata=strata, populations=populations, standard=std_hes)
+
+
+def _mid_years(years: list[str], mid_years: Mapping[str, int] | None) -> dict[str, int]:
+    """The ONS mid-year of each financial year: given, or the calendar year in which it starts."""
+    if not years or len(set(years)) != len(years):
+        raise InvalidArgumentError(f"argument 'years': give distinct financial years, got {years!r}.")
+    if mid_years is None:
+        return {y: int(y[:4]) for y in years}
+    missing = [y for y in years if y not in mid_years]
+    if missing:
+        raise InvalidArgumentError(f"argument 'mid_years': no mid-year given for {missing!r}.")
+    return {y: int(mid_years[y]) for y in years}
+
+
+def _strata(counts: pd.DataFrame, chosen: Mapping[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rate input (FCEs by year, chapter and HES age band, with their ONS population) and the populations."""
+    long = (counts.drop(columns="fce").assign(_row=range(len(counts)))
+            .melt(id_vars=["_row", "year", *_KEYS], value_vars=list(HES_AGE_COLUMNS),
+                  var_name="age_column", value_name="fce"))
+    long["age_band"] = long["age_column"].map(HES_AGE_COLUMNS)
+    long["_age"] = long["age_column"].map({c: i for i, c in enumerate(HES_AGE_COLUMNS)})
+    long = long.sort_values(["_row", "_age"], kind="stable")
+
+    ons = england_population(year=sorted(set(chosen.values())), bands="hes")
+    persons = ons.groupby(["year", "age_band"], sort=False, as_index=False)["population"].sum()
+    populations = pd.concat(
+        [persons[persons["year"] == mid].assign(year=fy, mid_year=mid) for fy, mid in chosen.items()],
+        ignore_index=True)[["year", "mid_year", "age_band", "population"]]
+    strata = long[["year", *_KEYS, "age_band", "fce"]].merge(
+        populations[["year", "age_band", "population"]], on=["year", "age_band"], how="left",
+        validate="many_to_one").reset_index(drop=True)
+    return strata, populations
+
+
+def _age_gap(counts: pd.DataFrame) -> pd.DataFrame:
+    """FCEs in no HES age column (unknown age), by year and chapter."""
     known = counts[list(HES_AGE_COLUMNS)].sum(axis=1)
     age_gap = counts[["year", *_KEYS, "fce"]].assign(fce_known_age=known, fce_unknown_age=counts["fce"] - known)
     age_gap["unknown_age_percent"] = 100.0 * age_gap["fce_unknown_age"] / age_gap["fce"]
-
-    chapters = pd.unique(counts["icd10_chapter"]).tolist()
-    return ChapterRates(crude=_chapter_order(crude, chapters, years), dsr=_chapter_order(direct, chapters, years),
-                        ratios=_chapter_order(ratios, chapters, years, lead=["rate"]), age_gap=age_gap,
-                        strata=strata, populations=populations, standard=std_hes)
+    return age_gap
 
 
 def _chapter_order(table: pd.DataFrame, chapters: Sequence[str], years: Sequence[str], *,

@@ -29,6 +29,7 @@ import pandas as pd
 from .. import datasets
 from ..comparison import compare, decompose
 from ..comparison.compare import ALL_SELECTED
+from ._text import interval_text, p_text, plain_table, wrapped
 
 __all__ = [
     "NHS", "US_ALL", "US_MEDICARE", "AGE_BANDS", "CAVEATS",
@@ -357,23 +358,36 @@ def format_report(tables: dict[str, pd.DataFrame]) -> str:
     the total over the selected causes, and the caveats.  Values in brackets are 95% confidence intervals (the
     first confidence level of the tables).
     """
-    from ._text import interval_text, p_text, plain_table, wrapped
-
+    level = tables["comparison"]["confidence"].iloc[0]
     cmp = tables["comparison"]
-    level = cmp["confidence"].iloc[0]
-    pct = f"{level:.0%}"
     cmp = _by_cause(_for_display(cmp[cmp["confidence"] == level].reset_index(drop=True)))
-    pop = tables["population"]
+    pct = f"{level:.0%}"
+    lines = [*_introduction(tables["population"], pct), ""]
+    lines += _rates_table(cmp)
+    lines += _ratios_table(cmp, pct)
+    if tables.get("by_age_band") is not None:
+        lines += _age_band_table(tables["by_age_band"], level, pct)
+    lines += _decomposition_table(tables["decomposition"])
+    lines += ["Summary (all selected causes, ages 60+, standardised):", *_summary(tables, level), ""]
+    lines += ["Caveats:", *wrapped((f"{topic}: {text}" for topic, text in
+                                    tables["caveats"][["topic", "caveat"]].itertuples(index=False)),
+                                   bullet="- ")]
+    return "\n".join(lines)
+
+
+def _introduction(pop: pd.DataFrame, pct: str) -> list[str]:
+    """What the rates are: the standard's weights, the interval level, the rounding."""
     ref_pop = pop[pop["system"] == NHS].set_index("age_band")["population"]
     weights = ", ".join(f"{band} {ref_pop[band] / ref_pop.sum():.1%}" for band in ref_pop.index)
-    lines = [
-        *wrapped([
-            "Rates per 1,000 population, directly standardised to the population of England mid-2000 aged 60-74 "
-            f"and 75+ (weights {weights}); ALOS = standardised bed days / standardised admissions. In brackets: "
-            f"{pct} confidence intervals. Rounded for display only; the CSV files hold full precision.",
-        ]),
-        "",
-    ]
+    return wrapped([
+        "Rates per 1,000 population, directly standardised to the population of England mid-2000 aged 60-74 "
+        f"and 75+ (weights {weights}); ALOS = standardised bed days / standardised admissions. In brackets: "
+        f"{pct} confidence intervals. Rounded for display only; the CSV files hold full precision.",
+    ])
+
+
+def _rates_table(cmp: pd.DataFrame) -> list[str]:
+    """Table 1: admissions, ALOS and bed days per system and cause, with their intervals."""
 
     def rates(measure: str, digits: int) -> pd.Series:
         sub = cmp[cmp["measure"] == measure].reset_index(drop=True)
@@ -386,9 +400,12 @@ def format_report(tables: dict[str, pd.DataFrame]) -> str:
         "ALOS, days": rates("alos", 1),
         "bed days per 1,000": rates("bed_days", 1),
     })
-    lines += ["Table 1. Admissions, average length of stay (ALOS) and bed days, ages 60+, standardised",
-              plain_table(t1), ""]
+    return ["Table 1. Admissions, average length of stay (ALOS) and bed days, ages 60+, standardised",
+            plain_table(t1), ""]
 
+
+def _ratios_table(cmp: pd.DataFrame, pct: str) -> list[str]:
+    """Table 2: each system's ratios to the NHS (admissions, ALOS, bed days) with p-values."""
     other = cmp[cmp["system"] != NHS]
     cells = {"ratio": interval_text(other["ratio"], other["ratio_lower"], other["ratio_upper"], 2),
              "p": p_text(other["p_value"])}
@@ -397,25 +414,28 @@ def format_report(tables: dict[str, pd.DataFrame]) -> str:
     t2.columns = ["cause", "system"] + [f"{name} {what}" for name in measures.values()
                                         for what in (f"ratio ({pct} CI)", "p")]
     t2["cause"] = _first_only(t2["cause"])
-    lines += [f"Table 2. Ratios to {NHS} (system / NHS), standardised; p: test of ratio = 1",
-              plain_table(t2), ""]
+    return [f"Table 2. Ratios to {NHS} (system / NHS), standardised; p: test of ratio = 1",
+            plain_table(t2), ""]
 
-    band = tables.get("by_age_band")
-    if band is not None:
-        band = band[(band["measure"] == "bed_days") & (band["confidence"] == level)].reset_index(drop=True)
-        band = _by_cause(_for_display(band))
-        cells = {"rate": band["value"].map(lambda v: "NA" if pd.isna(v) else f"{v:,.1f}"),
-                 "ratio": interval_text(band["ratio"], band["ratio_lower"], band["ratio_upper"], 2)
-                 .where(band["system"] != NHS, "")}
-        names = list(dict.fromkeys(band["age_band"]))
-        t3 = _wide(band, ["condition", "system"], "age_band", names, cells)
-        t3.columns = ["cause", "system"] + [f"{b} {what}" for b in names
-                                            for what in ("per 1,000", f"ratio ({pct} CI)")]
-        t3["cause"] = _first_only(t3["cause"])
-        lines += ["Table 3. Bed days per 1,000 within each age band, and ratio to the NHS",
-                  plain_table(t3, right=[c for c in t3.columns if c.endswith("per 1,000")]), ""]
 
-    dec = tables["decomposition"]
+def _age_band_table(band: pd.DataFrame, level: float, pct: str) -> list[str]:
+    """Table 3: bed days per 1,000 within each age band, and each system's ratio to the NHS."""
+    band = band[(band["measure"] == "bed_days") & (band["confidence"] == level)].reset_index(drop=True)
+    band = _by_cause(_for_display(band))
+    cells = {"rate": band["value"].map(lambda v: "NA" if pd.isna(v) else f"{v:,.1f}"),
+             "ratio": interval_text(band["ratio"], band["ratio_lower"], band["ratio_upper"], 2)
+             .where(band["system"] != NHS, "")}
+    names = list(dict.fromkeys(band["age_band"]))
+    t3 = _wide(band, ["condition", "system"], "age_band", names, cells)
+    t3.columns = ["cause", "system"] + [f"{b} {what}" for b in names
+                                        for what in ("per 1,000", f"ratio ({pct} CI)")]
+    t3["cause"] = _first_only(t3["cause"])
+    return ["Table 3. Bed days per 1,000 within each age band, and ratio to the NHS",
+            plain_table(t3, right=[c for c in t3.columns if c.endswith("per 1,000")]), ""]
+
+
+def _decomposition_table(dec: pd.DataFrame) -> list[str]:
+    """Table 4: the gap in standardised bed days split into admission-rate and length-of-stay parts."""
     dec = _by_cause(_for_display(dec[dec["age_band"] == "standardised"].reset_index(drop=True)))
     t4 = pd.DataFrame({
         "cause": _first_only(dec["condition"]), "system": dec["system"],
@@ -425,21 +445,14 @@ def format_report(tables: dict[str, pd.DataFrame]) -> str:
         "due to admission rate": dec["admission_component"].map("{:+,.1f}".format),
         "due to length of stay": dec["los_component"].map("{:+,.1f}".format),
     })
-    lines += [*wrapped(["Table 4. Decomposition of the gap in standardised bed days per 1,000 (system - NHS) "
-                        "into an admission-rate and a length-of-stay component (Kitagawa 1955; they sum to the "
-                        "gap)"]),
-              plain_table(t4, right=list(t4.columns[2:])), ""]
-
-    lines += ["Summary (all selected causes, ages 60+, standardised):", *_summary(tables, level), ""]
-    lines += ["Caveats:", *wrapped((f"{topic}: {text}" for topic, text in
-                                    tables["caveats"][["topic", "caveat"]].itertuples(index=False)),
-                                   bullet="- ")]
-    return "\n".join(lines)
+    return [*wrapped(["Table 4. Decomposition of the gap in standardised bed days per 1,000 (system - NHS) "
+                      "into an admission-rate and a length-of-stay component (Kitagawa 1955; they sum to the "
+                      "gap)"]),
+            plain_table(t4, right=list(t4.columns[2:])), ""]
 
 
 def _summary(tables: dict[str, pd.DataFrame], level: float) -> list[str]:
-    from ._text import wrapped
-
+    """The total over the selected causes in words, with Ham et al's published headline for context."""
     cmp = tables["comparison"]
     tot = cmp[(cmp["condition"] == ALL_SELECTED) & (cmp["confidence"] == level)].set_index(["system", "measure"])
     dec = tables["decomposition"]

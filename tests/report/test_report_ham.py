@@ -178,8 +178,8 @@ def test_no_nhds_record_lost_to_invalid_codes(tables):
 
 
 def test_demo_main_runs_the_comparison_by_default(tmp_path, capsys, monkeypatch, tables):
-    # `make demo` = `python -m kpcompare.demo --out output`; ham_tables is the module fixture (computed once)
-    from kpcompare import demo
+    # `make demo` = `python -m kpcompare.report.demo --out output`; ham_tables is the module fixture (computed once)
+    from kpcompare.report import demo
 
     monkeypatch.setattr(ham, "ham_tables", lambda **_: tables)
     assert demo.main(["--out", str(tmp_path)]) == 0
@@ -207,12 +207,3 @@ def test_demo_main_runs_the_comparison_by_default(tmp_path, capsys, monkeypatch,
     table2 = printed.split("Table 2.")[1].split("Table 3.")[0]
     line = next(row for row in table2.splitlines() if row.startswith("Stroke"))
     assert line.index(text["admissions"]) < line.index(text["alos"]) < line.index(text["bed_days"])
-
-
-def test_demo_sections_on_request(tmp_path, capsys):
-    from kpcompare import demo
-
-    assert [s.name for s in demo.SECTIONS if s.default] == ["ham"]
-    with pytest.raises(SystemExit):
-        demo.main(["--out", str(tmp_path), "--section", "nonsense"])
-    assert "invalid choice: 'nonsense'" in capsys.readouterr().err

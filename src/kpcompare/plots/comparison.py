@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import as_pandas, require_columns
-from .errors import InvalidArgumentError
+from .._checks import as_pandas, require_columns
+from ..errors import InvalidArgumentError
 
 __all__ = ["bed_days_bars", "ratio_forest"]
 

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import kpcompare
 from kpcompare import plots
 from kpcompare.errors import InvalidArgumentError
 
+# The two-system example of tests/comparison/_two_systems.py (hand-computed values next to each use):
 # System A: 60-74 pop 1000, 10 admissions, 100 bed days; 75+ pop 500, 20 adm, 300 bed days.
 # System B: 60-74 pop 2000,  5 admissions,  30 bed days; 75+ pop 800,  8 adm,  40 bed days.
-from _two_systems import POP, STRATA
+STRATA = pd.DataFrame({
+    "system": ["A", "A", "B", "B"],
+    "age_band": ["60-74", "75+", "60-74", "75+"],
+    "condition": ["stroke"] * 4,
+    "admissions": [10, 20, 5, 8],
+    "bed_days": [100, 300, 30, 40],
+})
+POP = pd.DataFrame({"system": ["A", "A", "B", "B"], "age_band": ["60-74", "75+"] * 2,
+                    "population": [1000, 500, 2000, 800]})
 
 
 @pytest.fixture(scope="module")
@@ -36,3 +46,21 @@ def test_forest_one_panel_per_measure(result, tmp_path):
 def test_error_measure_absent(result):
     with pytest.raises(InvalidArgumentError, match="argument 'measure': no rows with measure 'costs'"):
         plots.bed_days_bars(result, measure="costs")
+
+
+def test_plots_package_loads_matplotlib_only_when_a_figure_is_drawn():
+    import subprocess
+    import sys
+
+    code = ("import sys, kpcompare.plots as p; assert 'matplotlib' not in sys.modules; "
+            "p.tornado_chart; p.bed_days_bars; print(sorted(p.__all__))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['bed_days_bars', 'ratio_forest', 'tornado_chart']"
+
+
+def test_plots_names_are_the_functions_of_their_modules():
+    from kpcompare.plots import comparison, costs
+
+    assert plots.bed_days_bars is comparison.bed_days_bars
+    assert plots.ratio_forest is comparison.ratio_forest
+    assert plots.tornado_chart is costs.tornado_chart

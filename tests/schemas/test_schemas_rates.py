@@ -27,7 +27,7 @@ def test_smr_and_isr_results_follow_the_contract(data):
     ref = pd.DataFrame({"age_band": ["young", "old"], "count": [10, 50], "population": [1000, 1000]})
     for func in (smr, isr):
         rate_result_schema(by=["system"], indirect=True).validate(
-            func(data, count="n", population="pop", reference=ref, by="system"))
+            func(data, count="n", population="pop", standard=ref, by="system"))
 
 
 def test_comparison_results_follow_the_contract(data):
