@@ -20,6 +20,7 @@ from ._checks import (
     check_positive_number,
     require_columns,
 )
+from ._deprecation import renamed_keywords
 from .errors import DuplicateKeyError, UnknownNameError, row_problem
 from .wording import bounds as wording_bounds
 
@@ -90,8 +91,9 @@ def _profile(table: pd.DataFrame, *, argument: str) -> pd.DataFrame:
     return data
 
 
-def densities(counts: pd.DataFrame, *, population: pd.DataFrame | str, per: float = 100_000) -> pd.DataFrame:
-    """Counts per ``per`` covered persons.
+@renamed_keywords(per="multiplier")
+def densities(counts: pd.DataFrame, *, population: pd.DataFrame | str, multiplier: float = 100_000) -> pd.DataFrame:
+    """Counts per ``multiplier`` covered persons.
 
     Parameters
     ----------
@@ -100,17 +102,18 @@ def densities(counts: pd.DataFrame, *, population: pd.DataFrame | str, per: floa
     population : pandas.DataFrame or str
         ``system, population`` (members or residents), or the name of a measure of ``counts`` holding
         each system's population (e.g. ``"members"``); that measure is not returned as a density.
-    per : float, default 100000
+    multiplier : float, default 100000
+        Densities per ``multiplier`` persons (was ``per``, a deprecated keyword).
 
     Returns
     -------
     pandas.DataFrame
-        ``system, measure, count, population, value, statistic, note``; value = count / population × per.
+        ``system, measure, count, population, value, statistic, note``; value = count / population × multiplier.
         A system without a population gets a missing value and a note.
 
     Notes
     -----
-    density = count / population × per (per 100,000 by default).
+    density = count / population × multiplier (per 100,000 by default).
 
     References
     ----------
@@ -120,7 +123,7 @@ def densities(counts: pd.DataFrame, *, population: pd.DataFrame | str, per: floa
     Validated against: hand calculation of the 2011 Intermountain and Kaiser profiles (Aucoin 2013:
     1,000 physicians / 500,000 members = 200 per 100,000; tests/profiles).
     """
-    per = check_positive_number(per, argument="per")
+    per = check_positive_number(multiplier, argument="multiplier")
     data = _profile(counts, argument="counts")
     check_non_negative(data, ["value"])
     if isinstance(population, str):

@@ -81,7 +81,7 @@ STAYS_1 = {("A", "65+"): [1, 2, 2, 3, 5, 8, 13, 21, 1, 4, 30, 2]}
 def test_one_stratum_alos_interval_is_the_delta_method_interval_of_the_log_mean():
     L = np.asarray(STAYS_1[("A", "65+")], float)
     res = kpcompare.compare(_strata(STAYS_1), population=_pop({("A", "65+"): 5000}), standard="A",
-                            reference="A", min_count=0)
+                            reference="A", min_count=0, multiplier=1000)
     alos = _row(res, "A", "alos")
     mean, se = L.mean(), math.sqrt(np.var(L) / (len(L) * L.mean() ** 2))  # var(log mean), ddof 0
     assert alos["value"] == pytest.approx(mean, rel=1e-12)
@@ -93,7 +93,7 @@ def test_one_stratum_alos_interval_is_the_delta_method_interval_of_the_log_mean(
     assert se**2 == pytest.approx((L**2).sum() / L.sum() ** 2 - 1 / len(L), rel=1e-12)
     # without bed_days_squared: Poisson days, covariance 0 (the documented fallback): SE^2 = 1/D + 1/N
     poisson = kpcompare.compare(_strata(STAYS_1, squared=False), population=_pop({("A", "65+"): 5000}),
-                                standard="A", reference="A", min_count=0)
+                                standard="A", reference="A", min_count=0, multiplier=1000)
     old = _row(poisson, "A", "alos")
     assert old["upper"] == pytest.approx(mean * math.exp(Z * math.sqrt(1 / L.sum() + 1 / len(L))), rel=1e-12)
     assert old["method"].startswith(ALOS_METHODS["zero"])
@@ -115,7 +115,7 @@ STD_2_TABLE = pd.DataFrame({"age_band": list(STD_2), "population": list(STD_2.va
 
 def test_two_strata_alos_interval_and_ratio_by_hand():
     res = kpcompare.compare(_strata(STAYS_2), population=_pop(POP_2), standard=STD_2_TABLE, reference="A",
-                            min_count=0)
+                            min_count=0, multiplier=1000)
     var_log = {}
     for system in ("A", "B"):
         R, var_log[system] = _direct_var_log(STAYS_2, POP_2, STD_2, system)
@@ -145,7 +145,7 @@ def test_bed_day_rate_interval_uses_the_sum_of_squared_stays():
     L = np.asarray(STAYS_1[("A", "65+")], float)
     D, S, n = L.sum(), (L**2).sum(), 5000.0
     pop = _pop({("A", "65+"): n})
-    res = kpcompare.compare(_strata(STAYS_1), population=pop, standard="A", reference="A", min_count=0)
+    res = kpcompare.compare(_strata(STAYS_1), population=pop, standard="A", reference="A", min_count=0, multiplier=1000)
     bed = _row(res, "A", "bed_days")
     y, v = D / n * 1000, S / n**2 * 1e6
     assert bed["value"] == pytest.approx(y) and bed["variance"] == pytest.approx(v)
@@ -156,17 +156,17 @@ def test_bed_day_rate_interval_uses_the_sum_of_squared_stays():
     assert bed["upper"] == pytest.approx(y + math.sqrt(v / T) * (byar_hi - T), rel=1e-9)
     assert "effective counts" in bed["method"] and SQUARED_NOTE in bed["note"]
     normal = kpcompare.compare(_strata(STAYS_1), population=pop, standard="A", reference="A", min_count=0,
-                               method="normal", measures="bed_days")
+                               method="normal", measures="bed_days", multiplier=1000)
     assert normal["lower"].iloc[0] == pytest.approx(y - Z * math.sqrt(v), rel=1e-12)
 
 
 def test_min_count_applies_to_the_sample_counts_not_the_effective_count():
     # 12 stays, 92 bed days, sum L^2 = 1566: effective count 92^2 / 1566 = 5.4 < 10, but 92 bed days are not few
     pop = _pop({("A", "65+"): 5000})
-    shown = kpcompare.compare(_strata(STAYS_1), population=pop, standard="A", reference="A")
+    shown = kpcompare.compare(_strata(STAYS_1), population=pop, standard="A", reference="A", multiplier=1000)
     assert _row(shown, "A", "bed_days")["value"] == pytest.approx(92 / 5000 * 1000)
     assert np.isfinite(_row(shown, "A", "alos")["upper"])
-    few = kpcompare.compare(_strata({("A", "65+"): [1, 2, 1, 3, 2]}), population=pop, standard="A", reference="A")
+    few = kpcompare.compare(_strata({("A", "65+"): [1, 2, 1, 3, 2]}), population=pop, standard="A", reference="A", multiplier=1000)
     assert np.isnan(_row(few, "A", "bed_days")["value"])  # 9 bed days
     assert "suppressed: total count below min_count (10)" in _row(few, "A", "bed_days")["note"]
 
@@ -182,7 +182,7 @@ POP_W = {("A", "65-74"): 500_000, ("A", "75+"): 200_000, ("B", "65-74"): 3_000_0
 
 def test_survey_weighted_alos_uses_the_with_replacement_covariance():
     strata = _strata(STAYS_2, WEIGHTS_2, squared=False, design=True)
-    res = kpcompare.compare(strata, population=_pop(POP_W), standard=STD_2_TABLE, reference="A", min_count=0)
+    res = kpcompare.compare(strata, population=_pop(POP_W), standard=STD_2_TABLE, reference="A", min_count=0, multiplier=1000)
     for system in ("A", "B"):
         R, var_log = _direct_var_log(STAYS_2, POP_W, STD_2, system, WEIGHTS_2)
         alos = _row(res, system, "alos")
@@ -192,7 +192,7 @@ def test_survey_weighted_alos_uses_the_with_replacement_covariance():
         assert alos["method"].startswith(ALOS_METHODS["given"])
     # given variances without the covariance: covariance 0, noted, and a wider interval
     no_cov = kpcompare.compare(strata.drop(columns="admissions_bed_days_covariance"), population=_pop(POP_W),
-                               standard=STD_2_TABLE, reference="A", min_count=0)
+                               standard=STD_2_TABLE, reference="A", min_count=0, multiplier=1000)
     wide = _row(no_cov, "A", "alos")
     assert wide["upper"] > _row(res, "A", "alos")["upper"]
     assert "covariance of admissions and bed days not given, taken as 0" in wide["note"]
@@ -202,7 +202,7 @@ def test_weighted_strata_with_bed_days_squared_scale_the_sample_relative_varianc
     # no design columns: relative variances from the sample, rel var(D) = S / D_s^2, rel cov = 1 / N_s
     strata = _strata({("A", "65+"): STAYS_1[("A", "65+")]}, {("A", "65+"): [100.0] * 6 + [300.0] * 6})
     res = kpcompare.compare(strata, population=_pop({("A", "65+"): 1e6}), standard="A", reference="A",
-                            min_count=0)
+                            min_count=0, multiplier=1000)
     L = np.asarray(STAYS_1[("A", "65+")], float)
     alos = _row(res, "A", "alos")
     assert alos["variance"] == pytest.approx(alos["value"] ** 2 * ((L**2).sum() / L.sum() ** 2 - 1 / len(L)))
@@ -221,7 +221,7 @@ def test_property_alos_variance_from_stays_is_non_negative_and_direct(bands, std
     std = dict(zip(names, std_sizes))
     res = kpcompare.compare(_strata(stays), population=_pop(pop),
                             standard=pd.DataFrame({"age_band": names, "population": std_sizes[: len(names)]}),
-                            reference="A", min_count=0, measures="alos")
+                            reference="A", min_count=0, measures="alos", multiplier=1000)
     alos = res.iloc[0]
     R, var_log = _direct_var_log(stays, pop, std, "A")
     assert alos["variance"] >= 0
@@ -274,9 +274,9 @@ def test_bed_days_squared_from_an_extract_gives_the_same_alos_interval():
     got = result.strata.set_index("age_band").loc["65+"]
     assert (got["admissions"], got["bed_days"], got["bed_days_squared"]) == (len(L), sum(L), sum(x * x for x in L))
     res = kpcompare.compare(result, population=_pop({("A", "65+"): 5000, ("A", "0-64"): 5000}), standard="A",
-                            reference="A", min_count=0)
+                            reference="A", min_count=0, multiplier=1000)
     want = kpcompare.compare(_strata(STAYS_1), population=_pop({("A", "65+"): 5000}), standard="A",
-                             reference="A", min_count=0)
+                             reference="A", min_count=0, multiplier=1000)
     for measure in ("bed_days", "alos"):
         mine, theirs = _row(res, "A", measure), _row(want, "A", measure)
         assert (mine["value"], mine["lower"], mine["upper"]) == pytest.approx(

@@ -32,7 +32,7 @@ def _row(res, system, measure, condition="stroke"):
 @pytest.fixture(scope="module")
 def result():
     # standard = A's population: weights 1000/1500 = 2/3 and 500/1500 = 1/3
-    return kpcompare.compare(STRATA, population=POP, standard="A", reference="A", min_count=0)
+    return kpcompare.compare(STRATA, population=POP, standard="A", reference="A", min_count=0, multiplier=1000)
 
 
 def test_fixed_columns(result):
@@ -106,7 +106,7 @@ def test_bed_days_and_alos_by_hand(result):
 def test_all_selected_is_the_sum_over_causes():
     two = pd.concat([STRATA, STRATA.assign(condition="ami", admissions=[1, 2, 3, 4], bed_days=[5, 6, 7, 8])])
     res = kpcompare.compare(two, population=POP, standard="A", reference="A", measures="admissions",
-                            min_count=0)
+                            min_count=0, multiplier=1000)
     a = _row(res, "A", "admissions", "all selected")
     # A: 2/3*(11/1000) + 1/3*(22/500), per 1000
     assert a["value"] == pytest.approx(2 / 3 * 11 + 1 / 3 * 44)
@@ -115,7 +115,7 @@ def test_all_selected_is_the_sum_over_causes():
 
 def test_other_level_is_not_selected():
     with_other = pd.concat([STRATA, STRATA.assign(condition="other")])
-    res = kpcompare.compare(with_other, population=POP, standard="A", reference="A", min_count=0)
+    res = kpcompare.compare(with_other, population=POP, standard="A", reference="A", min_count=0, multiplier=1000)
     assert "other" not in set(res["condition"])
     assert _row(res, "A", "admissions", "all selected")["value"] == pytest.approx(20.0)
 
@@ -128,7 +128,7 @@ def test_system_against_itself_gives_ratio_one(result):
 
 def test_several_confidence_levels_are_rows():
     res = kpcompare.compare(STRATA, population=POP, standard="A", reference="A", confidence=[0.95, 0.998],
-                            min_count=0)
+                            min_count=0, multiplier=1000)
     assert len(res) == 24
     a = res[(res["system"] == "B") & (res["measure"] == "alos") & (res["condition"] == "stroke")]
     assert list(a["confidence"]) == [0.95, 0.998]
@@ -138,7 +138,7 @@ def test_several_confidence_levels_are_rows():
 def test_missing_zero_strata_are_filled():
     # B has no stroke admissions at all in 75+: the row is absent, which means zero
     res = kpcompare.compare(STRATA.drop(index=3), population=POP, standard="A", reference="A",
-                            measures="admissions", min_count=0)
+                            measures="admissions", min_count=0, multiplier=1000)
     assert _row(res, "B", "admissions")["value"] == pytest.approx(2 / 3 * 2.5)
 
 
@@ -146,7 +146,7 @@ def test_weighted_strata_use_estimates_for_rates_and_sample_counts_for_variance(
     w = STRATA.assign(weighted_admissions=[np.nan, np.nan, 50.0, 80.0],
                       weighted_bed_days=[np.nan, np.nan, 300.0, 400.0])
     res = kpcompare.compare(w, population=POP, standard="A", reference="A", measures="admissions",
-                            min_count=0)
+                            min_count=0, multiplier=1000)
     b = _row(res, "B", "admissions")
     assert b["value"] == pytest.approx(2 / 3 * 25 + 1 / 3 * 100)  # weighted: 50/2000, 80/800
     # relative variance per stratum 1/sample count: (2/3*25)^2/5 + (1/3*100)^2/8
@@ -158,18 +158,18 @@ def test_sex_strata_and_registered_standard():
     by_sex = pd.concat([STRATA.assign(sex="M"), STRATA.assign(sex="F")])
     pop = pd.concat([POP.assign(sex="M"), POP.assign(sex="F")])
     res = kpcompare.compare(by_sex, population=pop, standard="A", reference="A", measures="admissions",
-                            min_count=0)
+                            min_count=0, multiplier=1000)
     # doubling counts and populations leaves the standardised rate unchanged
     assert _row(res, "B", "admissions")["value"] == pytest.approx(5.0)
     # esp2013 collapsed onto 60-74 / 75+: 16500 and 9000 (ESP2013, Eurostat 2013)
     res2 = kpcompare.compare(STRATA, population=POP, standard="esp2013", reference="A",
-                             measures="admissions", min_count=0)
+                             measures="admissions", min_count=0, multiplier=1000)
     assert _row(res2, "A", "admissions")["value"] == pytest.approx((16500 * 10 + 9000 * 40) / 25500)
 
 
 def test_age_range_selects_bands():
     res = kpcompare.compare(STRATA, population=POP, standard="A", reference="A", age_range=(75, None),
-                            measures="admissions", min_count=0)
+                            measures="admissions", min_count=0, multiplier=1000)
     assert _row(res, "B", "admissions")["value"] == pytest.approx(10.0)
 
 
@@ -177,36 +177,36 @@ def test_age_range_selects_bands():
 
 def test_error_missing_population_stratum():
     with pytest.raises(MissingStratumError, match=r"population: no row for stratum .*'system': 'B'.*'75\+'"):
-        kpcompare.compare(STRATA, population=POP.drop(index=3), standard="A", reference="A")
+        kpcompare.compare(STRATA, population=POP.drop(index=3), standard="A", reference="A", multiplier=1000)
 
 
 def test_error_mismatched_age_bands():
     bad = STRATA.assign(age_band=["65-74", "75+", "65-74", "75+"])
     with pytest.raises(BandMismatchError, match=r"age band\(s\) '65-74' of 'strata' are not bands of the standard"):
-        kpcompare.compare(bad, population=POP, standard="A", reference="A")
+        kpcompare.compare(bad, population=POP, standard="A", reference="A", multiplier=1000)
 
 
 def test_error_population_lacks_a_band():
     pop = POP.assign(age_band=["60-74", "75-84"] * 2)
     with pytest.raises(BandMismatchError, match=r"population: age band\(s\) '75\+' are missing"):
         kpcompare.compare(STRATA, population=pop, standard=pd.DataFrame(
-            {"age_band": ["60-74", "75+"], "population": [2, 1]}), reference="A")
+            {"age_band": ["60-74", "75+"], "population": [2, 1]}), reference="A", multiplier=1000)
 
 
 def test_error_unknown_reference():
     with pytest.raises(UnknownNameError, match=r"reference.*'Kaiser' is not in strata column 'system' "
                                                r"\(systems present: 'A', 'B'\)"):
-        kpcompare.compare(STRATA, population=POP, standard="A", reference="Kaiser")
+        kpcompare.compare(STRATA, population=POP, standard="A", reference="Kaiser", multiplier=1000)
 
 
 def test_error_unknown_measure():
     with pytest.raises(UnknownNameError, match="argument 'measures': unknown value 'los'"):
-        kpcompare.compare(STRATA, population=POP, standard="A", reference="A", measures=["los"])
+        kpcompare.compare(STRATA, population=POP, standard="A", reference="A", measures=["los"], multiplier=1000)
 
 
 def test_error_age_range_cuts_a_band():
     with pytest.raises(BandMismatchError, match=r"age_range' \(65, None\) cuts through age band\(s\) '60-74'"):
-        kpcompare.compare(STRATA, population=POP, standard="A", reference="A", age_range=(65, None))
+        kpcompare.compare(STRATA, population=POP, standard="A", reference="A", age_range=(65, None), multiplier=1000)
 
 
 def test_repeat_events_variance_from_event_frequencies():
@@ -222,13 +222,13 @@ def test_repeat_events_variance_from_event_frequencies():
         "bed_days": [60, 40, 300, 30, 40],
     })
     res = kpcompare.compare(freq, population=POP, standard="A", reference="A", measures="admissions",
-                            event_frequency="n_adm", min_count=0)
+                            event_frequency="n_adm", min_count=0, multiplier=1000)
     a = _row(res, "A", "admissions")
     assert a["value"] == pytest.approx(20.0)
     # PHE: v = sum_f f^2 sum_i p_if W_i^2 (x 1000^2); W = 1/1500 in both bands
     assert a["variance"] == pytest.approx((1 * (6 + 20) + 4 * 2) / 1500**2 * 1e6)
     plain = kpcompare.compare(STRATA, population=POP, standard="A", reference="A", measures="admissions",
-                              min_count=0)
+                              min_count=0, multiplier=1000)
     assert a["variance"] > _row(plain, "A", "admissions")["variance"]
     assert "two persons" in _row(res, "A", "admissions", "all selected")["note"]
 
@@ -237,13 +237,13 @@ def test_error_event_frequency_inconsistent_with_admissions():
     bad = STRATA.assign(n_adm=1, persons=[10, 20, 5, 7])
     with pytest.raises(kpcompare.errors.InvalidValueError,
                        match="column 'admissions': rule 'equal to n_adm x persons"):
-        kpcompare.compare(bad, population=POP, standard="A", reference="A", event_frequency="n_adm")
+        kpcompare.compare(bad, population=POP, standard="A", reference="A", event_frequency="n_adm", multiplier=1000)
 
 
 def test_population_bands_outside_the_strata_are_ignored():
     young = pd.DataFrame({"system": ["A", "B"], "age_band": ["0-59", "0-59"], "population": [9000, 9000]})
     res = kpcompare.compare(STRATA, population=pd.concat([young, POP]), standard="A", reference="A",
-                            measures="admissions", min_count=0)
+                            measures="admissions", min_count=0, multiplier=1000)
     assert _row(res, "B", "admissions")["value"] == pytest.approx(5.0)
 
 
@@ -258,7 +258,7 @@ def test_properties_own_standard_gives_crude_and_copy_gives_ratio_one(adm, los, 
     pop = pd.DataFrame({"system": ["A", "A", "copy", "copy"], "age_band": ["60-74", "75+"] * 2,
                         "population": pops * 2})
     res = kpcompare.compare(strata, population=pop, standard="A", reference="A", min_count=0,
-                            measures=["admissions", "bed_days"])
+                            measures=["admissions", "bed_days"], multiplier=1000)
     a = res[res["system"] == "A"]
     # standardised to its own population, a DSR is the crude rate
     np.testing.assert_allclose(a["value"], a["crude"], rtol=1e-9)
@@ -288,7 +288,7 @@ def test_repeat_events_variance_from_person_level_aggregate():
     per_person = kpcompare.aggregate(EPISODES, by=("system", "age_band", "condition", "person_id"),
                                      age_bands=[60, 75], conditions=CAUSES, progress=False).strata
     res = kpcompare.compare(per_person, population=POP_A, standard="A", reference="A", person="person_id",
-                            measures="admissions", min_count=0)
+                            measures="admissions", min_count=0, multiplier=1000)
     # standard weights 2/3, 1/3 over populations 1000, 500: W = 1/1500 in both bands, x 1000 per 1,000
     w2 = (1000 / 1500) ** 2
     stroke = _row(res, "A", "admissions", "stroke")
@@ -302,14 +302,14 @@ def test_repeat_events_variance_from_person_level_aggregate():
     assert "two persons" not in total["note"]
     # independent events would give 7 W^2
     plain = kpcompare.compare(per_person, population=POP_A, standard="A", reference="A",
-                              measures="admissions", min_count=0)
+                              measures="admissions", min_count=0, multiplier=1000)
     assert _row(plain, "A", "admissions", "all selected")["variance"] == pytest.approx(7 * w2)
 
 
 def test_persons_column_of_aggregate_flags_repeat_admissions():
     strata = kpcompare.aggregate(EPISODES, by=("system", "age_band", "condition"), age_bands=[60, 75],
                                  conditions=CAUSES, persons=True, progress=False).strata
-    res = kpcompare.compare(strata, population=POP_A, standard="A", reference="A", min_count=0)
+    res = kpcompare.compare(strata, population=POP_A, standard="A", reference="A", min_count=0, multiplier=1000)
     stroke = _row(res, "A", "admissions", "stroke")
     assert "'persons' column shows repeat admissions (3 persons, 5 admissions" in stroke["note"]
     assert "person=" in stroke["note"]
@@ -322,24 +322,24 @@ def test_error_person_with_event_frequency_or_weights_or_fractions():
     per_person = STRATA.assign(person_id=["a", "b", "c", "d"], n_adm=1, persons=1)
     with pytest.raises(kpcompare.errors.InvalidArgumentError, match="give one of them"):
         kpcompare.compare(per_person, population=POP, standard="A", reference="A", person="person_id",
-                          event_frequency="n_adm")
+                          event_frequency="n_adm", multiplier=1000)
     weighted = per_person.assign(weighted_admissions=per_person["admissions"] * 2.0,
                                  weighted_bed_days=per_person["bed_days"] * 2.0)
     with pytest.raises(kpcompare.errors.InvalidArgumentError, match="cannot be combined with survey weights"):
-        kpcompare.compare(weighted, population=POP, standard="A", reference="A", person="person_id")
+        kpcompare.compare(weighted, population=POP, standard="A", reference="A", person="person_id", multiplier=1000)
     with pytest.raises(kpcompare.errors.MissingColumnError,
                        match=r"^strata: column\(s\) 'person_id' not found; available columns: 'system', "):
-        kpcompare.compare(STRATA, population=POP, standard="A", reference="A", person="person_id")
+        kpcompare.compare(STRATA, population=POP, standard="A", reference="A", person="person_id", multiplier=1000)
     fractional = per_person.assign(admissions=[10.5, 20, 5, 8])
     with pytest.raises(kpcompare.errors.InvalidValueError,
                        match=r"column 'admissions': rule 'integer-valued count' broken by 1 row \(e\.g\. 10\.5\)"):
-        kpcompare.compare(fractional, population=POP, standard="A", reference="A", person="person_id")
+        kpcompare.compare(fractional, population=POP, standard="A", reference="A", person="person_id", multiplier=1000)
 
 
 def test_aggregate_result_is_accepted_as_strata():
     agg = kpcompare.aggregate(EPISODES, by=("system", "age_band", "condition"), age_bands=[60, 75],
                               conditions=CAUSES, progress=False)
-    kw = dict(population=POP_A, standard="A")
+    kw = dict(population=POP_A, standard="A", multiplier=1000)
     a = kpcompare.compare(agg, reference="A", min_count=0, **kw)
     b = kpcompare.compare(agg.strata, reference="A", min_count=0, **kw)
     pd.testing.assert_frame_equal(a, b)
@@ -355,7 +355,7 @@ def test_given_variances_replace_the_poisson_variance():
     # A's bed days with a given variance per stratum: 60-74 V = 2500, 75+ V = 9000 (e.g. sum of squared stays);
     # B gives none (Poisson on its counts). Standard = A: weights 2/3, 1/3; populations 1000, 500 (x 1000).
     strata = STRATA.assign(bed_days_variance=[2500.0, 9000.0, np.nan, np.nan])
-    res = kpcompare.compare(strata, population=POP, standard="A", reference="A", min_count=0)
+    res = kpcompare.compare(strata, population=POP, standard="A", reference="A", min_count=0, multiplier=1000)
     a, b = _row(res, "A", "bed_days"), _row(res, "B", "bed_days")
     # rate unchanged: 2/3 x 100/1000 + 1/3 x 300/500, per 1,000 = 66.67 + 200 = 266.67
     assert a["value"] == pytest.approx(800 / 3)
@@ -378,8 +378,8 @@ def test_error_given_variances_partial_or_zero():
     partial = STRATA.assign(admissions_variance=[10.0, np.nan, np.nan, np.nan])
     with pytest.raises(kpcompare.errors.InvalidValueError,
                        match="column 'admissions_variance': rule 'given for every row of a system or for none'"):
-        kpcompare.compare(partial, population=POP, standard="A", reference="A")
+        kpcompare.compare(partial, population=POP, standard="A", reference="A", multiplier=1000)
     zero = STRATA.assign(admissions_variance=[10.0, 0.0, 5.0, 8.0])
     with pytest.raises(kpcompare.errors.InvalidValueError,
                        match="column 'admissions_variance': rule 'positive where admissions are positive'"):
-        kpcompare.compare(zero, population=POP, standard="A", reference="A")
+        kpcompare.compare(zero, population=POP, standard="A", reference="A", multiplier=1000)

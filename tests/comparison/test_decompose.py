@@ -17,7 +17,7 @@ from _two_systems import POP, STRATA
 
 
 def test_hand_computed_band_and_standardised_rows():
-    res = kpcompare.decompose(STRATA, population=POP, standard="A", systems=("B", "A"))
+    res = kpcompare.decompose(STRATA, population=POP, standard="A", systems=("B", "A"), multiplier=1000)
     band = res[(res["condition"] == "stroke") & (res["age_band"] == "60-74")].iloc[0]
     # B: A=5/2000*1000=2.5, L=6; A: A=10, L=10
     assert band["admission_component"] == pytest.approx((6 + 10) / 2 * (2.5 - 10))  # -60
@@ -33,9 +33,9 @@ def test_hand_computed_band_and_standardised_rows():
 
 
 def test_standardised_gap_equals_compare_dsr_difference():
-    dec = kpcompare.decompose(STRATA, population=POP, standard="B", reference="A")
+    dec = kpcompare.decompose(STRATA, population=POP, standard="B", reference="A", multiplier=1000)
     cmp = kpcompare.compare(STRATA, population=POP, standard="B", reference="A", measures="bed_days",
-                            min_count=0)
+                            min_count=0, multiplier=1000)
     for cond in ("stroke", "all selected"):
         gap = dec[(dec["condition"] == cond) & (dec["age_band"] == "standardised")]["gap"].iloc[0]
         v = cmp[cmp["condition"] == cond].set_index("system")["value"]
@@ -43,14 +43,14 @@ def test_standardised_gap_equals_compare_dsr_difference():
 
 
 def test_system_against_itself_gives_zero_gap():
-    res = kpcompare.decompose(STRATA, population=POP, standard="A", systems=("A", "A"))
+    res = kpcompare.decompose(STRATA, population=POP, standard="A", systems=("A", "A"), multiplier=1000)
     assert (res[["gap", "admission_component", "los_component"]] == 0).all().all()
 
 
 def test_zero_admissions_band_keeps_identity_and_says_so():
     s = STRATA.copy()
     s.loc[2, ["admissions", "bed_days"]] = 0
-    res = kpcompare.decompose(s, population=POP, standard="A", systems=("B", "A"))
+    res = kpcompare.decompose(s, population=POP, standard="A", systems=("B", "A"), multiplier=1000)
     band = res[(res["condition"] == "stroke") & (res["age_band"] == "60-74")].iloc[0]
     assert band["los_component"] == 0
     assert band["admission_component"] == pytest.approx(-100)
@@ -61,7 +61,7 @@ def test_bed_days_without_admissions_go_to_length_of_stay():
     # B, 60-74: no admissions but 30 bed days (e.g. stays admitted before the period); A: 10 adm, 100 days
     s = STRATA.copy()
     s.loc[2, "admissions"] = 0
-    res = kpcompare.decompose(s, population=POP, standard="A", systems=("B", "A"))
+    res = kpcompare.decompose(s, population=POP, standard="A", systems=("B", "A"), multiplier=1000)
     band = res[(res["condition"] == "stroke") & (res["age_band"] == "60-74")].iloc[0]
     # rates per 1,000: B bed days 30/2000*1000 = 15, A 100; gap -85. ALOS of B set to A's (10):
     # admissions: (10+10)/2 * (0-10) = -100; the 15 bed days of B go to length of stay: 0 + 15
@@ -92,7 +92,7 @@ def test_components_sum_exactly_per_cause_and_total_for_any_counts(adm, bed, pop
     })
     pop = pd.DataFrame({"system": [s for s in systems for _ in range(2)], "age_band": ["60-74", "75+"] * 3,
                         "population": pops})
-    res = kpcompare.decompose(strata, population=pop, standard="A", reference="A")
+    res = kpcompare.decompose(strata, population=pop, standard="A", reference="A", multiplier=1000)
     # exact up to rounding: a few units in the last place of the components, which can be far larger than
     # the gap they cancel to
     adm_c, los_c, gap = (res[c].to_numpy(float) for c in ("admission_component", "los_component", "gap"))
@@ -115,12 +115,12 @@ def test_components_sum_exactly_per_cause_and_total_for_any_counts(adm, bed, pop
 
 def test_error_neither_systems_nor_reference():
     with pytest.raises(InvalidArgumentError, match="give either systems=.* or reference="):
-        kpcompare.decompose(STRATA, population=POP, standard="A")
+        kpcompare.decompose(STRATA, population=POP, standard="A", multiplier=1000)
 
 
 def test_error_unknown_system():
     with pytest.raises(UnknownNameError, match=r"system\(s\) 'Kaiser' not found in strata column 'system'"):
-        kpcompare.decompose(STRATA, population=POP, standard="A", reference="Kaiser")
+        kpcompare.decompose(STRATA, population=POP, standard="A", reference="Kaiser", multiplier=1000)
 
 
 @settings(max_examples=12, deadline=None)
@@ -132,9 +132,9 @@ def test_a_system_against_its_copy_has_zero_gap_and_ratio_one(adm, bed, pops):
     strata = pd.concat([base, base.assign(system="copy")])
     pop = pd.DataFrame({"system": ["A", "A", "copy", "copy"], "age_band": ["60-74", "75+"] * 2,
                         "population": pops * 2})
-    dec = kpcompare.decompose(strata, population=pop, standard="A", reference="A")
+    dec = kpcompare.decompose(strata, population=pop, standard="A", reference="A", multiplier=1000)
     assert (dec[["gap", "admission_component", "los_component"]] == 0).all().all()
-    cmp = kpcompare.compare(strata, population=pop, standard="A", reference="A", min_count=0)
+    cmp = kpcompare.compare(strata, population=pop, standard="A", reference="A", min_count=0, multiplier=1000)
     copy = cmp[(cmp["system"] == "copy") & (cmp["value"] > 0)]
     np.testing.assert_allclose(copy["ratio"], 1.0, rtol=1e-12)  # admissions, bed days and ALOS alike
     np.testing.assert_allclose(copy["p_value"], 1.0, rtol=1e-9)

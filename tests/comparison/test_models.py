@@ -74,11 +74,11 @@ def test_exactly_proportional_rates_give_the_constructed_irr():
 
 def test_exact_table_by_condition_and_bed_days():
     strata, pop = _exact_table(conditions=("stroke", "copd"))
-    out = rate_model(strata, population=pop, by="condition", outcome="bed_days", reference="KP")
+    out = rate_model(strata, population=pop, by="condition", count="bed_days", reference="KP")
     assert out["condition"].tolist() == ["stroke", "stroke", "copd", "copd"]
     assert out["system"].tolist() == ["NHS", "MCA"] * 2
     np.testing.assert_allclose(out["value"], [1 / 0.4, 0.7 / 0.4] * 2, rtol=1e-9)
-    assert (out["outcome"] == "bed_days").all()
+    assert (out["measure"] == "bed_days").all()
 
 
 def test_several_confidence_levels_are_rows():
@@ -114,7 +114,7 @@ def test_poisson_matches_statsmodels_formula_fit():
         assert out.loc[s, "upper"] == pytest.approx(np.exp(hi), rel=1e-8)
         assert out.loc[s, "p_value"] == pytest.approx(ref.pvalues[f"C(system, Treatment('NHS'))[T.{s}]"],
                                                       rel=1e-6, abs=1e-300)
-        assert out.loc[s, "statistic"] == pytest.approx(ref.tvalues[f"C(system, Treatment('NHS'))[T.{s}]"],
+        assert out.loc[s, "z"] == pytest.approx(ref.tvalues[f"C(system, Treatment('NHS'))[T.{s}]"],
                                                         rel=1e-8)
     assert out["dispersion"].iloc[0] == pytest.approx(ref.pearson_chi2 / ref.df_resid, rel=1e-8)
     assert (out["note"] == "").all()
@@ -264,7 +264,7 @@ def test_one_system_only():
 def test_missing_columns():
     strata, pop = _exact_table()
     with pytest.raises(MissingColumnError, match=r"strata: column\(s\) 'bed_dayz' not found"):
-        rate_model(strata, population=pop, outcome="bed_dayz")
+        rate_model(strata, population=pop, count="bed_dayz")
     with pytest.raises(MissingColumnError, match=r"population: column\(s\) 'sex' not found"):
         rate_model(strata, population=pop.drop(columns="sex"))
 

@@ -33,7 +33,7 @@ def _coef_se(out: pd.DataFrame) -> pd.DataFrame:
     """log rate ratio and its Wald SE recovered from the 95% interval."""
     out = out.set_index("system")
     return pd.DataFrame({"coef": np.log(out["value"]), "se": np.log(out["upper"] / out["value"]) / Z975,
-                         "z": out["statistic"], "p": out["p_value"], "rr": out["value"]})
+                         "z": out["z"], "p": out["p_value"], "rr": out["value"]})
 
 
 def _check(got: pd.DataFrame, printed: dict, *, coef_dp: int, se_dp: int, z_dp: int,
@@ -96,7 +96,7 @@ def test_eba1977_poisson_matches_printed_glm_summary():
     #   cityVejle    -0.2723  0.1879  -1.450  0.1472
     # and the same page, exp(coef) rounded to 4 places: 0.7189, 0.6897, 0.7616.
     strata, pop = _eba()
-    got = _coef_se(rate_model(strata, population=pop, outcome="cases", reference="Fredericia",
+    got = _coef_se(rate_model(strata, population=pop, count="cases", reference="Fredericia",
                               adjust=("age_band",)))
     printed = {"Horsens": (-0.3301, 0.1815, -1.818, 0.0690),
                "Kolding": (-0.3715, 0.1878, -1.978, 0.0479),
@@ -199,7 +199,7 @@ def _insurance(system: str):
 def test_insurance_poisson_districts_match_printed_glm_summary():
     d = _insurance("District")
     out = rate_model(d[["system", "Group", "Age", "Claims"]],
-                     population=d[["system", "Group", "Age", "population"]], outcome="Claims",
+                     population=d[["system", "Group", "Age", "population"]], count="Claims",
                      reference="1", adjust=("Group", "Age"))
     got = _coef_se(out)
     printed = {"2": (0.02587, 0.04302, 0.601, 0.547597),
@@ -214,7 +214,7 @@ def test_insurance_poisson_age_bands_match_printed_glm_summary():
     d = _insurance("Age")
     got = _coef_se(rate_model(d[["system", "District", "Group", "Claims"]],
                               population=d[["system", "District", "Group", "population"]],
-                              outcome="Claims", reference="<25", adjust=("District", "Group")))
+                              count="Claims", reference="<25", adjust=("District", "Group")))
     printed = {"25-29": (-0.19101, 0.08286, -2.305, 0.021149),
                "30-35": (-0.34495, 0.08137, -4.239, 2.24e-05),
                ">35": (-0.53667, 0.06996, -7.672, 1.70e-14)}
@@ -230,7 +230,7 @@ def test_insurance_poisson_age_only_matches_printed_rate_ratios():
     # to one row per age band, as rate_model does with adjust=None, gives the same estimates.)
     d = _insurance("Age")
     pop = d.groupby("system", sort=False, as_index=False)["population"].sum()
-    out = rate_model(d[["system", "Claims"]], population=pop, outcome="Claims", reference="<25",
+    out = rate_model(d[["system", "Claims"]], population=pop, count="Claims", reference="<25",
                      adjust=None).set_index("system")
     assert [round(v, 3) for v in out.loc[["25-29", "30-35", ">35"], "value"]] == [0.859, 0.749, 0.608]
 
@@ -298,7 +298,7 @@ def test_ships_poisson_matches_printed_glm_summary():
     assert d["population"].mean() == pytest.approx(4089.3, abs=0.05)
     assert d["incidents"].mean() == pytest.approx(8.9, abs=0.05)
     out = rate_model(d[["system", "year", "period", "incidents"]],
-                     population=d[["system", "year", "period", "population"]], outcome="incidents",
+                     population=d[["system", "year", "period", "population"]], count="incidents",
                      reference="A", adjust=("year", "period"))
     got = _coef_se(out)
     printed = {"B": (-0.54334, 0.17759, -3.060, 0.00222),

@@ -142,7 +142,7 @@ def test_age_only_standard_with_sexed_strata_compare_notes_dsr_refuses(hes_bands
 
 def test_decompose_standardised_gap_equals_dsr_difference_with_a_sexed_standard(hes_bands):
     strata, population, frame = hes_bands
-    dec = decompose(strata, population=population, standard="england2000_sex", reference="A")
+    dec = decompose(strata, population=population, standard="england2000_sex", reference="A", multiplier=1000)
     std = dec[(dec["age_band"] == "standardised") & (dec["condition"] == "stroke")].iloc[0]
     beds = dsr(frame, count="bed_days", population="population", standard="england2000_sex",
                strata=["age_band", "sex"], by="system", multiplier=1000, min_count=0).set_index("system")

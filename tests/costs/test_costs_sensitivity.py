@@ -27,7 +27,7 @@ def sens(a) -> pd.DataFrame:
 
 def test_columns_and_scenarios(sens, a):
     assert list(sens.columns) == ["assumption_set", "system", "item", "kind", "setting", "input_value",
-                                  "baseline_input", "outcome", "value", "baseline", "change", "currency", "note"]
+                                  "baseline_input", "statistic", "value", "baseline", "change", "currency", "note"]
     contested = a.lines.loc[a.lines["contested"]]
     assert (sens["setting"].eq("off") & sens["kind"].eq("line")).sum() == len(contested)
     assert set(sens.loc[sens["kind"].eq("factor") & sens["setting"].eq("off"), "item"]) == {"cost_environment",
@@ -63,7 +63,7 @@ def test_switched_off_line_gets_an_on_scenario_and_ranges_start_from_zero(a):
     # over it is measured from its baseline contribution 0 (regression: it was measured from the amount)
     off = costs.toggle(a.lines, on=False, items=["Dental care"], systems=NHS)
     ranges = pd.DataFrame({"system": [NHS], "item": ["Dental care"], "low": [0], "high": [1190]})
-    s = costs.sensitivity(off, factors=a.factors, assumption_set="feachem2002", system=NHS, outcome="value",
+    s = costs.sensitivity(off, factors=a.factors, assumption_set="feachem2002", system=NHS, kind="value",
                           ranges=ranges)
     hit = s.loc[s["system"].eq(NHS) & s["item"].eq("Dental care")].set_index("setting")
     assert set(hit.index) == {"on", "low", "high"}
@@ -87,7 +87,7 @@ def test_every_off_scenario_matches_a_recomputed_cascade(a):
 
 def test_ratio_outcome_baseline(a):
     s = costs.sensitivity(a.lines, factors=a.factors, assumption_set="feachem2002", system=NHS, reference=KP,
-                          outcome="ratio")
+                          kind="ratio")
     # Feachem et al 2002 print $1,764 (NHS, adjusted) and $1,951 (Kaiser): 0.904 to the printed precision;
     # exactly, the ratio of the two cascades' final values (test_costs_cascade: $1,763.39, a hand calculation)
     assert s["baseline"].iloc[0] == pytest.approx(1764 / 1951, abs=0.0006)
@@ -98,7 +98,7 @@ def test_ratio_outcome_baseline(a):
 
 
 def test_error_reference_needed(a):
-    with pytest.raises(UnknownNameError, match=r"argument 'reference': needed for outcome='difference'"):
+    with pytest.raises(UnknownNameError, match=r"argument 'reference': needed for kind='difference'"):
         costs.sensitivity(a.lines, factors=a.factors, assumption_set="feachem2002", system=NHS)
 
 
@@ -123,3 +123,12 @@ def test_error_unknown_assumption_set(a):
 
 def test_no_python_rounding_of_results(sens):
     assert not np.allclose(sens["value"], sens["value"].round(2))
+
+
+def test_outcome_is_a_deprecated_alias_of_kind(a):
+    kw = dict(factors=a.factors, assumption_set="feachem2002", system=NHS, reference=KP)
+    with pytest.warns(DeprecationWarning, match=r"sensitivity\(outcome=...\) is deprecated.*sensitivity\(kind=...\)"):
+        old = costs.sensitivity(a.lines, outcome="ratio", **kw)
+    new = costs.sensitivity(a.lines, kind="ratio", **kw)
+    pd.testing.assert_frame_equal(old, new)
+    assert new["statistic"].iloc[0] == f"{NHS} / {KP}"

@@ -90,9 +90,17 @@ def test_claims_that_do_not_hold_say_so(specialists):
 def test_population_as_frame():
     counts = pd.DataFrame({"system": ["A", "B"], "measure": ["beds", "beds"], "value": [10, 0]})
     pop = pd.DataFrame({"system": ["A"], "population": [1000]})
-    d = profiles.densities(counts, population=pop, per=1000)
+    d = profiles.densities(counts, population=pop, multiplier=1000)
     assert d["value"].iloc[0] == pytest.approx(10.0)
     assert np.isnan(d["value"].iloc[1]) and d["note"].iloc[1] == "no population for this system"
+
+
+def test_per_is_a_deprecated_alias_of_multiplier():
+    counts = pd.DataFrame({"system": ["A", "B"], "measure": ["beds", "beds"], "value": [10, 0]})
+    pop = pd.DataFrame({"system": ["A", "B"], "population": [1000, 500]})
+    with pytest.warns(DeprecationWarning, match=r"densities\(per=...\) is deprecated.*densities\(multiplier=...\)"):
+        old = profiles.densities(counts, population=pop, per=1000)
+    pd.testing.assert_frame_equal(old, profiles.densities(counts, population=pop, multiplier=1000))
 
 
 def test_error_duplicate_measure():

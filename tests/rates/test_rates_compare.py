@@ -42,7 +42,7 @@ def test_reference_against_itself_is_exactly_one(af_dsr):
     # two independent samples
     out, _ = af_dsr
     rr = compare_rates(out, between="state", reference="Florida").set_index("state").loc["Florida"]
-    assert (rr["value"], rr["lower"], rr["upper"], rr["statistic"], rr["p_value"]) == (1.0, 1.0, 1.0, 0.0, 1.0)
+    assert (rr["value"], rr["lower"], rr["upper"], rr["z"], rr["p_value"]) == (1.0, 1.0, 1.0, 0.0, 1.0)
     assert rr["note"] == "reference level"
     rd = compare_rates(out, between="state", reference="Florida", kind="difference").set_index("state")
     assert (rd.loc["Florida", "value"], rd.loc["Florida", "lower"], rd.loc["Florida", "upper"]) == (0.0, 0.0, 0.0)
@@ -117,7 +117,7 @@ def test_isr_results_compare_with_a_note():
     assert cmp.loc["B", "note"] == "reference level"
 
 
-def test_statistic_is_z_and_p_value_two_sided(af_dsr):
+def test_z_and_p_value_two_sided(af_dsr):
     # SAS PROC STDRATE: Z = log(RR)/SE(log RR) for the ratio, D/SE(D) for the difference, p = 2(1 - Φ(|Z|)).
     # Checked against the vector's recomputed log-normal limits: SE(log RR) = log(upper/lower)/(2 z).
     from scipy.stats import norm
@@ -127,13 +127,13 @@ def test_statistic_is_z_and_p_value_two_sided(af_dsr):
     z95 = norm.ppf(0.975)
     se = np.log(correct["upper"] / correct["lower"]) / (2 * z95)
     rr = compare_rates(out, between="state", reference="Florida").set_index("state").loc["Alaska"]
-    assert rr["statistic"] == pytest.approx(np.log(correct["ratio"]) / se, rel=1e-9)
-    assert rr["p_value"] == pytest.approx(2 * norm.sf(abs(rr["statistic"])), rel=1e-12)
+    assert rr["z"] == pytest.approx(np.log(correct["ratio"]) / se, rel=1e-9)
+    assert rr["p_value"] == pytest.approx(2 * norm.sf(abs(rr["z"])), rel=1e-12)
     # difference: SE from the printed 4-dp limits of R dsr (half-width / z), so z to ~3 significant digits
     printed = v["expected"]["rate_difference"]["Alaska_vs_Florida"]
     se_d = (printed["95% UCL (RD)"] - printed["95% LCL (RD)"]) / (2 * z95)
     rd = compare_rates(out, between="state", reference="Florida", kind="difference").set_index("state")
-    assert rd.loc["Alaska", "statistic"] == pytest.approx(printed["Rate Difference (RD)"] / se_d, rel=1e-3)
+    assert rd.loc["Alaska", "z"] == pytest.approx(printed["Rate Difference (RD)"] / se_d, rel=1e-3)
     assert rd.loc["Alaska", "method"] == "rate difference, normal method (SAS PROC STDRATE)"
 
 
@@ -144,7 +144,7 @@ def test_reference_row_is_exact_at_every_confidence_level(af_dsr):
         ref = cmp[cmp["state"] == "Florida"]
         assert len(ref) == 3 and ref["confidence"].tolist() == [0.9, 0.95, 0.998]
         assert (ref[["value", "lower", "upper"]] == identity).all(axis=None)
-        assert (ref["statistic"] == 0.0).all() and (ref["p_value"] == 1.0).all()
+        assert (ref["z"] == 0.0).all() and (ref["p_value"] == 1.0).all()
 
 
 def test_unknown_reference_level(af_dsr):

@@ -16,11 +16,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import as_list, check_choice, check_confidence, check_positive_number
+from .._checks import as_list, check_choice, check_confidence, check_positive_number, require_columns
+from .._deprecation import renamed_keywords
 from ..errors import InvalidArgumentError, UnknownNameError
 from ..rates import compare_rates, crude_rate, dsr
 from ..rates.crude import WEIGHTED_NOTE
 from ..rates.poisson import z_value
+from ._by import comparison_by, run_by
 from ._strata import ALL_SELECTED, Prepared, prepare, strata_frame
 
 __all__ = ["compare", "COMPARE_COLUMNS", "MEASURES", "ALL_SELECTED"]
@@ -229,215 +231,139 @@ def _ratios(res: pd.DataFrame, *, by: str, reference: Any) -> pd.DataFrame:
         cols = ["system", by, "count", "population", "value", "lower", "upper", "variance", "confidence",
                 "method", "statistic", "note"]
         cmp = compare_rates(grp[cols], between="system", reference=reference, kind="ratio", confidence=level)
-        parts.append(cmp[[by, "system", "value", "lower", "upper", "statistic", "p_value", "method", "note"]]
+        parts.append(cmp[[by, "system", "value", "lower", "upper", "z", "p_value", "method", "note"]]
                      .assign(measure=measure, confidence=level))
     out = pd.concat(parts, ignore_index=True).rename(columns={
-        "value": "ratio", "lower": "ratio_lower", "upper": "ratio_upper", "statistic": "z",
+        "value": "ratio", "lower": "ratio_lower", "upper": "ratio_upper",
         "method": "ratio_method", "note": "ratio_note"})
     return out
 
 
-def compare(strata: Any, *, population: Any, standard: Any, reference: Any, by: str = "condition",
-            age_range: tuple[Any, Any] | None = None,
+@renamed_keywords(strata="data")
+def compare(data: Any, *, population: Any, standard: Any, reference: Any,
+            by: str | Sequence[str] = "condition", age_range: tuple[Any, Any] | None = None,
             measures: str | Sequence[str] = MEASURES, method: str = "dobson",
-            confidence: float | Sequence[float] = 0.95, multiplier: float = 1000,
+            confidence: float | Sequence[float] = 0.95, multiplier: float = 100_000,
             levels: Sequence[Any] | None = None, min_count: int = 10,
             event_frequency: str | None = None, person: str | None = None) -> pd.DataFrame:
     """Compare standardised admissions, bed days and ALOS between health systems.
 
     Parameters
     ----------
-    strata : pandas.DataFrame, pyarrow.Table or AggregateResult
-        The result of :func:`kpcompare.aggregate` (or its ``strata``), or any table with columns
-        ``system, age_band, <by>, admissions, bed_days`` and optionally ``sex``.
-        Several rows with the same key are summed; strata absent from the table count as
-        zero. When ``weighted_admissions`` and ``weighted_bed_days`` are present (survey
-        weights, e.g. the NHDS) they are the estimates used for every rate, and the
-        unweighted ``admissions``/``bed_days`` (the sample counts) drive the variance
-        (see Notes); rows with missing weighted values use the unweighted counts.
-        Optional ``admissions_variance`` and ``bed_days_variance``: an estimated variance
-        of each row's (weighted) total, e.g. a design-based variance, or the with-replacement
-        variance :math:`\\sum_j (w_j y_j)^2` of survey records, or :math:`\\sum_j d_j^2` for
-        bed days of independent stays of lengths :math:`d_j`; it replaces the Poisson
-        variance of that count (see Notes). Give it for all rows of a system or none.
-        Optional ``admissions_bed_days_covariance`` (with both variance columns): the
-        covariance of the row's admission and bed-day totals, e.g. the with-replacement
-        :math:`\\sum_j w_j^2 d_j`. Optional ``bed_days_squared``: the sum of squared lengths
-        of stay :math:`\\sum_j d_j^2` of the row's (sample) stays; without ``bed_days_variance``
-        it gives the compound-Poisson bed-day variance and covariance (see Notes).
+    data : pandas.DataFrame, pyarrow.Table or AggregateResult
+        Strata: :func:`kpcompare.aggregate`'s result or a table ``system, age_band, [sex], <by>,
+        admissions, bed_days`` (rows with one key are summed; absent strata count as zero), with the
+        optional columns ``weighted_admissions``/``weighted_bed_days`` (survey weights),
+        ``<count>_variance``, ``admissions_bed_days_covariance`` and ``bed_days_squared``
+        (docs/comparison.md#input-strata-and-populations).  Was ``strata`` (deprecated keyword).
     population : pandas.DataFrame or pyarrow.Table
-        ``system, age_band, [sex], population``: one row per stratum of every system
-        compared (a missing stratum is an error naming it). Extra bands are ignored.
+        ``system, age_band, [sex], population``: one row per stratum of every system compared.
     standard : str or pandas.DataFrame
-        The standard population: the name of a system in ``population`` (its own
-        population by age band [and sex] is the standard, as Ham et al standardised to
-        the English population), a registered standard population name (collapsed onto the
-        strata's bands with :func:`kpcompare.reband`), or a table ``age_band, [sex],
-        population``. A standard without sex makes the standardisation age-only.
+        A system of ``population`` (its population is the standard), a registered standard name
+        (re-banded onto the strata's bands) or a table ``age_band, [sex], population``.
     reference : str
         The system every other system is compared with (ratio = system / reference).
-    by : str
-        Column of causes (default ``"condition"``). The total over the selected causes
-        is added as the level ``"all selected"``.
+    by : str or sequence of str
+        Column of causes (default ``"condition"``; their total is the level ``"all selected"``);
+        further columns split the comparison, one independent comparison per level (as if run on
+        that level's rows of ``data``, ``population`` and ``standard``).
     age_range : (int or None, int or None), optional
-        Ages to include, inclusive, on band edges: ``(60, None)`` keeps 60-74 and 75+.
-        Default: the ages spanned by the strata's bands (population and standard bands
-        outside them are ignored).
-    measures : sequence of str
+        Ages to include, inclusive, on band edges, e.g. ``(60, None)``.
+    measures : str or sequence of str
         Any of ``"admissions"``, ``"bed_days"``, ``"alos"``.
     method : str
-        DSR interval method, passed to :func:`kpcompare.dsr` (default ``"dobson"``).
+        DSR interval method of :func:`kpcompare.dsr` (default ``"dobson"``).
     confidence : float or sequence of float
         Confidence level(s); several levels give several rows.
     multiplier : float
-        Rates per ``multiplier`` population (default 1000).
+        Rates per ``multiplier`` population (default 100,000, as every rate function).
     levels : sequence, optional
-        Levels of ``by`` to compare (default: every level except ``"other"``).
+        Levels of ``by`` (its first column) to compare (default: every level except ``"other"``).
     min_count : int
-        Passed to :func:`kpcompare.dsr`: below this many (sample) events the standardised
-        rate is suppressed (NaN, with the reason in ``note``).
-    event_frequency : str, optional
-        Column of ``strata`` giving the number of admissions f of the persons counted in
-        column ``persons`` (one row per stratum and f): admission-rate intervals then use
-        the repeat-events variance (see Notes). Not with survey weights.
-    person : str, optional
-        Column of ``strata`` identifying persons, with one row per person and stratum, as
-        ``kpcompare.aggregate(extract, by=(..., "person_id"))`` returns when the extract has
-        person ids: admission-rate intervals then use the repeat-events variance, with each
-        person's number of admissions per stratum (and, for the total, over all selected
-        causes) as f. Rates are unchanged. Not with ``event_frequency`` or survey weights.
+        Below this many (sample) events a standardised rate is suppressed (NaN, reason in ``note``).
+    event_frequency, person : str, optional
+        Column of admissions per person (one row per stratum and frequency), or of person ids (one
+        row per person and stratum): admission intervals then use the repeat-events variance.
 
     Returns
     -------
     pandas.DataFrame
-        One row per system x ``by`` level (causes, then ``"all selected"``) x measure x
-        confidence level, columns ``system, <by>, measure, count, population, crude,
-        value, lower, upper, variance, ratio, ratio_lower, ratio_upper, z, p_value,
-        confidence, method, statistic, note``:
-
-        * ``count`` - admissions or bed days (estimates; for ``alos``: admissions);
-          ``population`` - the population summed over the strata;
-        * ``crude`` - count / population x multiplier (for ``alos``: bed days / admissions);
-        * ``value, lower, upper, variance`` - the standardised rate per ``multiplier``
-          (for ``alos``: days) with its interval; ``variance`` on the ``value`` scale;
-        * ``ratio, ratio_lower, ratio_upper, z, p_value`` - ratio of ``value`` to the
-          reference system's (1 for the reference itself), from
-          :func:`kpcompare.compare_rates` (log-ratio method);
-        * ``method`` - the interval method (rate; ratio), ``statistic`` - what ``value`` is,
-          ``note`` - why a value is missing or unreliable.
+        One row per system x ``by`` level(s) (causes, then ``"all selected"``) x measure x confidence
+        level: ``system, <by...>, measure, count, population, crude, value, lower, upper, variance,
+        ratio, ratio_lower, ratio_upper, z, p_value, confidence, method, statistic, note``.
+        ``value`` is the standardised rate per ``multiplier`` (ALOS: days), ``ratio`` its ratio to
+        the reference system's with the log-method ``z`` and ``p_value`` of
+        :func:`kpcompare.compare_rates`; ``statistic`` labels ``value``.
 
     Notes
     -----
-    Directly standardised rates (see :func:`kpcompare.dsr`):
-    :math:`y = \\sum_i w_i x_i/n_i` with standard weights :math:`w_i = s_i/\\sum s` over
-    age bands (x sex), variance :math:`v = \\sum_i (w_i/n_i)^2 x_i`.
-
-    *Bed days.* Bed days are a sum over stays, not a Poisson count: for stays arriving as a
-    Poisson process with lengths :math:`d_j`, :math:`\\mathrm{var}(B_i) = \\sum_j d_j^2` and
-    :math:`\\mathrm{cov}(A_i, B_i) = \\sum_j d_j = B_i` (compound Poisson). With a
-    ``bed_days_squared`` column S_i that is the bed-day variance used; with
-    ``bed_days_variance`` the given one; with neither, bed days are treated as Poisson counts
-    (variance B_i), which understates the variance by a factor of about
-    :math:`E[d^2]/E[d] \\ge` ALOS, and the ``note`` of the bed-day rows says the interval is
-    too narrow. A variance V_i other than the Poisson one enters :func:`kpcompare.dsr` as the
-    effective count :math:`X_i^2/V_i` over the pseudo-population :math:`n_i X_i/V_i`, so the
-    rate keeps its value and gets the variance :math:`V_i/n_i^2`; the interval is then
-    Dobson's with the total effective count in place of the total count (``method`` "on
-    effective counts X^2/V": the given variance with the skewness of a Poisson count of that
-    size; ``method="normal"`` or ``"lognormal"`` use the variance alone).
-
-    *ALOS.* The standardised average length of stay is :math:`L = y_B / y_A`, the
-    standardised bed-day rate over the standardised admission rate (METHODS.md section 5).
-    Its interval is :math:`L \\exp(\\pm z\\,\\mathrm{SE})` with the delta method on the log scale,
-    :math:`\\mathrm{SE}^2 = v_B/y_B^2 + v_A/y_A^2 - 2\\,c/(y_A y_B)`, where the covariance of the two
-    DSRs (same standard weights) is :math:`c = \\sum_i (w_i/n_i)^2 C_i` from the strata's
-    covariances :math:`C_i`: the ``admissions_bed_days_covariance`` column; with
-    ``bed_days_squared`` (and Poisson or repeat-event admissions) the compound-Poisson
-    :math:`C_i = B_i`; otherwise 0. For one stratum of stays this is
-    :math:`\\sum d^2/B^2 - 1/A`, the delta-method variance of the log of a mean; for survey
-    records with the with-replacement terms it is the linearised variance of a weighted mean.
-    The ``method`` column names the covariance used. Covariance 0 is the documented fallback:
-    with given variances it makes the interval too wide, the true covariance of stays being
-    positive (``note`` says so); with Poisson bed days it widens the interval while the Poisson
-    bed-day variance narrows it (``note`` says so). Each row's
-    covariance matrix is checked to be positive semi-definite, so :math:`\\mathrm{SE}^2 \\ge 0`.
-    Ratios between systems (bed days, ALOS) use :func:`kpcompare.compare_rates` on these
-    values and variances: the systems are independent, so there is no cross-covariance.
-
-    *Survey weights.* For weighted strata the rate of stratum i is the weighted estimate
-    :math:`X_i/n_i`; the data passed to :func:`kpcompare.dsr` are the sample count
-    :math:`c_i` over the pseudo-population :math:`n_i c_i/X_i`, which reproduces the rate
-    exactly and gives the stratum a relative variance of :math:`1/c_i` (Poisson on the
-    sample count). This ignores unequal weights and clustering in the survey design, so
-    the intervals are too narrow; a design-based variance needs the design variables.
-
-    With ``bed_days_squared`` but no variance columns, the sample's relative variances are
-    kept: :math:`\\mathrm{var}(X_B) = X_B^2 S/c_B^2` and :math:`\\mathrm{cov} = X_A X_B / c_A`
-    (design effect ignored).
-
-    *Given variances.* With a ``<count>_variance`` column, the variances :math:`V_i` of the
-    stratum totals :math:`X_i` (and covariances, from ``admissions_bed_days_covariance``;
-    summed over the rows of a stratum and, for the total, over causes, i.e. assumed
-    independent) give the stratum rate the variance :math:`V_i/n_i^2` (effective counts, see
-    *Bed days*). For the NHDS demo, :math:`V_i = \\sum_j (w_j y_j)^2` over the records j of the
-    stratum (y = 1 for admissions, the stay's bed days for bed days) and
-    :math:`C_i = \\sum_j w_j^2 d_j` account for unequal weights, the spread of stay lengths
-    and the shared stays, but not for the clustering of records in hospitals and PSUs.
-
-    *Repeat events.* Admissions are not independent (one person can be admitted
-    several times). With ``event_frequency`` the strata hold one row per stratum and
-    number of admissions f, with ``persons`` = the number of persons admitted exactly f
-    times (and ``admissions`` = f x ``persons``); the admission-rate variance is then PHE's
-    non-independent-events variance :math:`\\sum_f f^2 \\sum_i p_{i,f} W_i^2` from
-    :func:`kpcompare.dsr` (``event_frequency``). For the "all selected" total the
-    frequencies are summed over causes, which counts a person admitted for two causes as
-    two persons (``note`` says so). With ``person`` (one row per person and stratum, e.g.
-    :func:`kpcompare.aggregate` by ``person_id``) the frequencies are tabulated here: f is a
-    person's admissions in the stratum, and for the total their admissions over all selected
-    causes, so the total's variance is exact. Without either, admissions are treated as
-    independent events, which narrows the admission-rate interval; when the strata carry
-    :func:`kpcompare.aggregate`'s ``persons`` column and it shows fewer persons than
-    admissions, the ``note`` of the admission rows says so.
+    :math:`y = \\sum_i w_i x_i/n_i`, standard weights :math:`w_i = s_i/\\sum s`, variance
+    :math:`\\sum_i (w_i/n_i)^2 x_i`; ALOS :math:`y_B/y_A` with a delta-method interval using the
+    covariance of the two rates.  The method notes (bed-day variance, ALOS, survey weights, given
+    variances, repeat events) are in docs/comparison.md#method-notes.
 
     References
     ----------
-    Ham C, York N, Sutch S, Shaw R. Hospital bed utilisation in the NHS, Kaiser
-    Permanente, and the US Medicare programme: analysis of routine data. BMJ
-    2003;327:1257. doi:10.1136/bmj.327.7426.1257.
-    Dobson AJ, Kuulasmaa K, Eberle E, Scherer J. Confidence intervals for weighted sums of
-    Poisson parameters. Stat Med 1991;10:457-62. doi:10.1002/sim.4780100317.
-    SAS Institute. The STDRATE procedure (log rate ratio). SAS/STAT User's Guide.
+    Ham C, York N, Sutch S, Shaw R. BMJ 2003;327:1257. doi:10.1136/bmj.327.7426.1257.
+    Dobson AJ et al. Stat Med 1991;10:457-62. doi:10.1002/sim.4780100317.
 
-    Validated against: hand-computed two-band comparisons (tests/comparison), the
-    delta-method variance of a (weighted) mean of stays computed from the stays
-    (tests/comparison/test_alos_covariance.py; Cochran 1977, section 6.4) and plain pandas
-    re-derivations of the bundled HES and NHDS figures.
+    Validated against: hand-computed two-band comparisons (tests/comparison), the delta-method
+    variance of a mean of stays (Cochran 1977, section 6.4) and pandas re-derivations of the HES and
+    NHDS figures.
     """
+    cols = comparison_by(by)
+    opts = dict(reference=reference, age_range=age_range, measures=measures, method=method,
+                confidence=confidence, multiplier=multiplier, levels=levels, min_count=min_count,
+                event_frequency=event_frequency, person=person)
+    if len(cols) == 1:
+        return _compare_one(data, by=cols[0], population=population, standard=standard, **opts)
+    res = run_by(data, cols, _compare_one, population=population, standard=standard, **opts)
+    return _in_system_order(res, ["system", *cols, *COMPARE_COLUMNS])
+
+
+def _in_system_order(res: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Rows of the per-level results grouped by system (first appearance), level order kept."""
+    rank = pd.Categorical(res["system"], categories=list(dict.fromkeys(res["system"])), ordered=True)
+    res = res.assign(_s=rank).sort_values("_s", kind="stable")
+    return res[columns].reset_index(drop=True)
+
+
+def _compare_one(data: Any, *, by: str, population: Any, standard: Any, reference: Any,
+                 age_range: tuple[Any, Any] | None, measures: str | Sequence[str], method: str,
+                 confidence: float | Sequence[float], multiplier: float, levels: Sequence[Any] | None,
+                 min_count: int, event_frequency: str | None, person: str | None) -> pd.DataFrame:
+    """:func:`compare` with one ``by`` column."""
     mult = check_positive_number(multiplier, argument="multiplier")
     chosen = _check_measures(measures)
     conf = check_confidence(confidence)
-    data_systems = list(dict.fromkeys(_systems_of(strata)))
-    if reference not in data_systems:
+    _check_reference(data, reference)
+    prep = prepare(data, population=population, standard=standard, by=by, age_range=age_range,
+                   levels=levels, event_frequency=event_frequency, person=person)
+    kw = dict(standard=_standard_table(prep), method=method, levels=conf, multiplier=mult, min_count=min_count)
+    adm = _rate(prep, "admissions", **kw) if {"admissions", "alos"} & set(chosen) else None
+    bed = _rate(prep, "bed_days", **kw) if {"bed_days", "alos"} & set(chosen) else None
+    parts = {"admissions": adm, "bed_days": bed}
+    if "alos" in chosen:
+        parts["alos"] = _alos(adm, bed, prep, mult)
+    res = pd.concat([parts[m] for m in chosen], ignore_index=True)
+    res = _with_ratios(res, by=by, reference=reference)
+    if prep.notes:
+        extra = "; ".join(prep.notes)
+        res["note"] = np.where(res["note"] != "", res["note"] + "; " + extra, extra)
+    return _ordered(res, prep, chosen)
+
+
+def _check_reference(data: Any, reference: Any) -> None:
+    systems = list(dict.fromkeys(_systems_of(data)))
+    if reference not in systems:
         raise UnknownNameError(
             f"argument 'reference': system {reference!r} is not in strata column 'system' "
-            f"(systems present: {', '.join(map(repr, data_systems))})."
+            f"(systems present: {', '.join(map(repr, systems))})."
         )
-    prep = prepare(strata, population=population, standard=standard, by=by, age_range=age_range,
-                   levels=levels, event_frequency=event_frequency, person=person)
-    std = _standard_table(prep)
-    need_adm = "admissions" in chosen or "alos" in chosen
-    need_bed = "bed_days" in chosen or "alos" in chosen
-    kw = dict(standard=std, method=method, levels=conf, multiplier=mult, min_count=min_count)
-    adm = _rate(prep, "admissions", **kw) if need_adm else None
-    bed = _rate(prep, "bed_days", **kw) if need_bed else None
-    parts = []
-    if "admissions" in chosen:
-        parts.append(adm)
-    if "bed_days" in chosen:
-        parts.append(bed)
-    if "alos" in chosen:
-        parts.append(_alos(adm, bed, prep, mult))
-    res = pd.concat(parts, ignore_index=True)
+
+
+def _with_ratios(res: pd.DataFrame, *, by: str, reference: Any) -> pd.DataFrame:
+    """Attach the ratio to the reference system; merge the rate and ratio methods and notes."""
     ratios = _ratios(res, by=by, reference=reference)
     res = res.merge(ratios, on=["system", by, "measure", "confidence"], how="left")
     res["method"] = res["method"].astype(str) + "; ratio: " + res["ratio_method"].astype(str)
@@ -445,10 +371,12 @@ def compare(strata: Any, *, population: Any, standard: Any, reference: Any, by: 
     rnote = res["ratio_note"].fillna("").astype(str).replace("reference level", "").to_numpy(object)
     res["note"] = np.where((rnote != "") & (rnote != note),
                            np.where(note != "", note + "; ", "") + rnote, note)
-    if prep.notes:
-        extra = "; ".join(prep.notes)
-        res["note"] = np.where(res["note"] != "", res["note"] + "; " + extra, extra)
-    # order: system, level, measure, confidence
+    return res
+
+
+def _ordered(res: pd.DataFrame, prep: Prepared, chosen: list[str]) -> pd.DataFrame:
+    """Rows by system, level, measure, confidence; the fixed columns."""
+    by = prep.by
     res["_s"] = pd.Categorical(res["system"], categories=prep.systems, ordered=True)
     res["_l"] = pd.Categorical(res[by], categories=prep.levels, ordered=True)
     res["_m"] = pd.Categorical(res["measure"], categories=chosen, ordered=True)
@@ -460,8 +388,6 @@ def compare(strata: Any, *, population: Any, standard: Any, reference: Any, by: 
 
 
 def _systems_of(strata: Any) -> list[Any]:
-    from .._checks import require_columns
-
     data = strata_frame(strata)
     require_columns(data, ["system"], argument="strata")
     return list(data["system"].dropna())

@@ -29,8 +29,10 @@ from .._checks import (
     check_non_negative,
     require_columns,
 )
+from .._deprecation import renamed_keywords
 from ..errors import DuplicateKeyError, InvalidArgumentError, MissingStratumError, UnknownNameError, row_problem
 from ..rates.poisson import z_value
+from ._by import by_columns
 from ._strata import strata_frame
 
 __all__ = ["rate_model", "MODEL_COLUMNS", "FAMILIES"]
@@ -38,11 +40,14 @@ __all__ = ["rate_model", "MODEL_COLUMNS", "FAMILIES"]
 FAMILIES = ("poisson", "negbin")
 
 #: fixed output columns after the optional ``<by>`` column
-MODEL_COLUMNS = ["system", "reference", "outcome", "value", "lower", "upper", "confidence", "statistic",
+MODEL_COLUMNS = ["system", "reference", "measure", "value", "lower", "upper", "confidence", "statistic", "z",
                  "p_value", "dispersion", "alpha", "n_strata", "method", "note"]
 
 #: NB2 alpha below this is reported as the boundary 0 (the Poisson model)
 _ALPHA_BOUNDARY = 1e-6
+
+#: family -> label written in the ``statistic`` column
+STATISTICS = {"poisson": "rate ratio (Poisson model)", "negbin": "rate ratio (negative binomial model)"}
 
 _METHOD = {
     "poisson": "Poisson GLM (log link, log population offset); Wald interval",
@@ -50,110 +55,118 @@ _METHOD = {
 }
 
 
-def rate_model(strata: Any, *, population: Any, outcome: str = "admissions", family: str = "poisson",
-               by: str | None = None, reference: Any = None, confidence: float | Sequence[float] = 0.95,
+@renamed_keywords(strata="data", outcome="count")
+def rate_model(data: Any, *, population: Any, count: str = "admissions", family: str = "poisson",
+               by: str | Sequence[str] | None = None, reference: Any = None,
+               confidence: float | Sequence[float] = 0.95,
                adjust: Sequence[str] | None = ("age_band", "sex"), levels: Sequence[Any] | None = None,
                scale: str | None = None) -> pd.DataFrame:
     """Incidence rate ratios between systems from a Poisson or negative-binomial model.
 
     Parameters
     ----------
-    strata : pandas.DataFrame, pyarrow.Table or AggregateResult
-        Counts by ``system``, the ``adjust`` columns (default ``age_band`` and ``sex``; ``sex`` is used
-        only when present) and, with ``by``, the ``by`` column; e.g. ``aggregate(...).strata``.  Rows
-        with the same key are summed (so, with ``by=None``, every row given, including the cause
-        ``"other"``, enters one model: filter the strata first to model selected causes).
+    data : pandas.DataFrame, pyarrow.Table or AggregateResult
+        Counts by ``system``, ``adjust`` and ``by`` columns (rows with one key summed; with ``by=None``
+        every row enters one model).  Was ``strata`` (deprecated keyword).
     population : pandas.DataFrame or pyarrow.Table
-        ``system``, the ``adjust`` columns and ``population``: one row per stratum.  A stratum of the
-        strata without a population row is an error naming it.
-    outcome : str
-        The count column to model: ``"admissions"`` (default), ``"bed_days"``, or another count column
-        such as ``"weighted_admissions"``.
+        ``system``, the ``adjust`` columns and ``population``: one row per stratum.
+    count : str
+        The column of counts modelled: ``"admissions"`` (default), ``"bed_days"``,
+        ``"weighted_admissions"`` ... (was ``outcome``, a deprecated keyword).
     family : {"poisson", "negbin"}
-        Poisson GLM, or negative binomial (NB2: variance ``mu + alpha mu**2``) with ``alpha`` estimated
-        by maximum likelihood.
-    by : str, optional
-        Fit one model per level of this column (e.g. ``"condition"``); default one model.
+        Poisson GLM, or negative binomial (NB2: variance ``mu + alpha mu**2``, alpha by maximum likelihood).
+    by : str or sequence of str, optional
+        One model per level (combination of levels) of these columns; default one model.
     reference : optional
-        The reference system (default: the first system in ``strata``).
+        The system the others are compared with (default: the first system in ``data``).
     confidence : float or sequence of float
         Confidence level(s) of the Wald intervals; several levels give several rows.
     adjust : sequence of str or None
         Stratum columns adjusted for (categorical main effects), default ``("age_band", "sex")``.
     levels : sequence, optional
-        With ``by``: the levels to model (default all, in order of appearance).
+        With ``by``: the levels of its first column to model (default all, in order of appearance).
     scale : {None, "pearson"}
-        Poisson only: ``"pearson"`` multiplies the variance by the Pearson dispersion (quasi-Poisson).
+        Poisson only: ``"pearson"`` scales the variance by the Pearson dispersion (quasi-Poisson).
 
     Returns
     -------
     pandas.DataFrame
-        ``[<by>,] system, reference, outcome, value, lower, upper, confidence, statistic, p_value,
-        dispersion, alpha, n_strata, method, note``: one row per level x non-reference system x
-        confidence level.  ``value`` is the rate ratio exp(beta_system), ``statistic`` the Wald z
-        statistic of log(value), ``dispersion`` the Pearson chi-square over residual degrees of freedom
-        (near 1 if the variance assumption holds, much above 1 under overdispersion), ``alpha`` the NB2
-        dispersion parameter (NaN for Poisson), ``n_strata`` the number of strata fitted.
+        ``[<by...>,] system, reference, measure, value, lower, upper, confidence, statistic, z, p_value,
+        dispersion, alpha, n_strata, method, note`` per level x non-reference system x confidence level:
+        ``value`` the rate ratio exp(beta_system) of the ``measure`` (the ``count`` column), ``statistic``
+        its label, ``z`` its Wald statistic, ``dispersion`` Pearson chi2/df, ``alpha`` the NB2 parameter.
 
     Raises
     ------
-    kpcompare.errors.MissingStratumError
-        A stratum of ``strata`` has no population row.
-    kpcompare.errors.UnknownNameError
-        Unknown ``family``, ``reference``, ``scale`` or level.
-    kpcompare.errors.InvalidValueError
-        Missing keys, negative counts, or events in a stratum of zero population.
+    kpcompare.errors.MissingStratumError, UnknownNameError, InvalidValueError
+        A stratum without population; unknown ``family``/``reference``/``scale``/level; missing keys,
+        negative counts or events in a stratum of zero population.
 
     Notes
     -----
-    With ``y`` the counts, ``P`` the populations and ``X`` the design matrix (intercept, treatment
-    dummies of system against ``reference`` and of each ``adjust`` column against its first level),
-    the model is ``log E[y] = log P + X beta``.  The rate ratio of system ``s`` is
-    ``exp(beta_s)`` with interval ``exp(beta_s -/+ z se(beta_s))``, ``z`` the normal quantile, and
-    p-value ``2 (1 - Phi(|beta_s / se(beta_s)|))``.  Pearson dispersion
-    ``phi = sum((y - mu)**2 / V(mu)) / (n - p)`` with ``V(mu) = mu`` (Poisson) or
-    ``mu + alpha mu**2`` (NB2).  Bed days are sums of lengths of stay, so their variance exceeds the
-    Poisson variance by roughly the mean stay; use ``family="negbin"`` or ``scale="pearson"`` for them.
-    Strata with zero population and zero count carry no information and are left out (counted out of
-    ``n_strata``, stated in ``note``).  A system with no events in a level has no finite estimate: its
-    row is NaN with a note.  The model assumes the rate ratio is the same in every age-sex stratum;
-    standardised ratios do not (see ``docs/models.md``).
+    ``log E[y] = log P + X beta`` (treatment dummies of system and of each ``adjust`` column); rate
+    ratio ``exp(beta_s)``, interval ``exp(beta_s -/+ z se)``, two-sided Wald p-value, Pearson
+    dispersion ``sum((y - mu)**2 / V(mu)) / (n - p)``.  Details, when the model and the standardised
+    ratios disagree, and overdispersion: docs/models.md#method-notes.  Frome EL. Biometrics
+    1983;39:665-74, doi:10.2307/2531094; Cameron AC, Trivedi PK 2013, doi:10.1017/CBO9781139013567.
 
-    References
-    ----------
-    Frome EL. The analysis of rates using Poisson regression models. Biometrics 1983;39:665-74.
-    doi:10.2307/2531094
-    Breslow NE, Day NE. Statistical Methods in Cancer Research, Vol II. IARC Sci Publ 82; 1987.
-    Cameron AC, Trivedi PK. Regression Analysis of Count Data, 2nd ed. Cambridge University Press; 2013.
-    doi:10.1017/CBO9781139013567
-
-    Validated against: R's printed ``glm(..., family = poisson, offset = log(...))`` output on ISwR
-    ``eba1977`` and MASS ``Insurance`` and ``ships`` (coefficients, standard errors, z and p;
-    tests/comparison/test_models_peer_r.py); statsmodels formula fits (``smf.glm(..., family=Poisson,
-    offset=log P)`` and ``smf.negativebinomial``) and hand-built tables with exactly proportional rates.
-
-    Examples
-    --------
-    >>> strata = pd.DataFrame({"system": ["A", "A", "B", "B"], "age_band": ["65-74", "75+"] * 2,
-    ...                        "admissions": [100, 300, 50, 150]})
-    >>> pop = pd.DataFrame({"system": ["A", "A", "B", "B"], "age_band": ["65-74", "75+"] * 2,
-    ...                     "population": [1000, 1000, 1000, 1000]})
-    >>> round(rate_model(strata, population=pop, adjust=["age_band"])["value"].item(), 6)
-    0.5
+    Validated against: R ``glm(..., family = poisson, offset = log(...))`` on ISwR ``eba1977`` and MASS
+    ``Insurance`` and ``ships`` (tests/comparison/test_models_peer_r.py); statsmodels formula fits.
+    Examples: docs/models.md#a-first-fit.
     """
-    data = strata_frame(strata)
+    frame = strata_frame(data)
     pop = as_pandas(population, argument="population")
+    _check_options(family, scale)
+    conf_levels = check_confidence(confidence)
+    keys = [k for k in as_list(adjust) if k != "sex" or "sex" in frame.columns]
+    by_cols = by_columns(by, allow_none=True)
+    outcome = count
+    _check_inputs(frame, pop, outcome=outcome, keys=keys, by_cols=by_cols)
+    table = _join(frame, pop, outcome=outcome, keys=keys, by=by_cols)
+    systems = _systems(frame, reference)
+    reference = systems[0] if reference is None else reference
+    frames = []
+    for level, sub in _groups(frame, table, by_cols, levels):
+        fit = _fit(sub, outcome=outcome, keys=keys, systems=systems, reference=reference, family=family,
+                   scale=scale)
+        frames.extend(_with_limits(fit, conf_levels, dict(zip(by_cols, level))))
+    out = pd.concat(frames, ignore_index=True)
+    out["measure"] = outcome
+    out["reference"] = reference
+    out["statistic"] = STATISTICS[family]
+    return out[[*by_cols, *MODEL_COLUMNS]]
+
+
+def _with_limits(fit: pd.DataFrame, conf_levels: list[float], level: dict[str, Any]) -> list[pd.DataFrame]:
+    """One copy of the fit per confidence level with its Wald limits, the ``by`` levels in front."""
+    frames = []
+    for conf in conf_levels:
+        z = z_value(conf)
+        rows = fit.copy()
+        with np.errstate(over="ignore", invalid="ignore"):
+            rows["lower"] = np.exp(rows["_b"] - z * rows["_se"])
+            rows["upper"] = np.exp(rows["_b"] + z * rows["_se"])
+        rows["confidence"] = conf
+        for i, (col, value) in enumerate(level.items()):
+            rows.insert(i, col, value)
+        frames.append(rows)
+    return frames
+
+
+def _check_options(family: str, scale: str | None) -> None:
     check_choice(family, FAMILIES, argument="family")
     if scale is not None:
         check_choice(scale, ("pearson",), argument="scale")
         if family != "poisson":
             raise InvalidArgumentError("argument 'scale': 'pearson' applies to family='poisson' only; the "
                                        "negative binomial estimates its own dispersion (alpha).")
-    conf_levels = check_confidence(confidence)
-    keys = [k for k in as_list(adjust) if k != "sex" or "sex" in data.columns]
-    by_cols = [] if by is None else [by]
-    if by is not None and (by == "system" or by in keys):
-        raise InvalidArgumentError(f"argument 'by': {by!r} is already a model term; choose another column.")
+
+
+def _check_inputs(data: pd.DataFrame, pop: pd.DataFrame, *, outcome: str, keys: list[str],
+                  by_cols: list[str]) -> None:
+    for col in by_cols:
+        if col == "system" or col in keys:
+            raise InvalidArgumentError(f"argument 'by': {col!r} is already a model term; choose another column.")
     require_columns(data, ["system", *keys, *by_cols, outcome], argument="strata")
     require_columns(pop, ["system", *keys, "population"], argument="population")
     check_no_missing(data, ["system", *keys, *by_cols, outcome])
@@ -161,49 +174,43 @@ def rate_model(strata: Any, *, population: Any, outcome: str = "admissions", fam
     check_non_negative(data, [outcome])
     check_non_negative(pop, ["population"])
 
-    table = _join(data, pop, outcome=outcome, keys=keys, by=by)
+
+def _systems(data: pd.DataFrame, reference: Any) -> list[Any]:
+    """The systems of ``data`` (order of appearance), checked against ``reference``."""
     systems = list(dict.fromkeys(data["system"]))
-    if reference is None:
-        reference = systems[0]
-    if reference not in systems:
+    if reference is not None and reference not in systems:
         raise UnknownNameError(
             f"argument 'reference': system {reference!r} not found in strata column 'system' "
             f"(systems present: {', '.join(map(repr, systems))}).")
     if len(systems) < 2:
         raise InvalidArgumentError("strata: a rate model between systems needs at least two systems; "
                                    f"found only {systems[0]!r}.")
-    if by is None:
-        groups = [(None, table)]
-    else:
-        present = list(dict.fromkeys(data[by]))
-        chosen = present if levels is None else list(levels)
-        unknown = [lv for lv in chosen if lv not in present]
-        if unknown:
-            raise UnknownNameError(
-                f"argument 'levels': {', '.join(map(repr, unknown))} not found in strata column {by!r}.")
-        groups = [(lv, table[table[by] == lv]) for lv in chosen]
-
-    frames = []
-    for level, sub in groups:
-        fit = _fit(sub, outcome=outcome, keys=keys, systems=systems, reference=reference, family=family,
-                   scale=scale)
-        for conf in conf_levels:
-            z = z_value(conf)
-            rows = fit.copy()
-            with np.errstate(over="ignore", invalid="ignore"):
-                rows["lower"] = np.exp(rows["_b"] - z * rows["_se"])
-                rows["upper"] = np.exp(rows["_b"] + z * rows["_se"])
-            rows["confidence"] = conf
-            if by is not None:
-                rows.insert(0, by, level)
-            frames.append(rows)
-    out = pd.concat(frames, ignore_index=True)
-    out["outcome"] = outcome
-    out["reference"] = reference
-    return out[[*by_cols, *MODEL_COLUMNS]]
+    return systems
 
 
-def _join(data: pd.DataFrame, pop: pd.DataFrame, *, outcome: str, keys: list[str], by: str | None) -> pd.DataFrame:
+def _groups(data: pd.DataFrame, table: pd.DataFrame, by_cols: list[str],
+            levels: Sequence[Any] | None) -> list[tuple[tuple[Any, ...], pd.DataFrame]]:
+    """The rows of each model: one group without ``by``, else one per level combination of ``by``."""
+    if not by_cols:
+        return [((), table)]
+    present = list(dict.fromkeys(data[by_cols[0]]))
+    chosen = present if levels is None else list(levels)
+    unknown = [lv for lv in chosen if lv not in present]
+    if unknown:
+        raise UnknownNameError(
+            f"argument 'levels': {', '.join(map(repr, unknown))} not found in strata column {by_cols[0]!r}.")
+    combos = list(data[by_cols].drop_duplicates().itertuples(index=False, name=None))
+    ordered = [c for lv in chosen for c in combos if c[0] == lv]
+    groups = []
+    for combo in ordered:
+        mask = np.ones(len(table), dtype=bool)
+        for col, lv in zip(by_cols, combo):
+            mask &= (table[col] == lv).to_numpy()
+        groups.append((combo, table[mask]))
+    return groups
+
+
+def _join(data: pd.DataFrame, pop: pd.DataFrame, *, outcome: str, keys: list[str], by: list[str]) -> pd.DataFrame:
     """Sum strata to one row per key, complete the grid with zeros and attach populations."""
     pkeys = ["system", *keys]
     dup = pop.duplicated(pkeys, keep=False).to_numpy()
@@ -213,7 +220,7 @@ def _join(data: pd.DataFrame, pop: pd.DataFrame, *, outcome: str, keys: list[str
             f"population: key ({', '.join(pkeys)}) identifies more than one row in {int(dup.sum())} rows "
             f"(e.g. {ex!r}).", column="population", rule="one row per stratum", n_rows=int(dup.sum()),
             example=ex)
-    gkeys = [*([by] if by else []), *pkeys]
+    gkeys = [*by, *pkeys]
     counts = data.groupby(gkeys, sort=False, observed=True)[outcome].sum().astype(float).reset_index()
     # complete grid: every level x system x observed stratum; an absent row is a real zero
     axes = [pd.Series(pd.unique(data[c]), name=c) for c in gkeys]
@@ -260,10 +267,7 @@ def _design(sub: pd.DataFrame, keys: list[str], systems: list[Any], reference: A
 
 def _fit(sub: pd.DataFrame, *, outcome: str, keys: list[str], systems: list[Any], reference: Any,
          family: str, scale: str | None) -> pd.DataFrame:
-    """Fit one model; return per non-reference system: value, _b, _se, statistic, p_value, dispersion, ..."""
-    import statsmodels.api as sm
-    from statsmodels.discrete.discrete_model import NegativeBinomial
-
+    """Fit one model; return per non-reference system: value, _b, _se, z, p_value, dispersion, ..."""
     notes: list[str] = []
     informative = ~((sub["population"] <= 0) & (sub[outcome] <= 0))
     if not informative.all():
@@ -278,7 +282,7 @@ def _fit(sub: pd.DataFrame, *, outcome: str, keys: list[str], systems: list[Any]
     empty = [s for s in systems if totals.get(s, 0.0) <= 0]
     method = _METHOD[family] + ("; variance scaled by Pearson chi2/df" if scale else "")
     result = pd.DataFrame({"system": others, "value": np.nan, "_b": np.nan, "_se": np.nan,
-                           "statistic": np.nan, "p_value": np.nan, "dispersion": np.nan, "alpha": np.nan,
+                           "z": np.nan, "p_value": np.nan, "dispersion": np.nan, "alpha": np.nan,
                            "n_strata": len(sub), "method": method})
     if reference in empty:
         result["note"] = "; ".join([*notes, f"no {outcome} in the reference system {reference!r}: no rate ratio"])
@@ -289,31 +293,10 @@ def _fit(sub: pd.DataFrame, *, outcome: str, keys: list[str], systems: list[Any]
     X, names = _drop_aliased(X, names)
     y = fit_sub[outcome].to_numpy(float)
     offset = np.log(fit_sub["population"].to_numpy(float))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        if family == "poisson":
-            res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(scale="X2" if scale else None)
-            mu = res.fittedvalues
-            var = mu
-            alpha = np.nan
-            params, bse = np.asarray(res.params), np.asarray(res.bse)
-        else:
-            model = NegativeBinomial(y, X, loglike_method="nb2", offset=offset)
-            res = model.fit(method="bfgs", maxiter=2000, disp=0)
-            if not res.mle_retvals.get("converged", True):
-                res = model.fit(start_params=res.params, method="nm", maxiter=20000, disp=0)
-                res = model.fit(start_params=res.params, method="bfgs", maxiter=2000, disp=0)
-            params, bse = np.asarray(res.params)[:-1], np.asarray(res.bse)[:-1]
-            alpha = float(np.asarray(res.params)[-1])
-            if alpha < _ALPHA_BOUNDARY:  # maximum on the boundary alpha = 0: the Poisson MLE
-                res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit()
-                params, bse, alpha = np.asarray(res.params), np.asarray(res.bse), 0.0
-            mu = np.exp(X @ params + offset)
-            var = mu + alpha * mu ** 2
+    params, bse, alpha, mu, var, messages = _estimate(y, X, offset, family=family, scale=scale)
     df_resid = len(y) - X.shape[1]
     with np.errstate(divide="ignore", invalid="ignore"):
         dispersion = float(np.sum((y - mu) ** 2 / var) / df_resid) if df_resid > 0 else np.nan
-    messages = sorted({str(w.message).splitlines()[0] for w in caught})
     if family == "negbin" and alpha < _ALPHA_BOUNDARY:
         # the likelihood is maximal at alpha = 0, where the optimiser (on log alpha) cannot converge
         messages = [m for m in messages if "converge" not in m]
@@ -337,7 +320,7 @@ def _fit(sub: pd.DataFrame, *, outcome: str, keys: list[str], systems: list[Any]
         j = names.index(name)
         b, se = params[j], bse[j]
         zstat = b / se if se > 0 else np.nan
-        result.loc[i, ["value", "_b", "_se", "statistic", "p_value"]] = [
+        result.loc[i, ["value", "_b", "_se", "z", "p_value"]] = [
             np.exp(b), b, se, zstat, 2.0 * stats.norm.sf(abs(zstat))]
     result["dispersion"] = dispersion
     result["alpha"] = alpha
@@ -348,6 +331,37 @@ def _fit(sub: pd.DataFrame, *, outcome: str, keys: list[str], systems: list[Any]
         result["note"] = [("; ".join(x for x in (base, n) if x)) if isinstance(n, str) else base
                           for n in result["note"]]
     return result
+
+
+def _estimate(y: np.ndarray, X: np.ndarray, offset: np.ndarray, *, family: str,
+              scale: str | None) -> tuple[np.ndarray, np.ndarray, float, np.ndarray, np.ndarray, list[str]]:
+    """statsmodels fit: coefficients, standard errors, NB2 alpha, fitted means, variances, warnings."""
+    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if family == "poisson":
+            res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(scale="X2" if scale else None)
+            mu = res.fittedvalues
+            var = mu
+            alpha = np.nan
+            params, bse = np.asarray(res.params), np.asarray(res.bse)
+        else:
+            model = NegativeBinomial(y, X, loglike_method="nb2", offset=offset)
+            res = model.fit(method="bfgs", maxiter=2000, disp=0)
+            if not res.mle_retvals.get("converged", True):
+                res = model.fit(start_params=res.params, method="nm", maxiter=20000, disp=0)
+                res = model.fit(start_params=res.params, method="bfgs", maxiter=2000, disp=0)
+            params, bse = np.asarray(res.params)[:-1], np.asarray(res.bse)[:-1]
+            alpha = float(np.asarray(res.params)[-1])
+            if alpha < _ALPHA_BOUNDARY:  # maximum on the boundary alpha = 0: the Poisson MLE
+                res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit()
+                params, bse, alpha = np.asarray(res.params), np.asarray(res.bse), 0.0
+            mu = np.exp(X @ params + offset)
+            var = mu + alpha * mu ** 2
+    messages = sorted({str(w.message).splitlines()[0] for w in caught})
+    return params, bse, alpha, mu, var, messages
 
 
 def _drop_aliased(X: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]]:

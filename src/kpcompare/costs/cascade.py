@@ -142,7 +142,20 @@ def cascade(lines: pd.DataFrame, *, factors: pd.DataFrame, currency: str = "USD"
     systems = _factor_table(fac, systems)
     systems["rate"] = _conversion(systems, fac, currency)
 
-    # money steps: running totals (vectorised over systems)
+    money, net = _money_steps(data, systems, keys)
+    rows = [money, net, *_factor_steps(net, systems, fac, keys)]
+    out = pd.concat(rows, ignore_index=True)
+    out["currency"] = currency
+    out["total"] = out["total_local"] * out["rate"]
+    out["value"] = out["value_local"] * out["rate"]
+    out["contested"] = out["contested"].astype(bool)
+    out["included"] = out["included"].astype(bool)
+    out = out.sort_values(keys + ["step"], kind="stable").reset_index(drop=True)
+    return out[CASCADE_COLUMNS]
+
+
+def _money_steps(data: pd.DataFrame, systems: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The running totals of the money lines (vectorised over systems) and each system's ``net`` row."""
     money = data.copy()
     money["signed"] = np.where(money["included"], money["sign"] * money["amount"], 0.0)
     money["total_local"] = money.groupby(keys, sort=False)["signed"].cumsum()
@@ -150,12 +163,16 @@ def cascade(lines: pd.DataFrame, *, factors: pd.DataFrame, currency: str = "USD"
     money["factor"] = np.nan
     money = money.merge(systems, on=keys, how="left", validate="many_to_one")
     money["value_local"] = money["total_local"] * _MILLION / money["population"]
-
     last = money.groupby(keys, sort=False).tail(1)
     net = last.assign(kind="net", item="Net expenditure after adjustments", category="net expenditure",
                       sign=0, amount=np.nan, contested=False, included=True, source="computed",
                       basis="", note="", step=last["step"] + 1)
-    rows = [money, net]
+    return money, net
+
+
+def _factor_steps(net: pd.DataFrame, systems: pd.DataFrame, fac: pd.DataFrame, keys: list[str]) -> list[pd.DataFrame]:
+    """The exchange, cost-environment and age/need steps after ``net``, in turn."""
+    rows = []
     running = net[keys + ["step", "total_local", "value_local"]].copy()
     fac_idx = fac.set_index(keys + ["factor"])
     for factor_name, kind, label in _FACTOR_STEPS:
@@ -172,14 +189,7 @@ def cascade(lines: pd.DataFrame, *, factors: pd.DataFrame, currency: str = "USD"
                            note=meta["note"].fillna("").to_numpy(), step=step["step"] + 1)
         rows.append(step)
         running = step[keys + ["step", "total_local", "value_local"]]
-    out = pd.concat(rows, ignore_index=True)
-    out["currency"] = currency
-    out["total"] = out["total_local"] * out["rate"]
-    out["value"] = out["value_local"] * out["rate"]
-    out["contested"] = out["contested"].astype(bool)
-    out["included"] = out["included"].astype(bool)
-    out = out.sort_values(keys + ["step"], kind="stable").reset_index(drop=True)
-    return out[CASCADE_COLUMNS]
+    return rows
 
 
 def compare_assumptions(lines: pd.DataFrame, *, factors: pd.DataFrame, reference: str,

@@ -22,7 +22,7 @@ RATE_COLUMNS = ["count", "population", "value", "lower", "upper", "variance", "c
 RATIO_COLUMNS = ["observed", "expected", "population", "value", "lower", "upper", "variance",
                  "confidence", "method", "statistic", "note"]
 #: columns after the group and ``between`` columns, for compare_rates
-COMPARISON_COLUMNS = ["value", "lower", "upper", "confidence", "statistic", "p_value", "method", "note"]
+COMPARISON_COLUMNS = ["value", "lower", "upper", "confidence", "statistic", "z", "p_value", "method", "note"]
 
 
 def statistic_label(name: str, multiplier: float, *, per: bool = True) -> str:

@@ -13,7 +13,7 @@ from ..errors import DuplicateKeyError, InvalidValueError, row_problem
 from ._result import COMPARISON_COLUMNS, RATE_COLUMNS, RATIO_COLUMNS, join_notes
 from .poisson import z_value
 
-__all__ = ["compare_rates", "COMPARISON_KINDS"]
+__all__ = ["compare_rates", "COMPARISON_KINDS", "COMPARISON_STATISTICS"]
 
 #: kind -> label written in the ``method`` column
 COMPARISON_KINDS = {
@@ -24,6 +24,10 @@ INDIRECT_NOTE = ("indirectly standardised: each group is weighted by its own pop
                  "so the ratio is approximate when age structures differ")
 
 
+#: kind -> label written in the ``statistic`` column
+COMPARISON_STATISTICS = {"ratio": "rate ratio", "difference": "rate difference"}
+
+
 def compare_rates(result: Any, *, between: str, reference: Any, kind: str = "ratio",
                   confidence: Any = 0.95) -> pd.DataFrame:
     """Compare every level of ``between`` with the ``reference`` level inside each group.
@@ -31,13 +35,12 @@ def compare_rates(result: Any, *, between: str, reference: Any, kind: str = "rat
     Parameters
     ----------
     result : pandas.DataFrame or pyarrow.Table
-        Output of :func:`kpcompare.dsr`, :func:`kpcompare.crude_rate`,
-        :func:`kpcompare.isr` or :func:`kpcompare.smr` (several confidence rows
-        per group are fine: value and variance do not depend on the level).
+        Output of :func:`kpcompare.dsr`, :func:`kpcompare.crude_rate`, :func:`kpcompare.isr` or
+        :func:`kpcompare.smr` (several confidence rows per group are fine).
     between : str
         Group column whose levels are compared (e.g. ``"system"``).
     reference : scalar
-        Level of ``between`` used as the reference (denominator of the ratio,
+        The level of ``between`` the others are compared with (denominator of the ratio,
         subtrahend of the difference).
     kind : {"ratio", "difference"}, default "ratio"
     confidence : float or sequence of float, default 0.95
@@ -46,60 +49,67 @@ def compare_rates(result: Any, *, between: str, reference: Any, kind: str = "rat
     Returns
     -------
     pandas.DataFrame
-        ``<other group columns...>, <between>, value, lower, upper, confidence,
-        statistic, p_value, method, note``: one row per level of ``between``
-        (reference included) within each remaining group and per confidence
-        level.  ``statistic`` is the z statistic (a float); ``method`` names the
-        measure and its interval (``"rate ratio, log method (SAS PROC STDRATE)"``).
+        ``<other group columns...>, <between>, value, lower, upper, confidence, statistic, z,
+        p_value, method, note``: one row per level of ``between`` (reference included) within each
+        remaining group and per confidence level.  ``statistic`` labels ``value`` (``"rate ratio"``
+        or ``"rate difference"``), ``z`` is the test statistic, ``method`` names the interval
+        (``"rate ratio, log method (SAS PROC STDRATE)"``).
 
     Raises
     ------
-    kpcompare.errors.MissingColumnError
-        ``between`` or the result columns are missing.
-    kpcompare.errors.InvalidValueError
-        ``between`` is not a group column, the reference level never occurs, or
-        the result mixes statistics.
-    kpcompare.errors.DuplicateKeyError
-        A group has rows with different values or variances (e.g. two results
-        concatenated); nothing is picked silently.
-    kpcompare.errors.UnknownNameError
-        Unknown ``kind``.
+    kpcompare.errors.MissingColumnError, InvalidValueError, DuplicateKeyError, UnknownNameError
+        Missing columns; ``between`` not a group column, reference level absent or statistics mixed; a
+        group with different values or variances (two results concatenated); unknown ``kind``.
 
     Notes
     -----
-    With rates y₁ (level) and y₂ (reference) and variances v₁, v₂ (the
-    ``variance`` column):
-
-    * ratio: RR = y₁/y₂, SE(log RR) = √(v₁/y₁² + v₂/y₂²), limits
-      exp(log RR ± z·SE), Z = log RR / SE (the log method of SAS PROC STDRATE).
-    * difference: D = y₁ − y₂, limits D ± z√(v₁ + v₂), Z = D/√(v₁ + v₂).
-    * p = 2(1 − Φ(|Z|)).
-    * The reference compared with itself is exactly 1 (ratio) or 0
-      (difference) with lower = upper = value, Z = 0 and p = 1: the same data
-      are not two independent samples.
-    * A missing (suppressed) rate gives NaN; a zero rate gives a ratio of 0 or
-      ∞ with NaN limits (the log method is undefined); ``note`` says why.
-    * smr/isr results: the variance is O/E² (× scale²), so SE(log RR) =
-      √(1/O₁ + 1/O₂), the usual comparison of two SMRs.  A note on every
-      non-reference row recalls that indirectly standardised rates use each
-      group's own population as weights.
+    With rates y₁ (level), y₂ (reference) and variances v₁, v₂: ratio RR = y₁/y₂,
+    SE(log RR) = √(v₁/y₁² + v₂/y₂²), limits exp(log RR ± z·SE), Z = log RR / SE (log method of SAS
+    PROC STDRATE); difference D = y₁ − y₂, limits D ± z√(v₁ + v₂), Z = D/√(v₁ + v₂);
+    p = 2(1 − Φ(|Z|)).  The reference compared with itself is exactly 1 (or 0), Z = 0, p = 1.  A
+    missing rate gives NaN; a zero rate a ratio of 0 or ∞ with NaN limits.  For smr/isr results
+    SE(log RR) = √(1/O₁ + 1/O₂) and a note recalls that each group is weighted by its own population.
 
     References
     ----------
-    SAS Institute. SAS/STAT User's Guide: The STDRATE Procedure, "Comparing
-    directly standardized rates" (rate ratio and rate difference statistics).
-    Breslow NE, Day NE (1987) Statistical Methods in Cancer Research, vol II.
-    IARC Sci Publ 82.
+    SAS Institute. SAS/STAT User's Guide: The STDRATE Procedure, "Comparing directly standardized
+    rates".  Breslow NE, Day NE (1987) Statistical Methods in Cancer Research, vol II. IARC Sci Publ 82.
 
-    Validated against: SAS PROC STDRATE Alaska vs Florida example via R dsr 0.2.2
-    ``dsrr`` (difference to 4 dp; the peer's ratio interval is a Wald interval on
-    the ratio scale and its self-comparison is not degenerate - both peer bugs,
-    so the ratio is checked against the vector's recomputed log-method limits,
-    and Z against the same limits).
+    Validated against: SAS PROC STDRATE Alaska vs Florida example via R dsr 0.2.2 ``dsrr``
+    (difference to 4 dp; the ratio against the recomputed log-method limits).
     """
     levels = check_confidence(confidence)
     check_choice(kind, COMPARISON_KINDS, argument="kind")
-    res = as_pandas(result, argument="result")
+    rows, others, indirect = _comparable_rows(as_pandas(result, argument="result"), between)
+    merged = _with_reference(rows, between=between, others=others, reference=reference)
+    est, centre, se, z, p, self_ref = _contrast(merged, between=between, reference=reference, kind=kind)
+    note = _notes(merged, est_missing_ref=merged["_y2"].isna().to_numpy() & merged["_n2"].isna().to_numpy(),
+                  self_ref=self_ref, kind=kind, indirect=indirect)
+    k = len(levels)
+    out = merged.loc[np.repeat(np.arange(len(merged)), k), [*others, between]].reset_index(drop=True)
+    out["value"] = np.repeat(est, k)
+    identity = 1.0 if kind == "ratio" else 0.0
+    lower, upper = [], []
+    for level in levels:
+        half = z_value(level) * se
+        lo, hi = (np.exp(centre - half), np.exp(centre + half)) if kind == "ratio" else (centre - half, centre + half)
+        lower.append(np.where(self_ref, identity, lo))
+        upper.append(np.where(self_ref, identity, hi))
+    out["lower"] = np.column_stack(lower).reshape(-1)
+    out["upper"] = np.column_stack(upper).reshape(-1)
+    out["confidence"] = np.tile(np.asarray(levels, dtype=float), len(merged))
+    out["statistic"] = COMPARISON_STATISTICS[kind]
+    out["z"] = np.repeat(z, k)
+    out["p_value"] = np.repeat(p, k)
+    out["method"] = COMPARISON_KINDS[kind]
+    out["note"] = np.repeat(note, k)
+    for col in ("statistic", "method", "note"):
+        out[col] = out[col].astype(str)
+    return out[[*others, between, *COMPARISON_COLUMNS]]
+
+
+def _comparable_rows(res: pd.DataFrame, between: str) -> tuple[pd.DataFrame, list[str], bool]:
+    """One row per group (``value, variance, note``), the other group columns, and whether indirect."""
     indirect = "observed" in res.columns
     fixed = RATIO_COLUMNS if indirect else RATE_COLUMNS
     require_columns(res, ["value", "variance", "statistic", "note", between], argument="result")
@@ -107,7 +117,6 @@ def compare_rates(result: Any, *, between: str, reference: Any, kind: str = "rat
     if between not in groups:
         raise InvalidValueError(f"argument 'between': {between!r} is not a group column of the result "
                                 f"(group columns: {groups}).")
-    others = [c for c in groups if c != between]
     statistics = pd.unique(res["statistic"])
     if len(statistics) > 1:
         raise InvalidValueError(f"result: column 'statistic' mixes {list(statistics)}; compare one kind of rate.")
@@ -118,7 +127,11 @@ def compare_rates(result: Any, *, between: str, reference: Any, kind: str = "rat
         raise row_problem("value", "one value and variance per group (rows may differ only by confidence level)",
                           int(clash.sum()), example, cls=DuplicateKeyError,
                           hint="Compare one result at a time (e.g. one method or standard), or add a group column.")
-    rows = rows[[*groups, "value", "variance", "note"]]
+    return rows[[*groups, "value", "variance", "note"]], [c for c in groups if c != between], indirect
+
+
+def _with_reference(rows: pd.DataFrame, *, between: str, others: list[str], reference: Any) -> pd.DataFrame:
+    """Each row beside its group's reference row (``_y2, _v2, _n2``)."""
     is_ref = (rows[between] == reference).to_numpy()
     if not is_ref.any():
         raise InvalidValueError(f"argument 'reference': level {reference!r} does not occur in column {between!r} "
@@ -128,12 +141,14 @@ def compare_rates(result: Any, *, between: str, reference: Any, kind: str = "rat
         merged = rows.merge(ref, on=others, how="left", sort=False)
     else:
         merged = rows.assign(_y2=ref["_y2"].iloc[0], _v2=ref["_v2"].iloc[0], _n2=ref["_n2"].iloc[0])
-    merged = merged.reset_index(drop=True)
+    return merged.reset_index(drop=True)
+
+
+def _contrast(merged: pd.DataFrame, *, between: str, reference: Any, kind: str) -> tuple[np.ndarray, ...]:
+    """Estimate, centre of the interval (log scale for ratios), its SE, z, p and the self-reference mask."""
     y1, v1 = merged["value"].to_numpy(dtype=float), merged["variance"].to_numpy(dtype=float)
     y2, v2 = merged["_y2"].to_numpy(dtype=float), merged["_v2"].to_numpy(dtype=float)
     self_ref = (merged[between] == reference).to_numpy()
-    no_ref = merged["_y2"].isna().to_numpy() & merged["_n2"].isna().to_numpy()
-
     with np.errstate(divide="ignore", invalid="ignore"):
         if kind == "ratio":
             est = y1 / y2
@@ -145,11 +160,17 @@ def compare_rates(result: Any, *, between: str, reference: Any, kind: str = "rat
             se = np.sqrt(v1 + v2)
         z = np.where(se > 0, centre / se, np.nan)
     p = 2.0 * special.ndtr(-np.abs(z))
-    identity = 1.0 if kind == "ratio" else 0.0
-    est = np.where(self_ref, identity, est)
+    est = np.where(self_ref, 1.0 if kind == "ratio" else 0.0, est)
     z = np.where(self_ref, 0.0, z)
     p = np.where(self_ref, 1.0, p)
+    return est, centre, se, z, p, self_ref
 
+
+def _notes(merged: pd.DataFrame, *, est_missing_ref: np.ndarray, self_ref: np.ndarray, kind: str,
+           indirect: bool) -> np.ndarray:
+    """Why a comparison is missing or approximate, per row."""
+    y1, y2 = merged["value"].to_numpy(dtype=float), merged["_y2"].to_numpy(dtype=float)
+    no_ref = est_missing_ref
     note = np.full(len(merged), "", dtype=object)
     missing = ~self_ref & (np.isnan(y1) | np.isnan(y2))
     note[missing & ~no_ref] = "rate missing in the result (see its note)"
@@ -159,25 +180,5 @@ def compare_rates(result: Any, *, between: str, reference: Any, kind: str = "rat
         note[undefined] = "log-ratio limits undefined when a rate is 0"
     note[self_ref] = "reference level"
     if indirect:
-        tag = np.where(~self_ref, INDIRECT_NOTE, "").astype(object)
-        note = join_notes(note, tag)
-
-    k = len(levels)
-    out = merged.loc[np.repeat(np.arange(len(merged)), k), [*others, between]].reset_index(drop=True)
-    out["value"] = np.repeat(est, k)
-    lower, upper = [], []
-    for level in levels:
-        half = z_value(level) * se
-        lo, hi = (np.exp(centre - half), np.exp(centre + half)) if kind == "ratio" else (centre - half, centre + half)
-        lower.append(np.where(self_ref, identity, lo))
-        upper.append(np.where(self_ref, identity, hi))
-    out["lower"] = np.column_stack(lower).reshape(-1)
-    out["upper"] = np.column_stack(upper).reshape(-1)
-    out["confidence"] = np.tile(np.asarray(levels, dtype=float), len(merged))
-    out["statistic"] = np.repeat(z, k)
-    out["p_value"] = np.repeat(p, k)
-    out["method"] = COMPARISON_KINDS[kind]
-    out["note"] = np.repeat(note, k)
-    for col in ("method", "note"):
-        out[col] = out[col].astype(str)
-    return out[[*others, between, *COMPARISON_COLUMNS]]
+        note = join_notes(note, np.where(~self_ref, INDIRECT_NOTE, "").astype(object))
+    return note

@@ -42,9 +42,8 @@ def crude_rate(data: Any, *, count: str, population: str, by: Any = None, confid
         Poisson limits for the total count (see :func:`kpcompare.poisson_ci`);
         ``auto`` is exact below 10 events and Byar from 10 (PHE / Fingertips).
     weighted : bool, default False
-        Counts are weighted (e.g. survey weights) and may be fractional; the
-        limits then treat the weighted total as a Poisson count, which is
-        approximate, and ``note`` says so.
+        Counts are weighted (e.g. survey weights) and may be fractional; the limits then treat the
+        weighted total as a Poisson count, which is approximate, and ``note`` says so.
 
     Returns
     -------
@@ -54,10 +53,9 @@ def crude_rate(data: Any, *, count: str, population: str, by: Any = None, confid
 
     Raises
     ------
-    kpcompare.errors.MissingColumnError, kpcompare.errors.InvalidValueError,
-    kpcompare.errors.InvalidArgumentError, kpcompare.errors.UnknownNameError
-        Missing columns or keys, negative or non-integer counts, a group whose
-        population sums to 0, a bad confidence level or an unknown method.
+    kpcompare.errors.MissingColumnError, InvalidValueError, InvalidArgumentError, UnknownNameError
+        Missing columns or keys, negative or non-integer counts, a group whose population sums to 0,
+        a bad confidence level or an unknown method.
 
     Notes
     -----

@@ -177,8 +177,8 @@ def rate_result_schema(*, by: Iterable[str] = (), indirect: bool = False):
 def comparison_result_schema(*, by: Iterable[str] = (), between: str):
     """The pandera ``DataFrameSchema`` of a :func:`kpcompare.compare_rates` result (``strict`` and ordered).
 
-    ``<by...>, <between>, value, lower, upper, confidence, statistic, p_value, method, note``; ``statistic``
-    is the z statistic, ``p_value`` lies in [0, 1].
+    ``<by...>, <between>, value, lower, upper, confidence, statistic, z, p_value, method, note``; ``statistic``
+    is the label (``"rate ratio"``), ``z`` the test statistic, ``p_value`` lies in [0, 1].
     """
     import pandera.pandas as pa
 
@@ -187,7 +187,8 @@ def comparison_result_schema(*, by: Iterable[str] = (), between: str):
                "lower": pa.Column(float, nullable=True),
                "upper": pa.Column(float, nullable=True),
                "confidence": pa.Column(float, [pa.Check.gt(0), pa.Check.lt(1)]),
-               "statistic": pa.Column(float, nullable=True),
+               "statistic": pa.Column(str),
+               "z": pa.Column(float, nullable=True),
                "p_value": pa.Column(float, [pa.Check.ge(0), pa.Check.le(1)], nullable=True),
                "method": pa.Column(str),
                "note": pa.Column(str)}
