@@ -28,7 +28,7 @@ def _aggregate(args: argparse.Namespace) -> int:
     extract = read_episodes(args.extract, mapping=args.mapping)
     cips_rules = None
     if args.cips_gap_days is not None:
-        from .spells import CipsRules
+        from .engine.spells import CipsRules
 
         cips_rules = CipsRules(gap_days=args.cips_gap_days)
     conditions = args.conditions
@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="add the sum of squared stays (compound-Poisson bed-day variance; spell/CIPS units)")
     agg.add_argument("--cips-gap-days", type=int, default=None, metavar="DAYS",
                      help="with --unit cips: link spells admitted at most DAYS after a transfer discharge "
-                          "(default 3, NHS Digital; transfer codes as kpcompare.spells.CIPS_RULES)")
+                          "(default 3, NHS Digital; transfer codes as kpcompare.engine.spells.CIPS_RULES)")
     agg.add_argument("--spell-diagnosis", default="first", choices=["first", "last"],
                      help="with --unit spell or cips: the episode whose diagnosis gives the condition "
                           "(default first, the admitting episode)")

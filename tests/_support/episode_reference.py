@@ -1,7 +1,7 @@
 """A plain pandas/Python reference implementation of aggregate(), written independently of the engine.
 
 It loops over rows and persons in Python and follows the rules as documented in docs/extracts.md; the
-engine must agree with it exactly on random extracts (tests/extract/test_extract_parity.py).
+engine must agree with it exactly on random extracts (tests/engine/test_arrow_parity.py).
 """
 
 from __future__ import annotations

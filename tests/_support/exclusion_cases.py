@@ -1,5 +1,5 @@
-"""One hand-built case per exclusion reason, shared by the engine's tests (test_extract_exclusions.py) and the
-pandera schema's (test_extract_pandera_rules.py): a good row, and the changes that make a copy of it break
+"""One hand-built case per exclusion reason, shared by the engine's tests (tests/engine/test_arrow_exclusions.py) and the
+pandera schema's (tests/extract/test_schema_rules.py): a good row, and the changes that make a copy of it break
 exactly one rule."""
 
 from __future__ import annotations

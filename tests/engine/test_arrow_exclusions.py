@@ -7,10 +7,10 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from _exclusion_cases import CASES, GOOD
+from exclusion_cases import CASES, GOOD
 
 import kpcompare
-from kpcompare.schemas.episodes import EXCLUSION_REASONS
+from kpcompare.extract.rules import EXCLUSION_REASONS
 
 
 def test_every_reason_has_a_case():

@@ -1,6 +1,6 @@
 """Parity of kpcompare.aggregate with a plain pandas/Python reference on random extracts (hypothesis).
 
-The reference (tests/extract/_episode_reference.py) loops over rows and persons and was written from the rules
+The reference (tests/_support/episode_reference.py) loops over rows and persons and was written from the rules
 in docs/extracts.md, independently of the engine.  Every example also checks rows read = counted + excluded.
 """
 
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from _episode_reference import reference_aggregate
-from _episode_strategies import BOUNDS, ENGINE_GROUPS, REFERENCE_GROUPS, extracts, to_frame
+from episode_reference import reference_aggregate
+from episode_strategies import BOUNDS, ENGINE_GROUPS, REFERENCE_GROUPS, extracts, to_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -120,7 +120,7 @@ _linked_stays = st.lists(st.fixed_dictionaries({
        source=st.sets(st.sampled_from(_CODES)), method=st.sets(st.sampled_from(_CODES)))
 def test_parity_of_cips_with_other_rules(frame, gap, dest, source, method):
     """``cips_rules``: any gap and any code lists give the reference's CIPS."""
-    rules = kpcompare.spells.CipsRules(gap_days=gap, transfer_destinations=tuple(sorted(dest)),
+    rules = kpcompare.engine.spells.CipsRules(gap_days=gap, transfer_destinations=tuple(sorted(dest)),
                                        transfer_sources=tuple(sorted(source)), transfer_methods=tuple(sorted(method)))
     compare(frame, unit="cips", bed_days="midnights", squares=True, cips_rules=rules)
 

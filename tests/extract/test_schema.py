@@ -11,7 +11,7 @@ import pytest
 
 import kpcompare
 from kpcompare.errors import ColumnTypeError
-from kpcompare.schemas.episodes import batch_schema, check_batch_types, episode_schema
+from kpcompare.extract.schema import batch_schema, check_batch_types, episode_schema
 
 FRAME = pd.DataFrame({
     "sex": ["M", "9", "F"], "age": [40.0, 50.0, 130.0],

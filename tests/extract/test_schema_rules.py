@@ -1,6 +1,6 @@
 """The pandera schema is the specification of the row rules, and the engine's fast path agrees with it.
 
-``kpcompare.schemas.episodes.episode_schema(**options)`` has one check per exclusion reason, named after it and
+``kpcompare.extract.schema.episode_schema(**options)`` has one check per exclusion reason, named after it and
 built from the rule functions the engine uses; ``first_reasons_by_schema`` reads each row's reason off a lazy
 validation.  Here (a) hypothesis draws small extracts and ``aggregate`` options and checks that the engine's
 exclusion counts per reason, and the rows behind them, are what the schema says; (b) one hand case per reason
@@ -24,14 +24,15 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 import pytest
-from _exclusion_cases import CASES as ALL_CASES
-from _exclusion_cases import GOOD
+from exclusion_cases import CASES as ALL_CASES
+from exclusion_cases import GOOD
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import kpcompare
 from kpcompare.errors import InvalidArgumentError, UnknownNameError
-from kpcompare.schemas.episodes import EXCLUSION_REASONS, episode_schema, first_reasons_by_schema
+from kpcompare.extract.rules import EXCLUSION_REASONS
+from kpcompare.extract.schema import episode_schema, first_reasons_by_schema
 
 MAX_ROWS = 20  # the weights below encode row numbers exactly in float64 up to about 25 rows
 CLOSED_BANDS = pd.DataFrame({"age_band": ["0-14", "15-64"], "age_lo": [0, 15], "age_hi": [14, 64]})
@@ -158,7 +159,7 @@ def _case(reason: str) -> tuple[pd.DataFrame, dict]:
 
 
 #: the schema describes the episode unit; missing_person_id applies only when episodes are linked into spells
-#: (tests/extract/test_extract_exclusions.py has its case), like the spell rules
+#: (tests/engine/test_arrow_exclusions.py has its case), like the spell rules
 ROW_REASONS = [r for r in EXCLUSION_REASONS if r != "missing_person_id"]
 
 

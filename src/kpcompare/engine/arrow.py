@@ -14,9 +14,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .. import spells
 from ..errors import InvalidArgumentError, KpcompareError
-from ..schemas.episodes import EXCLUSION_REASONS, REASON_INDEX
+from ..extract.rules import EXCLUSION_REASONS, REASON_INDEX
 from .persons import add_person_counts, first_person, slice_pairs
 from .plan import Plan, make_plan
 from .strata import MEASURES, Accumulator
@@ -39,7 +38,7 @@ class AggregateResult:
     exclusions : pandas.DataFrame
         ``reason, rows, weighted_rows``: every exclusion reason in precedence order, zero rows included
         (``weighted_rows`` equals ``rows`` without weights); the meaning of each reason is in
-        :data:`kpcompare.schemas.episodes.EXCLUSION_REASONS`.
+        :data:`kpcompare.extract.rules.EXCLUSION_REASONS`.
     rows_read : int
         Rows read from the source; ``rows_read == strata["episodes"].sum() + exclusions["rows"].sum()``.
     """
@@ -481,7 +480,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         name; codes no group covers are ``"other"``.  None: the normalised primary diagnosis code itself.
     unit : {"episode", "spell", "cips"}
         What one admission is: an episode (a row; with ``episode_order`` only first episodes count as
-        admissions), a provider spell or a continuous inpatient spell (see :mod:`kpcompare.spells`).
+        admissions), a provider spell or a continuous inpatient spell (see :mod:`kpcompare.engine.spells`).
     bed_days : {"midnights", "same_day_as_one"}
         ``midnights``: discharge - admission, a same-day stay is 0 (HES). ``same_day_as_one``: a same-day stay
         counts 1 (NHDS days of care).  A ``length_of_stay`` column counts midnights, so the two rules give
@@ -507,7 +506,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         and bed days are wanted.
     check_duplicates : bool or None
         Exclude repeated ``episode_id`` of a person (the first occurrence is kept); None = yes for spell and CIPS
-        units.  Both options partition the rows by person (bounded memory, see :mod:`kpcompare.spells`).
+        units.  Both options partition the rows by person (bounded memory, see :mod:`kpcompare.engine.spells`).
     threads : int or None
         Worker threads reading and staging row groups.  None: 2 (1 on a one-CPU machine) for the episode unit
         (also when it partitions rows by person for ``persons`` or ``check_duplicates``); 1 for the spell and
@@ -522,13 +521,13 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         is one stay with its admission counted: unit ``spell`` or ``cips``, or ``episode`` for sources without
         ``episode_order`` (one row per stay, as the NHDS); not with ``period`` (a stay begun before the period
         adds bed days but no admission).  Unweighted (compare scales the sample's relative variance).
-    cips_rules : kpcompare.spells.CipsRules, optional
+    cips_rules : kpcompare.engine.spells.CipsRules, optional
         With ``unit="cips"``: the gap in days and the transfer codes that link provider spells; None = NHS
-        Digital's rules (:data:`kpcompare.spells.CIPS_RULES`).  For example ``CipsRules(gap_days=0)`` links
+        Digital's rules (:data:`kpcompare.engine.spells.CIPS_RULES`).  For example ``CipsRules(gap_days=0)`` links
         only spells admitted by the previous discharge day (what UKHSA's epidm ``cip_spells`` does in effect).
     spell_diagnosis : {"first", "last"}, default "first"
         With ``unit="spell"`` or ``"cips"``: the episode whose primary diagnosis gives the ``condition``.
-        ``"first"`` is the admitting episode (HES "first episode of spell"; rule S5 of :mod:`kpcompare.spells`).
+        ``"first"`` is the admitting episode (HES "first episode of spell"; rule S5 of :mod:`kpcompare.engine.spells`).
         ``"last"`` is the discharge episode (of the last provider spell, for CIPS), the one a discharge
         abstract such as the NHDS records, for comparisons with such data or as a sensitivity analysis.  The
         other stratum columns (sex, age, system) and the weight always come from the first episode.  Episodes
@@ -542,14 +541,14 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
 
     Notes
     -----
-    Rules are applied in this order: row rules (:data:`kpcompare.schemas.episodes.EXCLUSION_REASONS`, first
+    Rules are applied in this order: row rules (:data:`kpcompare.extract.rules.EXCLUSION_REASONS`, first
     broken rule wins), then duplicate ids, then spell-level rules (a spell with no discharge date, ending
     before it starts, or outside the period is excluded with all its episodes).  Parquet is read one row group
     at a time, the diagnosis column as a dictionary whose values are validated and classified once per
     distinct code (remembered across row groups); partial sums are combined at the end, so memory does not
     grow with the number of rows.
 
-    Validated against: a plain pandas implementation on random extracts (tests/extract) and CDC/NCHS's published
+    Validated against: a plain pandas implementation on random extracts (tests/engine) and CDC/NCHS's published
     NHDS 2010 totals (35.1 million discharges, 167.7 million days of care, average stay 4.8 days).
     """
     from ..extract import Extract, read_episodes

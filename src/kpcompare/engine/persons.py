@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .. import spells
-from .plan import MISSING_ID, _hash_ids
+from . import spells
+from .plan import MISSING_ID, hash_ids
 from .stage import Codes
 from .strata import Accumulator
 
@@ -45,7 +45,7 @@ def _first_of_pairs(key: np.ndarray, person: np.ndarray) -> np.ndarray:
 def slice_pairs(person_ids, codes: Codes, n_by: int) -> dict[str, np.ndarray]:
     """The stratum ids (``id0`` ...) and person key (``person``) of a slice's counted rows that have a person
     id: the rows whose code has no reason combination (``code < total * split``)."""
-    person = _hash_ids(person_ids)
+    person = hash_ids(person_ids)
     rows = np.flatnonzero((codes.code < codes.total * codes.split) & (person != MISSING_ID))
     ids = codes.decode(codes.code[rows])
     out = {f"id{j}": ids[:, j].astype(np.int32) for j in range(n_by)}

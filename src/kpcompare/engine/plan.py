@@ -21,12 +21,12 @@ import pyarrow.compute as pc
 
 from .._checks import as_list, check_choice
 from ..errors import InvalidArgumentError
-from ..schemas import episodes as rules
-from ..schemas.episodes import REASON_INDEX
+from ..extract import rules
+from ..extract.rules import REASON_INDEX
 from .stage import Codes, Factor, Scratch, ValueMemo, combine, dictionary_factor, flag_factor
 from .strata import Labels
 
-__all__ = ["Plan", "Staged", "make_plan", "UNITS", "BED_DAY_RULES", "SPELL_DIAGNOSES"]
+__all__ = ["Plan", "Staged", "make_plan", "hash_ids", "MISSING_ID", "UNITS", "BED_DAY_RULES", "SPELL_DIAGNOSES"]
 
 UNITS = ("episode", "spell", "cips")
 #: which episode's primary diagnosis (the ``condition`` stratum) a spell or CIPS takes
@@ -96,7 +96,7 @@ class Plan:
     persons: bool = False
     squares: bool = False
     check_duplicates: bool = False
-    cips_rules: Any = None  # kpcompare.spells.CipsRules (unit="cips"), None otherwise
+    cips_rules: Any = None  # kpcompare.engine.spells.CipsRules (unit="cips"), None otherwise
     spell_diagnosis: str = "first"  # which episode's diagnosis a spell or CIPS takes: "first" or "last"
     _dictionary_cache: dict = field(default_factory=dict, repr=False)
     _lock: Any = field(default_factory=threading.Lock, repr=False)
@@ -165,7 +165,7 @@ class Plan:
         if "episode_order" in col and self.unit == "episode":
             order = col["episode_order"]
             first = np.equal(order.to_numpy(), 1, out=self.scratch("first", n, np.bool_)) \
-                if order.null_count == 0 else rules._mask(pc.equal(order, 1))
+                if order.null_count == 0 else rules.mask(pc.equal(order, 1))
         not_admitted = None
         if admission and (first is not None or (self.period is not None and start is not None)):
             admitted = first
@@ -304,7 +304,7 @@ _TRANSFER = ("admission_method", "admission_source", "discharge_destination")
 MISSING_ID = np.iinfo(np.int64).min
 
 
-def _hash_ids(array: pa.Array) -> np.ndarray:
+def hash_ids(array: pa.Array) -> np.ndarray:
     """64-bit keys of identifiers (integers as they are, anything else hashed through its dictionary);
     :data:`MISSING_ID` for a missing one."""
     if pa.types.is_integer(array.type):
@@ -315,25 +315,25 @@ def _hash_ids(array: pa.Array) -> np.ndarray:
     hashed = hashed.view(np.int64)
     indices = array.indices
     out = np.full(len(array), MISSING_ID, dtype=np.int64)
-    valid = rules._mask(pc.is_valid(indices))
+    valid = rules.mask(pc.is_valid(indices))
     if len(hashed):
         out[valid] = hashed[pc.fill_null(indices, 0).to_numpy(zero_copy_only=False)[valid]]
     return out
 
 
 def _partition_columns(col: Mapping[str, pa.Array], plan: Plan) -> dict[str, np.ndarray]:
-    from ..spells import transfer_flags
+    from .spells import transfer_flags
 
     n = len(next(iter(col.values())))
     extra: dict[str, np.ndarray] = {}
     if "episode_id" in col:
-        extra["episode_key"] = _hash_ids(col["episode_id"])
+        extra["episode_key"] = hash_ids(col["episode_id"])
     # without person ids, duplicates are judged on episode ids alone (partitioned by them)
-    extra["person"] = _hash_ids(col["person_id"]) if "person_id" in col else \
+    extra["person"] = hash_ids(col["person_id"]) if "person_id" in col else \
         extra.get("episode_key", np.arange(n, dtype=np.int64))
     if plan.unit != "episode":
-        extra["provider"] = _hash_ids(col["provider"])
-        extra["spell_key"] = _hash_ids(col["spell_id"]) if "spell_id" in col else \
+        extra["provider"] = hash_ids(col["provider"])
+        extra["spell_key"] = hash_ids(col["spell_id"]) if "spell_id" in col else \
             _day_numbers(col["admission_date"]).astype(np.int64)
         extra["order"] = pc.fill_null(col["episode_order"], 0).to_numpy(zero_copy_only=False).astype(np.int32) \
             if "episode_order" in col else np.zeros(n, dtype=np.int32)
@@ -454,8 +454,8 @@ def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, un
 
 
 def _check_cips_rules(cips_rules: Any, *, unit: str):
-    """The :class:`kpcompare.spells.CipsRules` of a CIPS run (NHS Digital's by default); refused with other units."""
-    from ..spells import CIPS_RULES, CipsRules
+    """The :class:`kpcompare.engine.spells.CipsRules` of a CIPS run (NHS Digital's by default); refused with other units."""
+    from .spells import CIPS_RULES, CipsRules
 
     if cips_rules is None:
         return CIPS_RULES if unit == "cips" else None
@@ -463,7 +463,7 @@ def _check_cips_rules(cips_rules: Any, *, unit: str):
         raise InvalidArgumentError(f"argument 'cips_rules': only used with unit='cips', not unit={unit!r}.")
     if not isinstance(cips_rules, CipsRules):
         raise InvalidArgumentError(
-            f"argument 'cips_rules': expected a kpcompare.spells.CipsRules, got {type(cips_rules).__name__}.")
+            f"argument 'cips_rules': expected a kpcompare.engine.spells.CipsRules, got {type(cips_rules).__name__}.")
     return cips_rules
 
 

@@ -1,6 +1,6 @@
 """Episodes -> provider spells -> continuous inpatient spells (CIPS).
 
-Rules (each has a hand-built test in ``tests/extract/test_extract_spells.py`` that names it):
+Rules (each has a hand-built test in ``tests/engine/test_spells.py`` that names it):
 
 Provider spell (HES "hospital provider spell": the continuous stay of one patient in one provider)
     **S1** episodes of the same person in the same provider with the same ``spell_id`` form one spell; without a
@@ -27,7 +27,7 @@ Health and Social Care Information Centre, 2014; used by Busby et al 2017, doi:1
     its last spell).  The gap and the codes are a :class:`CipsRules`, which
     ``kpcompare.aggregate(..., unit="cips", cips_rules=...)`` takes.
 
-Checked against a peer, UKHSA's R package epidm (``cip_spells``; ``tests/extract/test_extract_spells_peer_epidm.py``):
+Checked against a peer, UKHSA's R package epidm (``cip_spells``; ``tests/engine/test_spells_peer_epidm.py``):
 on its published example kpcompare forms the same CIPS wherever no spell follows another after a gap of 1-3
 days.  epidm, as its code runs, links only spells admitted by the previous discharge day, and its discharge
 destinations leave out 87; with ``CipsRules(gap_days=0, transfer_destinations=("49", "50", "51", "52", "53",
@@ -54,7 +54,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 
 __all__ = ["CipsRules", "CIPS_RULES", "transfer_flags", "provider_spells", "link_cips", "first_of_groups",
            "sort_keys"]

@@ -2,7 +2,7 @@
 
 Rows that passed the row-level rules are hash-partitioned by person (:class:`Partitioner`: in memory for a
 single partition, else temporary Arrow IPC files, one per partition) and each partition is turned into
-*records* (episodes, provider spells or CIPS) by :func:`records`.  See :mod:`kpcompare.spells` for the rules.
+*records* (episodes, provider spells or CIPS) by :func:`records`.  See :mod:`kpcompare.engine.spells` for the rules.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from .. import spells
+from . import spells
 
 __all__ = ["Partitioner", "Records", "records", "PARTITION_ROWS"]
 

@@ -138,7 +138,7 @@ class Extract:
         missing values, or of any other type, are converted as usual.
         """
         self.require(names, purpose="this computation")
-        from ..schemas.episodes import check_batch_types
+        from .schema import check_batch_types
 
         sources = self.source_columns(names)
         dictionary = [s for n in names if CANONICAL_COLUMNS[n].kind in ("code", "string", "id")
@@ -235,8 +235,8 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
     :func:`kpcompare.aggregate`, never dropped.  Date strings must be ISO ``YYYY-MM-DD``.
 
     Validated against: the NHDS 2010 public-use file (the ``"nhds"`` mapping reproduces CDC/NCHS's published
-    2010 totals, tests/extract/test_extract_nhds.py) and hand-built HES records coded as in the NHS Digital
-    HES Data Dictionary (tests/extract/test_extract_mappings.py).
+    2010 totals, tests/extract/test_mappings_nhds.py) and hand-built HES records coded as in the NHS Digital
+    HES Data Dictionary (tests/extract/test_mappings.py).
     """
     if coding is not None and coding not in _CODINGS:
         raise InvalidArgumentError(f"argument 'coding': unknown coding {coding!r}; choose 'icd10' or 'icd9cm'.")

@@ -192,7 +192,7 @@ def _hes_age(arrays: Sequence[pa.Array], n: int) -> pa.Array:
 
 def _hes_epistat(arrays: Sequence[pa.Array], n: int) -> pa.Array:
     def values(v: pa.Array) -> pa.Array:
-        text = pc.utf8_trim_whitespace(cv._string_values(v)).to_pylist()
+        text = pc.utf8_trim_whitespace(cv.string_values(v)).to_pylist()
         return pa.array(["finished" if t == "3" else "unfinished" if t == "1" else "not known" if t else None
                          for t in text], pa.string())
     return cv.by_dictionary(arrays[0], values, keep_dictionary=True)

@@ -1,39 +1,25 @@
-"""pandera schemas for canonical episode batches, and the named reasons a row can be excluded.
+"""The episode exclusion rules: the named reasons a row (or a spell) can be excluded for, and the rule functions.
 
-Two layers, one specification:
+Each rule a row can break has a name (:data:`EXCLUSION_REASONS`, in precedence order: a row breaking several
+rules is counted under the first).  The rule functions below return a boolean mask per row; the engine
+(:mod:`kpcompare.engine`) evaluates them per batch and tallies them in ``aggregate(...).exclusions``, so rows
+read = rows counted + rows excluded.  Their pandera view (one check per reason) is
+:mod:`kpcompare.extract.schema`.
 
-* **types**: :func:`batch_schema` is a pandera (pyarrow backend) schema of the
-  canonical column types; :func:`check_batch_types` checks every batch the
-  extract yields against the same types (on the batch's Arrow schema, so it
-  costs microseconds and does not import pandera on the hot path).
-* **rows**: each rule a row can break has a name (:data:`EXCLUSION_REASONS`,
-  in precedence order: a row breaking several rules is counted under the
-  first).  The rule functions below return a boolean mask per row; the engine
-  evaluates them per batch and tallies them in ``aggregate(...).exclusions``,
-  so rows read = rows counted + rows excluded.  :func:`row_rules` lists the
-  rules one ``aggregate`` call applies, built from the same functions, and
-  :func:`episode_schema` turns them into pandera checks named after their
-  reasons: the readable specification of the row rules (one pandera check per
-  reason and column; the rules that read several columns, or other rows, are
-  dataframe-wide checks).  :func:`first_reasons_by_schema` reads the reason of
-  every row off a lazy validation; ``tests/extract/test_extract_pandera_rules.py``
-  shows that it agrees with the engine row by row.
-
-Rules apply only to the columns a computation uses: ``unknown_sex`` only when
-``sex`` is a stratum, ``age_out_of_range`` only when ``age_band`` is, and so on.
-Duplicate episode ids are judged among the rows that pass every other row rule
-(a repeat of an excluded row is no duplicate), as the engine does after staging.
-The schema describes rows, i.e. the episode unit; the spell rules of the spell
-and CIPS units (a spell without a discharge date, ending before it starts or
-outside the period) judge whole spells and are not part of it, nor is
-``missing_person_id``, which applies only where episodes are linked into spells.
+Rules apply only to the columns a computation uses: ``unknown_sex`` only when ``sex`` is a stratum,
+``age_out_of_range`` only when ``age_band`` is, and so on.  Duplicate episode ids are judged among the rows
+that pass every other row rule (a repeat of an excluded row is no duplicate).  ``filtered_out_by_where``
+(``aggregate(..., where=...)``) comes last: a row that breaks a validity rule is counted under that rule
+whether or not the filter keeps it, so the data-quality counts do not depend on the filter (see
+``docs/extracts.md#filtering-rows-where``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+import re
+from collections.abc import Mapping as MappingABC
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -41,15 +27,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..conditions._codes import RECORD_PATTERNS
-from ..errors import ColumnTypeError, InvalidArgumentError
+from .convert import dictionary_mask, string_values
 
 __all__ = [
-    "EXCLUSION_REASONS", "REASON_INDEX", "CODE_PATTERNS", "batch_schema", "check_batch_types",
+    "EXCLUSION_REASONS", "REASON_INDEX", "CODE_PATTERNS", "MAX_AGE", "mask",
     "unknown_sex_values", "unfinished_values", "valid_code_values",
-    "episode_schema", "missing_date", "discharge_before_admission", "unknown_sex", "age_out_of_range",
+    "missing_date", "discharge_before_admission", "unknown_sex", "age_out_of_range",
     "unfinished_episode", "invalid_code", "invalid_length_of_stay", "missing_stratum", "invalid_weight",
-    "is_newborn", "outside_period", "duplicate_episode_id", "missing_person_id", "first_reason", "MAX_AGE",
-    "RowRule", "row_rules", "first_reasons_by_schema",
+    "is_newborn", "outside_period", "duplicate_episode_id", "missing_person_id", "first_reason",
+    "Where", "where_filter",
 ]
 
 #: reason name -> what it means, in precedence order (index + 1 is the reason code; 0 = counted)
@@ -68,6 +54,8 @@ EXCLUSION_REASONS: dict[str, str] = {
     "newborn": "newborn infant record, excluded on request (newborns='exclude')",
     "outside_period": "stay (episode, spell or CIPS) does not overlap the period",
     "missing_person_id": "person id missing, so the episode cannot be linked into a spell (spell and CIPS units)",
+    "filtered_out_by_where": "valid, but not selected by aggregate(..., where=...) (spell and CIPS units: by "
+                             "the value of the stay's first episode); listed only when 'where' is given",
 }
 REASON_INDEX: dict[str, int] = {name: i + 1 for i, name in enumerate(EXCLUSION_REASONS)}
 
@@ -79,54 +67,10 @@ MAX_AGE = 120
 CODE_PATTERNS: dict[str, str] = RECORD_PATTERNS
 
 
-# ----------------------------------------------------------------------------------------------- types
-
-
-@lru_cache(maxsize=64)
-def batch_schema(names: tuple[str, ...]):
-    """A pandera (pyarrow backend) schema of the canonical types of ``names``."""
-    import pandera.pyarrow as ppa
-
-    from ..extract.columns import CANONICAL_COLUMNS
-
-    columns = {}
-    for name in names:
-        arrow_type = CANONICAL_COLUMNS[name].arrow_type
-        if arrow_type is None:  # identifiers keep the source type
-            columns[name] = ppa.Column(nullable=True)
-        elif CANONICAL_COLUMNS[name].kind == "code":  # codes may arrive dictionary-encoded
-            columns[name] = ppa.Column(nullable=True)
-        else:
-            columns[name] = ppa.Column(arrow_type, nullable=True)
-    return ppa.DataFrameSchema(columns, strict=False)
-
-
-def check_batch_types(batch: pa.RecordBatch, *, location: str, narrow: bool = False) -> None:
-    """Validate the types of a canonical batch against :func:`batch_schema` (on its schema only).
-
-    The check compares Arrow types directly (the pandera schema states the same types; calling pandera per
-    batch would add its import and dispatch cost to every run); rows are judged by the rules below.  With
-    ``narrow`` numeric columns may also be of any integer type (see ``Extract.batch_jobs``).
-    """
-    from ..extract.columns import CANONICAL_COLUMNS
-
-    for field in batch.schema:
-        spec = CANONICAL_COLUMNS.get(field.name)
-        if spec is None or spec.arrow_type is None or spec.kind == "code":
-            continue
-        if narrow and spec.kind in ("int", "float") and pa.types.is_integer(field.type):
-            continue
-        value_type = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
-        if value_type != spec.arrow_type and not pa.types.is_null(field.type):
-            raise ColumnTypeError(
-                f"{location}: canonical column {field.name!r} has type {field.type}, expected {spec.arrow_type}.",
-                column=field.name, rule=f"type {spec.arrow_type}")
-
-
 # ----------------------------------------------------------------------------------------------- rules
 
 
-def _mask(array: pa.Array) -> np.ndarray:
+def mask(array: pa.Array) -> np.ndarray:
     """Boolean Arrow array -> numpy bool (null = False)."""
     return pc.fill_null(array, False).to_numpy(zero_copy_only=False)
 
@@ -151,13 +95,11 @@ def discharge_before_admission(start_day: np.ndarray, end_day: np.ndarray, *,
 
 def unknown_sex_values(values: pa.Array) -> np.ndarray:
     """Per distinct value: not 'M'/'F' (the engine applies the rules to dictionaries of distinct values)."""
-    return ~_mask(pc.is_in(values, pa.array(["M", "F"])))
+    return ~mask(pc.is_in(values, pa.array(["M", "F"])))
 
 
 def unknown_sex(sex: pa.Array) -> np.ndarray:
     """Sex other than 'M'/'F' (converters map HES 0/9 and blanks to null)."""
-    from ..extract.convert import dictionary_mask
-
     return dictionary_mask(sex, unknown_sex_values, when_missing=True)
 
 
@@ -180,44 +122,40 @@ def age_out_of_range(age: np.ndarray, lowest: float, highest: float, *, band_lo:
 
 def unfinished_values(values: pa.Array) -> np.ndarray:
     """Per distinct value: an episode status other than 'finished'."""
-    return ~_mask(pc.equal(values, "finished"))
+    return ~mask(pc.equal(values, "finished"))
 
 
 def unfinished_episode(status: pa.Array) -> np.ndarray:
     """Episode status other than 'finished'."""
-    from ..extract.convert import dictionary_mask
-
     return dictionary_mask(status, unfinished_values, when_missing=True)
 
 
 def valid_code_values(values: pa.Array, coding: str | None) -> np.ndarray:
     """For distinct codes: present and (when a coding is known) matching :data:`CODE_PATTERNS`."""
-    ok = _mask(pc.is_valid(values))
+    ok = mask(pc.is_valid(values))
     if coding is not None:
-        ok &= _mask(pc.match_substring_regex(values, CODE_PATTERNS[coding]))
+        ok &= mask(pc.match_substring_regex(values, CODE_PATTERNS[coding]))
     return ok
 
 
 def invalid_code(codes: pa.Array, coding: str | None) -> np.ndarray:
     """Primary diagnosis missing or invalid; evaluated on the dictionary of distinct codes."""
-    from ..extract.convert import dictionary_mask
-
     return dictionary_mask(codes, lambda v: ~valid_code_values(v, coding), when_missing=True)
 
 
 def invalid_length_of_stay(length: pa.Array) -> np.ndarray:
     """Length of stay missing or negative."""
-    return ~_mask(pc.greater_equal(length, 0))
+    return ~mask(pc.greater_equal(length, 0))
 
 
 def missing_person_id(values: pa.Array) -> np.ndarray:
     """A person id missing (spell and CIPS units: such an episode cannot be linked to the rest of its stay)."""
-    return _mask(pc.is_null(values))
+    return mask(pc.is_null(values))
 
 
 def missing_stratum(values: pa.Array) -> np.ndarray:
     """A stratum column value missing."""
-    return _mask(pc.is_null(values))
+    return mask(pc.is_null(values))
 
 
 def invalid_weight(weight: np.ndarray) -> np.ndarray:
@@ -228,7 +166,7 @@ def invalid_weight(weight: np.ndarray) -> np.ndarray:
 
 def is_newborn(flag: pa.Array) -> np.ndarray:
     """Newborn flag true."""
-    return _mask(flag)
+    return mask(flag)
 
 
 def outside_period(start_day: np.ndarray, end_day: np.ndarray, period: tuple[int, int]) -> np.ndarray:
@@ -240,7 +178,7 @@ def duplicate_episode_id(keys, counted: np.ndarray) -> np.ndarray:
     """Rows whose key (a pandas frame of ``person_id`` and ``episode_id``, or ``episode_id`` alone) an earlier
     row had, among the ``counted`` rows (those passing every other row rule); the first occurrence is kept and
     missing ids equal one another.  The engine finds the same rows by sorting hashed ids within each partition
-    of persons (:mod:`kpcompare.engine.units`); this is the rule as written, for small frames."""
+    of persons (:mod:`kpcompare.engine.duplicates`); this is the rule as written, for small frames."""
     out = np.zeros(len(keys), dtype=bool)
     rows = np.flatnonzero(counted)
     out[rows] = keys.iloc[rows].duplicated(keep="first").to_numpy()
@@ -256,225 +194,153 @@ def first_reason(masks: Sequence[tuple[str, np.ndarray]], n: int) -> np.ndarray:
     return codes
 
 
-# ----------------------------------------------------------------------------------------------- pandera
+
+
+# ----------------------------------------------------------------------------------------------- where
 
 
 @dataclass(frozen=True)
-class RowRule:
-    """One named rule of :func:`row_rules`: ``broken(data)`` is True for the rows breaking it.
+class Where:
+    """The row filter of ``aggregate(..., where=...)``: rows are kept where every column's value is one of its
+    accepted values (canonical values: codes normalised, ``sex`` "M"/"F", dates as dates), and where the
+    optional pyarrow ``expression`` is true.  Build it with :func:`where_filter`."""
 
-    A rule with a ``column`` reads that column only (a pandera column check, skipped when a frame lacks the
-    column); ``column=None`` marks a rule reading several columns or other rows (a dataframe-wide check).
+    values: dict[str, tuple] = field(default_factory=dict)
+    expression: Any = None
+    expression_columns: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> list[str]:
+        """The canonical columns the filter reads."""
+        return list(dict.fromkeys([*self.values, *self.expression_columns]))
+
+    def selected(self, columns: MappingABC[str, pa.Array], n: int) -> np.ndarray:
+        """True for the rows the filter keeps (a missing value is kept only when ``None`` is accepted)."""
+        keep = np.ones(n, dtype=bool)
+        for name, accepted in self.values.items():
+            keep &= _accepted(columns[name], name, accepted)
+        if self.expression is not None:
+            keep &= _evaluate(self.expression, {c: columns[c] for c in self.columns if c in columns}, n)
+        return keep
+
+    def not_selected(self, columns: MappingABC[str, pa.Array], n: int) -> np.ndarray:
+        """The rule ``filtered_out_by_where``: the rows the filter drops."""
+        return ~self.selected(columns, n)
+
+
+def where_filter(where: Any, *, available: Sequence[str] | None = None) -> Where | None:
+    """Check ``where`` and make it a :class:`Where` (None stays None).
+
+    ``where`` is a mapping ``{canonical column: value or list of values}`` or a
+    ``pyarrow.compute.Expression`` on canonical columns (or a :class:`Where`).  With ``available`` (the
+    extract's canonical columns) an expression reads those of them its text names.
     """
+    from ..errors import InvalidArgumentError, UnknownNameError
+    from .columns import CANONICAL_COLUMNS
 
-    reason: str
-    column: str | None
-    broken: Callable[[Any], np.ndarray]
-
-    def on(self, frame) -> np.ndarray:
-        """The rows of ``frame`` breaking the rule."""
-        if self.column is None:
-            return np.asarray(self.broken(frame), dtype=bool)
-        if self.column not in frame:
-            return np.zeros(len(frame), dtype=bool)
-        return np.asarray(self.broken(frame[self.column]), dtype=bool)
-
-
-def row_rules(*, coding: str | None = None, by: Sequence[str] | str | None = None, by_sex: bool = True,
-              by_age: bool = True, age_bands: Any = None, period: Any = None, weights: Any = None,
-              newborns: str = "include", check_duplicates: bool = False) -> list[RowRule]:
-    """The row rules ``aggregate(read_episodes(frame, coding=coding), **options)`` applies (episode unit), in
-    precedence order, each built from the rule functions above on canonical values.
-
-    The options are ``aggregate``'s: ``by`` (its stratum columns: ``sex`` brings ``unknown_sex``,
-    ``age_band`` brings ``age_out_of_range`` with the limits of ``age_bands``, ``condition`` brings
-    ``invalid_code``, any other column ``missing_stratum``), ``period`` (``outside_period``), ``weights``
-    (``"weight"``: ``invalid_weight``), ``newborns`` (``"exclude"``: ``newborn``) and ``check_duplicates``
-    (``duplicate_episode_id``; off by default, as ``aggregate``'s episode unit has it).  ``by=None`` keeps
-    the older form: ``by_sex`` and ``by_age`` (bands 0-120) and ``invalid_code`` whenever the frame has
-    ``primary_diagnosis``.  ``unfinished_episode`` applies
-    whenever the frame has ``episode_status``.  The dates are ``episode_start``/``episode_end`` when the frame
-    has both, else ``admission_date``/``discharge_date``; without either pair ``length_of_stay`` is judged.
-    Values pass through ``read_episodes``' canonical converters first (``"9"`` is an unknown sex,
-    ``"j44.1"`` the code ``J441``, an unparseable date a missing one), so a frame may be given as read or as
-    ``extract.to_pandas()`` returns it.
-    """
-    from .._checks import as_list, check_choice
-
-    check_choice(newborns, ("include", "exclude"), argument="newborns")
-    if weights not in (None, False, True, "weight"):
+    if where is None or isinstance(where, Where):
+        return where
+    if isinstance(where, pc.Expression):
+        names = [c for c in (available if available is not None else CANONICAL_COLUMNS)
+                 if re.search(rf"\b{re.escape(c)}\b", str(where))]
+        return Where({}, where, tuple(names))
+    if not isinstance(where, MappingABC) or not where:
         raise InvalidArgumentError(
-            f"argument 'weights': give weights='weight' (the canonical weight column) or None, not {weights!r}.")
-    if by is None:
-        sex, age, code, strata = by_sex, by_age, True, []
-    else:
-        names = as_list(by)
-        sex, age, code = "sex" in names, "age_band" in names, "condition" in names
-        strata = [name for name in names if name not in ("sex", "age_band", "condition")]
-    lowest, highest, band_lo, band_hi = _band_limits(age_bands)
-    rules = [
-        RowRule("missing_date", None, lambda frame: _on_dates(frame, missing_date)),
-        RowRule("invalid_length_of_stay", None, _length_of_stay_broken),
-        RowRule("discharge_before_admission", None, lambda frame: _on_days(frame, discharge_before_admission)),
-        RowRule("unfinished_episode", "episode_status",
-                lambda s: unfinished_episode(_canonical(s, "episode_status"))),
-    ]
-    if sex:
-        rules.append(RowRule("unknown_sex", "sex", lambda s: unknown_sex(_canonical(s, "sex"))))
-    if age:
-        rules.append(RowRule("age_out_of_range", "age",
-                             lambda s: age_out_of_range(_numbers(s, "age"), lowest, highest, band_lo=band_lo,
-                                                        band_hi=band_hi)))
-    if code:
-        rules.append(RowRule("invalid_code", "primary_diagnosis",
-                             lambda s: invalid_code(_canonical(s, "primary_diagnosis"), coding)))
-    for name in strata:
-        rules.append(RowRule("missing_stratum", name, lambda s, name=name: missing_stratum(_canonical(s, name))))
-    if weights not in (None, False):
-        rules.append(RowRule("invalid_weight", "weight", lambda s: invalid_weight(_numbers(s, "weight"))))
-    if newborns == "exclude":
-        rules.append(RowRule("newborn", "newborn", lambda s: is_newborn(_canonical(s, "newborn"))))
-    if period is not None:
-        days = _period_days(period)
-        rules.append(RowRule("outside_period", None,
-                             lambda frame: _on_days(frame, lambda start, end: outside_period(start, end, days))))
-    if check_duplicates:
-        others = list(rules)
-        rules.append(RowRule("duplicate_episode_id", None, lambda frame: _duplicates(frame, others)))
-    return sorted(rules, key=lambda rule: REASON_INDEX[rule.reason])
+            "argument 'where': expected a mapping {canonical column: value or list of values} such as "
+            f"{{'admission_method': ['21', '22']}}, or a pyarrow.compute.Expression; got {where!r}.")
+    values: dict[str, tuple] = {}
+    for name, accepted in where.items():
+        if name not in CANONICAL_COLUMNS:
+            raise UnknownNameError(
+                f"argument 'where': {name!r} is not a canonical episode column; choose from "
+                f"{', '.join(map(repr, CANONICAL_COLUMNS))}.")
+        kind = CANONICAL_COLUMNS[name].kind
+        if kind == "list":
+            raise InvalidArgumentError(
+                f"argument 'where': {name!r} holds lists of codes; filter on a column of one value per row "
+                "(e.g. 'primary_diagnosis').")
+        if isinstance(accepted, (str, bytes)) or not isinstance(accepted, (Sequence, set, frozenset)):
+            accepted = [accepted]
+        if not len(accepted):
+            raise InvalidArgumentError(f"argument 'where': no value given for {name!r}; give at least one.")
+        values[name] = tuple(_canonical_value(value, name, kind) for value in accepted)
+    return Where(values)
 
 
-def episode_schema(*, coding: str | None = None, by_sex: bool = True, by_age: bool = True, **options):
-    """A pandera (pandas) schema whose checks are the row rules of :func:`row_rules`, named after their reasons.
+def _canonical_value(value: Any, name: str, kind: str) -> Any:
+    """A value as the canonical column holds it (what read_episodes' default converter makes of it)."""
+    from ..errors import InvalidArgumentError
 
-    ``options`` are those of :func:`row_rules` (``aggregate``'s ``by``, ``age_bands``, ``period``,
-    ``weights``, ``newborns``, ``check_duplicates``).  ``schema.validate(frame, lazy=True)`` raises
-    ``pandera.errors.SchemaErrors`` whose ``failure_cases`` give, per broken rule and row, the reason
-    (``check``) and the row (``index``); a dataframe-wide check reports the row once per column.  Each check
-    is judged on its own; :func:`first_reasons_by_schema` applies the precedence.
-    """
-    import pandera.pandas as pdx
-
-    rules = row_rules(coding=coding, by_sex=by_sex, by_age=by_age, **options)
-    columns: dict[str, list] = {}
-    for rule in rules:
-        if rule.column is not None:
-            columns.setdefault(rule.column, []).append(_check(rule))
-    return pdx.DataFrameSchema(
-        {name: pdx.Column(nullable=True, required=False, checks=checks) for name, checks in columns.items()},
-        checks=[_check(rule) for rule in rules if rule.column is None], strict=False, name="episode rows")
-
-
-def first_reasons_by_schema(frame, **options):
-    """The reason each row of ``frame`` is excluded for (``""``: counted), read off the failure cases of
-    ``episode_schema(**options).validate(frame, lazy=True)``: the first failed check in precedence order
-    (:func:`first_reason`, as the engine decides).  Returns a pandas Series of str aligned with ``frame``."""
-    import pandas as pd
-    import pandera.errors
-
-    data = frame.reset_index(drop=True)
-    masks: dict[str, np.ndarray] = {}
+    if value is None:
+        return None
     try:
-        episode_schema(**options).validate(data, lazy=True)
-    except pandera.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-        unknown = set(cases["check"]) - set(EXCLUSION_REASONS)
-        if unknown or cases["index"].isna().any():  # not a row rule (e.g. a check that raised): report it
-            raise
-        for reason, rows in cases.groupby("check")["index"]:
-            masks[reason] = np.zeros(len(data), dtype=bool)
-            masks[reason][rows.to_numpy(dtype=np.int64)] = True
-    names = np.array([""] + list(EXCLUSION_REASONS), dtype=object)
-    return pd.Series(names[first_reason(list(masks.items()), len(data))], index=frame.index, name="reason",
-                     dtype=object)
+        if kind == "code":
+            return re.sub(r"[.\s]", "", _text(value)).upper()
+        if name == "sex":
+            return {"1": "M", "2": "F", "MALE": "M", "FEMALE": "F"}.get(_text(value).upper(), _text(value).upper())
+        if kind in ("string", "id"):
+            return _text(value)
+        if kind == "date":
+            import pandas as pd
+
+            return pd.Timestamp(value).date()
+        if kind in ("int", "float"):
+            return float(value)
+        if kind == "bool":
+            return bool(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgumentError(
+            f"argument 'where': {value!r} is not a value of the {kind} column {name!r} ({exc}).") from None
+    return value  # pragma: no cover - every kind is handled above
 
 
-def _check(rule: RowRule):
-    """``rule`` as a pandera check named after its reason (True = the row passes)."""
-    import pandas as pd
-    import pandera.pandas as pdx
-
-    def passes(data):  # a Series (column rule) or the DataFrame (wide rule); pandera wants an aligned Series
-        return pd.Series(~np.asarray(rule.broken(data), dtype=bool), index=data.index)
-
-    return pdx.Check(passes, name=rule.reason, description=EXCLUSION_REASONS[rule.reason], ignore_na=False)
+def _text(value: Any) -> str:
+    """A value as text; a whole float (81.0) as "81", as the converters read numbers into code columns."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
-def _canonical(series, name: str) -> pa.Array:
-    """A pandas column as ``read_episodes`` makes it canonical (the default converter of its kind)."""
-    from ..extract.columns import CANONICAL_COLUMNS
-    from ..extract.mappings import Field, canonical_mapping
+def _accepted(array: pa.Array, name: str, accepted: tuple) -> np.ndarray:
+    from .columns import CANONICAL_COLUMNS
 
-    array = pa.array(series, from_pandas=True)
-    if pa.types.is_null(array.type) and CANONICAL_COLUMNS[name].arrow_type is not None:
-        array = pa.nulls(len(array), CANONICAL_COLUMNS[name].arrow_type)
-    return canonical_mapping().converter(name, Field((name,)))([array], len(array))
+    kind = CANONICAL_COLUMNS[name].kind
+    with_missing = None in accepted
+    present = [v for v in accepted if v is not None]
+    if kind in ("code", "string", "id"):
+        def per_value(values: pa.Array) -> np.ndarray:
+            if not pa.types.is_string(values.type):
+                values = string_values(values)
+            return mask(pc.is_in(values, pa.array(present, pa.string())))
 
-
-def _numbers(series, name: str) -> np.ndarray:
-    """A canonical numeric column as float64 (missing = NaN), as the engine reads it."""
-    return _canonical(series, name).to_numpy(zero_copy_only=False).astype(np.float64)
-
-
-def _date_pair(frame) -> tuple[str, str] | None:
-    """The start and end columns the engine uses for the episode unit (None: judge ``length_of_stay``)."""
-    for pair in (("episode_start", "episode_end"), ("admission_date", "discharge_date")):
-        if set(pair) <= set(frame.columns):
-            return pair
-    return None
-
-
-def _on_dates(frame, rule: Callable[[pa.Array, pa.Array], np.ndarray]) -> np.ndarray:
-    pair = _date_pair(frame)
-    if pair is None:
-        return np.zeros(len(frame), dtype=bool)
-    return rule(*(_canonical(frame[name], name) for name in pair))
+        return dictionary_mask(array, per_value, when_missing=with_missing)
+    if kind in ("int", "float"):
+        array, value_set = array.cast(pa.float64()), pa.array(present, pa.float64())
+    elif kind == "date":
+        value_set = pa.array(present, pa.date32())
+    else:
+        value_set = pa.array(present, pa.bool_())
+    out = mask(pc.is_in(array, value_set))
+    if with_missing and array.null_count:
+        out |= mask(pc.is_null(array))
+    return out
 
 
-def _on_days(frame, rule: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
-    """``rule`` on day numbers, for the rows with both dates (a row missing one is ``missing_date``)."""
-    pair = _date_pair(frame)
-    if pair is None:
-        return np.zeros(len(frame), dtype=bool)
-    start, end = (_canonical(frame[name], name) for name in pair)
-    days = [pc.fill_null(d.cast(pa.int32()), 0).to_numpy(zero_copy_only=False) for d in (start, end)]
-    return rule(*days) & ~missing_date(start, end)
+def _evaluate(expression: Any, columns: MappingABC[str, pa.Array], n: int) -> np.ndarray:
+    """A boolean expression on canonical columns (dictionaries decoded), per row; null counts as false."""
+    import pyarrow.dataset as ds
 
+    from ..errors import InvalidArgumentError
 
-def _length_of_stay_broken(frame) -> np.ndarray:
-    if _date_pair(frame) is not None or "length_of_stay" not in frame:
-        return np.zeros(len(frame), dtype=bool)
-    return invalid_length_of_stay(_canonical(frame["length_of_stay"], "length_of_stay"))
-
-
-def _duplicates(frame, others: Sequence[RowRule]) -> np.ndarray:
-    if "episode_id" not in frame:
-        return np.zeros(len(frame), dtype=bool)
-    counted = np.ones(len(frame), dtype=bool)
-    for rule in others:
-        counted &= ~rule.on(frame)
-    keys = ["person_id", "episode_id"] if "person_id" in frame else ["episode_id"]
-    return duplicate_episode_id(frame[keys], counted)
-
-
-def _band_limits(age_bands: Any) -> tuple[float, float, np.ndarray | None, np.ndarray | None]:
-    """The first lower bound, the first age above the last band, and every band's lower bound and first age
-    above it, as the engine takes them (None: 0, inf and no bands)."""
-    if age_bands is None:
-        return 0.0, np.inf, None, None
-    from ..refdata import band_table
-
-    table = band_table(age_bands)
-    lower = table["age_lo"].to_numpy(dtype=float)
-    upper = table["age_hi"].astype("Float64").to_numpy(dtype=float, na_value=np.inf) + 1
-    return float(lower[0]), float(upper[-1]), lower, upper
-
-
-def _period_days(period: Any) -> tuple[int, int]:
-    import pandas as pd
-
-    if isinstance(period, str) or not isinstance(period, Sequence) or len(period) != 2:
-        raise InvalidArgumentError(f"argument 'period': expected (first_day, last_day), got {period!r}.")
-    epoch = pd.Timestamp("1970-01-01")
-    first, last = (int((pd.Timestamp(value).normalize() - epoch).days) for value in period)
-    return first, last
+    arrays = {k: pc.dictionary_decode(v) if pa.types.is_dictionary(v.type) else v for k, v in columns.items()}
+    table = pa.table(arrays) if arrays else pa.table({"_rows": pa.nulls(n)})
+    try:
+        result = ds.dataset(table).to_table(columns={"keep": expression}).column("keep")
+    except (pa.ArrowException, TypeError) as exc:
+        raise InvalidArgumentError(
+            f"argument 'where': the expression {expression} cannot be evaluated on the canonical columns "
+            f"{', '.join(arrays) or '(none)'}: {exc}") from None
+    if not pa.types.is_boolean(result.type):
+        raise InvalidArgumentError(f"argument 'where': the expression {expression} gives {result.type}, not "
+                                   "booleans.")
+    return mask(result.combine_chunks())
