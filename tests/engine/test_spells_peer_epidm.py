@@ -317,7 +317,7 @@ def test_cips_rules_errors():
                        match=r"^argument 'cips_rules': only used with unit='cips', not unit='spell'\.$"):
         kpcompare.aggregate(frame, by=("system",), unit="spell", cips_rules=EPIDM_EFFECTIVE)
     with pytest.raises(kpcompare.errors.InvalidArgumentError,
-                       match=r"^argument 'cips_rules': expected a kpcompare\.spells\.CipsRules, got dict\.$"):
+                       match=r"^argument 'cips_rules': expected a kpcompare\.engine\.spells\.CipsRules, got dict\.$"):
         kpcompare.aggregate(frame, by=("system",), unit="cips", cips_rules={"gap_days": 0})
     with pytest.raises(kpcompare.errors.InvalidArgumentError,
                        match=r"^CipsRules 'gap_days': expected a whole number of days >= 0, got -1\.$"):

@@ -33,7 +33,7 @@ from .columns import CANONICAL_COLUMNS
 from .rules import (
     EXCLUSION_REASONS, REASON_INDEX, age_out_of_range, discharge_before_admission, duplicate_episode_id,
     first_reason, invalid_code, invalid_length_of_stay, invalid_weight, is_newborn, missing_date,
-    missing_stratum, outside_period, unfinished_episode, unknown_sex,
+    Where, missing_stratum, outside_period, unfinished_episode, unknown_sex, where_filter,
 )
 
 __all__ = ["batch_schema", "check_batch_types", "RowRule", "row_rules", "episode_schema",
@@ -106,15 +106,17 @@ class RowRule:
 
 def row_rules(*, coding: str | None = None, by: Sequence[str] | str | None = None, by_sex: bool = True,
               by_age: bool = True, age_bands: Any = None, period: Any = None, weights: Any = None,
-              newborns: str = "include", check_duplicates: bool = False) -> list[RowRule]:
+              newborns: str = "include", check_duplicates: bool | None = None,
+              where: Any = None) -> list[RowRule]:
     """The row rules ``aggregate(read_episodes(frame, coding=coding), **options)`` applies (episode unit), in
     precedence order, each built from the rule functions above on canonical values.
 
     The options are ``aggregate``'s: ``by`` (its stratum columns: ``sex`` brings ``unknown_sex``,
     ``age_band`` brings ``age_out_of_range`` with the limits of ``age_bands``, ``condition`` brings
     ``invalid_code``, any other column ``missing_stratum``), ``period`` (``outside_period``), ``weights``
-    (``"weight"``: ``invalid_weight``), ``newborns`` (``"exclude"``: ``newborn``) and ``check_duplicates``
-    (``duplicate_episode_id``; off by default, as ``aggregate``'s episode unit has it).  ``by=None`` keeps
+    (``"weight"``: ``invalid_weight``), ``newborns`` (``"exclude"``: ``newborn``), ``check_duplicates``
+    (``duplicate_episode_id``; None, the default, and True: wherever the frame has ``episode_id``, False:
+    never) and ``where`` (``filtered_out_by_where``, last: after every validity rule).  ``by=None`` keeps
     the older form: ``by_sex`` and ``by_age`` (bands 0-120) and ``invalid_code`` whenever the frame has
     ``primary_diagnosis``.  ``unfinished_episode`` applies
     whenever the frame has ``episode_status``.  The dates are ``episode_start``/``episode_end`` when the frame
@@ -162,17 +164,34 @@ def row_rules(*, coding: str | None = None, by: Sequence[str] | str | None = Non
         days = _period_days(period)
         rules.append(RowRule("outside_period", None,
                              lambda frame: _on_days(frame, lambda start, end: outside_period(start, end, days))))
-    if check_duplicates:
+    if check_duplicates is not False:
         others = list(rules)
         rules.append(RowRule("duplicate_episode_id", None, lambda frame: _duplicates(frame, others)))
+    rules += _where_rules(where)
     return sorted(rules, key=lambda rule: REASON_INDEX[rule.reason])
+
+
+def _where_rules(where: Any) -> list[RowRule]:
+    """``filtered_out_by_where``: one column rule per column of a mapping, a wide rule for an expression."""
+    where = where_filter(where)
+    if where is None:
+        return []
+    rules = [RowRule("filtered_out_by_where", name,
+                     lambda s, name=name, accepted=accepted: Where({name: accepted}).not_selected(
+                         {name: _canonical(s, name)}, len(s)))
+             for name, accepted in where.values.items()]
+    if where.expression is not None:
+        only = Where({}, where.expression, where.expression_columns)
+        rules.append(RowRule("filtered_out_by_where", None, lambda frame: only.not_selected(
+            {c: _canonical(frame[c], c) for c in only.columns if c in frame}, len(frame))))
+    return rules
 
 
 def episode_schema(*, coding: str | None = None, by_sex: bool = True, by_age: bool = True, **options):
     """A pandera (pandas) schema whose checks are the row rules of :func:`row_rules`, named after their reasons.
 
     ``options`` are those of :func:`row_rules` (``aggregate``'s ``by``, ``age_bands``, ``period``,
-    ``weights``, ``newborns``, ``check_duplicates``).  ``schema.validate(frame, lazy=True)`` raises
+    ``weights``, ``newborns``, ``check_duplicates``, ``where``).  ``schema.validate(frame, lazy=True)`` raises
     ``pandera.errors.SchemaErrors`` whose ``failure_cases`` give, per broken rule and row, the reason
     (``check``) and the row (``index``); a dataframe-wide check reports the row once per column.  Each check
     is judged on its own; :func:`first_reasons_by_schema` applies the precedence.

@@ -1,0 +1,76 @@
+"""Duplicate episode ids in the episode unit, found in partitions of small keys (24-41 bytes a row).
+
+The rule (:func:`kpcompare.extract.rules.duplicate_episode_id`): a row whose (person id, episode id) an
+earlier row had is excluded, among the rows passing every other row rule; missing ids equal one another;
+without a ``person_id`` column the episode id alone is the key.  Rows that ``where`` filters out are still
+candidates (the rule is a validity rule, whose counts do not depend on the filter), so an excluded
+duplicate is a duplicate whichever row the filter keeps.
+
+Each slice writes, for its candidate rows, the person key (the partition key), the episode key and the
+row's position in the source (:func:`partition_keys`); a person's rows fall in one partition, where
+:func:`duplicates_in` finds the repeats after the first in source order.  The spell and CIPS units, which
+partition whole rows by person anyway, find them in :func:`kpcompare.engine.units.records`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..extract.rules import REASON_INDEX
+from . import spells
+from .plan import MISSING_ID, Plan, hash_ids
+from .stage import Codes
+
+__all__ = ["partition_keys", "duplicates_in", "drop_mask"]
+
+_FILTERED = REASON_INDEX["filtered_out_by_where"]
+
+
+def partition_keys(table, codes: Codes, plan: Plan, *, row0: int) -> dict[str, np.ndarray]:
+    """The keys of a slice's rows that the partitions need: ``id0`` ... and ``person`` of the counted rows
+    with a person id (``persons``); with duplicate checks, of every candidate row, with ``episode_key``,
+    ``row`` (``row0`` + its position in the slice) and, where some candidates are not counted (filtered out
+    by ``where``) and persons are counted, ``counted``."""
+    counted = codes.code < codes.total * codes.split
+    names = table.schema.names
+    person = hash_ids(table.column(names.index("person_id"))) if "person_id" in names else None
+    if plan.check_duplicates:
+        candidate = counted | (codes.reason() == _FILTERED) if plan.where is not None else counted
+        rows = np.flatnonzero(candidate)
+        episode = hash_ids(table.column(names.index("episode_id")))[rows]
+    else:
+        rows = np.flatnonzero(counted & (person != MISSING_ID))
+    out: dict[str, np.ndarray] = {}
+    if plan.persons:
+        ids = codes.decode(codes.code[rows])
+        out.update({f"id{j}": ids[:, j].astype(np.int32) for j in range(len(plan.by))})
+    # without person ids, duplicates are judged on episode ids alone (partitioned by them)
+    out["person"] = person[rows] if person is not None else episode
+    if plan.check_duplicates:
+        out["episode_key"] = episode
+        out["row"] = row0 + rows.astype(np.int64)
+        if plan.persons and plan.where is not None:
+            out["counted"] = counted[rows]
+    return out
+
+
+def duplicates_in(part: dict[str, np.ndarray]) -> np.ndarray:
+    """True for the rows of one partition whose (person, episode) key an earlier row (by ``row``) had."""
+    key = part["episode_key"]
+    if len(pd.unique(key)) == len(key):  # one hash pass: no episode key repeats, so no (person, key) does
+        return np.zeros(len(key), dtype=bool)
+    perm = spells.sort_keys(part["person"], key, row=part["row"])
+    out = np.zeros(len(key), dtype=bool)
+    out[perm] = ~spells.first_of_groups(part["person"][perm], key[perm])
+    return out
+
+
+def drop_mask(duplicated: np.ndarray, row0: int, n: int) -> np.ndarray | None:
+    """The rows of the slice at ``row0`` (``n`` rows) that are in ``duplicated`` (sorted positions); None if none."""
+    lo, hi = np.searchsorted(duplicated, [row0, row0 + n])
+    if hi <= lo:
+        return None
+    mask = np.zeros(n, dtype=bool)
+    mask[duplicated[lo:hi] - row0] = True
+    return mask
