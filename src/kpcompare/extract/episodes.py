@@ -193,7 +193,7 @@ def _is_whole(array: pa.Array) -> bool:
 
 def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] = "canonical",
                   coding: str | None = None, constants: MappingABC[str, Any] | None = None,
-                  batch_rows: int = BATCH_ROWS) -> Extract:
+                  columns: MappingABC[str, Any] | None = None, batch_rows: int = BATCH_ROWS) -> Extract:
     """Open an episode extract lazily and check its mapping and column types.
 
     Parameters
@@ -211,6 +211,10 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
         given, codes not valid in that system are excluded with the reason ``invalid_code``.
     constants : dict, optional
         Canonical columns filled with one value, e.g. ``{"system": "NHS England"}``.
+    columns : dict, optional
+        Canonical columns added to ``mapping`` or replacing its fields, ``{canonical column: source
+        column}``, e.g. ``mapping="hes", columns={"system": "REGION"}``; each source column must exist
+        (:func:`kpcompare.extract.extend_mapping` makes the same mapping for reuse).
     batch_rows : int, default 1,000,000
         Rows per batch for in-memory sources (Parquet follows its row groups, CSV its blocks).
 
@@ -222,7 +226,9 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
     Raises
     ------
     MissingColumnError
-        A dict mapping names a source column that is absent (the message names it).
+        A dict mapping or ``columns`` names a source column that is absent (the message names it).
+    UnknownNameError
+        ``mapping``, ``constants`` or ``columns`` names a column that is not canonical.
     ColumnTypeError
         A source column's type cannot be converted to its canonical column (e.g. text for ``age``).
     SourceReadError
@@ -241,6 +247,8 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
     if coding is not None and coding not in _CODINGS:
         raise InvalidArgumentError(f"argument 'coding': unknown coding {coding!r}; choose 'icd10' or 'icd9cm'.")
     chosen = get_mapping(mapping, coding=coding)
+    if columns is not None:
+        chosen = chosen.extend(columns, name=f"{chosen.name}+columns")
     if constants:
         chosen = chosen.with_constants(constants)
     opened = open_source(source, batch_rows=batch_rows)
