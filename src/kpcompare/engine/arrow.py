@@ -120,7 +120,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         Count only the rows selected: ``{canonical column: value or list of values}`` (e.g.
         ``{"admission_method": ["21", "22", "23", "24", "28"]}``, emergency admissions) or an Arrow
         expression on canonical columns.  The others are excluded as ``filtered_out_by_where``, after every
-        validity rule; spells and CIPS are selected by their first episode (docs/extracts.md#filtering-rows-where).
+        validity rule; spells and CIPS are selected by their first episode (docs/extracts.md#7-filtering-rows-where).
 
     Returns
     -------

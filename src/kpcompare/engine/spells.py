@@ -1,47 +1,16 @@
 """Episodes -> provider spells -> continuous inpatient spells (CIPS).
 
-Rules (each has a hand-built test in ``tests/engine/test_spells.py`` that names it):
+The rules, each with a hand-built test in ``tests/engine/test_spells.py`` that names it, are set out in
+docs/extracts.md#5-provider-spells-and-continuous-inpatient-spells-cips, with the peer checks (UKHSA's epidm,
+``tests/engine/test_spells_peer_epidm.py``) and how memory stays bounded:
 
-Provider spell (HES "hospital provider spell": the continuous stay of one patient in one provider)
-    **S1** episodes of the same person in the same provider with the same ``spell_id`` form one spell; without a
-    ``spell_id``, **S2** episodes with the same admission date (HES ADMIDATE) do.  **S3** Within a spell,
-    episodes are ordered by ``episode_order`` (EPIORDER), then ``episode_start``, then input order.  **S4** The
-    spell starts on its earliest admission date and ends on its latest discharge date, where an episode without
-    a discharge date (HES fills DISDATE on the last episode only) contributes its ``episode_end``; a spell with
-    no end at all is excluded (``missing_date``) and one ending before it starts is excluded
-    (``discharge_before_admission``), all its episodes with it.  **S5** The spell takes the sex, age,
-    diagnosis, system and weight of its *first* episode (the admitting episode: HES "first episode of spell"
-    convention); ``episodes`` counts all its episodes.  With ``aggregate(..., spell_diagnosis="last")`` the
-    diagnosis (only) is its last episode's instead, the discharge episode a discharge abstract records.
-
-Continuous inpatient spell (NHS Digital, "Methodology to create provider and CIP spells from HES APC data",
-Health and Social Care Information Centre, 2014; used by Busby et al 2017, doi:10.1186/s12913-017-2295-z)
-    Provider spells of one person, in order of admission, are linked into one CIPS when **C1** the next spell is
-    admitted no more than 3 days after the previous spell's discharge (an overlap also links) and at least one
-    of: **C2** the previous spell's discharge destination is a transfer to another NHS hospital provider (DISDEST
-    49, 50, 51, 52, 53, 84, 87); **C3** the next spell's source of admission is a transfer from one (ADMISORC 49,
-    50, 51, 52, 53, 87); **C4** the next spell's admission method is a transfer of an admitted patient from
-    another hospital provider (ADMIMETH 81, or 2B, the same in an emergency).  The
-    CIPS starts at its first admission, ends at its latest discharge and takes the attributes of its first
-    spell (hence of its first episode; with ``spell_diagnosis="last"`` the diagnosis of the last episode of
-    its last spell).  The gap and the codes are a :class:`CipsRules`, which
-    ``kpcompare.aggregate(..., unit="cips", cips_rules=...)`` takes.
-
-Checked against a peer, UKHSA's R package epidm (``cip_spells``; ``tests/engine/test_spells_peer_epidm.py``):
-on its published example kpcompare forms the same CIPS wherever no spell follows another after a gap of 1-3
-days.  epidm, as its code runs, links only spells admitted by the previous discharge day, and its discharge
-destinations leave out 87; with ``CipsRules(gap_days=0, transfer_destinations=("49", "50", "51", "52", "53",
-"84"))`` kpcompare reproduces every one of its CIPS.  Some other published pipelines that cite the same
-methodology (BHF Data Science Centre's SCORE-CVD ``02_hes_apc_generate_cips.R``, 2025) count only 51-53 as
-transfer sources and destinations (``CipsRules(transfer_destinations=("51", "52", "53"),
-transfer_sources=("51", "52", "53"))``) and do not link a spell admitted before the previous one's discharge,
-which kpcompare does when a transfer code is present.
-
-Memory: spells need all episodes of a person together.  The engine streams the extract once, keeps only the
-few numeric columns a spell needs and hash-partitions the rows by person into temporary Arrow files of about
-150,000 rows (:data:`kpcompare.engine.units.PARTITION_ROWS`); each partition is then sorted and linked on its
-own, so memory is bounded by the partition size, not the extract.  Spells in different partitions never meet,
-because a person lies in one partition.
+* provider spell (S1-S5): the episodes of one person in one provider with the same ``spell_id`` (without
+  one, the same admission date), ordered by ``episode_order``, ``episode_start`` and input order; from the
+  earliest admission to the latest discharge; the attributes of its first episode;
+* CIPS (C1-C4; NHS Digital, "Methodology to create provider and CIP spells from HES APC data", HSCIC 2014;
+  Busby et al 2017, doi:10.1186/s12913-017-2295-z): provider spells of a person linked when the next is
+  admitted at most :attr:`CipsRules.gap_days` after the previous discharge and a transfer code links them
+  (:class:`CipsRules`, NHS Digital's by default).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ Rules apply only to the columns a computation uses: ``unknown_sex`` only when ``
 that pass every other row rule (a repeat of an excluded row is no duplicate).  ``filtered_out_by_where``
 (``aggregate(..., where=...)``) comes last: a row that breaks a validity rule is counted under that rule
 whether or not the filter keeps it, so the data-quality counts do not depend on the filter (see
-``docs/extracts.md#filtering-rows-where``).
+``docs/extracts.md#7-filtering-rows-where``).
 """
 
 from __future__ import annotations
