@@ -14,7 +14,8 @@ default duplicate check (the generated episode ids are unique: the check finds n
 with aggregate's defaults, which also count the distinct persons of each stratum (both partition small keys
 of the rows by person); ``kpcompare_spell`` and ``kpcompare_cips`` the other units (persons counted,
 duplicates checked).  ``kpcompare_duplicates_base`` runs ``check_duplicates=True`` with the kpcompare found
-in the directory ``$KPCOMPARE_BASE`` (an older version's ``src``), to compare with it.
+in the directory ``$KPCOMPARE_BASE`` (an older version's ``src``), to compare with it, and
+``kpcompare_persons_base`` that version's defaults (before issue 16: persons, no duplicate check).
 
 Each engine runs in a fresh Python process (imports included in the wall time), ``--repeat`` times, in
 rounds (every engine once per round, so changes in the machine's load hit all engines alike); the median
@@ -153,8 +154,11 @@ ENGINES["kpcompare_duplicates"] = ENGINES["kpcompare"].replace(
     'check_duplicates=False if UNIT == "episode" else None', "check_duplicates=None")
 # the same with the duplicate check as it was before issue 16 (whole rows partitioned by person): the
 # package of the parent directory of KPCOMPARE_BASE, e.g. an older checkout's src
-ENGINES["kpcompare_duplicates_base"] = "import os; sys.path.insert(0, os.environ['KPCOMPARE_BASE'])\n" + \
-    ENGINES["kpcompare"].replace('check_duplicates=False if UNIT == "episode" else None', "check_duplicates=True")
+_BASE = "import os; sys.path.insert(0, os.environ['KPCOMPARE_BASE'])\n"
+ENGINES["kpcompare_duplicates_base"] = _BASE + ENGINES["kpcompare"].replace(
+    'check_duplicates=False if UNIT == "episode" else None', "check_duplicates=True")
+# aggregate's defaults of that older version (before issue 16: persons counted, no duplicate check)
+ENGINES["kpcompare_persons_base"] = _BASE + ENGINES["kpcompare_persons"]
 EPILOGUE = """
 core = time.perf_counter() - T0
 print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rows": rows,

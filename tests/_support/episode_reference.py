@@ -56,6 +56,38 @@ def _group(code, groups):
     return "other"
 
 
+def _row_reason(row, *, bounds, unit, period, weighted, w):
+    """The first row rule a row breaks (None: none), and its canonical values."""
+    p0, p1 = period
+    s, e = _day(row["admission_date"]), _day(row["discharge_date"])
+    sex = SEX.get(str(row["sex"]).strip().upper()) if not pd.isna(row["sex"]) else None
+    band = _band(row["age"], bounds)
+    code = _norm(row["primary_diagnosis"])
+    system = None if pd.isna(row["system"]) else row["system"]
+    reason = None
+    if s is None or (unit == "episode" and e is None):
+        reason = "missing_date"
+    elif unit == "episode" and e < s:
+        reason = "discharge_before_admission"
+    elif sex is None:
+        reason = "unknown_sex"
+    elif band is None:
+        reason = "age_out_of_range"
+    elif "episode_status" in row and row["episode_status"] != "finished":
+        reason = "unfinished_episode"
+    elif code is None or not ICD10.match(code):
+        reason = "invalid_code"
+    elif system is None:
+        reason = "missing_stratum"
+    elif weighted and not (np.isfinite(w) and w >= 0):
+        reason = "invalid_weight"
+    elif unit == "episode" and p0 is not None and (s > p1 or e < p0):
+        reason = "outside_period"
+    elif unit != "episode" and pd.isna(row["person_id"]):  # cannot be linked into a spell
+        reason = "missing_person_id"
+    return reason, (s, e, system, sex, band, code)
+
+
 def _selected(row, where) -> bool:
     """``where``: {column: accepted values as text (None: missing)}; every column's value must be accepted."""
     return all((None if pd.isna(row[c]) else str(row[c])) in accepted for c, accepted in where.items())
@@ -75,36 +107,12 @@ def reference_aggregate(frame: pd.DataFrame, *, bounds, groups, unit="episode", 
     for row in frame.to_dict("records"):
         w = float(row["weight"]) if weighted else 1.0
         w_tally = w if weighted and np.isfinite(w) else (0.0 if weighted else 1.0)
-        s, e = _day(row["admission_date"]), _day(row["discharge_date"])
-        sex = SEX.get(str(row["sex"]).strip().upper()) if not pd.isna(row["sex"]) else None
-        band = _band(row["age"], bounds)
-        code = _norm(row["primary_diagnosis"])
-        system = None if pd.isna(row["system"]) else row["system"]
-        reason = None
-        if s is None or (unit == "episode" and e is None):
-            reason = "missing_date"
-        elif unit == "episode" and e < s:
-            reason = "discharge_before_admission"
-        elif sex is None:
-            reason = "unknown_sex"
-        elif band is None:
-            reason = "age_out_of_range"
-        elif "episode_status" in row and row["episode_status"] != "finished":
-            reason = "unfinished_episode"
-        elif code is None or not ICD10.match(code):
-            reason = "invalid_code"
-        elif system is None:
-            reason = "missing_stratum"
-        elif weighted and not (np.isfinite(w) and w >= 0):
-            reason = "invalid_weight"
-        elif unit == "episode" and period is not None and (s > p1 or e < p0):
-            reason = "outside_period"
-        elif unit != "episode" and pd.isna(row["person_id"]):  # cannot be linked into a spell
-            reason = "missing_person_id"
+        reason, values = _row_reason(row, bounds=bounds, unit=unit, period=(p0, p1), weighted=weighted, w=w)
         if reason is not None:
             excluded[reason][0] += 1
             excluded[reason][1] += w_tally
             continue
+        s, e, system, sex, band, code = values
         kept.append(dict(row, s=s, e=e, key=(system, sex, band, _group(code, groups)), w=w))
     if check_duplicates and "episode_id" in frame:
         kept = _without_duplicates(kept, excluded)

@@ -119,3 +119,12 @@ def test_no_second_read_without_duplicates(monkeypatch):
     assert len(passes) == 1
     kpcompare.aggregate(_many(), by=("system",), progress=False)
     assert len(passes) == 3
+
+
+@pytest.mark.parametrize("keys, distinct", [
+    ([], True), ([5], True), ([3, 1, 2], True), ([3, 1, 3], False), ([0, 10**6], True),  # bitmap of the span
+    ([-2**63, 2**63 - 1, 0], True), ([-2**63, 7, -2**63], False),  # hashed ids: too wide a span, a hash pass
+    ([1, 2, 3, 2], False),  # more keys than values in the span
+])
+def test_all_distinct(keys, distinct):
+    assert duplicates.all_distinct(np.array(keys, dtype=np.int64)) is distinct

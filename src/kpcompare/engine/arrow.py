@@ -70,9 +70,8 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
               spell_diagnosis: str = "first", where: Any = None) -> AggregateResult:
     """Stream an episode extract into admissions, bed days and episodes per stratum, accounting for every row.
 
-    The rules (exclusion reasons and their order, units, bed days, period, ``where``, duplicates, memory and
-    threads) are set out in ``docs/extracts.md`` (see docs/extracts.md#3-exclusion-reasons and the sections
-    after it).
+    The rules (exclusion reasons and their order, units, bed days, period, ``where``, duplicates, memory,
+    threads) are set out in docs/extracts.md (#3-exclusion-reasons and the sections after it).
 
     Parameters
     ----------
@@ -84,8 +83,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     age_bands : str, list of int or DataFrame, default "esp2013"
         Anything :func:`kpcompare.band_table` accepts.
     conditions : mapping, ConditionSet, str or None
-        ``{group: [codes, prefixes, ranges]}``, a ConditionSet or a bundled set name (uncovered codes are
-        ``"other"``); None: the normalised primary diagnosis code itself.
+        ``{group: [codes]}``, a ConditionSet or a bundled set name; None: the primary diagnosis code itself.
     unit : {"episode", "spell", "cips"}
         An episode (a row; with ``episode_order`` only first episodes are admissions), a provider spell or a
         continuous inpatient spell (:mod:`kpcompare.engine.spells`).
@@ -95,13 +93,11 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         Inclusive dates: bed days clipped to it, admissions counted when admitted in it (``admissions_by``),
         stays not overlapping it excluded (``outside_period``).
     weights : {None, "weight"}
-        ``"weight"`` adds ``weighted_*`` columns summing the canonical ``weight`` column.
+        Add ``weighted_*`` columns summing the canonical ``weight`` column.
     progress : bool or None
         tqdm bars (None: when stderr is a terminal).
-    newborns : {"include", "exclude"}
-        ``"exclude"`` excludes rows flagged ``newborn``.
-    admissions_by : {"admission", "discharge"}
-        Which date places an admission in the period.
+    newborns, admissions_by : {"include", "exclude"}, {"admission", "discharge"}
+        Exclude rows flagged ``newborn``; which date places an admission in the period.
     persons : bool or None
         Count distinct persons per stratum (None: wherever the extract has ``person_id``).
     check_duplicates : bool or None
@@ -143,11 +139,16 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     tally = Tally()
     stream = stream_partitioned if plan.partitioned else stream_episodes
     stream(extract, plan, accumulator, tally, progress, threads)
+    return _result(plan, accumulator, tally, period=period)
+
+
+def _result(plan, accumulator: Accumulator, tally: Tally, *, period: Any) -> AggregateResult:
+    """The strata (integer measures as int64) and exclusions, checked: rows read = counted + excluded."""
     strata = accumulator.frame()
     for name in counted_names(plan):
         strata[name] = np.rint(strata[name].to_numpy()).astype(np.int64)
     exclusions = tally.frame(plan.weighted, where=plan.where is not None)
-    result = AggregateResult(strata, exclusions, tally.read, unit, bed_days, plan.by,
+    result = AggregateResult(strata, exclusions, tally.read, plan.unit, plan.bed_rule, plan.by,
                              period=None if period is None else (str(period[0]), str(period[1])))
     if result.rows_counted + result.rows_excluded != result.rows_read:  # pragma: no cover - internal invariant
         raise KpcompareError(f"internal error: rows read {result.rows_read} != counted {result.rows_counted} + "

@@ -313,6 +313,8 @@ def hash_ids(array: pa.Array) -> np.ndarray:
     """64-bit keys of identifiers (integers as they are, anything else hashed through its dictionary);
     :data:`MISSING_ID` for a missing one."""
     if pa.types.is_integer(array.type):
+        if array.null_count == 0:
+            return array.cast(pa.int64()).to_numpy(zero_copy_only=False)
         return pc.fill_null(array.cast(pa.int64()), MISSING_ID).to_numpy(zero_copy_only=False)
     if not pa.types.is_dictionary(array.type):
         array = pc.dictionary_encode(array.cast(pa.string()))
