@@ -3,6 +3,7 @@
 ::
 
     kpcompare aggregate EXTRACT --mapping hes --conditions ham2003_leading_causes --out strata.csv
+    kpcompare aggregate EXTRACT --mapping hes --column system=REGION --where admission_method=21,28 --out e.csv
     kpcompare standards                 # the registered standard populations
     kpcompare demo --out output         # the main job on bundled data (what `make demo` runs)
 

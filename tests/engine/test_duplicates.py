@@ -128,3 +128,45 @@ def test_no_second_read_without_duplicates(monkeypatch):
 ])
 def test_all_distinct(keys, distinct):
     assert duplicates.all_distinct(np.array(keys, dtype=np.int64)) is distinct
+
+
+def test_seen_ids_bitmap():
+    seen = duplicates.SeenIds(limit=1000)
+    seen.add(np.array([500, 502, 501]))
+    seen.add(np.array([10, 900]))  # grows downwards and upwards
+    assert not seen.repeated and not seen.overflow
+    seen.add(np.array([11, 12, 13, 12]))  # a repeat within one batch
+    assert seen.repeated
+    seen = duplicates.SeenIds(limit=1000)
+    seen.add(np.array([5, 6]))
+    seen.add(np.array([7, 5]))  # a repeat across batches
+    assert seen.repeated
+    seen = duplicates.SeenIds(limit=1000)
+    seen.add(np.array([0, 10]))
+    seen.add(np.array([5000]))  # the ids span more than the bitmap may hold: left to the partitions
+    assert seen.overflow and not seen.repeated
+
+
+@pytest.mark.parametrize("ids", ["unique", "repeated", "strings", "wide"])
+def test_without_persons_ids_are_first_marked_on_a_bitmap(monkeypatch, ids):
+    """persons=False: integer ids are marked on a bitmap in one pass; a repeat (or ids too wide for the
+    bitmap) sends the run through the partitions, then the second read; string ids go to the partitions."""
+    frame = _many()
+    if ids == "unique":
+        frame = frame.drop_duplicates(["person_id", "episode_id"]).assign(episode_id=lambda f: range(len(f)))
+    elif ids == "strings":
+        frame = frame.assign(episode_id=frame["episode_id"].astype(str))
+    elif ids == "wide":
+        frame = frame.drop_duplicates(["person_id", "episode_id"]).assign(
+            episode_id=lambda f: np.arange(len(f), dtype=np.int64) * 10**12)
+    passes = []
+    original = episode_pass._one_pass
+    monkeypatch.setattr(episode_pass, "_one_pass", lambda *a, **k: (passes.append(k.get("seen")), original(*a, **k))[1])
+    result = kpcompare.aggregate(frame, by=("system", "sex"), persons=False, progress=False)
+    keys = ["person_id", "episode_id"]
+    want = _expected(frame, keys)
+    got = result.strata.set_index(["system", "sex"])
+    np.testing.assert_array_equal(got[["bed_days", "episodes"]].to_numpy(), want[["bed_days", "episodes"]].to_numpy())
+    bitmap = [p is not None for p in passes]
+    assert bitmap == {"unique": [True], "repeated": [True, False, False], "strings": [False, False],
+                      "wide": [True, False]}[ids]

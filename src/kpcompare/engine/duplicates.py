@@ -14,26 +14,33 @@ partition whole rows by person anyway, find them in :func:`kpcompare.engine.unit
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..extract.rules import REASON_INDEX
 from . import spells
 from .plan import MISSING_ID, Plan, hash_ids
 from .stage import Codes
 
-__all__ = ["partition_keys", "duplicates_in", "all_distinct", "drop_mask", "BITMAP_SPAN"]
+__all__ = ["partition_keys", "duplicates_in", "all_distinct", "drop_mask", "SeenIds", "integer_ids",
+           "BITMAP_SPAN", "SEEN_LIMIT"]
 
 _FILTERED = REASON_INDEX["filtered_out_by_where"]
 
 
-def partition_keys(table, codes: Codes, plan: Plan, *, row0: int) -> dict[str, np.ndarray]:
+def partition_keys(table, codes: Codes, plan: Plan, *, row0: int, episodes_only: bool = False) -> dict[str, np.ndarray]:
     """The keys of a slice's rows that the partitions need: ``id0`` ... and ``person`` of the counted rows
     with a person id (``persons``); with duplicate checks, of every candidate row, with ``episode_key``,
     ``row`` (``row0`` + its position in the slice) and, where some candidates are not counted (filtered out
-    by ``where``) and persons are counted, ``counted``."""
+    by ``where``) and persons are counted, ``counted``.  ``episodes_only``: the candidates' episode keys."""
     counted = codes.code < codes.total * codes.split
     names = table.schema.names
+    if episodes_only:
+        candidate = counted | (codes.reason() == _FILTERED) if plan.where is not None else counted
+        return {"episode_key": hash_ids(table.column(names.index("episode_id")))[np.flatnonzero(candidate)]}
     person = hash_ids(table.column(names.index("person_id"))) if "person_id" in names else None
     if plan.check_duplicates:
         candidate = counted | (codes.reason() == _FILTERED) if plan.where is not None else counted
@@ -96,3 +103,67 @@ def drop_mask(duplicated: np.ndarray, row0: int, n: int) -> np.ndarray | None:
     mask = np.zeros(n, dtype=bool)
     mask[duplicated[lo:hi] - row0] = True
     return mask
+
+
+#: at most this many id values (1 byte each) are marked by :class:`SeenIds` (64 MB)
+SEEN_LIMIT = 64 << 20
+
+
+def integer_ids(extract) -> bool:
+    """Whether the extract's episode ids are integers as the source stores them (Parquet, frames)."""
+    kind = extract.source_type("episode_id")
+    return kind is not None and pa.types.is_integer(kind)
+
+
+class SeenIds:
+    """Integer episode keys marked on a bitmap (one byte a value) of their span, in any order and from any
+    thread: ``repeated`` when a key comes twice, ``overflow`` when the keys span more than
+    :data:`SEEN_LIMIT` values (the bitmap is then dropped).  The check of a clean extract of integer ids,
+    as most number their episodes, with no partition written; either flag sends the run to the partitions."""
+
+    def __init__(self, limit: int = SEEN_LIMIT) -> None:
+        self.limit = limit
+        self.repeated = False
+        self.overflow = False
+        self._seen: np.ndarray | None = None
+        self._base = 0
+        self._lock = threading.Lock()
+
+    def add(self, keys: np.ndarray) -> None:
+        if self.repeated or self.overflow or not len(keys):
+            return
+        lo, hi = int(keys.min()), int(keys.max())
+        with self._lock:
+            if self.repeated or self.overflow or not self._cover(lo, hi):
+                return
+            window = self._seen[lo - self._base: hi - self._base + 1]
+            index = keys - lo
+            before = int(np.count_nonzero(window))
+            if window[index].any():
+                self.repeated = True
+                return
+            window[index] = True
+            # a key twice within ``keys`` marks fewer values than there are keys
+            self.repeated = int(np.count_nonzero(window)) - before != len(keys)
+
+    def _cover(self, lo: int, hi: int) -> bool:
+        """Grow the bitmap to cover [lo, hi] (with room above: ids mostly grow); False when it cannot."""
+        if self._seen is None:
+            size = hi - lo + 1
+            if size > self.limit:
+                self.overflow = True
+                return False
+            self._seen, self._base = np.zeros(min(self.limit, max(size, 2 * size)), dtype=bool), lo
+            return True
+        end = self._base + len(self._seen)
+        if lo >= self._base and hi < end:
+            return True
+        base = min(lo, self._base)
+        span = max(hi + 1, end) - base
+        if span > self.limit:
+            self.overflow, self._seen = True, None
+            return False
+        grown = np.zeros(min(self.limit, max(span, 2 * len(self._seen))), dtype=bool)
+        grown[self._base - base: self._base - base + len(self._seen)] = self._seen
+        self._seen, self._base = grown, base
+        return True

@@ -6,7 +6,8 @@ exclusions together.  Persons and duplicate ids need each person's rows together
 a few small keys of their rows to partitions by person (:class:`~kpcompare.engine.units.Partitioner`):
 the counted rows' stratum ids and person key for ``persons`` (:mod:`kpcompare.engine.persons`), the person
 key, episode key and position for duplicate checks (:mod:`kpcompare.engine.duplicates`).  Whole rows are
-never partitioned.  Duplicates are rare: when a partition holds one, the extract is read a second time and
+never partitioned.  Without persons, integer episode ids are first only marked on a bitmap of the ids seen
+(:class:`~kpcompare.engine.duplicates.SeenIds`); the partitions are written only if an id repeats.  Duplicates are rare: when a partition holds one, the extract is read a second time and
 the duplicated rows are excluded as they are staged, so the sums are those of a run without them.
 """
 
@@ -18,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 import pyarrow as pa
 
-from .duplicates import duplicates_in, drop_mask, partition_keys
+from .duplicates import SeenIds, drop_mask, duplicates_in, integer_ids, partition_keys
 from .persons import add_person_counts
 from .plan import Plan
 from .strata import MEASURES, Accumulator
@@ -50,11 +51,12 @@ def measure_names(plan: Plan) -> list[str]:
 
 
 def episode_partial(plan: Plan, table, *, drop: np.ndarray | None = None, row0: int = 0,
-                    keyed: bool = False) -> Partial:
+                    keyed: str | None = None) -> Partial:
     """Stage one slice and sum it: one bincount of the row codes gives strata and exclusions together.
 
     ``drop``: rows to exclude as ``duplicate_episode_id``; ``keyed``: also return the rows' partition keys
-    (persons, duplicate checks), their positions numbered from ``row0``.  Unweighted, every sum is of
+    (``"partitions"``: persons, duplicate checks, positions numbered from ``row0``; ``"episodes"``: only the
+    episode keys, for :class:`~kpcompare.engine.duplicates.SeenIds`).  Unweighted, every sum is of
     integers (exact in float64 in any order), so whether a row is an admission is folded into its code too;
     weighted, the sums are formed one pass per measure in row order, so results do not change in the last bit.
     """
@@ -70,7 +72,7 @@ def episode_partial(plan: Plan, table, *, drop: np.ndarray | None = None, row0: 
         keys, columns, rows = _sums_by_unique(plan, staged, bed, squares)
     if plan.persons:  # counted by person afterwards (kpcompare.engine.persons); 0 in the sums
         columns.insert(3, np.zeros(len(keys)))
-    pairs = partition_keys(table, codes, plan, row0=row0) if keyed else None
+    pairs = partition_keys(table, codes, plan, row0=row0, episodes_only=keyed == "episodes") if keyed else None
     sums = np.column_stack(columns) if len(keys) else np.empty((0, len(columns)))
     return Partial(codes.decode(keys), sums, rows, weighted, len(codes.code), pairs)
 
@@ -166,6 +168,13 @@ def stream_episodes(extract, plan: Plan, accumulator: Accumulator, tally: Tally,
     if not keyed:
         _one_pass(extract, plan, accumulator, tally, progress, threads, None)
         return
+    if not plan.persons and integer_ids(extract):  # first on a bitmap of the ids seen, no partitions
+        seen = SeenIds()
+        _one_pass(extract, plan, accumulator, tally, progress, threads, None, seen=seen)
+        if not (seen.repeated or seen.overflow):
+            return
+        accumulator.reset()  # an id repeats (or they span too many values): the partitions tell which rows
+        tally.reset()
     n_parts = n_partitions(extract, factor=PAIR_PARTITION_FACTOR)
     collected = _Collected(accumulator.measures)
     with Partitioner(n_parts) as partitioner:
@@ -176,7 +185,7 @@ def stream_episodes(extract, plan: Plan, accumulator: Accumulator, tally: Tally,
         duplicated = _settle(parts, plan, collected)
     if len(duplicated):  # read again, excluding the repeats as they are staged: sums as if they were absent
         accumulator.reset()
-        tally.__init__()
+        tally.reset()
         _one_pass(extract, plan, accumulator, tally, progress, threads, None, duplicated=duplicated)
     for decoded, sums in collected.parts:
         accumulator.add_partial(decoded, sums)
@@ -201,7 +210,8 @@ def _settle(parts, plan: Plan, collected: _Collected) -> np.ndarray:
 
 
 def _one_pass(extract, plan: Plan, accumulator: Accumulator, tally: Tally, progress: bool | None, threads: int,
-              partitioner: Partitioner | None, *, duplicated: np.ndarray | None = None) -> None:
+              partitioner: Partitioner | None, *, duplicated: np.ndarray | None = None,
+              seen: SeenIds | None = None) -> None:
     rows = SLICE_ROWS if plan.weighted else SLICE_ROWS_UNWEIGHTED
     lock = threading.Lock()
 
@@ -212,7 +222,11 @@ def _one_pass(extract, plan: Plan, accumulator: Accumulator, tally: Tally, progr
                 row0 = number * PIECE_STRIDE + offset
                 offset += part.num_rows
                 drop = drop_mask(duplicated, row0, part.num_rows) if duplicated is not None else None
-                partial = episode_partial(plan, part, drop=drop, row0=row0, keyed=partitioner is not None)
+                keyed = "partitions" if partitioner is not None else "episodes" if seen is not None else None
+                partial = episode_partial(plan, part, drop=drop, row0=row0, keyed=keyed)
+                if seen is not None:
+                    seen.add(partial.keys["episode_key"])
+                    partial.keys = None
                 if partial.keys is not None:  # written at once (what the partitions give does not depend on order)
                     with lock:
                         partitioner.add(partial.keys)

@@ -44,6 +44,10 @@ class Tally:
     """Exclusion counts per reason (rows and weighted rows)."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every count."""
         self.rows = np.zeros(N_REASONS, dtype=np.int64)
         self.weighted = np.zeros(N_REASONS)
         self.read = 0

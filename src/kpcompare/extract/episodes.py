@@ -86,6 +86,14 @@ class Extract:
                     column=name, rule="column present",
                 )
 
+    def source_type(self, name: str) -> pa.DataType | None:
+        """The Arrow type of the one source column canonical ``name`` is read from unchanged (default
+        converter), when the source knows it before reading (Parquet, frames); else None."""
+        spec = self._fields.get(name)
+        if spec is None or len(spec.sources) != 1 or spec.convert is not None:
+            return None
+        return self.source.types().get(spec.sources[0])
+
     def source_columns(self, names: Sequence[str]) -> list[str]:
         out: list[str] = []
         for name in names:
