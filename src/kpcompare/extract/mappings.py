@@ -103,7 +103,8 @@ class Mapping:
         fields = dict(self.fields)
         for canonical, source in columns.items():
             _check_canonical(canonical, argument="columns")
-            sources = (source,) if isinstance(source, str) else tuple(source)
+            sources = (source,) if isinstance(source, str) else \
+                tuple(source) if isinstance(source, (list, tuple)) else (source,)
             if not sources or not all(isinstance(s, str) and s for s in sources):
                 raise InvalidArgumentError(
                     f"argument 'columns': the source of {canonical!r} must be a column name, got {source!r}.")
