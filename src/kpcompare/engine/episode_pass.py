@@ -237,8 +237,10 @@ def _one_pass(extract, plan: Plan, accumulator: Accumulator, tally: Tally, progr
                 partials.append(partial)
         return partials
 
+    # the bitmap of episode ids needs no person ids (a repeated id alone sends the run to the partitions)
+    columns = [c for c in plan.columns if c != "person_id"] if seen is not None else plan.columns
     jobs = (lambda number=number, read=read: job(number, read)
-            for number, read in enumerate(extract.batch_jobs(plan.columns, narrow=True)))
+            for number, read in enumerate(extract.batch_jobs(columns, narrow=True)))
     for partials in progress_bar(ordered(jobs, threads), total=extract.num_pieces, enabled=progress,
                                  desc="kpcompare.aggregate"):
         for partial in partials:
