@@ -548,7 +548,7 @@ def _condition_set(conditions: Any, coding: str | None):
 
         return ConditionSet.from_mapping(dict(conditions), coding=coding or "icd10")
     if isinstance(conditions, str):
-        from .. import condition_set
+        from ..conditions import condition_set
 
         return condition_set(conditions, coding=coding)  # the extract's coding picks the code lists
     raise InvalidArgumentError(
