@@ -87,13 +87,17 @@ def test_spell_rules_come_before_the_filter():
     assert excluded == {"missing_date": 2, "filtered_out_by_where": 1}
 
 
-def test_duplicates_are_judged_before_the_filter():
+@pytest.mark.parametrize("persons", [None, False])  # partitions of keys, or the bitmap of ids first
+def test_duplicates_are_judged_before_the_filter(persons):
     """Episode 11 repeats episode 10's id: excluded as a duplicate even though the filter would drop it too;
-    the first occurrence (an emergency) is kept."""
+    the first occurrence (an emergency) is kept.  When the first occurrence is the one filtered out, the
+    repeat is still a duplicate (the filter does not change the data-quality counts)."""
     frame = STAYS.assign(episode_id=[10, 10, 20, 30])
     for unit in ("episode", "spell"):
-        _, excluded = _run(unit, EMERGENCY, frame)
+        _, excluded = _run(unit, EMERGENCY, frame, persons=persons)
         assert excluded["duplicate_episode_id"] == 1
+    _, excluded = _run("episode", EMERGENCY, frame.iloc[[1, 0, 2, 3]], persons=persons)
+    assert excluded == {"duplicate_episode_id": 1, "filtered_out_by_where": 2}
 
 
 def test_codes_are_compared_normalised_and_numbers_as_numbers():
