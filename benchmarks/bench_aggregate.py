@@ -227,7 +227,8 @@ def main() -> None:
     parser.add_argument("path")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--engines",
-                        default="floor,floor_table,floor_numpy,kpcompare,duckdb,pandas_naive,kpcompare_persons,"
+                        default="floor,floor_table,floor_numpy,kpcompare,duckdb,pandas_naive,kpcompare_duplicates,"
+                                "kpcompare_persons,"
                                 "kpcompare_spell,kpcompare_cips")
     parser.add_argument("--in-process", action="store_true",
                         help="run the engines alternately in one process after a warm-up round")
