@@ -20,6 +20,9 @@ import datetime as dt
 import pandas as pd
 import pyarrow.compute as pc
 import pytest
+from episode_strategies import BOUNDS, ENGINE_GROUPS, extracts
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import kpcompare
 from kpcompare.errors import InvalidArgumentError, MissingColumnError, UnknownNameError
@@ -144,3 +147,24 @@ def test_where_errors():
     with pytest.raises(InvalidArgumentError, match=r"^argument 'where': 'soon' is not a value of the date column "
                                                    r"'admission_date'"):
         kpcompare.aggregate(STAYS, where={"admission_date": "soon"}, progress=False)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frame=extracts, methods=st.sets(st.sampled_from(["11", "81"]), min_size=1),
+       unit=st.sampled_from(["episode", "spell", "cips"]))
+def test_the_filter_changes_no_validity_count(frame, methods, unit):
+    """Property: with ``where`` every validity reason counts what it counts without it, and the rows filtered
+    out are exactly the rows the filter takes from the counted ones; in the episode unit the strata are those
+    of the extract filtered beforehand (duplicates aside: the ids are dropped there)."""
+    source = frame.drop(columns=["person_id", "provider", "episode_id"]) if unit == "episode" else frame
+    options = dict(age_bands=BOUNDS, conditions=ENGINE_GROUPS, unit=unit, progress=False)
+    everything = kpcompare.aggregate(source, **options)
+    got = kpcompare.aggregate(source, where={"admission_method": sorted(methods)}, **options)
+    reasons = got.exclusions.set_index("reason")["rows"]
+    pd.testing.assert_series_equal(reasons.drop("filtered_out_by_where"),
+                                   everything.exclusions.set_index("reason")["rows"])
+    assert reasons["filtered_out_by_where"] == everything.rows_counted - got.rows_counted
+    assert got.rows_read == got.rows_counted + got.rows_excluded == len(frame)
+    if unit == "episode":
+        before = kpcompare.aggregate(source[source["admission_method"].isin(methods)], **options)
+        pd.testing.assert_frame_equal(got.strata, before.strata)
