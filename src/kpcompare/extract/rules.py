@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..conditions._codes import RECORD_PATTERNS
+from ..errors import InvalidArgumentError, UnknownNameError
 from .convert import dictionary_mask, string_values
 
 __all__ = [
@@ -235,7 +236,6 @@ def where_filter(where: Any, *, available: Sequence[str] | None = None) -> Where
     ``pyarrow.compute.Expression`` on canonical columns (or a :class:`Where`).  With ``available`` (the
     extract's canonical columns) an expression reads those of them its text names.
     """
-    from ..errors import InvalidArgumentError, UnknownNameError
     from .columns import CANONICAL_COLUMNS
 
     if where is None or isinstance(where, Where):
@@ -269,8 +269,6 @@ def where_filter(where: Any, *, available: Sequence[str] | None = None) -> Where
 
 def _canonical_value(value: Any, name: str, kind: str) -> Any:
     """A value as the canonical column holds it (what read_episodes' default converter makes of it)."""
-    from ..errors import InvalidArgumentError
-
     if value is None:
         return None
     try:
@@ -329,8 +327,6 @@ def _accepted(array: pa.Array, name: str, accepted: tuple) -> np.ndarray:
 def _evaluate(expression: Any, columns: MappingABC[str, pa.Array], n: int) -> np.ndarray:
     """A boolean expression on canonical columns (dictionaries decoded), per row; null counts as false."""
     import pyarrow.dataset as ds
-
-    from ..errors import InvalidArgumentError
 
     arrays = {k: pc.dictionary_decode(v) if pa.types.is_dictionary(v.type) else v for k, v in columns.items()}
     table = pa.table(arrays) if arrays else pa.table({"_rows": pa.nulls(n)})
