@@ -8,10 +8,14 @@ Task (as in the project's PERFORMANCE notes): classify the primary diagnosis int
 prefix (else 'other'), 19 five-year age bands (90+ last), bed days = discharge - admission, group by
 system x sex x age band x condition -> admissions, bed days.  kpcompare also validates every row (dates,
 sex, age, code, episode status) and reports exclusions, which the SQL and pandas versions do not.
-``kpcompare`` runs the episode unit with ``persons=False`` (the task has no person counts);
-``kpcompare_persons`` runs it with aggregate's default, which also counts the distinct persons of each stratum
-and so partitions the rows by person; ``kpcompare_spell`` and ``kpcompare_cips`` the other units (persons
-counted).
+``kpcompare`` runs the episode unit with ``persons=False`` and ``check_duplicates=False`` (the task has no
+person counts, and neither DuckDB nor pandas looks for repeated ids); ``kpcompare_duplicates`` with the
+default duplicate check (the generated episode ids are unique: the check finds none); ``kpcompare_persons``
+with aggregate's defaults, which also count the distinct persons of each stratum (both partition small keys
+of the rows by person); ``kpcompare_spell`` and ``kpcompare_cips`` the other units (persons counted,
+duplicates checked).  ``kpcompare_duplicates_base`` runs ``check_duplicates=True`` with the kpcompare found
+in the directory ``$KPCOMPARE_BASE`` (an older version's ``src``), to compare with it, and
+``kpcompare_persons_base`` that version's defaults (before issue 16: persons, no duplicate check).
 
 Each engine runs in a fresh Python process (imports included in the wall time), ``--repeat`` times, in
 rounds (every engine once per round, so changes in the machine's load hit all engines alike); the median
@@ -75,9 +79,11 @@ import kpcompare
 import kpcompare.engine, kpcompare.extract  # the lazily imported modules (pandas, numpy, pyarrow.compute)
 T0 = time.perf_counter()
 UNIT = sys.argv[2] if len(sys.argv) > 2 else "episode"
-# the task: admissions and bed days (persons=False: counting distinct persons partitions the rows by person)
+# the task: admissions and bed days (persons=False: counting distinct persons partitions the rows by person;
+# check_duplicates=False: the episode ids are unique, and neither DuckDB nor pandas looks for repeats)
 r = kpcompare.aggregate(kpcompare.read_episodes(PATH, coding="icd10"), conditions=GROUPS, progress=False,
-                        unit=UNIT, persons=False if UNIT == "episode" else None)
+                        unit=UNIT, persons=False if UNIT == "episode" else None,
+                        check_duplicates=False if UNIT == "episode" else None)
 rows = len(r.strata); total = int(r.strata["bed_days"].sum())
 """,
     "kpcompare_spell": None,  # filled below (same code, unit="spell")
@@ -138,9 +144,21 @@ ENGINES["floor_numpy"] = ENGINES["floor"].replace("    rows += f.read_row_group(
     rows += t.num_rows""")
 ENGINES["kpcompare_spell"] = ENGINES["kpcompare"].replace('sys.argv[2] if len(sys.argv) > 2 else "episode"', '"spell"')
 ENGINES["kpcompare_cips"] = ENGINES["kpcompare"].replace('sys.argv[2] if len(sys.argv) > 2 else "episode"', '"cips"')
-# the episode unit with aggregate's default, which also counts distinct persons per stratum
+# the episode unit with aggregate's defaults, which also count distinct persons per stratum and look for
+# duplicate episode ids
 ENGINES["kpcompare_persons"] = ENGINES["kpcompare"].replace('persons=False if UNIT == "episode" else None',
-                                                            "persons=None")
+                                                            "persons=None").replace(
+    'check_duplicates=False if UNIT == "episode" else None', "check_duplicates=None")
+# the episode unit without persons, with the default duplicate check (partitions of episode keys)
+ENGINES["kpcompare_duplicates"] = ENGINES["kpcompare"].replace(
+    'check_duplicates=False if UNIT == "episode" else None', "check_duplicates=None")
+# the same with the duplicate check as it was before issue 16 (whole rows partitioned by person): the
+# package of the parent directory of KPCOMPARE_BASE, e.g. an older checkout's src
+_BASE = "import os; sys.path.insert(0, os.environ['KPCOMPARE_BASE'])\n"
+ENGINES["kpcompare_duplicates_base"] = _BASE + ENGINES["kpcompare"].replace(
+    'check_duplicates=False if UNIT == "episode" else None', "check_duplicates=True")
+# aggregate's defaults of that older version (before issue 16: persons counted, no duplicate check)
+ENGINES["kpcompare_persons_base"] = _BASE + ENGINES["kpcompare_persons"]
 EPILOGUE = """
 core = time.perf_counter() - T0
 print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rows": rows,
@@ -209,7 +227,8 @@ def main() -> None:
     parser.add_argument("path")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--engines",
-                        default="floor,floor_table,floor_numpy,kpcompare,duckdb,pandas_naive,kpcompare_persons,"
+                        default="floor,floor_table,floor_numpy,kpcompare,duckdb,pandas_naive,kpcompare_duplicates,"
+                                "kpcompare_persons,"
                                 "kpcompare_spell,kpcompare_cips")
     parser.add_argument("--in-process", action="store_true",
                         help="run the engines alternately in one process after a warm-up round")

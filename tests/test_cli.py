@@ -117,3 +117,58 @@ def test_cips_gap_days_needs_unit_cips(tmp_path, capsys):
     src.write_text(EXTRACT)
     assert main(["aggregate", str(src), "--out", str(tmp_path / "s.csv"), "--cips-gap-days", "0"]) == 2
     assert "argument 'cips_rules': only used with unit='cips', not unit='episode'." in capsys.readouterr().err
+
+
+# The same three stays, with an admission method, a region column and person 1's episode repeated (a
+# duplicated EPIKEY, the 4th row): 21 = emergency via A&E, 11 = elective waiting list (HES ADMIMETH).
+EXTRACT_HES = """person,epikey,region,sex,age,admitted,discharged,method,diagnosis
+1,1,North,F,70,2020-01-01,2020-01-03,21,I63.9
+2,2,South,F,72,2020-02-01,2020-02-01,11,I61.0
+3,3,North,M,80,2020-03-05,2020-03-07,22,J44.1
+1,1,North,F,70,2020-01-01,2020-01-03,21,I63.9
+"""
+COLUMNS = ["--column", "person_id=person", "--column", "episode_id=epikey", "--column", "system=region",
+           "--column", "sex=sex", "--column", "age=age", "--column", "admission_date=admitted",
+           "--column", "discharge_date=discharged", "--column", "admission_method=method",
+           "--column", "primary_diagnosis=diagnosis"]
+
+
+def _run_hes(tmp_path, *options):
+    src = tmp_path / "extract.csv"
+    src.write_text(EXTRACT_HES)
+    out = tmp_path / "strata.csv"
+    code = main(["aggregate", str(src), "--out", str(out), "--by", "system", "--no-persons", *COLUMNS, *options])
+    return code, out
+
+
+def test_column_where_and_duplicates(tmp_path, capsys):
+    """--column maps the source's columns, duplicates are excluded by default, --where keeps emergencies:
+    person 1 (North, 2 nights) and person 3 (North, 2 nights); person 2's elective stay is filtered out."""
+    code, out = _run_hes(tmp_path, "--where", "admission_method=21,22,23,24,28")
+    assert code == 0
+    assert pd.read_csv(out).values.tolist() == [["North", 2, 4, 2]]
+    exclusions = pd.read_csv(out.with_name("strata.exclusions.csv")).set_index("reason")["rows"]
+    assert exclusions[exclusions > 0].to_dict() == {"duplicate_episode_id": 1, "filtered_out_by_where": 1}
+    assert "rows read 4 = counted 2 + excluded 2" in capsys.readouterr().out
+
+
+def test_where_repeated_and_no_check_duplicates(tmp_path):
+    """Two --where options must both hold; --no-check-duplicates counts the repeated episode."""
+    code, out = _run_hes(tmp_path, "--where", "admission_method=21", "--where", "sex=F", "--no-check-duplicates")
+    assert code == 0
+    assert pd.read_csv(out).values.tolist() == [["North", 2, 4, 2]]  # person 1's episode twice
+    exclusions = pd.read_csv(out.with_name("strata.exclusions.csv")).set_index("reason")["rows"]
+    assert exclusions[exclusions > 0].to_dict() == {"filtered_out_by_where": 2}
+
+
+def test_column_and_where_errors(tmp_path, capsys):
+    code, _ = _run_hes(tmp_path, "--column", "system=REGION")
+    assert code == 2
+    assert "MissingColumnError: columns: canonical column 'system' is mapped to source column 'REGION'" in \
+        capsys.readouterr().err
+    code, _ = _run_hes(tmp_path, "--where", "method=21")
+    assert code == 2
+    assert "UnknownNameError: argument 'where': 'method' is not a canonical episode column" in capsys.readouterr().err
+    code, _ = _run_hes(tmp_path, "--where", "admission_method")
+    assert code == 2
+    assert "option --where: expected NAME=VALUE,VALUE..., got 'admission_method'." in capsys.readouterr().err

@@ -3,6 +3,7 @@
 ::
 
     kpcompare aggregate EXTRACT --mapping hes --conditions ham2003_leading_causes --out strata.csv
+    kpcompare aggregate EXTRACT --mapping hes --column system=REGION --where admission_method=21,28 --out e.csv
     kpcompare standards                 # the registered standard populations
     kpcompare demo --out output         # the main job on bundled data (what `make demo` runs)
 
@@ -25,10 +26,11 @@ def _aggregate(args: argparse.Namespace) -> int:
     from .engine import aggregate
     from .extract import read_episodes
 
-    extract = read_episodes(args.extract, mapping=args.mapping)
+    extract = read_episodes(args.extract, mapping=args.mapping,
+                            columns=_pairs(args.column, option="--column", several=False) or None)
     cips_rules = None
     if args.cips_gap_days is not None:
-        from .spells import CipsRules
+        from .engine.spells import CipsRules
 
         cips_rules = CipsRules(gap_days=args.cips_gap_days)
     conditions = args.conditions
@@ -45,6 +47,8 @@ def _aggregate(args: argparse.Namespace) -> int:
         weights="weight" if args.weights else None, progress=None if args.progress else False,
         newborns=args.newborns, bed_days_squared=args.bed_days_squared, cips_rules=cips_rules,
         persons=False if args.no_persons else None, spell_diagnosis=args.spell_diagnosis,
+        check_duplicates=False if args.no_check_duplicates else None,
+        where=_pairs(args.where, option="--where", several=True) or None,
     )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -55,6 +59,25 @@ def _aggregate(args: argparse.Namespace) -> int:
     print(f"rows read {result.rows_read:,} = counted {result.rows_counted:,} + excluded {excluded:,}")
     print(f"{len(result.strata):,} strata written to {out}; exclusions to {exclusions}")
     return 0
+
+
+def _pairs(items: Sequence[str] | None, *, option: str, several: bool) -> dict:
+    """``NAME=VALUE`` options as a dict; with ``several`` the values are comma-separated lists (a name given
+    twice gets the values of both)."""
+    from .errors import InvalidArgumentError
+
+    out: dict = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise InvalidArgumentError(f"option {option}: expected NAME=VALUE{',VALUE...' if several else ''}, "
+                                       f"got {item!r}.")
+        name = name.strip()
+        if several:
+            out[name] = out.get(name, []) + [v.strip() for v in value.split(",")]
+        else:
+            out[name] = value.strip()
+    return out
 
 
 def _standards(args: argparse.Namespace) -> int:
@@ -97,13 +120,23 @@ def build_parser() -> argparse.ArgumentParser:
                      help="add the sum of squared stays (compound-Poisson bed-day variance; spell/CIPS units)")
     agg.add_argument("--cips-gap-days", type=int, default=None, metavar="DAYS",
                      help="with --unit cips: link spells admitted at most DAYS after a transfer discharge "
-                          "(default 3, NHS Digital; transfer codes as kpcompare.spells.CIPS_RULES)")
+                          "(default 3, NHS Digital; transfer codes as kpcompare.engine.spells.CIPS_RULES)")
     agg.add_argument("--spell-diagnosis", default="first", choices=["first", "last"],
                      help="with --unit spell or cips: the episode whose diagnosis gives the condition "
                           "(default first, the admitting episode)")
     agg.add_argument("--no-persons", action="store_true",
                      help="do not count distinct persons per stratum (counted by default where person ids exist; "
                           "that partitions (stratum, person) pairs by person, about four times the plain episode pass)")
+    agg.add_argument("--column", action="append", metavar="CANONICAL=SOURCE",
+                     help="add a column to the mapping or replace one, e.g. system=REGION (repeatable; "
+                          "read_episodes(columns=...))")
+    agg.add_argument("--where", action="append", metavar="COLUMN=VALUE[,VALUE...]",
+                     help="count only rows whose canonical column has one of the values, e.g. "
+                          "admission_method=21,22,23,24,28 (repeatable: every condition must hold; spells and "
+                          "CIPS by their first episode); the others are excluded as filtered_out_by_where")
+    agg.add_argument("--no-check-duplicates", action="store_true",
+                     help="do not exclude repeated episode ids of a person (checked by default where episode "
+                          "ids exist)")
     agg.add_argument("--progress", action="store_true", help="show a progress bar when attached to a terminal")
     agg.set_defaults(run=_aggregate)
 

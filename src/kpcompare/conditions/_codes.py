@@ -33,7 +33,7 @@ STEM_PATTERNS: dict[str, str] = {
 }
 
 #: A valid code as an episode record carries it (upper case, dots and spaces removed, fillers kept): the
-#: ``invalid_code`` exclusion rule of :mod:`kpcompare.schemas.episodes`.  Looser than the stems on purpose:
+#: ``invalid_code`` exclusion rule of :mod:`kpcompare.extract.rules`.  Looser than the stems on purpose:
 #: it accepts the fillers and extensions extracts write (HES 'I64X', 'I64-'; NHDS '486-').
 RECORD_PATTERNS: dict[str, str] = {
     # ICD-10 (WHO): letter, two digits, up to four more characters; HES fills 3-character codes with X or -

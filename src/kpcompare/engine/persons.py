@@ -4,7 +4,7 @@ A person's episodes fall in many row groups, so persons cannot be summed slice b
 The records of a unit are therefore hash-partitioned by person (:class:`~kpcompare.engine.units.Partitioner`):
 no person is in two partitions, so the distinct (stratum, person) pairs of each partition add up to the
 distinct pairs of the extract.  The episode unit partitions only its counted rows' stratum ids and person
-keys (:func:`slice_pairs`, 24 bytes a row) beside its usual sums; the spell and CIPS units count the persons
+keys (:func:`kpcompare.engine.duplicates.partition_keys`, 24 bytes a row) beside its usual sums; the spell and CIPS units count the persons
 of the records they form (:func:`first_person`).
 
 A record without a person id (the key :data:`~kpcompare.engine.plan.MISSING_ID`) adds no person.
@@ -16,12 +16,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .. import spells
-from .plan import MISSING_ID, _hash_ids
-from .stage import Codes
+from . import spells
+from .plan import MISSING_ID
 from .strata import Accumulator
 
-__all__ = ["first_person", "slice_pairs", "add_person_counts"]
+__all__ = ["first_person", "add_person_counts"]
 
 
 def first_person(ids: Sequence[np.ndarray], person: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
@@ -42,20 +41,9 @@ def _first_of_pairs(key: np.ndarray, person: np.ndarray) -> np.ndarray:
     return first & (person != MISSING_ID)
 
 
-def slice_pairs(person_ids, codes: Codes, n_by: int) -> dict[str, np.ndarray]:
-    """The stratum ids (``id0`` ...) and person key (``person``) of a slice's counted rows that have a person
-    id: the rows whose code has no reason combination (``code < total * split``)."""
-    person = _hash_ids(person_ids)
-    rows = np.flatnonzero((codes.code < codes.total * codes.split) & (person != MISSING_ID))
-    ids = codes.decode(codes.code[rows])
-    out = {f"id{j}": ids[:, j].astype(np.int32) for j in range(n_by)}
-    out["person"] = person[rows]
-    return out
-
-
 def add_person_counts(partitions: Iterable[dict[str, np.ndarray]], accumulator: Accumulator, *,
                       sizes: Sequence[int], column: int, progress: Callable[[Iterator], Iterator] = iter) -> None:
-    """Count the distinct (stratum, person) pairs of each partition of :func:`slice_pairs` rows and add them
+    """Count the distinct (stratum, person) pairs of each partition of :func:`kpcompare.engine.duplicates.partition_keys` rows and add them
     to measure ``column`` of ``accumulator`` (the other measures get 0, which changes no sum)."""
     n_by = len(sizes)
     n_measures = len(accumulator.measures)

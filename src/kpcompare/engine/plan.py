@@ -21,12 +21,12 @@ import pyarrow.compute as pc
 
 from .._checks import as_list, check_choice
 from ..errors import InvalidArgumentError
-from ..schemas import episodes as rules
-from ..schemas.episodes import REASON_INDEX
+from ..extract import rules
+from ..extract.rules import REASON_INDEX
 from .stage import Codes, Factor, Scratch, ValueMemo, combine, dictionary_factor, flag_factor
 from .strata import Labels
 
-__all__ = ["Plan", "Staged", "make_plan", "UNITS", "BED_DAY_RULES", "SPELL_DIAGNOSES"]
+__all__ = ["Plan", "Staged", "make_plan", "hash_ids", "MISSING_ID", "UNITS", "BED_DAY_RULES", "SPELL_DIAGNOSES"]
 
 UNITS = ("episode", "spell", "cips")
 #: which episode's primary diagnosis (the ``condition`` stratum) a spell or CIPS takes
@@ -96,7 +96,8 @@ class Plan:
     persons: bool = False
     squares: bool = False
     check_duplicates: bool = False
-    cips_rules: Any = None  # kpcompare.spells.CipsRules (unit="cips"), None otherwise
+    cips_rules: Any = None  # kpcompare.engine.spells.CipsRules (unit="cips"), None otherwise
+    where: rules.Where | None = None  # the row filter of aggregate(..., where=...)
     spell_diagnosis: str = "first"  # which episode's diagnosis a spell or CIPS takes: "first" or "last"
     _dictionary_cache: dict = field(default_factory=dict, repr=False)
     _lock: Any = field(default_factory=threading.Lock, repr=False)
@@ -105,16 +106,18 @@ class Plan:
     _age_tables: dict = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------------------------------ stage
-    def stage(self, table: pa.RecordBatch, *, admission: bool = False) -> Staged:
+    def stage(self, table: pa.RecordBatch, *, admission: bool = False,
+              flags: Sequence[tuple[str, np.ndarray]] = ()) -> Staged:
         """Codes (stratum key + exclusion reason), dates, weights and first-episode flags of one batch.
 
         With ``admission`` whether a row counts as an admission is folded into its code
-        (:attr:`Factor.not_admitted`) instead of being returned in ``first``.
+        (:attr:`Factor.not_admitted`) instead of being returned in ``first``.  ``flags``: further rules
+        broken, as ``(reason, mask)`` (the duplicated rows of a second pass).
         """
         n = table.num_rows
         col = {name: table.column(i) for i, name in enumerate(table.schema.names)}
         factors: list[Factor] = []
-        flags: list[tuple[str, np.ndarray]] = []
+        flags = list(flags)
         spell_mode = self.unit != "episode"
         start = end = end_known = length = None
         if self.dates is not None:
@@ -161,11 +164,13 @@ class Plan:
             flags.append(("invalid_weight", rules.invalid_weight(weight)))
         if self.newborns == "exclude":
             flags.append(("newborn", rules.is_newborn(col["newborn"])))
+        if self.where is not None and not spell_mode:  # spells are filtered by their first episode
+            flags.append(("filtered_out_by_where", self.where.not_selected(col, n)))
         first = None
         if "episode_order" in col and self.unit == "episode":
             order = col["episode_order"]
             first = np.equal(order.to_numpy(), 1, out=self.scratch("first", n, np.bool_)) \
-                if order.null_count == 0 else rules._mask(pc.equal(order, 1))
+                if order.null_count == 0 else rules.mask(pc.equal(order, 1))
         not_admitted = None
         if admission and (first is not None or (self.period is not None and start is not None)):
             admitted = first
@@ -304,10 +309,12 @@ _TRANSFER = ("admission_method", "admission_source", "discharge_destination")
 MISSING_ID = np.iinfo(np.int64).min
 
 
-def _hash_ids(array: pa.Array) -> np.ndarray:
+def hash_ids(array: pa.Array) -> np.ndarray:
     """64-bit keys of identifiers (integers as they are, anything else hashed through its dictionary);
     :data:`MISSING_ID` for a missing one."""
     if pa.types.is_integer(array.type):
+        if array.null_count == 0:
+            return array.cast(pa.int64()).to_numpy(zero_copy_only=False)
         return pc.fill_null(array.cast(pa.int64()), MISSING_ID).to_numpy(zero_copy_only=False)
     if not pa.types.is_dictionary(array.type):
         array = pc.dictionary_encode(array.cast(pa.string()))
@@ -315,25 +322,25 @@ def _hash_ids(array: pa.Array) -> np.ndarray:
     hashed = hashed.view(np.int64)
     indices = array.indices
     out = np.full(len(array), MISSING_ID, dtype=np.int64)
-    valid = rules._mask(pc.is_valid(indices))
+    valid = rules.mask(pc.is_valid(indices))
     if len(hashed):
         out[valid] = hashed[pc.fill_null(indices, 0).to_numpy(zero_copy_only=False)[valid]]
     return out
 
 
 def _partition_columns(col: Mapping[str, pa.Array], plan: Plan) -> dict[str, np.ndarray]:
-    from ..spells import transfer_flags
+    from .spells import transfer_flags
 
     n = len(next(iter(col.values())))
     extra: dict[str, np.ndarray] = {}
     if "episode_id" in col:
-        extra["episode_key"] = _hash_ids(col["episode_id"])
+        extra["episode_key"] = hash_ids(col["episode_id"])
     # without person ids, duplicates are judged on episode ids alone (partitioned by them)
-    extra["person"] = _hash_ids(col["person_id"]) if "person_id" in col else \
+    extra["person"] = hash_ids(col["person_id"]) if "person_id" in col else \
         extra.get("episode_key", np.arange(n, dtype=np.int64))
     if plan.unit != "episode":
-        extra["provider"] = _hash_ids(col["provider"])
-        extra["spell_key"] = _hash_ids(col["spell_id"]) if "spell_id" in col else \
+        extra["provider"] = hash_ids(col["provider"])
+        extra["spell_key"] = hash_ids(col["spell_id"]) if "spell_id" in col else \
             _day_numbers(col["admission_date"]).astype(np.int64)
         extra["order"] = pc.fill_null(col["episode_order"], 0).to_numpy(zero_copy_only=False).astype(np.int32) \
             if "episode_order" in col else np.zeros(n, dtype=np.int32)
@@ -341,16 +348,49 @@ def _partition_columns(col: Mapping[str, pa.Array], plan: Plan) -> dict[str, np.
             else np.zeros(n, dtype=np.int32)
     if plan.unit == "cips":
         extra.update(transfer_flags({k: col[k] for k in _TRANSFER if k in col}, n, plan.cips_rules))
+    if plan.where is not None:  # judged per spell, on its first episode (kpcompare.engine.units.records)
+        extra["selected"] = plan.where.selected(col, n)
     return extra
 
 
 def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, unit: str, bed_days: str,
               period: Any, weights: Any, newborns: str, admissions_by: str, persons: bool | None,
               check_duplicates: bool | None, squares: bool = False, cips_rules: Any = None,
-              spell_diagnosis: str = "first") -> Plan:
+              spell_diagnosis: str = "first", where: Any = None) -> Plan:
     """Check the options against the extract and decide which columns to read."""
-    check_choice(unit, UNITS, argument="unit")
+    _check_choices(unit=unit, spell_diagnosis=spell_diagnosis, bed_days=bed_days, newborns=newborns,
+                   admissions_by=admissions_by)
     cips_rules = _check_cips_rules(cips_rules, unit=unit)
+    squares = _check_squares(squares, unit=unit, period=period, orders=extract.has("episode_order"))
+    by = _check_by(by)
+    dates = _dates(extract, unit)
+    needed = _needed_columns(extract, by, unit, dates)
+    period = _check_period(period, dates)
+    weighted = _check_weights(weights)
+    where = rules.where_filter(where, available=extract.columns)
+    if where is not None:
+        extract.require(where.columns, purpose="argument 'where'")
+    persons, check_duplicates = _persons_and_duplicates(extract, persons, check_duplicates)
+    needed += ["weight"] if weighted else []
+    needed += ["newborn"] if newborns == "exclude" else []
+    needed += [c for c in ("episode_status",) + (("episode_order",) if unit == "episode" else ()) if extract.has(c)]
+    needed += (["person_id"] if persons or (check_duplicates and extract.has("person_id")) else [])
+    needed += (["episode_id"] if check_duplicates else []) + (where.columns if where is not None else [])
+    columns = list(dict.fromkeys(needed))
+    extract.require(columns, purpose="aggregate(" + ", ".join(f"{k}={v!r}" for k, v in
+                                                            (("by", tuple(by)), ("unit", unit))) + ")")
+    labels, bands, classifier = _labels(by, age_bands, conditions, extract.coding)
+    coding = extract.coding or (classifier.coding if classifier is not None else None)
+    # the episode unit counts persons and finds duplicate ids beside its sums (engine.persons, .duplicates)
+    return Plan(by=by, unit=unit, bed_rule=bed_days, period=period, admissions_by=admissions_by,
+                weighted=weighted, newborns=newborns, dates=dates, coding=coding, columns=columns, labels=labels,
+                band_lo=bands[0], band_hi=bands[1], band_of_age=bands[2], classifier=classifier,
+                partitioned=unit != "episode", persons=persons, check_duplicates=check_duplicates,
+                squares=squares, cips_rules=cips_rules, spell_diagnosis=spell_diagnosis, where=where)
+
+
+def _check_choices(*, unit: str, spell_diagnosis: str, bed_days: str, newborns: str, admissions_by: str) -> None:
+    check_choice(unit, UNITS, argument="unit")
     check_choice(spell_diagnosis, SPELL_DIAGNOSES, argument="spell_diagnosis")
     if spell_diagnosis != "first" and unit == "episode":
         raise InvalidArgumentError(
@@ -359,29 +399,39 @@ def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, un
     check_choice(bed_days, BED_DAY_RULES, argument="bed_days")
     check_choice(newborns, ("include", "exclude"), argument="newborns")
     check_choice(admissions_by, ("admission", "discharge"), argument="admissions_by")
-    squares = _check_squares(squares, unit=unit, period=period, orders=extract.has("episode_order"))
+
+
+def _check_by(by: Any) -> list[str]:
+    from ..extract.columns import CANONICAL_COLUMNS
+
     by = as_list(by)
     if len(set(by)) != len(by):
         raise InvalidArgumentError(f"argument 'by': {by!r} names a column twice.")
-    from ..extract.columns import CANONICAL_COLUMNS
-
     for name in by:
         if name not in _DERIVED and name not in CANONICAL_COLUMNS:
             raise InvalidArgumentError(
                 f"argument 'by': {name!r} is neither 'age_band', 'condition' nor a canonical episode column.")
+    return by
+
+
+def _dates(extract, unit: str) -> tuple[str, str] | None:
+    """The start and end columns of a stay (None: ``length_of_stay``)."""
+    if unit != "episode":
+        return ("admission_date", "discharge_date")
+    if extract.has("episode_start") and extract.has("episode_end"):
+        return ("episode_start", "episode_end")
+    if extract.has("admission_date") and extract.has("discharge_date"):
+        return ("admission_date", "discharge_date")
+    return None
+
+
+def _needed_columns(extract, by: list[str], unit: str, dates: tuple[str, str] | None) -> list[str]:
+    """The columns the strata, the unit and the bed days need."""
     needed: list[str] = [n for n in by if n not in _DERIVED]
-    if "age_band" in by:
-        needed.append("age")
-    if "condition" in by:
-        needed.append("primary_diagnosis")
-    dates = None
-    if unit == "episode" and extract.has("episode_start") and extract.has("episode_end"):
-        dates = ("episode_start", "episode_end")
-    elif extract.has("admission_date") and (extract.has("discharge_date") or unit != "episode"):
-        dates = ("admission_date", "discharge_date")
+    needed += ["age"] if "age_band" in by else []
+    needed += ["primary_diagnosis"] if "condition" in by else []
     if unit != "episode":
         extract.require(["person_id", "provider", "admission_date", "discharge_date"], purpose=f"unit={unit!r}")
-        dates = ("admission_date", "discharge_date")
         needed += ["person_id", "provider", "admission_date", "discharge_date"]
         needed += [c for c in ("episode_end", "spell_id", "episode_order", "episode_start") if extract.has(c)]
         if unit == "cips":
@@ -390,42 +440,51 @@ def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, un
         if not extract.has("length_of_stay"):
             extract.require(["admission_date", "discharge_date"],
                             purpose="bed days (or map 'length_of_stay' for sources without dates)")
-        needed.append("length_of_stay")
-    else:
-        needed += list(dates)
-    if period is not None:
-        if dates is None:
-            raise InvalidArgumentError(
-                "argument 'period': clipping stays to a period needs admission and discharge dates; this extract "
-                "only has 'length_of_stay'. Filter the source by its own period variable instead.")
-        if not isinstance(period, Sequence) or isinstance(period, str) or len(period) != 2:
-            raise InvalidArgumentError(f"argument 'period': expected (first_day, last_day), got {period!r}.")
-        period = (_to_day(period[0], "period"), _to_day(period[1], "period"))
-        if period[1] < period[0]:
-            raise InvalidArgumentError(f"argument 'period': the last day comes before the first ({period!r}).")
-    weighted = weights is not None and weights is not False
-    if weighted:
-        if weights not in (True, "weight"):
-            raise InvalidArgumentError(
-                f"argument 'weights': give weights='weight' (the canonical weight column) or None, not {weights!r}.")
-        needed.append("weight")
-    if newborns == "exclude":
-        needed.append("newborn")
-    for optional in ("episode_status",) + (("episode_order",) if unit == "episode" else ()):
-        if extract.has(optional):
-            needed.append(optional)
-    # persons wherever person ids exist (issue 3), unless told not to: in the episode unit counting them
-    # partitions (stratum, person) pairs by person (engine.persons), about four times the plain pass
-    persons = (bool(persons) if persons is not None else True) and extract.has("person_id")
-    check_duplicates = bool(check_duplicates) if check_duplicates is not None else unit != "episode"
-    check_duplicates = check_duplicates and extract.has("episode_id")
-    with_person = persons or (check_duplicates and extract.has("person_id"))
-    for extra in (["person_id"] if with_person else []) + (["episode_id"] if check_duplicates else []):
-        needed.append(extra)
-    columns = list(dict.fromkeys(needed))
-    extract.require(columns, purpose="aggregate(" + ", ".join(f"{k}={v!r}" for k, v in
-                                                            (("by", tuple(by)), ("unit", unit))) + ")")
-    labels, band_lo, band_hi, band_of_age, classifier = [], None, None, None, None
+        return needed + ["length_of_stay"]
+    return needed + list(dates)
+
+
+def _check_period(period: Any, dates: tuple[str, str] | None) -> tuple[int, int] | None:
+    if period is None:
+        return None
+    if dates is None:
+        raise InvalidArgumentError(
+            "argument 'period': clipping stays to a period needs admission and discharge dates; this extract "
+            "only has 'length_of_stay'. Filter the source by its own period variable instead.")
+    if not isinstance(period, Sequence) or isinstance(period, str) or len(period) != 2:
+        raise InvalidArgumentError(f"argument 'period': expected (first_day, last_day), got {period!r}.")
+    days = (_to_day(period[0], "period"), _to_day(period[1], "period"))
+    if days[1] < days[0]:
+        raise InvalidArgumentError(f"argument 'period': the last day comes before the first ({days!r}).")
+    return days
+
+
+def _check_weights(weights: Any) -> bool:
+    if weights is None or weights is False:
+        return False
+    if weights not in (True, "weight"):
+        raise InvalidArgumentError(
+            f"argument 'weights': give weights='weight' (the canonical weight column) or None, not {weights!r}.")
+    return True
+
+
+def _persons_and_duplicates(extract, persons: Any, check_duplicates: Any) -> tuple[bool, bool]:
+    """Persons wherever person ids exist (issue 3) and duplicate checks wherever episode ids exist (issue 16),
+    unless told not to; ``check_duplicates=True`` without an ``episode_id`` column is an error."""
+    if check_duplicates not in (None, True, False):
+        raise InvalidArgumentError(
+            f"argument 'check_duplicates': expected None (check where episode ids exist), True or False, got "
+            f"{check_duplicates!r}.")
+    if check_duplicates:
+        extract.require(["episode_id"], purpose="check_duplicates=True")
+    duplicates = extract.has("episode_id") if check_duplicates is None else bool(check_duplicates)
+    return (bool(persons) if persons is not None else True) and extract.has("person_id"), duplicates
+
+
+def _labels(by: list[str], age_bands: Any, conditions: Any, coding: str | None):
+    """The labels of each ``by`` column, the age bands' limits (lower bounds, first age above each band, band
+    of each whole age) and the condition set."""
+    labels, bands, classifier = [], (None, None, None), None
     for name in by:
         if name == "age_band":
             from ..refdata import band_table
@@ -433,29 +492,22 @@ def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, un
             table = band_table(age_bands)
             band_lo = table["age_lo"].to_numpy(dtype=float)
             hi = table["age_hi"].astype("Float64").to_numpy(dtype=float, na_value=np.inf)
-            band_hi = hi + 1  # first age above each band
             ages = np.arange(rules.MAX_AGE + 1)
             band_of_age = np.maximum(np.searchsorted(band_lo, ages, side="right") - 1, 0).astype(np.int64)
+            bands = (band_lo, hi + 1, band_of_age)  # hi + 1: the first age above each band
             labels.append(Labels(list(table["age_band"].astype(str))))
         elif name == "condition":
-            classifier = _condition_set(conditions, extract.coding)
+            classifier = _condition_set(conditions, coding)
             fixed = None if classifier is None else list(classifier.groups) + ["other"]
             labels.append(Labels(fixed))
         else:
             labels.append(Labels(["F", "M"] if name == "sex" else None))
-    coding = extract.coding or (classifier.coding if classifier is not None else None)
-    # the episode unit counts persons beside its sums (kpcompare.engine.persons); duplicates need whole rows
-    partitioned = unit != "episode" or check_duplicates
-    return Plan(by=by, unit=unit, bed_rule=bed_days, period=period, admissions_by=admissions_by,
-                weighted=weighted, newborns=newborns, dates=dates, coding=coding, columns=columns, labels=labels,
-                band_lo=band_lo, band_hi=band_hi, band_of_age=band_of_age, classifier=classifier,
-                partitioned=partitioned, persons=persons, check_duplicates=check_duplicates, squares=squares,
-                cips_rules=cips_rules, spell_diagnosis=spell_diagnosis)
+    return labels, bands, classifier
 
 
 def _check_cips_rules(cips_rules: Any, *, unit: str):
-    """The :class:`kpcompare.spells.CipsRules` of a CIPS run (NHS Digital's by default); refused with other units."""
-    from ..spells import CIPS_RULES, CipsRules
+    """The :class:`kpcompare.engine.spells.CipsRules` of a CIPS run (NHS Digital's by default); refused with other units."""
+    from .spells import CIPS_RULES, CipsRules
 
     if cips_rules is None:
         return CIPS_RULES if unit == "cips" else None
@@ -463,7 +515,7 @@ def _check_cips_rules(cips_rules: Any, *, unit: str):
         raise InvalidArgumentError(f"argument 'cips_rules': only used with unit='cips', not unit={unit!r}.")
     if not isinstance(cips_rules, CipsRules):
         raise InvalidArgumentError(
-            f"argument 'cips_rules': expected a kpcompare.spells.CipsRules, got {type(cips_rules).__name__}.")
+            f"argument 'cips_rules': expected a kpcompare.engine.spells.CipsRules, got {type(cips_rules).__name__}.")
     return cips_rules
 
 
@@ -496,7 +548,7 @@ def _condition_set(conditions: Any, coding: str | None):
 
         return ConditionSet.from_mapping(dict(conditions), coding=coding or "icd10")
     if isinstance(conditions, str):
-        from .. import condition_set
+        from ..conditions import condition_set
 
         return condition_set(conditions, coding=coding)  # the extract's coding picks the code lists
     raise InvalidArgumentError(

@@ -15,8 +15,8 @@ summed into
 where ``key`` is the mixed-radix stratum key (``0 <= key < total``, the product of the ``by`` sizes) and
 ``combo`` numbers the combination of reasons of the fused groups (0 = counted).  One ``numpy.bincount`` of
 ``code`` then gives the strata *and* the exclusion tally; the reason of a combination is the first rule in
-precedence order (:data:`kpcompare.schemas.episodes.EXCLUSION_REASONS`) that it breaks, which is exactly
-the row-by-row rule of :func:`kpcompare.schemas.episodes.first_reason`.
+precedence order (:data:`kpcompare.extract.rules.EXCLUSION_REASONS`) that it breaks, which is exactly
+the row-by-row rule of :func:`kpcompare.extract.rules.first_reason`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..schemas.episodes import REASON_INDEX
+from ..extract.rules import REASON_INDEX
 
 __all__ = ["Factor", "Codes", "ValueMemo", "Scratch", "combine", "dictionary_factor", "flag_factor", "JOINT_LIMIT"]
 
@@ -95,7 +95,7 @@ class Codes:
         return self.total * self.split * len(self.combo_reason)
 
     def reason(self) -> np.ndarray:
-        """Reason code per row (0 = counted), as :func:`kpcompare.schemas.episodes.first_reason` gives it."""
+        """Reason code per row (0 = counted), as :func:`kpcompare.extract.rules.first_reason` gives it."""
         if self._reason is None:
             if len(self.combo_reason) == 1:
                 self._reason = np.zeros(len(self.code), dtype=np.uint8)
@@ -214,9 +214,9 @@ class ValueMemo:
 
 def dictionary_factor(array: pa.Array, memo: ValueMemo, *, column: int, when_missing: str) -> Factor:
     """A factor over a column's dictionary (plus one slot for missing rows, reason ``when_missing``)."""
-    from ..extract.convert import _plain
+    from ..extract.convert import plain
 
-    array = _plain(array)
+    array = plain(array)
     if not pa.types.is_dictionary(array.type):
         array = pc.dictionary_encode(array)
     dictionary, indices = array.dictionary, array.indices

@@ -119,6 +119,10 @@ class Accumulator:
             rest //= sizes[j]
         self.add_partial(decoded, sums)
 
+    def reset(self) -> None:
+        """Forget every sum added (the labels, and so the stratum ids, are kept)."""
+        self._parts = []
+
     def add_partial(self, decoded: np.ndarray, sums: np.ndarray) -> None:
         """Add an already-summed partial (ids per stratum, sums per measure)."""
         if len(decoded):

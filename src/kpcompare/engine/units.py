@@ -1,8 +1,8 @@
-"""Counting units that need all episodes of a person together: spells, CIPS, persons, duplicate ids.
+"""Counting units that need all episodes of a person together: provider spells and CIPS.
 
 Rows that passed the row-level rules are hash-partitioned by person (:class:`Partitioner`: in memory for a
 single partition, else temporary Arrow IPC files, one per partition) and each partition is turned into
-*records* (episodes, provider spells or CIPS) by :func:`records`.  See :mod:`kpcompare.spells` for the rules.
+*records* (provider spells or CIPS) by :func:`records`.  See :mod:`kpcompare.engine.spells` for the rules.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from .. import spells
+from . import spells
 
 __all__ = ["Partitioner", "Records", "records", "PARTITION_ROWS"]
 
@@ -118,95 +118,127 @@ def _exclude(excluded: dict, reason: str, rows: np.ndarray, weight: np.ndarray) 
     excluded[reason] = (got[0] + int(rows.sum()), got[1] + float(weight[rows].sum()))
 
 
+def _exclude_units(excluded: dict, reason: str, bad: np.ndarray, episodes: np.ndarray, weight: np.ndarray) -> None:
+    """Exclude whole units (spells, CIPS) with all their episodes."""
+    got = excluded.get(reason, (0, 0.0))
+    excluded[reason] = (got[0] + int(episodes[bad].sum()), got[1] + float(weight[bad].sum()))
+
+
 def _repeats(keys: np.ndarray) -> bool:
     """Whether any value occurs twice (one sort, cheaper than sorting by person and id)."""
     ordered = np.sort(keys)
     return bool((ordered[1:] == ordered[:-1]).any())
 
 
-def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[int, int] | None,
-            check_duplicates: bool, rules: spells.CipsRules | None = None,
-            diagnosis: tuple[int, str] | None = None) -> Records:
-    """Turn one partition of kept rows into counting units (episodes, spells or CIPS; ``rules``: the CIPS rules,
-    NHS Digital's by default).
+def _without_duplicates(part: dict[str, np.ndarray], excluded: dict) -> dict[str, np.ndarray]:
+    """The rows whose (person, episode id) no earlier row had; the others are excluded as duplicates."""
+    if not _repeats(part["episode_key"]):  # no person can repeat an id
+        return part
+    perm = spells.sort_keys(part["person"], part["episode_key"], row=part["row"])
+    dup_sorted = ~spells.first_of_groups(part["person"][perm], part["episode_key"][perm])
+    if not dup_sorted.any():
+        return part
+    dup = np.zeros(len(perm), dtype=bool)
+    dup[perm] = dup_sorted
+    _exclude(excluded, "duplicate_episode_id", dup, part["weight"])
+    rows = {k: v[~dup] for k, v in part.items()}
+    part.clear()
+    return rows
 
-    A unit takes the stratum ids of its first episode; ``diagnosis=(j, "last")`` takes the id of ``by`` column
-    ``j`` (the condition) from its last episode instead (of its last provider spell, for CIPS).
-    """
-    rules = spells.CIPS_RULES if rules is None else rules
-    excluded: dict[str, tuple[int, float]] = {}
-    n_rows = len(part["row"])
-    if "weight" not in part:
-        part["weight"] = np.ones(n_rows)
-    weight = part["weight"]
-    rows = part
-    if check_duplicates and _repeats(part["episode_key"]):  # else no person can repeat an id
-        perm = spells.sort_keys(part["person"], part["episode_key"], row=part["row"])
-        dup_sorted = ~spells.first_of_groups(part["person"][perm], part["episode_key"][perm])
-        if dup_sorted.any():
-            dup = np.zeros(n_rows, dtype=bool)
-            dup[perm] = dup_sorted
-            _exclude(excluded, "duplicate_episode_id", dup, weight)
-            rows = {k: v[~dup] for k, v in part.items()}
-            part.clear()
-        del perm, dup_sorted
-    if unit == "episode":
-        ids = [rows[f"id{j}"].astype(np.int64) for j in range(n_by)]
-        ones = np.ones(len(rows["weight"]), dtype=np.int64)
-        return Records(ids, rows.get("start"), rows.get("end"), rows.get("length"), rows["first"], rows["weight"],
-                       ones, rows["weight"], rows["person"], excluded)
+
+@dataclass
+class _Spells:
+    """Provider spells of a partition: per spell its first and last episode (positions in the partition's
+    rows), first row in the source, start, end (int64 min: unknown), episodes, summed and first weight."""
+
+    first_rows: np.ndarray
+    last_rows: np.ndarray
+    first_row: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    episodes: np.ndarray
+    weight: np.ndarray
+    head_weight: np.ndarray
+
+
+def _provider_spells(rows: dict[str, np.ndarray]) -> _Spells:
     perm, spell_no = spells.provider_spells(rows["person"], rows["provider"], rows["spell_key"], rows["order"],
                                             rows["episode_start"], rows["row"])
     # only what spells are formed from is put in spell order; the rest is read at the spells' first rows
     heads = np.flatnonzero(spells.first_of_groups(spell_no))
     tails = np.append(heads[1:], len(spell_no)) - 1
-    first_rows, last_rows = perm[heads], perm[tails]  # unsorted positions of each spell's first/last episode
     start = rows["start"][perm].astype(np.int64)
     end = rows["end"][perm].astype(np.int64)
     end[~rows["end_known"][perm]] = np.iinfo(np.int64).min
     weight_sorted = rows["weight"][perm]
-    first_row = np.minimum.reduceat(rows["row"][perm], heads) if len(heads) else rows["row"][:0]
-    del perm
-    spell_start = np.minimum.reduceat(start, heads) if len(heads) else end[:0]
-    spell_end = np.maximum.reduceat(end, heads) if len(heads) else end[:0]
-    n_eps = np.diff(np.append(heads, len(spell_no)))
-    row_weight = np.add.reduceat(weight_sorted, heads) if len(heads) else weight_sorted[:0]
-    head_weight = weight_sorted[heads]
-    del start, end, weight_sorted
-    person = rows["person"][first_rows]
-    unit_head = np.arange(len(heads))  # per unit: the spell whose first episode it takes its attributes from
+    some = len(heads) > 0
+    return _Spells(
+        perm[heads], perm[tails],  # unsorted positions of each spell's first/last episode
+        np.minimum.reduceat(rows["row"][perm], heads) if some else rows["row"][:0],
+        np.minimum.reduceat(start, heads) if some else end[:0], np.maximum.reduceat(end, heads) if some else end[:0],
+        np.diff(np.append(heads, len(spell_no))),
+        np.add.reduceat(weight_sorted, heads) if some else weight_sorted[:0], weight_sorted[heads])
+
+
+def _link_cips(rows: dict[str, np.ndarray], s: _Spells, person: np.ndarray, rules: spells.CipsRules):
+    """CIPS of the spells: per CIPS its first and last spell, start, end, episodes and summed weight."""
+    order, cips_no = spells.link_cips(person, s.start, s.end, rows["transfer_out"][s.last_rows],
+                                      rows["transfer_in"][s.first_rows], s.first_row,
+                                      s.end != np.iinfo(np.int64).min, rules)
+    unit_of_spell = np.empty(len(s.start), dtype=np.int64)
+    unit_of_spell[order] = cips_no
+    cips_heads = np.flatnonzero(spells.first_of_groups(cips_no))
+    n_units = len(cips_heads)
+    start = np.full(n_units, np.iinfo(np.int64).max)
+    np.minimum.at(start, unit_of_spell, s.start)
+    end = np.full(n_units, np.iinfo(np.int64).min)
+    np.maximum.at(end, unit_of_spell, s.end)
+    return (order[cips_heads], order[np.append(cips_heads[1:], len(cips_no)) - 1], start, end,
+            np.bincount(unit_of_spell, weights=s.episodes, minlength=n_units).astype(np.int64),
+            np.bincount(unit_of_spell, weights=s.weight, minlength=n_units))
+
+
+def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[int, int] | None,
+            check_duplicates: bool, rules: spells.CipsRules | None = None,
+            diagnosis: tuple[int, str] | None = None) -> Records:
+    """Turn one partition of kept rows into counting units (spells or CIPS; ``rules``: the CIPS rules, NHS
+    Digital's by default).
+
+    A unit takes the stratum ids of its first episode; ``diagnosis=(j, "last")`` takes the id of ``by`` column
+    ``j`` (the condition) from its last episode instead (of its last provider spell, for CIPS).  Rules in
+    order: duplicate episode ids, the spell rules (no end, ending before it starts, outside the period), then
+    ``where`` (a ``selected`` column): a unit whose first episode the filter does not select is excluded as
+    ``filtered_out_by_where`` with all its episodes.
+    """
+    rules = spells.CIPS_RULES if rules is None else rules
+    excluded: dict[str, tuple[int, float]] = {}
+    if "weight" not in part:
+        part["weight"] = np.ones(len(part["row"]))
+    rows = _without_duplicates(part, excluded) if check_duplicates else part
+    s = _provider_spells(rows)
+    person = rows["person"][s.first_rows]
+    unit_head = np.arange(len(s.start))  # per unit: the spell whose first episode it takes its attributes from
     unit_tail = unit_head  # per unit: its last spell
+    start, end, n_eps, row_weight = s.start, s.end, s.episodes, s.weight
     if unit == "cips":
-        order, cips_no = spells.link_cips(person, spell_start, spell_end, rows["transfer_out"][last_rows],
-                                          rows["transfer_in"][first_rows], first_row,
-                                          spell_end != np.iinfo(np.int64).min, rules)
-        unit_of_spell = np.empty(len(heads), dtype=np.int64)
-        unit_of_spell[order] = cips_no
-        cips_heads = np.flatnonzero(spells.first_of_groups(cips_no))
-        unit_head = order[cips_heads]
-        unit_tail = order[np.append(cips_heads[1:], len(cips_no)) - 1]
-        n_units = len(cips_heads)
-        spell_start_u = np.full(n_units, np.iinfo(np.int64).max)
-        np.minimum.at(spell_start_u, unit_of_spell, spell_start)
-        spell_end_u = np.full(n_units, np.iinfo(np.int64).min)
-        np.maximum.at(spell_end_u, unit_of_spell, spell_end)
-        n_eps = np.bincount(unit_of_spell, weights=n_eps, minlength=n_units).astype(np.int64)
-        row_weight = np.bincount(unit_of_spell, weights=row_weight, minlength=n_units)
-        spell_start, spell_end = spell_start_u, spell_end_u
-    no_end = spell_end == np.iinfo(np.int64).min
-    before = ~no_end & (spell_end < spell_start)
-    outside = np.zeros(len(spell_start), dtype=bool)
+        unit_head, unit_tail, start, end, n_eps, row_weight = _link_cips(rows, s, person, rules)
+    no_end = end == np.iinfo(np.int64).min
+    before = ~no_end & (end < start)
+    outside = np.zeros(len(start), dtype=bool)
     if period is not None:
-        outside = ~no_end & ~before & ((spell_start > period[1]) | (spell_end < period[0]))
+        outside = ~no_end & ~before & ((start > period[1]) | (end < period[0]))
     for reason, bad in (("missing_date", no_end), ("discharge_before_admission", before),
                         ("outside_period", outside)):
-        got = excluded.get(reason, (0, 0.0))
-        excluded[reason] = (got[0] + int(n_eps[bad].sum()), got[1] + float(row_weight[bad].sum()))
+        _exclude_units(excluded, reason, bad, n_eps, row_weight)
     ok = ~(no_end | before | outside)
+    if "selected" in rows:
+        dropped = ok & ~rows["selected"][s.first_rows[unit_head]]
+        _exclude_units(excluded, "filtered_out_by_where", dropped, n_eps, row_weight)
+        ok &= ~dropped
     unit_head = unit_head[ok]
-    source_rows = [first_rows[unit_head]] * n_by
+    source_rows = [s.first_rows[unit_head]] * n_by
     if diagnosis is not None and diagnosis[1] == "last":
-        source_rows[diagnosis[0]] = last_rows[unit_tail[ok]]
-    return Records([rows[f"id{j}"][source_rows[j]].astype(np.int64) for j in range(n_by)], spell_start[ok],
-                   spell_end[ok], None, np.ones(int(ok.sum()), dtype=bool), head_weight[unit_head], n_eps[ok],
+        source_rows[diagnosis[0]] = s.last_rows[unit_tail[ok]]
+    return Records([rows[f"id{j}"][source_rows[j]].astype(np.int64) for j in range(n_by)], start[ok],
+                   end[ok], None, np.ones(int(ok.sum()), dtype=bool), s.head_weight[unit_head], n_eps[ok],
                    row_weight[ok], person[unit_head], excluded)

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = [
-    "Converter", "by_dictionary", "dictionary_parts", "dictionary_mask", "to_string", "to_code", "to_sex", "to_date", "to_int", "to_float",
+    "Converter", "plain", "string_values", "by_dictionary", "dictionary_parts", "dictionary_mask", "to_string", "to_code", "to_sex", "to_date", "to_int", "to_float",
     "to_bool", "to_list", "keep", "constant", "age_from_birth", "MIN_VALID_DATE", "MAX_VALID_DATE", "PerValueMemo",
 ]
 
@@ -31,7 +31,7 @@ MIN_VALID_DATE = date(1850, 1, 1)
 MAX_VALID_DATE = date(2100, 12, 31)
 
 
-def _plain(array: pa.Array) -> pa.Array:
+def plain(array: pa.Array) -> pa.Array:
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     return array
@@ -44,7 +44,7 @@ def by_dictionary(array: pa.Array, function: Callable[[pa.Array], pa.Array], *,
     With ``keep_dictionary`` the result stays dictionary-encoded (string columns: sex, system, codes), which
     spares a 1M-row ``take``; consumers read such columns through :func:`dictionary_parts`.
     """
-    array = _plain(array)
+    array = plain(array)
     if not pa.types.is_dictionary(array.type):
         array = pc.dictionary_encode(array)
     values = function(array.dictionary)
@@ -103,7 +103,7 @@ class PerValueMemo:
 
 def dictionary_parts(array: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """``(dictionary, indices, valid)`` of a column (encoded on the fly if plain); invalid indices are 0."""
-    array = _plain(array)
+    array = plain(array)
     if not pa.types.is_dictionary(array.type):
         array = pc.dictionary_encode(array)
     indices = array.indices
@@ -124,7 +124,8 @@ def dictionary_mask(array: pa.Array, values_mask: Callable[[pa.Array], np.ndarra
     return out
 
 
-def _string_values(values: pa.Array) -> pa.Array:
+def string_values(values: pa.Array) -> pa.Array:
+    """Values as strings (a whole float 81.0 as "81")."""
     if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
         return values.cast(pa.string())
     if pa.types.is_floating(values.type):  # 81.0 -> "81"
@@ -136,7 +137,7 @@ def _string_values(values: pa.Array) -> pa.Array:
 
 def to_string(arrays: Sequence[pa.Array], n: int) -> pa.Array:
     """Any type -> string (identifiers, system, provider); blanks become null."""
-    return by_dictionary(arrays[0], lambda v: _blank_to_null(pc.utf8_trim_whitespace(_string_values(v))),
+    return by_dictionary(arrays[0], lambda v: _blank_to_null(pc.utf8_trim_whitespace(string_values(v))),
                          keep_dictionary=True)
 
 
@@ -146,7 +147,7 @@ def _blank_to_null(values: pa.Array) -> pa.Array:
 
 def normalise_codes(values: pa.Array) -> pa.Array:
     """Upper case, dots and spaces removed ("j44.1 " -> "J441"); blank -> null."""
-    cleaned = pc.utf8_upper(pc.replace_substring_regex(_string_values(values), r"[.\s]", ""))
+    cleaned = pc.utf8_upper(pc.replace_substring_regex(string_values(values), r"[.\s]", ""))
     return _blank_to_null(cleaned)
 
 
@@ -162,7 +163,7 @@ _SEX = {"M": "M", "MALE": "M", "1": "M", "F": "F", "FEMALE": "F", "2": "F"}
 
 
 def _sex_values(values: pa.Array) -> pa.Array:
-    text = pc.utf8_upper(pc.utf8_trim_whitespace(_string_values(values))).to_pylist()
+    text = pc.utf8_upper(pc.utf8_trim_whitespace(string_values(values))).to_pylist()
     return pa.array([_SEX.get(v) if v is not None else None for v in text], pa.string())
 
 
@@ -192,7 +193,7 @@ def _parse_date_strings(values: pa.Array) -> pa.Array:
 
 def to_date(arrays: Sequence[pa.Array], n: int) -> pa.Array:
     """date32 from dates, timestamps or ISO strings; unparseable or out-of-range dates -> null."""
-    array = _plain(arrays[0])
+    array = plain(arrays[0])
     if pa.types.is_dictionary(array.type) or pa.types.is_string(array.type) or pa.types.is_large_string(
             array.type):
         dates = by_dictionary(array, _parse_date_strings)
@@ -205,12 +206,12 @@ def to_date(arrays: Sequence[pa.Array], n: int) -> pa.Array:
 
 def to_int(arrays: Sequence[pa.Array], n: int) -> pa.Array:
     """int64 from integers or whole floats (a fractional value is a type error)."""
-    return _plain(arrays[0]).cast(pa.int64())
+    return plain(arrays[0]).cast(pa.int64())
 
 
 def to_float(arrays: Sequence[pa.Array], n: int) -> pa.Array:
     """float64 from numbers."""
-    array = _plain(arrays[0])
+    array = plain(arrays[0])
     if not (pa.types.is_integer(array.type) or pa.types.is_floating(array.type) or pa.types.is_null(array.type)):
         raise TypeError(f"expected numbers, got {array.type}")
     return array.cast(pa.float64())
@@ -221,13 +222,13 @@ _FALSE = {"FALSE", "F", "N", "NO", "0"}
 
 
 def _bool_values(values: pa.Array) -> pa.Array:
-    text = pc.utf8_upper(_string_values(values)).to_pylist()
+    text = pc.utf8_upper(string_values(values)).to_pylist()
     return pa.array([True if v in _TRUE else False if v in _FALSE else None for v in text], pa.bool_())
 
 
 def to_bool(arrays: Sequence[pa.Array], n: int) -> pa.Array:
     """Booleans from booleans, 0/1 or true/false/yes/no strings."""
-    array = _plain(arrays[0])
+    array = plain(arrays[0])
     if pa.types.is_boolean(array.type):
         return array
     return by_dictionary(array, _bool_values)
@@ -238,9 +239,9 @@ def to_list(arrays: Sequence[pa.Array], n: int) -> pa.Array:
     pandas write them to Parquet) -> one list of the non-missing codes, in order, normalised as
     :func:`to_code` does; a row without codes (or a missing list) gets an empty list."""
     if len(arrays) == 1 and (pa.types.is_list(arrays[0].type) or pa.types.is_large_list(arrays[0].type)):
-        return _code_lists(_plain(arrays[0]))
+        return _code_lists(plain(arrays[0]))
     columns = [pc.dictionary_decode(a) if pa.types.is_dictionary(a.type) else a
-               for a in (to_code([_plain(a)], n) for a in arrays)]
+               for a in (to_code([plain(a)], n) for a in arrays)]
     matrix = np.column_stack([c.to_numpy(zero_copy_only=False) for c in columns]) if columns else np.empty((n, 0))
     present = np.array([[v is not None for v in row] for row in matrix], dtype=bool).reshape(matrix.shape)
     offsets = np.concatenate([[0], np.cumsum(present.sum(axis=1))]).astype(np.int32)
@@ -263,7 +264,7 @@ def _code_lists(lists: pa.Array) -> pa.Array:
 
 def keep(arrays: Sequence[pa.Array], n: int) -> pa.Array:
     """The source column unchanged (identifiers); a dictionary column is decoded."""
-    array = _plain(arrays[0])
+    array = plain(arrays[0])
     return pc.dictionary_decode(array) if pa.types.is_dictionary(array.type) else array
 
 

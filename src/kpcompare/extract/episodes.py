@@ -86,6 +86,14 @@ class Extract:
                     column=name, rule="column present",
                 )
 
+    def source_type(self, name: str) -> pa.DataType | None:
+        """The Arrow type of the one source column canonical ``name`` is read from unchanged (default
+        converter), when the source knows it before reading (Parquet, frames); else None."""
+        spec = self._fields.get(name)
+        if spec is None or len(spec.sources) != 1 or spec.convert is not None:
+            return None
+        return self.source.types().get(spec.sources[0])
+
     def source_columns(self, names: Sequence[str]) -> list[str]:
         out: list[str] = []
         for name in names:
@@ -138,7 +146,7 @@ class Extract:
         missing values, or of any other type, are converted as usual.
         """
         self.require(names, purpose="this computation")
-        from ..schemas.episodes import check_batch_types
+        from .schema import check_batch_types
 
         sources = self.source_columns(names)
         dictionary = [s for n in names if CANONICAL_COLUMNS[n].kind in ("code", "string", "id")
@@ -193,7 +201,7 @@ def _is_whole(array: pa.Array) -> bool:
 
 def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] = "canonical",
                   coding: str | None = None, constants: MappingABC[str, Any] | None = None,
-                  batch_rows: int = BATCH_ROWS) -> Extract:
+                  columns: MappingABC[str, Any] | None = None, batch_rows: int = BATCH_ROWS) -> Extract:
     """Open an episode extract lazily and check its mapping and column types.
 
     Parameters
@@ -211,6 +219,10 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
         given, codes not valid in that system are excluded with the reason ``invalid_code``.
     constants : dict, optional
         Canonical columns filled with one value, e.g. ``{"system": "NHS England"}``.
+    columns : dict, optional
+        Canonical columns added to ``mapping`` or replacing its fields, ``{canonical column: source
+        column}``, e.g. ``mapping="hes", columns={"system": "REGION"}``; each source column must exist
+        (:func:`kpcompare.extract.extend_mapping` makes the same mapping for reuse).
     batch_rows : int, default 1,000,000
         Rows per batch for in-memory sources (Parquet follows its row groups, CSV its blocks).
 
@@ -222,7 +234,9 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
     Raises
     ------
     MissingColumnError
-        A dict mapping names a source column that is absent (the message names it).
+        A dict mapping or ``columns`` names a source column that is absent (the message names it).
+    UnknownNameError
+        ``mapping``, ``constants`` or ``columns`` names a column that is not canonical.
     ColumnTypeError
         A source column's type cannot be converted to its canonical column (e.g. text for ``age``).
     SourceReadError
@@ -235,12 +249,14 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
     :func:`kpcompare.aggregate`, never dropped.  Date strings must be ISO ``YYYY-MM-DD``.
 
     Validated against: the NHDS 2010 public-use file (the ``"nhds"`` mapping reproduces CDC/NCHS's published
-    2010 totals, tests/extract/test_extract_nhds.py) and hand-built HES records coded as in the NHS Digital
-    HES Data Dictionary (tests/extract/test_extract_mappings.py).
+    2010 totals, tests/extract/test_mappings_nhds.py) and hand-built HES records coded as in the NHS Digital
+    HES Data Dictionary (tests/extract/test_mappings.py).
     """
     if coding is not None and coding not in _CODINGS:
         raise InvalidArgumentError(f"argument 'coding': unknown coding {coding!r}; choose 'icd10' or 'icd9cm'.")
     chosen = get_mapping(mapping, coding=coding)
+    if columns is not None:
+        chosen = chosen.extend(columns, name=f"{chosen.name}+columns")
     if constants:
         chosen = chosen.with_constants(constants)
     opened = open_source(source, batch_rows=batch_rows)

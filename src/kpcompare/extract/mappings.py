@@ -46,7 +46,8 @@ from ..errors import InvalidArgumentError, MissingColumnError, UnknownNameError
 from . import convert as cv
 from .columns import CANONICAL_COLUMNS
 
-__all__ = ["Field", "Mapping", "register_mapping", "get_mapping", "list_mappings", "resolve_mapping"]
+__all__ = ["Field", "Mapping", "register_mapping", "get_mapping", "list_mappings", "resolve_mapping",
+           "extend_mapping"]
 
 _DEFAULT_CONVERTERS = {
     "id": cv.keep, "string": cv.to_string, "code": cv.to_code, "date": cv.to_date, "int": cv.to_int,
@@ -73,6 +74,12 @@ class Mapping:
     coding: str | None = None
     strict: bool = True
     constants: dict[str, object] = field(default_factory=dict)
+    #: canonical columns whose source columns must exist even when the mapping is not strict (added by
+    #: :meth:`extend`)
+    required: tuple[str, ...] = ()
+    #: source columns named as canonical columns are read as they are (the ``"canonical"`` mapping and its
+    #: extensions)
+    identity: bool = False
 
     def converter(self, canonical: str, spec: Field | None = None) -> cv.Converter:
         """The converter of ``canonical`` (its field's own, else the default for its kind)."""
@@ -82,6 +89,28 @@ class Mapping:
         if canonical == "sex":
             return cv.to_sex
         return _DEFAULT_CONVERTERS[CANONICAL_COLUMNS[canonical].kind]
+
+    def extend(self, columns: MappingABC[str, str | Sequence[str]], *, name: str | None = None) -> Mapping:
+        """This mapping with canonical columns added or replaced: ``{canonical: source column}`` (or several
+        source columns, in order, for a list column), read with the default converter of the canonical
+        column's kind.  Unlike the other fields of a registered mapping, these source columns must exist
+        (:func:`resolve_mapping` raises :class:`~kpcompare.errors.MissingColumnError` naming the one absent).
+        """
+        if not isinstance(columns, MappingABC):
+            raise InvalidArgumentError(
+                f"argument 'columns': expected a mapping {{canonical column: source column}}, got "
+                f"{type(columns).__name__}.")
+        fields = dict(self.fields)
+        for canonical, source in columns.items():
+            _check_canonical(canonical, argument="columns")
+            sources = (source,) if isinstance(source, str) else \
+                tuple(source) if isinstance(source, (list, tuple)) else (source,)
+            if not sources or not all(isinstance(s, str) and s for s in sources):
+                raise InvalidArgumentError(
+                    f"argument 'columns': the source of {canonical!r} must be a column name, got {source!r}.")
+            fields[canonical] = Field(sources)
+        required = tuple(dict.fromkeys([*self.required, *columns]))
+        return replace(self, name=name or self.name, fields=fields, required=required)
 
     def with_constants(self, constants: MappingABC[str, object]) -> Mapping:
         """The same mapping with canonical columns filled by constants (e.g. ``{"system": "NHS"}``)."""
@@ -144,31 +173,40 @@ def get_mapping(spec: str | Mapping | MappingABC[str, str | Sequence[str]], *,
     return mapping
 
 
+def extend_mapping(mapping: str | Mapping | MappingABC[str, str | Sequence[str]],
+                   columns: MappingABC[str, str | Sequence[str]], *, name: str | None = None,
+                   coding: str | None = None) -> Mapping:
+    """A registered mapping (or any :func:`get_mapping` accepts) extended by ``columns``
+    ``{canonical column: source column}``: fields added or replaced (:meth:`Mapping.extend`).
+
+    The result can be passed to :func:`kpcompare.read_episodes` as ``mapping=`` or registered with
+    :func:`register_mapping` (give it a ``name``; by default ``"<base>+columns"``), e.g.
+    ``extend_mapping("hes", {"system": "REGION"}, name="hes_regions")``.
+    """
+    base = get_mapping(mapping, coding=coding)
+    return base.extend(columns, name=name or f"{base.name}+columns")
+
+
 def resolve_mapping(mapping: Mapping, source_columns: Sequence[str], *, source: str) -> dict[str, Field]:
     """The fields whose source columns are present (all of them for a strict mapping, else an error)."""
     have = set(source_columns)
     resolved: dict[str, Field] = {}
-    if mapping.name == "canonical":
-        for name in CANONICAL_COLUMNS:
-            if name in have:
-                resolved[name] = Field((name,))
-        for name, spec in mapping.fields.items():
-            if not spec.sources:
-                resolved[name] = spec
-    else:
-        for name, spec in mapping.fields.items():
-            present = tuple(s for s in spec.sources if s in have)
-            needed = spec.min_present if spec.min_present is not None else len(spec.sources)
-            if len(present) >= max(needed, 0) and (present or not spec.sources):
-                resolved[name] = replace(spec, sources=present if spec.min_present is not None else spec.sources)
-            elif mapping.strict:
-                missing = [s for s in spec.sources if s not in have]
-                shown = ", ".join(map(repr, list(source_columns)[:20]))
-                raise MissingColumnError(
-                    f"mapping: canonical column {name!r} is mapped to source column {missing[0]!r}, which is not "
-                    f"in {source}; available columns: {shown}.",
-                    column=missing[0], rule="column present",
-                )
+    if mapping.identity or mapping.name == "canonical":  # source columns named as canonical ones, then the explicit fields over them
+        resolved.update({name: Field((name,)) for name in CANONICAL_COLUMNS if name in have})
+    for name, spec in mapping.fields.items():
+        present = tuple(s for s in spec.sources if s in have)
+        needed = spec.min_present if spec.min_present is not None else len(spec.sources)
+        if len(present) >= max(needed, 0) and (present or not spec.sources):
+            resolved[name] = replace(spec, sources=present if spec.min_present is not None else spec.sources)
+        elif mapping.strict or name in mapping.required:
+            missing = [s for s in spec.sources if s not in have]
+            shown = ", ".join(map(repr, list(source_columns)[:20]))
+            argument = "columns" if name in mapping.required else "mapping"
+            raise MissingColumnError(
+                f"{argument}: canonical column {name!r} is mapped to source column {missing[0]!r}, which is not "
+                f"in {source}; available columns: {shown}.",
+                column=missing[0], rule="column present",
+            )
     if "age" not in resolved and {"date_of_birth", "admission_date"} <= set(resolved):
         dob, adm = resolved["date_of_birth"].sources, resolved["admission_date"].sources
         resolved["age"] = Field((dob[0], adm[0]), cv.age_from_birth)
@@ -177,7 +215,7 @@ def resolve_mapping(mapping: Mapping, source_columns: Sequence[str], *, source: 
 
 def canonical_mapping() -> Mapping:
     """The identity mapping: source columns already carry canonical names."""
-    return Mapping("canonical", {}, strict=False)
+    return Mapping("canonical", {}, strict=False, identity=True)
 
 
 # --------------------------------------------------------------------------- HES
@@ -192,7 +230,7 @@ def _hes_age(arrays: Sequence[pa.Array], n: int) -> pa.Array:
 
 def _hes_epistat(arrays: Sequence[pa.Array], n: int) -> pa.Array:
     def values(v: pa.Array) -> pa.Array:
-        text = pc.utf8_trim_whitespace(cv._string_values(v)).to_pylist()
+        text = pc.utf8_trim_whitespace(cv.string_values(v)).to_pylist()
         return pa.array(["finished" if t == "3" else "unfinished" if t == "1" else "not known" if t else None
                          for t in text], pa.string())
     return cv.by_dictionary(arrays[0], values, keep_dictionary=True)

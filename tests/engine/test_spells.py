@@ -1,4 +1,4 @@
-"""Hand-built provider spell and CIPS cases, one per rule (rule names as in kpcompare.spells).
+"""Hand-built provider spell and CIPS cases, one per rule (rule names as in kpcompare.engine.spells).
 
 CIPS rules follow NHS Digital (HSCIC), "Methodology to create provider and CIP spells from HES APC data"
 (2014): the next spell starts within 3 days of the previous discharge, and the previous discharge destination

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pytest
 
 import kpcompare
-from kpcompare import spells
+from kpcompare.engine import spells
 
 # reference/cip_spells.md, printed result, first block (columns as in the header line below)
 OUTPUT_INPUT_COLUMNS = """\
@@ -244,7 +244,7 @@ def test_cips_differ_from_epidm_by_the_one_to_three_day_gap(cips_strata, group):
 
 
 def _link_rows(peer: pd.DataFrame, rules: spells.CipsRules) -> np.ndarray:
-    """CIPS number of every peer row (each row one provider spell) by kpcompare.spells.link_cips."""
+    """CIPS number of every peer row (each row one provider spell) by kpcompare.engine.spells.link_cips."""
     person = pd.factorize(peer["group"])[0].astype(np.int64)
     start = np.array([_date(s).toordinal() for s in peer["spell_start"]], dtype=np.int64)
     end = np.array([_date(s).toordinal() for s in peer["spell_end"]], dtype=np.int64)
@@ -317,7 +317,7 @@ def test_cips_rules_errors():
                        match=r"^argument 'cips_rules': only used with unit='cips', not unit='spell'\.$"):
         kpcompare.aggregate(frame, by=("system",), unit="spell", cips_rules=EPIDM_EFFECTIVE)
     with pytest.raises(kpcompare.errors.InvalidArgumentError,
-                       match=r"^argument 'cips_rules': expected a kpcompare\.spells\.CipsRules, got dict\.$"):
+                       match=r"^argument 'cips_rules': expected a kpcompare\.engine\.spells\.CipsRules, got dict\.$"):
         kpcompare.aggregate(frame, by=("system",), unit="cips", cips_rules={"gap_days": 0})
     with pytest.raises(kpcompare.errors.InvalidArgumentError,
                        match=r"^CipsRules 'gap_days': expected a whole number of days >= 0, got -1\.$"):

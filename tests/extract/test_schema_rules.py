@@ -1,6 +1,6 @@
 """The pandera schema is the specification of the row rules, and the engine's fast path agrees with it.
 
-``kpcompare.schemas.episodes.episode_schema(**options)`` has one check per exclusion reason, named after it and
+``kpcompare.extract.schema.episode_schema(**options)`` has one check per exclusion reason, named after it and
 built from the rule functions the engine uses; ``first_reasons_by_schema`` reads each row's reason off a lazy
 validation.  Here (a) hypothesis draws small extracts and ``aggregate`` options and checks that the engine's
 exclusion counts per reason, and the rows behind them, are what the schema says; (b) one hand case per reason
@@ -24,14 +24,15 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 import pytest
-from _exclusion_cases import CASES as ALL_CASES
-from _exclusion_cases import GOOD
+from exclusion_cases import CASES as ALL_CASES
+from exclusion_cases import GOOD
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import kpcompare
 from kpcompare.errors import InvalidArgumentError, UnknownNameError
-from kpcompare.schemas.episodes import EXCLUSION_REASONS, episode_schema, first_reasons_by_schema
+from kpcompare.extract.rules import EXCLUSION_REASONS
+from kpcompare.extract.schema import episode_schema, first_reasons_by_schema
 
 MAX_ROWS = 20  # the weights below encode row numbers exactly in float64 up to about 25 rows
 CLOSED_BANDS = pd.DataFrame({"age_band": ["0-14", "15-64"], "age_lo": [0, 15], "age_hi": [14, 64]})
@@ -61,7 +62,9 @@ _options = st.fixed_dictionaries({
     "period": st.sampled_from([None, ("2020-01-04", "2020-01-09")]),
     "weights": st.sampled_from([None, "weight", "weight"]),  # weighted runs are compared row by row
     "newborns": st.sampled_from(["include", "exclude"]),
-    "check_duplicates": st.sampled_from([True, True, False]),
+    "check_duplicates": st.sampled_from([None, True, True, False]),
+    "where": st.sampled_from([None, None, {"system": "A"}, {"primary_diagnosis": ["J44.1", "I64"], "sex": "F"},
+                              {"episode_status": [None, "unfinished"]}]),
 })
 
 
@@ -111,7 +114,7 @@ ROW = {"person_id": 1, "episode_id": 1, "system": "A", "sex": "F", "age": 70.0, 
     # equal id is no duplicate, and 120.5 is a valid age (120 completed years)
     rows=[ROW, {**ROW, "sex": "9"}, ROW, {**ROW, "person_id": 2}, {**ROW, "episode_id": 2, "age": 120.5}],
     options={"by": ("system", "sex", "age_band", "condition"), "age_bands": [0, 15, 65, 90], "period": None,
-             "weights": "weight", "newborns": "include", "check_duplicates": True},
+             "weights": "weight", "newborns": "include", "check_duplicates": True, "where": None},
     dates="admission", dropped=set())
 @given(rows=st.lists(_row, min_size=1, max_size=MAX_ROWS), options=_options,
        dates=st.sampled_from(["admission", "admission", "episode", "length_of_stay"]),
@@ -119,6 +122,10 @@ ROW = {"person_id": 1, "episode_id": 1, "system": "A", "sex": "F", "age": 70.0, 
 def test_schema_agrees_with_the_engine(rows, options, dates, dropped):
     if dates == "length_of_stay":
         options = {**options, "period": None}  # a period needs dates
+    if "episode_id" in dropped and options["check_duplicates"]:
+        options = {**options, "check_duplicates": None}  # True needs episode ids
+    if options["where"] is not None and not set(options["where"]) <= set(_frame(rows, dates, dropped)):
+        options = {**options, "where": None}  # the engine needs the columns it filters on
     frame = _frame(rows, dates, dropped)
     extract = kpcompare.read_episodes(frame, coding="icd10")
     result = kpcompare.aggregate(extract, progress=False, **options)
@@ -128,12 +135,13 @@ def test_schema_agrees_with_the_engine(rows, options, dates, dropped):
                                    reasons)
 
     engine = result.exclusions.set_index("reason")
-    spec = reasons[reasons != ""].value_counts().reindex(list(EXCLUSION_REASONS), fill_value=0)
+    spec = reasons[reasons != ""].value_counts().reindex(list(engine.index), fill_value=0)
+    assert set(reasons[reasons != ""]) <= set(engine.index)
     assert engine["rows"].to_dict() == spec.to_dict()
     assert result.rows_counted == int((reasons == "").sum())
     if options["weights"] is not None:  # row by row: the weighted tally of each reason names its rows
         finite = np.isfinite(frame["weight"].to_numpy())
-        for reason in EXCLUSION_REASONS:
+        for reason in engine.index:
             expected = set(np.flatnonzero((reasons == reason).to_numpy() & finite))
             got = _rows_of(engine.loc[reason, "weighted_rows"], len(frame))
             assert got == expected, f"{reason}: engine rows {sorted(got)}, schema rows {sorted(expected)}"
@@ -158,14 +166,14 @@ def _case(reason: str) -> tuple[pd.DataFrame, dict]:
 
 
 #: the schema describes the episode unit; missing_person_id applies only when episodes are linked into spells
-#: (tests/extract/test_extract_exclusions.py has its case), like the spell rules
+#: (tests/engine/test_arrow_exclusions.py has its case), like the spell rules
 ROW_REASONS = [r for r in EXCLUSION_REASONS if r != "missing_person_id"]
 
 
 def test_every_reason_has_a_case_and_a_check():
     assert set(CASES) == set(ROW_REASONS)
     schema = episode_schema(coding="icd10", by=BY, period=("2020-01-01", "2020-12-31"), weights="weight",
-                            newborns="exclude", check_duplicates=True)
+                            newborns="exclude", check_duplicates=True, where={"admission_method": "21"})
     names = [c.name for c in schema.checks] + [c.name for col in schema.columns.values() for c in col.checks]
     assert sorted(names) == sorted(ROW_REASONS)
 
@@ -220,7 +228,7 @@ def test_an_age_between_two_bands_is_out_of_range():
 
 
 def test_older_form_without_by():
-    frame = pd.DataFrame([GOOD, {**GOOD, "sex": "0", "system": None}])
+    frame = pd.DataFrame([GOOD, {**GOOD, "episode_id": 2, "sex": "0", "system": None}])
     assert first_reasons_by_schema(frame, coding="icd10").tolist() == ["", "unknown_sex"]
     assert first_reasons_by_schema(frame, coding="icd10", by_sex=False).tolist() == ["", ""]
 

@@ -4,7 +4,7 @@ The issue asks: "Classify the distinct codes (the column's dictionary), not ever
 the ``primary_diagnosis`` column through its dictionary (``kpcompare.engine.stage.dictionary_factor``) and a
 per-plan ``ValueMemo`` that remembers the codes already judged, across row groups; only unseen codes reach
 its ``compute`` callback (``Plan._value_rules`` in ``kpcompare/engine/plan.py``), which validates them with
-``kpcompare.schemas.episodes.valid_code_values`` and classifies them with ``ConditionSet.classify``.
+``kpcompare.extract.rules.valid_code_values`` and classifies them with ``ConditionSet.classify``.
 
 These tests count the code values handed to those two functions on a Parquet file of 200,000 rows in four
 row groups, holding 344 distinct codes: 100 shared by every row group, 60 of its own in each, and 4 invalid
@@ -30,7 +30,7 @@ import pytest
 
 import kpcompare
 from kpcompare.conditions import ConditionSet
-from kpcompare.schemas import episodes as rules
+from kpcompare.extract import rules
 
 ROW_GROUPS, GROUP_ROWS = 4, 50_000
 SHARED = [f"J{i:02d}" for i in range(100)]  # in every row group (J44: copd)

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from _episode_strategies import BOUNDS, ENGINE_GROUPS, extracts
+from episode_strategies import BOUNDS, ENGINE_GROUPS, extracts
 from hypothesis import HealthCheck, given, settings
 
 import kpcompare

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import kpcompare
-from kpcompare.engine import arrow as engine_arrow
+from kpcompare.engine import streaming as engine_streaming
 from kpcompare.engine import units
 
 
@@ -39,7 +39,7 @@ def test_persons_are_distinct_ids_per_stratum_across_partitions(monkeypatch, par
     frame = _frame()
     written = []
     if partition_rows is not None:  # pairs partitions of 30 rows: about 20 partition files
-        monkeypatch.setattr(engine_arrow, "PARTITION_ROWS", partition_rows)
+        monkeypatch.setattr(engine_streaming, "PARTITION_ROWS", partition_rows)
         add = units.Partitioner.add
         monkeypatch.setattr(units.Partitioner, "add", lambda self, arrays: (written.append(self.n_parts),
                                                                               add(self, arrays))[1])

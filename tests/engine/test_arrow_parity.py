@@ -1,6 +1,6 @@
 """Parity of kpcompare.aggregate with a plain pandas/Python reference on random extracts (hypothesis).
 
-The reference (tests/extract/_episode_reference.py) loops over rows and persons and was written from the rules
+The reference (tests/_support/episode_reference.py) loops over rows and persons and was written from the rules
 in docs/extracts.md, independently of the engine.  Every example also checks rows read = counted + excluded.
 """
 
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from _episode_reference import reference_aggregate
-from _episode_strategies import BOUNDS, ENGINE_GROUPS, REFERENCE_GROUPS, extracts, to_frame
+from episode_reference import reference_aggregate
+from episode_strategies import BOUNDS, ENGINE_GROUPS, REFERENCE_GROUPS, extracts, to_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,13 +31,20 @@ def check_reconciles(result) -> None:
 
 
 def compare(frame: pd.DataFrame, *, unit: str, bed_days: str, period=None, weighted=False,
-            squares=False, cips_rules=None, person_ids=False, spell_diagnosis="first") -> None:
-    """``person_ids``: keep the person ids in the episode unit (whose strata then count persons by default)."""
-    source = frame.drop(columns=["episode_id"], errors="ignore") if person_ids else _frame_for(frame, unit)
+            squares=False, cips_rules=None, person_ids=False, spell_diagnosis="first", where=None,
+            episode_ids=False) -> None:
+    """``person_ids``: keep the person ids in the episode unit (whose strata then count persons by default);
+    ``episode_ids``: keep the episode ids there too (checked for duplicates by default); ``where``: {column:
+    accepted values as text}."""
+    if episode_ids:
+        source = frame if person_ids else frame.drop(columns=["person_id"])
+    else:
+        source = frame.drop(columns=["episode_id"], errors="ignore") if person_ids else _frame_for(frame, unit)
     extract = kpcompare.read_episodes(source, coding="icd10")
     got = kpcompare.aggregate(extract, age_bands=BOUNDS, conditions=ENGINE_GROUPS, unit=unit, bed_days=bed_days,
                               period=period, weights="weight" if weighted else None, progress=False,
-                              bed_days_squared=squares, cips_rules=cips_rules, spell_diagnosis=spell_diagnosis)
+                              bed_days_squared=squares, cips_rules=cips_rules, spell_diagnosis=spell_diagnosis,
+                              where=None if where is None else {c: sorted(v, key=str) for c, v in where.items()})
     check_reconciles(got)
     assert got.rows_read == len(frame)
     rules = {} if cips_rules is None else dict(
@@ -45,7 +52,7 @@ def compare(frame: pd.DataFrame, *, unit: str, bed_days: str, period=None, weigh
         source=set(cips_rules.transfer_sources), method=set(cips_rules.transfer_methods))
     strata, exclusions = reference_aggregate(source, bounds=BOUNDS, groups=REFERENCE_GROUPS, unit=unit,
                                              bed_days=bed_days, period=period, weighted=weighted,
-                                             spell_diagnosis=spell_diagnosis, **rules)
+                                             spell_diagnosis=spell_diagnosis, where=where, **rules)
     counts_persons = unit != "episode" or person_ids
     measures = ["admissions", "bed_days", "episodes"] + (["persons"] if counts_persons else []) + \
         (["bed_days_squared"] if squares else [])
@@ -120,7 +127,7 @@ _linked_stays = st.lists(st.fixed_dictionaries({
        source=st.sets(st.sampled_from(_CODES)), method=st.sets(st.sampled_from(_CODES)))
 def test_parity_of_cips_with_other_rules(frame, gap, dest, source, method):
     """``cips_rules``: any gap and any code lists give the reference's CIPS."""
-    rules = kpcompare.spells.CipsRules(gap_days=gap, transfer_destinations=tuple(sorted(dest)),
+    rules = kpcompare.engine.spells.CipsRules(gap_days=gap, transfer_destinations=tuple(sorted(dest)),
                                        transfer_sources=tuple(sorted(source)), transfer_methods=tuple(sorted(method)))
     compare(frame, unit="cips", bed_days="midnights", squares=True, cips_rules=rules)
 
@@ -185,3 +192,28 @@ def test_unsigned_ages_match_signed_ages():
     pd.testing.assert_frame_equal(results[0].strata, results[1].strata)
     pd.testing.assert_frame_equal(results[0].exclusions, results[1].exclusions)
     assert results[0].exclusions.set_index("reason").loc["age_out_of_range", "rows"] == 1  # 250
+
+
+_WHERE = st.sampled_from([{"admission_method": {"81"}}, {"admission_method": {"11"}, "system": {"A", "B"}},
+                          {"system": {"B"}}, {"admission_method": {"11", "81"}}])
+
+
+@pytest.mark.parametrize("unit", ["episode", "spell", "cips"])
+@SETTINGS
+@given(frame=extracts, where=_WHERE)
+def test_parity_with_where(frame, unit, where):
+    """``where``: the reference filters episodes (episode unit) or spells by their first episode, after every
+    validity rule and the duplicate check."""
+    compare(frame, unit=unit, bed_days="midnights", where=where, person_ids=True, episode_ids=True)
+    compare(frame, unit=unit, bed_days="same_day_as_one", period=("2020-01-05", "2020-01-12"), weighted=True,
+            where=where)
+
+
+@pytest.mark.parametrize("person_ids", [True, False])
+@SETTINGS
+@given(frame=extracts)
+def test_parity_of_duplicates_in_the_episode_unit(frame, person_ids):
+    """Episode ids are checked for duplicates by default in the episode unit too (of a person, or alone
+    without person ids); the duplicated rows are excluded by a second read."""
+    compare(frame, unit="episode", bed_days="midnights", person_ids=person_ids, episode_ids=True)
+    compare(frame, unit="episode", bed_days="midnights", weighted=True, person_ids=person_ids, episode_ids=True)

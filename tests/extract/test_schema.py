@@ -1,4 +1,4 @@
-"""The pandera episode schema names each broken rule by its exclusion reason; type checks per batch; progress."""
+"""The pandera episode schema names each broken rule by its exclusion reason; type checks per batch."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ import pandera.errors
 import pyarrow as pa
 import pytest
 
-import kpcompare
 from kpcompare.errors import ColumnTypeError
-from kpcompare.schemas.episodes import batch_schema, check_batch_types, episode_schema
+from kpcompare.extract.schema import batch_schema, check_batch_types, episode_schema
 
 FRAME = pd.DataFrame({
     "sex": ["M", "9", "F"], "age": [40.0, 50.0, 130.0],
@@ -40,22 +39,3 @@ def test_batch_schema_and_type_check():
     bad = pa.RecordBatch.from_pydict({"age": pa.array(["1"])})
     with pytest.raises(ColumnTypeError, match=r"test: canonical column 'age' has type string, expected double"):
         check_batch_types(bad, location="test")
-
-
-def test_progress_bar_on_request(capsys):
-    frame = FRAME.assign(system="A")
-    kpcompare.aggregate(frame, by=("system",), progress=True)
-    assert "kpcompare.aggregate" in capsys.readouterr().err
-    kpcompare.aggregate(frame, by=("system",), progress=False)
-    kpcompare.aggregate(frame, by=("system",))  # stderr is not a terminal under pytest: no bar
-    assert capsys.readouterr().err == ""
-
-
-def test_progress_bar_covers_both_passes_of_a_spell_run(capsys):
-    """A spell run partitions rows by person, then forms units partition by partition: one bar each."""
-    frame = FRAME.assign(system="A", person_id=["p1", "p2", "p3"], episode_id=[1, 2, 3], spell_id=[1, 1, 1],
-                         provider="R1", episode_order=1)
-    kpcompare.aggregate(frame, by=("system",), unit="spell", progress=True)
-    err = capsys.readouterr().err
-    assert "kpcompare.aggregate:" in err.replace("kpcompare.aggregate: units by person", "")
-    assert "kpcompare.aggregate: units by person" in err

@@ -1,4 +1,4 @@
-"""``kpcompare.spells.sort_keys`` is ``numpy.lexsort`` (keys most significant first, ties in row order).
+"""``kpcompare.engine.spells.sort_keys`` is ``numpy.lexsort`` (keys most significant first, ties in row order).
 
 Spell and CIPS linkage depend on this permutation; ``sort_keys`` only computes it more cheaply (ranks packed
 into one 64-bit key, an unstable sort when the packed keys are distinct), so it must equal ``numpy.lexsort``
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpcompare.spells import sort_keys
+from kpcompare.engine.spells import sort_keys
 
 I64 = np.iinfo(np.int64)
 

@@ -7,10 +7,10 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from _exclusion_cases import CASES, GOOD
+from exclusion_cases import CASES, GOOD
 
 import kpcompare
-from kpcompare.schemas.episodes import EXCLUSION_REASONS
+from kpcompare.extract.rules import EXCLUSION_REASONS
 
 
 def test_every_reason_has_a_case():
@@ -57,7 +57,11 @@ def test_rules_apply_only_to_columns_used():
 def test_exclusions_table_shape():
     result = kpcompare.aggregate(pd.DataFrame([GOOD]), age_bands=[0], progress=False)
     assert list(result.exclusions.columns) == ["reason", "rows", "weighted_rows"]
-    assert list(result.exclusions["reason"]) == list(EXCLUSION_REASONS)
+    # filtered_out_by_where is listed only when a filter was given
+    assert list(result.exclusions["reason"]) == [r for r in EXCLUSION_REASONS if r != "filtered_out_by_where"]
+    filtered = kpcompare.aggregate(pd.DataFrame([GOOD]), age_bands=[0], progress=False,
+                                   where={"system": "NHS"})
+    assert list(filtered.exclusions["reason"]) == list(EXCLUSION_REASONS)
 
 
 def test_admissions_by_discharge_date_in_the_period():

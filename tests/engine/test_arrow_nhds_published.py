@@ -1,6 +1,6 @@
 """Real data: the bundled NHDS 2010 public-use file against further figures CDC/NCHS published for 2010.
 
-Companion of tests/extract/test_extract_nhds.py (national totals).  Every expected number below was read in
+Companion of tests/extract/test_mappings_nhds.py (national totals).  Every expected number below was read in
 the publication text cited next to it; the data are aggregated exactly as there: survey-weighted
 (``weights="weight"``), newborn infants excluded (``newborns="exclude"``) and a same-day stay counted as one day
 of care (``bed_days="same_day_as_one"``).  Comparisons are at the precision CDC published (thousands, whole

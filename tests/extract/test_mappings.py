@@ -71,3 +71,52 @@ def test_date_of_birth_gives_age_at_admission():
                           "admission_date": [dt.date(2020, 6, 14), dt.date(2020, 6, 15)]})
     table = kpcompare.read_episodes(frame).to_pandas(["age"])
     assert table["age"].tolist() == [69.0, 70.0]
+
+
+REGIONS = HES.assign(REGION=["North", "North", "South", None, "South", "North"], SYS=["x"] * 6)
+
+
+def test_columns_extend_a_registered_mapping():
+    """``columns`` adds a field to "hes" (REGION as system) and keeps the rest of the mapping."""
+    extract = kpcompare.read_episodes(REGIONS, mapping="hes", columns={"system": "REGION"})
+    assert extract.mapping.name == "hes+columns" and extract.coding == "icd10"
+    table = extract.to_pandas(["system", "sex", "age"])
+    systems = [None if pd.isna(v) else v for v in table["system"]]
+    assert systems == ["North", "North", "South", None, "South", "North"]
+    assert table["age"].tolist()[:2] == [0.0, 0.0]  # STARTAGE 7003 is still read by the HES converter
+
+
+def test_columns_replace_a_field_and_extend_the_canonical_mapping():
+    extract = kpcompare.read_episodes(REGIONS, mapping="hes", columns={"person_id": "PROCODE"})
+    assert extract.to_pandas(["person_id"])["person_id"].unique().tolist() == ["RX1"]
+    canonical = pd.DataFrame({"REG": ["x"], "sex": ["F"], "age": [3.0]})
+    extract = kpcompare.read_episodes(canonical, columns={"system": "REG"})
+    assert extract.columns == ["system", "sex", "age"]
+
+
+def test_extend_mapping_builds_a_reusable_mapping():
+    from kpcompare.extract import extend_mapping
+
+    mapping = extend_mapping("hes", {"system": "REGION"}, name="hes_regions")
+    assert mapping.name == "hes_regions" and mapping.fields["system"].sources == ("REGION",)
+    assert mapping.fields["age"] is get_mapping("hes").fields["age"]
+    assert "system" not in get_mapping("hes").fields  # the registered mapping is unchanged
+    same = kpcompare.read_episodes(REGIONS, mapping=mapping).to_pandas(["system"])
+    assert same["system"].tolist()[:3] == ["North", "North", "South"]
+
+
+def test_columns_errors():
+    from kpcompare.errors import InvalidArgumentError, MissingColumnError, UnknownNameError
+
+    with pytest.raises(UnknownNameError, match=r"^argument 'columns': 'region' is not a canonical episode column; "
+                                               r"choose from 'person_id', 'episode_id'"):
+        kpcompare.read_episodes(REGIONS, mapping="hes", columns={"region": "REGION"})
+    with pytest.raises(MissingColumnError, match=r"^columns: canonical column 'system' is mapped to source column "
+                                                 r"'RGN', which is not in the pandas DataFrame; available columns: "
+                                                 r"'HESID', "):
+        kpcompare.read_episodes(REGIONS, mapping="hes", columns={"system": "RGN"})
+    with pytest.raises(InvalidArgumentError, match=r"^argument 'columns': the source of 'system' must be a column "
+                                                   r"name, got 3\.$"):
+        kpcompare.read_episodes(REGIONS, mapping="hes", columns={"system": 3})
+    with pytest.raises(InvalidArgumentError, match=r"^argument 'columns': expected a mapping"):
+        kpcompare.read_episodes(REGIONS, mapping="hes", columns=["system"])

@@ -10,12 +10,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from _episode_strategies import BOUNDS, ENGINE_GROUPS, extracts
+from episode_strategies import BOUNDS, ENGINE_GROUPS, extracts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kpcompare
-from kpcompare.engine import arrow as engine_arrow
+from kpcompare.engine import streaming as engine_streaming
 from kpcompare.engine import strata
 from kpcompare.extract import sources
 
@@ -81,12 +81,12 @@ def test_batch_rows_and_partitions_do_not_change_results(frame, unit):
     expected = run(frame, unit)
     for rows in (1, 3, 16):
         same(run(frame, unit, batch_rows=rows), expected)
-    original = engine_arrow.PARTITION_ROWS
+    original = engine_streaming.PARTITION_ROWS
     try:
-        engine_arrow.PARTITION_ROWS = 4  # many partitions, written to temporary Arrow files
+        engine_streaming.PARTITION_ROWS = 4  # many partitions, written to temporary Arrow files
         same(run(frame, unit, batch_rows=5), expected)
     finally:
-        engine_arrow.PARTITION_ROWS = original
+        engine_streaming.PARTITION_ROWS = original
 
 
 @SETTINGS
@@ -111,14 +111,14 @@ def test_csv_blocks_do_not_change_results(frame):
 def test_summing_partials_early_does_not_change_results(frame, unit):
     """Partial sums are folded into one every PARTS_KEPT batches (memory stays flat on long extracts)."""
     expected = run(frame, unit, batch_rows=2)
-    kept, rows = strata.PARTS_KEPT, engine_arrow.PARTITION_ROWS
+    kept, rows = strata.PARTS_KEPT, engine_streaming.PARTITION_ROWS
     try:
         strata.PARTS_KEPT = 2
         same(run(frame, unit, batch_rows=2), expected)
-        engine_arrow.PARTITION_ROWS = 3  # spells: one partial per partition
+        engine_streaming.PARTITION_ROWS = 3  # spells: one partial per partition
         same(run(frame, unit, batch_rows=2), expected)
     finally:
-        strata.PARTS_KEPT, engine_arrow.PARTITION_ROWS = kept, rows
+        strata.PARTS_KEPT, engine_streaming.PARTITION_ROWS = kept, rows
 
 
 def test_summing_partials_early_adds_the_same_stratum_across_batches():

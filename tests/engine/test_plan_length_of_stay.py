@@ -4,7 +4,7 @@ Rules under test, with where they are stated:
 
 * ``aggregate(bed_days=...)`` docstring and docs/extracts.md section 4: "A ``length_of_stay`` column counts
   midnights, so the two rules give ``length_of_stay`` and ``max(length_of_stay, 1)``".
-* ``kpcompare.schemas.episodes.EXCLUSION_REASONS["invalid_length_of_stay"]``: "length of stay missing or
+* ``kpcompare.extract.rules.EXCLUSION_REASONS["invalid_length_of_stay"]``: "length of stay missing or
   negative (sources without dates)"; second in precedence, so it wins over every rule but ``missing_date``.
 * ``weights="weight"``: ``weighted_bed_days`` sums weight x bed days of the counted rows.
 * ``bed_days_squared`` is allowed "for sources without ``episode_order`` (one row per stay, as the NHDS)".
@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _episode_reference import REASONS
+from episode_reference import REASONS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

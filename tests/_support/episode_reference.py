@@ -1,7 +1,7 @@
 """A plain pandas/Python reference implementation of aggregate(), written independently of the engine.
 
 It loops over rows and persons in Python and follows the rules as documented in docs/extracts.md; the
-engine must agree with it exactly on random extracts (tests/extract/test_extract_parity.py).
+engine must agree with it exactly on random extracts (tests/engine/test_arrow_parity.py).
 """
 
 from __future__ import annotations
@@ -56,55 +56,79 @@ def _group(code, groups):
     return "other"
 
 
+def _row_reason(row, *, bounds, unit, period, weighted, w):
+    """The first row rule a row breaks (None: none), and its canonical values."""
+    p0, p1 = period
+    s, e = _day(row["admission_date"]), _day(row["discharge_date"])
+    sex = SEX.get(str(row["sex"]).strip().upper()) if not pd.isna(row["sex"]) else None
+    band = _band(row["age"], bounds)
+    code = _norm(row["primary_diagnosis"])
+    system = None if pd.isna(row["system"]) else row["system"]
+    reason = None
+    if s is None or (unit == "episode" and e is None):
+        reason = "missing_date"
+    elif unit == "episode" and e < s:
+        reason = "discharge_before_admission"
+    elif sex is None:
+        reason = "unknown_sex"
+    elif band is None:
+        reason = "age_out_of_range"
+    elif "episode_status" in row and row["episode_status"] != "finished":
+        reason = "unfinished_episode"
+    elif code is None or not ICD10.match(code):
+        reason = "invalid_code"
+    elif system is None:
+        reason = "missing_stratum"
+    elif weighted and not (np.isfinite(w) and w >= 0):
+        reason = "invalid_weight"
+    elif unit == "episode" and p0 is not None and (s > p1 or e < p0):
+        reason = "outside_period"
+    elif unit != "episode" and pd.isna(row["person_id"]):  # cannot be linked into a spell
+        reason = "missing_person_id"
+    return reason, (s, e, system, sex, band, code)
+
+
+def _selected(row, where) -> bool:
+    """``where``: {column: accepted values as text (None: missing)}; every column's value must be accepted."""
+    return all((None if pd.isna(row[c]) else str(row[c])) in accepted for c, accepted in where.items())
+
+
 def reference_aggregate(frame: pd.DataFrame, *, bounds, groups, unit="episode", bed_days="midnights",
                         period=None, weighted=False, gap_days=3, dest=DEST, source=SOURCE, method=METHOD,
-                        spell_diagnosis="first"):
-    """Strata (system, sex, age_band, condition) and exclusions, computed row by row."""
+                        spell_diagnosis="first", where=None, check_duplicates=True):
+    """Strata (system, sex, age_band, condition) and exclusions, computed row by row.
+
+    Duplicate episode ids (where the frame has ``episode_id`` and ``check_duplicates``) are judged among the
+    valid rows, then ``where`` filters the episodes (episode unit) or the spells by their first episode.
+    """
     p0, p1 = (None, None) if period is None else (_day(period[0]), _day(period[1]))
-    excluded = {r: [0, 0.0] for r in REASONS}
+    excluded = {r: [0, 0.0] for r in REASONS + (["filtered_out_by_where"] if where is not None else [])}
     kept = []
     for row in frame.to_dict("records"):
         w = float(row["weight"]) if weighted else 1.0
         w_tally = w if weighted and np.isfinite(w) else (0.0 if weighted else 1.0)
-        s, e = _day(row["admission_date"]), _day(row["discharge_date"])
-        sex = SEX.get(str(row["sex"]).strip().upper()) if not pd.isna(row["sex"]) else None
-        band = _band(row["age"], bounds)
-        code = _norm(row["primary_diagnosis"])
-        system = None if pd.isna(row["system"]) else row["system"]
-        reason = None
-        if s is None or (unit == "episode" and e is None):
-            reason = "missing_date"
-        elif unit == "episode" and e < s:
-            reason = "discharge_before_admission"
-        elif sex is None:
-            reason = "unknown_sex"
-        elif band is None:
-            reason = "age_out_of_range"
-        elif "episode_status" in row and row["episode_status"] != "finished":
-            reason = "unfinished_episode"
-        elif code is None or not ICD10.match(code):
-            reason = "invalid_code"
-        elif system is None:
-            reason = "missing_stratum"
-        elif weighted and not (np.isfinite(w) and w >= 0):
-            reason = "invalid_weight"
-        elif unit == "episode" and period is not None and (s > p1 or e < p0):
-            reason = "outside_period"
-        elif unit != "episode" and pd.isna(row["person_id"]):  # cannot be linked into a spell
-            reason = "missing_person_id"
+        reason, values = _row_reason(row, bounds=bounds, unit=unit, period=(p0, p1), weighted=weighted, w=w)
         if reason is not None:
             excluded[reason][0] += 1
             excluded[reason][1] += w_tally
             continue
+        s, e, system, sex, band, code = values
         kept.append(dict(row, s=s, e=e, key=(system, sex, band, _group(code, groups)), w=w))
+    if check_duplicates and "episode_id" in frame:
+        kept = _without_duplicates(kept, excluded)
     if unit == "episode":
         records = []
         for r in kept:
+            if where is not None and not _selected(r, where):
+                excluded["filtered_out_by_where"][0] += 1
+                excluded["filtered_out_by_where"][1] += r["w"]
+                continue
             first = True if "episode_order" not in r else r["episode_order"] == 1
             records.append(dict(key=r["key"], s=r["s"], e=r["e"], w=r["w"], first=first, n=1, nw=r["w"],
                                 person=r.get("person_id")))
     else:
-        records = _spell_records(kept, unit, excluded, p0, p1, (gap_days, dest, source, method), spell_diagnosis)
+        records = _spell_records(kept, unit, excluded, p0, p1, (gap_days, dest, source, method), spell_diagnosis,
+                                 where)
     out = {}
     for r in records:
         s, e = r["s"], r["e"]
@@ -135,18 +159,26 @@ def reference_aggregate(frame: pd.DataFrame, *, bounds, groups, unit="episode", 
     return strata, exclusions
 
 
-def _spell_records(kept, unit, excluded, p0, p1, cips, spell_diagnosis="first"):
-    gap_days, dest, source, method = cips
-    # duplicates: the first occurrence (input order) of a person's episode id is kept
+def _without_duplicates(kept, excluded):
+    """The first occurrence (input order) of a person's episode id is kept (missing ids equal one another;
+    without person ids, the episode id alone)."""
     seen, unique = set(), []
     for r in kept:
-        k = (r["person_id"], r["episode_id"])
+        person = r.get("person_id")
+        k = (None if person is None or pd.isna(person) else person,
+             None if pd.isna(r["episode_id"]) else r["episode_id"])
         if k in seen:
             excluded["duplicate_episode_id"][0] += 1
             excluded["duplicate_episode_id"][1] += r["w"]
             continue
         seen.add(k)
         unique.append(r)
+    return unique
+
+
+def _spell_records(kept, unit, excluded, p0, p1, cips, spell_diagnosis="first", where=None):
+    gap_days, dest, source, method = cips
+    unique = kept
     spells = {}
     for i, r in enumerate(unique):
         spells.setdefault((r["person_id"], r["provider"], r["s"]), []).append((r["episode_order"], i, r))
@@ -190,6 +222,8 @@ def _spell_records(kept, unit, excluded, p0, p1, cips, spell_diagnosis="first"):
             reason = "discharge_before_admission"
         elif p0 is not None and (s > p1 or e < p0):
             reason = "outside_period"
+        if reason is None and where is not None and not _selected(members[0]["first"], where):
+            reason = "filtered_out_by_where"  # a spell (a CIPS) is selected by its first episode
         if reason:
             excluded[reason][0] += n
             excluded[reason][1] += nw
