@@ -199,8 +199,7 @@ def dsr(data: Any, *, count: str, population: str, standard: Any, age: str = "ag
         event_frequency: str | None = None, weighted: bool = False) -> pd.DataFrame:
     """Directly standardised rate per group: y = Σᵢ wᵢ xᵢ/nᵢ over the strata i, weights wᵢ from a standard.
 
-    Age-sex standardisation is the same sum over (age, sex) cells.  See docs/methods.md (section 3, and
-    #standard-populations for standards, re-banding and age-sex standardisation).
+    Age-sex standardisation is the same sum over (age, sex) cells; docs/methods.md (section 3, #standard-populations).
 
     Parameters
     ----------
@@ -232,7 +231,7 @@ def dsr(data: Any, *, count: str, population: str, standard: Any, age: str = "ag
     min_count : float, default 10
         Below this total count the value, limits and variance are NaN (noted); 0 turns this off.
     event_frequency : str, optional
-        Column f: ``count`` holds persons with exactly f events; PHE's non-independent-events variance.
+        Column f: ``count`` holds persons with exactly f events (PHE's non-independent-events variance).
     weighted : bool, default False
         Counts are weighted and may be fractional (limits approximate; noted).
 
@@ -243,10 +242,8 @@ def dsr(data: Any, *, count: str, population: str, standard: Any, age: str = "ag
 
     Raises
     ------
-    kpcompare.errors.BandMismatchError
-        Bands differ and do not nest, or a group lacks a stratum.
-    kpcompare.errors.KeyMismatchError
-        A key of ``strata`` is not in the standard (never collapsed silently; the message says what to do).
+    kpcompare.errors.BandMismatchError, kpcompare.errors.KeyMismatchError
+        Bands differ and do not nest, a group lacks a stratum, or a ``strata`` key is not in the standard.
     kpcompare.errors.InvalidValueError, kpcompare.errors.InvalidArgumentError
         Bad values (negative, missing, a stratum with zero population) or arguments.
 
