@@ -20,7 +20,7 @@ from kpcompare.errors import BandMismatchError, MissingStratumError, UnknownName
 
 # System A: 60-74 pop 1000, 10 admissions, 100 bed days; 75+ pop 500, 20 adm, 300 bed days.
 # System B: 60-74 pop 2000,  5 admissions,  30 bed days; 75+ pop 800,  8 adm,  40 bed days.
-from _two_systems import POP, STRATA
+from two_systems import POP, STRATA
 
 
 def _row(res, system, measure, condition="stroke"):
@@ -182,7 +182,7 @@ def test_error_missing_population_stratum():
 
 def test_error_mismatched_age_bands():
     bad = STRATA.assign(age_band=["65-74", "75+", "65-74", "75+"])
-    with pytest.raises(BandMismatchError, match=r"age band\(s\) '65-74' of 'strata' are not bands of the standard"):
+    with pytest.raises(BandMismatchError, match=r"age band\(s\) '65-74' of 'data' are not bands of the standard"):
         kpcompare.compare(bad, population=POP, standard="A", reference="A", multiplier=1000)
 
 
@@ -328,7 +328,7 @@ def test_error_person_with_event_frequency_or_weights_or_fractions():
     with pytest.raises(kpcompare.errors.InvalidArgumentError, match="cannot be combined with survey weights"):
         kpcompare.compare(weighted, population=POP, standard="A", reference="A", person="person_id", multiplier=1000)
     with pytest.raises(kpcompare.errors.MissingColumnError,
-                       match=r"^strata: column\(s\) 'person_id' not found; available columns: 'system', "):
+                       match=r"^data: column\(s\) 'person_id' not found; available columns: 'system', "):
         kpcompare.compare(STRATA, population=POP, standard="A", reference="A", person="person_id", multiplier=1000)
     fractional = per_person.assign(admissions=[10.5, 20, 5, 8])
     with pytest.raises(kpcompare.errors.InvalidValueError,
@@ -347,7 +347,7 @@ def test_aggregate_result_is_accepted_as_strata():
     assert _row(a, "A", "admissions")["value"] == pytest.approx(10 / 3)
     dec = kpcompare.decompose(agg, reference="A", **kw)
     assert (dec["gap"] == 0).all()
-    with pytest.raises(kpcompare.errors.InvalidArgumentError, match="argument 'strata': expected a pandas"):
+    with pytest.raises(kpcompare.errors.InvalidArgumentError, match="argument 'data': expected a pandas"):
         kpcompare.compare([1, 2], reference="A", **kw)
 
 

@@ -13,7 +13,7 @@ from kpcompare.errors import InvalidArgumentError, UnknownNameError
 
 # System A: 60-74 pop 1000, 10 admissions, 100 bed days; 75+ pop 500, 20 adm, 300 bed days.
 # System B: 60-74 pop 2000,  5 admissions,  30 bed days; 75+ pop 800,  8 adm,  40 bed days.
-from _two_systems import POP, STRATA
+from two_systems import POP, STRATA
 
 
 def test_hand_computed_band_and_standardised_rows():

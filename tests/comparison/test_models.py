@@ -263,7 +263,7 @@ def test_one_system_only():
 
 def test_missing_columns():
     strata, pop = _exact_table()
-    with pytest.raises(MissingColumnError, match=r"strata: column\(s\) 'bed_dayz' not found"):
+    with pytest.raises(MissingColumnError, match=r"data: column\(s\) 'bed_dayz' not found"):
         rate_model(strata, population=pop, count="bed_dayz")
     with pytest.raises(MissingColumnError, match=r"population: column\(s\) 'sex' not found"):
         rate_model(strata, population=pop.drop(columns="sex"))

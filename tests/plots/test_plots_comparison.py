@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 import kpcompare
 from kpcompare import plots
 from kpcompare.errors import InvalidArgumentError
-
-# The two-system example of tests/comparison/_two_systems.py (hand-computed values next to each use):
-# System A: 60-74 pop 1000, 10 admissions, 100 bed days; 75+ pop 500, 20 adm, 300 bed days.
-# System B: 60-74 pop 2000,  5 admissions,  30 bed days; 75+ pop 800,  8 adm,  40 bed days.
-STRATA = pd.DataFrame({
-    "system": ["A", "A", "B", "B"],
-    "age_band": ["60-74", "75+", "60-74", "75+"],
-    "condition": ["stroke"] * 4,
-    "admissions": [10, 20, 5, 8],
-    "bed_days": [100, 300, 30, 40],
-})
-POP = pd.DataFrame({"system": ["A", "A", "B", "B"], "age_band": ["60-74", "75+"] * 2,
-                    "population": [1000, 500, 2000, 800]})
+from two_systems import POP, STRATA  # tests/_support: the hand-computed two-system example
 
 
 @pytest.fixture(scope="module")

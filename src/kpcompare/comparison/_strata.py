@@ -67,7 +67,7 @@ def strata_frame(strata: Any) -> pd.DataFrame:
 
     if isinstance(strata, AggregateResult):
         strata = strata.strata
-    return as_pandas(strata, argument="strata")
+    return as_pandas(strata, argument="data")
 
 
 @dataclass
@@ -113,7 +113,7 @@ def _read_tables(strata: Any, population: Any, by: str) -> tuple[pd.DataFrame, p
     pop = as_pandas(population, argument="population").copy()
     if not isinstance(by, str):
         raise InvalidArgumentError(f"argument 'by': give one column name, got {by!r}.")
-    require_columns(data, ["system", "age_band", by, "admissions", "bed_days"], argument="strata")
+    require_columns(data, ["system", "age_band", by, "admissions", "bed_days"], argument="data")
     require_columns(pop, ["system", "age_band", "population"], argument="population")
     check_no_missing(data, ["system", "age_band", by])
     check_no_missing(pop, ["system", "age_band", "population"])
@@ -160,7 +160,7 @@ def _bands(data: pd.DataFrame, std: pd.DataFrame, *, label: str, keys: list[str]
     """The age-band axis: the standard re-banded onto the strata's bands (within their ages or ``age_range``)."""
     data_bands = select_bands(data["age_band"].unique(), age_range)
     if not data_bands:
-        raise BandMismatchError(f"no age band of 'strata' lies inside age_range {age_range!r}.")
+        raise BandMismatchError(f"no age band of 'data' lies inside age_range {age_range!r}.")
     span = band_span(data_bands)
     std, _ = onto_bands(std, data_bands, age="age_band", keys=keys, values=["population"], name=label,
                         force=limits, within=span, refuse=False)
@@ -171,7 +171,7 @@ def _bands(data: pd.DataFrame, std: pd.DataFrame, *, label: str, keys: list[str]
     extra = [b for b in data_bands if b not in std_bands]
     if extra:
         raise BandMismatchError(
-            f"age band(s) {', '.join(map(repr, extra))} of 'strata' are not bands of the standard "
+            f"age band(s) {', '.join(map(repr, extra))} of 'data' are not bands of the standard "
             f"({label}: {', '.join(map(repr, std_bands))}); re-band the strata or the standard "
             "(kpcompare.reband) so the labels agree.",
             extra=extra,
@@ -532,7 +532,7 @@ def _person_frequencies(data: pd.DataFrame, full: pd.DataFrame, column: str, *, 
     f of a person in the "all selected" total is the sum of their admissions over the selected causes, so a
     person admitted for two causes counts once, with both admissions (the exact repeat-events total).
     """
-    require_columns(data, [column], argument="strata")
+    require_columns(data, [column], argument="data")
     check_no_missing(data, [column])
     check_integer_valued(data, ["admissions"], hint="With person=, each row counts one person's admissions.")
     cells = ["system", *keys]
@@ -553,7 +553,7 @@ def _person_frequencies(data: pd.DataFrame, full: pd.DataFrame, column: str, *, 
 def _frequencies(data: pd.DataFrame, full: pd.DataFrame, column: str, *, by: str, keys: list[str]
                  ) -> pd.DataFrame:
     """Persons by number of admissions f per stratum (for the repeat-events variance of dsr)."""
-    require_columns(data, [column, "persons"], argument="strata")
+    require_columns(data, [column, "persons"], argument="data")
     check_no_missing(data, [column, "persons"])
     check_non_negative(data, [column, "persons"])
     check_integer_valued(data, [column, "persons"])

@@ -389,5 +389,5 @@ def _ordered(res: pd.DataFrame, prep: Prepared, chosen: list[str]) -> pd.DataFra
 
 def _systems_of(strata: Any) -> list[Any]:
     data = strata_frame(strata)
-    require_columns(data, ["system"], argument="strata")
+    require_columns(data, ["system"], argument="data")
     return list(data["system"].dropna())

@@ -167,7 +167,7 @@ def _check_inputs(data: pd.DataFrame, pop: pd.DataFrame, *, outcome: str, keys: 
     for col in by_cols:
         if col == "system" or col in keys:
             raise InvalidArgumentError(f"argument 'by': {col!r} is already a model term; choose another column.")
-    require_columns(data, ["system", *keys, *by_cols, outcome], argument="strata")
+    require_columns(data, ["system", *keys, *by_cols, outcome], argument="data")
     require_columns(pop, ["system", *keys, "population"], argument="population")
     check_no_missing(data, ["system", *keys, *by_cols, outcome])
     check_no_missing(pop, ["system", *keys, "population"])

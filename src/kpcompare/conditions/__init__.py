@@ -12,7 +12,9 @@ their own in a CSV or TOML file read by :func:`load_condition_set`.
 
 from __future__ import annotations
 
+from ._codes import RECORD_PATTERNS
 from ._files import condition_set, list_condition_sets, load_condition_set
 from ._set import ConditionSet, normalise_codes
 
-__all__ = ["ConditionSet", "condition_set", "list_condition_sets", "load_condition_set", "normalise_codes"]
+__all__ = ["ConditionSet", "condition_set", "list_condition_sets", "load_condition_set", "normalise_codes",
+           "RECORD_PATTERNS"]

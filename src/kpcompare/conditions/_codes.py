@@ -21,7 +21,7 @@ from ..errors import ConditionSetError, InvalidValueError, row_problem
 
 CODINGS = ("icd10", "icd9cm")
 
-# The valid-code patterns of the package, in one place (the episode schema imports RECORD_PATTERNS).
+# The valid-code patterns of the package, in one place (exported by kpcompare.conditions; the episode rules use RECORD_PATTERNS).
 
 #: A valid normalised code *stem* (fillers and markers removed, see :func:`normalise_array`), any length
 #: the coding allows: what codes are classified on and what rule ends must look like.

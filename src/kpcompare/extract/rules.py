@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..conditions._codes import RECORD_PATTERNS
+from ..conditions import RECORD_PATTERNS
 from ..errors import InvalidArgumentError, UnknownNameError
 from .convert import dictionary_mask, string_values
 

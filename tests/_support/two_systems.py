@@ -1,4 +1,4 @@
-"""The small two-system, two-band example shared by the comparison tests (hand-computed values next to each use).
+"""The small two-system, two-band example shared by the comparison and plot tests (hand-computed values next to each use).
 
 System A: 60-74 pop 1000, 10 admissions, 100 bed days; 75+ pop 500, 20 adm, 300 bed days.
 System B: 60-74 pop 2000,  5 admissions,  30 bed days; 75+ pop 800,  8 adm,  40 bed days.
