@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._checks import check_flag
 from ..errors import KpcompareError
 from .episode_pass import counted_names, measure_names, stream_episodes
 from .plan import make_plan
@@ -91,7 +92,8 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         Discharge - admission (a same-day stay is 0, HES), or with a same-day stay counted 1 (NHDS).
     period : (first_day, last_day), optional
         Inclusive dates: bed days clipped to it, admissions counted when admitted in it (``admissions_by``),
-        stays not overlapping it excluded (``outside_period``).
+        stays not overlapping it excluded (``outside_period``).  None on either side is an open end; strings,
+        dates, Timestamps and datetime64 are accepted, a time-zone-aware bound counts by its local date.
     weights : {None, "weight"}
         Add ``weighted_*`` columns summing the canonical ``weight`` column.
     progress : bool or None
@@ -128,6 +130,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     """
     from ..extract import Extract, read_episodes
 
+    progress = check_flag(progress, argument="progress")
     if not isinstance(extract, Extract):
         extract = read_episodes(extract)
     plan = make_plan(extract, by=by, age_bands=age_bands, conditions=conditions, unit=unit, bed_days=bed_days,
@@ -142,6 +145,11 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     return _result(plan, accumulator, tally, period=period)
 
 
+def _bound(value: Any) -> str | None:
+    """A period bound as written back in the result (None: an open end)."""
+    return None if value is None or pd.isna(value) else str(value)
+
+
 def _result(plan, accumulator: Accumulator, tally: Tally, *, period: Any) -> AggregateResult:
     """The strata (integer measures as int64) and exclusions, checked: rows read = counted + excluded."""
     strata = accumulator.frame()
@@ -149,7 +157,7 @@ def _result(plan, accumulator: Accumulator, tally: Tally, *, period: Any) -> Agg
         strata[name] = np.rint(strata[name].to_numpy()).astype(np.int64)
     exclusions = tally.frame(plan.weighted, where=plan.where is not None)
     result = AggregateResult(strata, exclusions, tally.read, plan.unit, plan.bed_rule, plan.by,
-                             period=None if period is None else (str(period[0]), str(period[1])))
+                             period=None if period is None else tuple(_bound(v) for v in period))
     if result.rows_counted + result.rows_excluded != result.rows_read:  # pragma: no cover - internal invariant
         raise KpcompareError(f"internal error: rows read {result.rows_read} != counted {result.rows_counted} + "
                              f"excluded {result.rows_excluded}; please report this.")
