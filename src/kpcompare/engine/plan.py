@@ -495,7 +495,10 @@ def _check_weights(weights: Any) -> bool:
 def _persons_and_duplicates(extract, persons: Any, check_duplicates: Any) -> tuple[bool, bool]:
     """Persons wherever person ids exist (issue 3) and duplicate checks wherever episode ids exist (issue 16),
     unless told not to; ``check_duplicates=True`` without an ``episode_id`` column is an error."""
-    check_duplicates = check_flag(check_duplicates, argument="check_duplicates")
+    if not (check_duplicates is None or isinstance(check_duplicates, (bool, np.bool_))):
+        raise InvalidArgumentError(
+            f"argument 'check_duplicates': expected None (check where episode ids exist), True or False, got "
+            f"{check_duplicates!r}.")
     persons = check_flag(persons, argument="persons")
     if check_duplicates:
         extract.require(["episode_id"], purpose="check_duplicates=True")

@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from ..errors import SourceReadError
-from .text_files import TextOptions, detect_compression, locate_problem, open_stream, read_header
+from .text_files import LineCounter, TextOptions, detect_compression, locate_problem, open_stream, read_header
 
 __all__ = ["Piece", "Source", "open_source", "BATCH_ROWS"]
 
@@ -264,14 +263,17 @@ class CsvSource(Source):
         self.num_pieces = max(1, -(-size // block_bytes))
         self.estimated_rows = size // 50  # about 50 bytes a line at least: an upper estimate for planning
 
-    def _reader(self, columns, types):
+    def _reader(self, columns, types, on_invalid):
         convert = pcsv.ConvertOptions(include_columns=list(columns),
                                       column_types={c: t for c, t in (types or {}).items() if c in columns},
                                       strings_can_be_null=True)
-        parse = pcsv.ParseOptions(delimiter=self.options.delimiter, newlines_in_values=False)
+        parse = pcsv.ParseOptions(delimiter=self.options.delimiter, newlines_in_values=False,
+                                  ignore_empty_lines=False, invalid_row_handler=on_invalid)
         read = pcsv.ReadOptions(block_size=self.block_bytes, encoding=self.options.encoding)
-        return pcsv.open_csv(open_stream(self.path, self.compression), read_options=read,
-                             parse_options=parse, convert_options=convert)
+        counter = LineCounter(open_stream(self.path, self.compression))
+        reader = pcsv.open_csv(pa.PythonFile(counter, mode="r"), read_options=read, parse_options=parse,
+                               convert_options=convert)
+        return reader, counter
 
     def _failure(self, rows_done: int, exc: BaseException | None = None) -> SourceReadError:
         problem = locate_problem(self.path, self.compression, self.options, self.description, len(self.columns))
@@ -280,31 +282,28 @@ class CsvSource(Source):
         return SourceReadError(f"{self.description} {problem}.")
 
     def pieces(self, columns, *, dictionary=(), types=None):
-        rows_done = 0
+        rows_done, blank = 0, [0]
+
+        def on_invalid(row):  # a blank line is skipped (and counted); any other malformed line is an error
+            if not row.text.strip():
+                blank[0] += 1
+                return "skip"
+            return "error"
+
         try:
-            reader = self._reader(columns, types)
+            reader, counter = self._reader(columns, types, on_invalid)
             while True:
                 try:
                     batch = reader.read_next_batch()
                 except StopIteration:
                     break
-                if _spans_lines(batch):  # a quote opened and not closed on its line swallowed the lines after
-                    raise self._failure(rows_done)
                 location = f"{self.description} lines {rows_done + 2}-{rows_done + batch.num_rows + 1}"
                 rows_done += batch.num_rows
                 yield Piece(batch, location)
         except (pa.ArrowException, OSError, EOFError, lzma.LZMAError, UnicodeError) as exc:
             raise self._failure(rows_done, exc) from exc
-
-
-def _spans_lines(batch: pa.RecordBatch) -> bool:
-    """Whether a text value holds a line break (read with ``newlines_in_values=False``, only an unclosed
-    quote puts one there)."""
-    for column in batch.columns:
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            if pc.any(pc.match_substring_regex(column, "[\\r\\n]")).as_py():
-                return True
-    return False
+        if rows_done + blank[0] + 1 != counter.lines:  # a quote left open swallowed the lines after it
+            raise self._failure(rows_done, f"{counter.lines - 1} lines after the header, {rows_done} rows read")
 
 
 _TEXT_NAMES = tuple(f"{stem}{zip_}" for stem in (".csv", ".txt", ".tsv")

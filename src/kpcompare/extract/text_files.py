@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from ..errors import SourceReadError
 
-__all__ = ["TextOptions", "detect_compression", "open_stream", "read_header", "locate_problem", "BOM"]
+__all__ = ["TextOptions", "detect_compression", "open_stream", "read_header", "locate_problem", "LineCounter", "BOM"]
 
 BOM = "\ufeff"
 _MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz"), (b"\x28\xb5\x2f\xfd", "zstd"))
@@ -159,6 +159,44 @@ def _line_problem(data: bytes, number: int, options: TextOptions, columns: int) 
     if len(fields) != columns:
         return f"line {number}: malformed line (expected {columns} fields, got {len(fields)}): {text[:80]!r}"
     return None
+
+
+class LineCounter:
+    """A read-only file over a stream that counts the lines passing through (``\\n``, ``\\r\\n`` or a lone
+    ``\\r`` ends a line, as in pyarrow's CSV reader), so the reader's rows can be checked against them."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self.breaks = 0
+        self._last = b""
+        self.closed = False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size) if size is not None and size >= 0 else self._stream.read()
+        if data:
+            data = bytes(data)
+            joined = self._last + data[:1]
+            self.breaks += data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n") - (joined == b"\r\n")
+            self._last = data[-1:]
+        return data
+
+    @property
+    def lines(self) -> int:
+        """Lines read so far (a last line without a line break counts)."""
+        return self.breaks + (1 if self._last not in (b"", b"\n", b"\r") else 0)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def writable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
+        self._stream.close()
 
 
 class _Raw(io.RawIOBase):
