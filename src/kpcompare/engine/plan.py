@@ -335,9 +335,10 @@ MISSING_ID = np.iinfo(np.int64).min
 def hash_ids(array: pa.Array) -> np.ndarray:
     """64-bit keys of identifiers (integers as they are, anything else hashed through its dictionary);
     :data:`MISSING_ID` for a missing one."""
+    if pa.types.is_uint64(array.type):  # hashed like text ids: no uint64 above 2**63 - 1 wraps onto another
+        array = array.cast(pa.string())
     if pa.types.is_integer(array.type):
-        # uint64 above 2**63 - 1 reinterpreted bit for bit (a one-to-one map: distinct ids stay distinct)
-        keys = array.cast(pa.int64(), safe=not pa.types.is_uint64(array.type))
+        keys = array.cast(pa.int64())
         if array.null_count == 0:
             return keys.to_numpy(zero_copy_only=False)
         return pc.fill_null(keys, MISSING_ID).to_numpy(zero_copy_only=False)

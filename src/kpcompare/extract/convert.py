@@ -243,8 +243,12 @@ def to_int(arrays: Sequence[pa.Array], n: int) -> pa.Array:
 
 
 def to_float(arrays: Sequence[pa.Array], n: int) -> pa.Array:
-    """float64 from numbers."""
+    """float64 from numbers or numbers held as text."""
     array = plain(arrays[0])
+    if pa.types.is_dictionary(array.type) or pa.types.is_string(array.type) or pa.types.is_large_string(
+            array.type):  # numbers held as text ("45", " 3.5 "); other text is a type error
+        return by_dictionary(array, lambda v: _blank_to_null(pc.utf8_trim_whitespace(v.cast(pa.string())))
+                             .cast(pa.float64()))
     if not (pa.types.is_integer(array.type) or pa.types.is_floating(array.type) or pa.types.is_null(array.type)):
         raise TypeError(f"expected numbers, got {array.type}")
     return array.cast(pa.float64())
