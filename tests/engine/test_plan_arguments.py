@@ -90,7 +90,7 @@ def test_time_zone_aware_bound_counts_by_its_local_date():
 
 
 @pytest.mark.parametrize("period, message", [
-    (("2021-01-01", "2020-01-01"), r"argument 'period': the last day '2020-01-01' comes before the first"),
+    (("2021-01-01", "2020-01-01"), r"argument 'period': the last day comes before the first \(last '2020-01-01', first '2021-01-01'\)"),
     (("not a date", None), r"argument 'period': 'not a date' is not a date"),
     ((True, None), r"argument 'period': True is not a date"),
     (("2020-01-01",), r"argument 'period': expected \(first_day, last_day\)"),

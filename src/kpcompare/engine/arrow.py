@@ -175,13 +175,13 @@ def _result(plan, accumulator: Accumulator, tally: Tally, *, period: Any) -> Agg
 
 def _warn_data_quality(result: AggregateResult) -> None:
     """A :class:`DataQualityWarning` when a validity rule excluded more than
-    :data:`~kpcompare.extract.rules.DATA_QUALITY_SHARE` of the rows read, or no row could be counted."""
+    :data:`~kpcompare.extract.rules.DATA_QUALITY_SHARE` of the rows read, or rows were read and none counted."""
     read = result.rows_read
     table = result.exclusions[~result.exclusions["reason"].isin(_CHOSEN_REASONS)]
-    top = table.loc[table["rows"].idxmax()] if len(table) and read else None
-    if read == 0:
-        message = "the extract holds no rows: the result is empty."
-    elif top is not None and top["rows"] > DATA_QUALITY_SHARE * read:
+    if read == 0:  # an empty extract: nothing was excluded, and rows_read says so
+        return
+    top = table.loc[table["rows"].idxmax()] if len(table) else None
+    if top is not None and top["rows"] > DATA_QUALITY_SHARE * read:
         share = top["rows"] / read
         message = (f"{share:.0%} of the rows read ({int(top['rows']):,} of {read:,}) were excluded as "
                    f"{top['reason']!r} ({EXCLUSION_REASONS[top['reason']]})")

@@ -480,7 +480,7 @@ def _check_period(period: Any, dates: tuple[str, str] | None) -> tuple[int, int]
     days = (_to_day(period[0], "period", open_day=OPEN_START), _to_day(period[1], "period", open_day=OPEN_END))
     if days[1] < days[0]:
         raise InvalidArgumentError(
-            f"argument 'period': the last day {period[1]!r} comes before the first {period[0]!r}.")
+            f"argument 'period': the last day comes before the first (last {period[1]!r}, first {period[0]!r}).")
     return days
 
 

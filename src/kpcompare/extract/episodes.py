@@ -108,12 +108,16 @@ class Extract:
     def check_types(self, names: Sequence[str] | None = None) -> None:
         """Convert an empty slice of each mapped source column: a type that cannot be converted is an error."""
         known = self.source.types()
-        for name in names if names is not None else self.columns:
-            spec = self._fields[name]
-            if not spec.sources or any(s not in known for s in spec.sources):
-                continue
-            empty = [pa.array([], type=known[s]) for s in spec.sources]
-            self._convert(name, empty, 0, self.source.description)
+        chosen = [n for n in (names if names is not None else self.columns)
+                  if self._fields[n].sources and all(s in known for s in self._fields[n].sources)]
+        head = self.source.head(self.source_columns(chosen)) if chosen else None
+        for name in chosen:
+            sources = self._fields[name].sources
+            if head is not None:  # the first rows too: numbers held as text are checked now, not when read
+                arrays = [head.column(s).combine_chunks() for s in sources]
+                self._convert(name, arrays, head.num_rows, f"{self.source.description} (first rows)")
+            else:
+                self._convert(name, [pa.array([], type=known[s]) for s in sources], 0, self.source.description)
 
     def _convert(self, name: str, arrays: list[pa.Array], n: int, location: str) -> pa.Array:
         target = CANONICAL_COLUMNS[name].arrow_type or pa.string()

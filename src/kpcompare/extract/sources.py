@@ -57,6 +57,10 @@ class Source:
         """Arrow type of each column where known before reading (empty for CSV)."""
         return {}
 
+    def head(self, columns: Sequence[str], rows: int = 1000) -> pa.Table | None:
+        """The first ``rows`` rows of ``columns`` when cheap to get (in-memory sources), else None."""
+        return None
+
     def pieces(self, columns: Sequence[str], *, dictionary: Sequence[str] = (),
                types: dict | None = None) -> Iterator[Piece]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -85,6 +89,9 @@ class TableSource(Source):
     def types(self) -> dict[str, pa.DataType]:
         return {f.name: f.type for f in self.table.schema}
 
+    def head(self, columns, rows=1000):
+        return self.table.select(list(columns)).slice(0, rows)
+
     def pieces(self, columns, *, dictionary=(), types=None):
         table = self.table.select(list(columns))
         for start in range(0, max(table.num_rows, 1), self.batch_rows):
@@ -110,6 +117,12 @@ class PandasSource(Source):
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             return {}  # mixed types: reported, with the rows, when the batch is read
         return {f.name: f.type for f in schema}
+
+    def head(self, columns, rows=1000):
+        try:
+            return pa.Table.from_pandas(self.frame.head(rows)[list(columns)], preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return None  # mixed types: reported, with the rows, when the batch is read
 
     def pieces(self, columns, *, dictionary=(), types=None):
         for start in range(0, max(len(self.frame), 1), self.batch_rows):
