@@ -258,7 +258,7 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
     encoding, delimiter : str, default "utf-8", ","
         For text files: the encoding (any Python codec name; a UTF-8 byte-order mark is skipped) and the
         field delimiter (e.g. ``";"`` or ``"\\t"``).  Compression (gzip, bzip2, xz, zstd) is detected from
-        the content.  See docs/extracts.md#reading-files.
+        the content.  See docs/extracts.md#8-reading-files.
     date_format : str or sequence of str, optional
         strptime format(s) of dates held as text, tried in order, e.g. ``"%d/%m/%Y"``; ``"iso"``
         (``%Y-%m-%d``) or ``"hes"`` (``%Y-%m-%d``, ``%d/%m/%Y``, ``%Y%m%d``).  Default: the mapping's (ISO;

@@ -2,7 +2,7 @@
 
 The CSV reader (:class:`kpcompare.extract.sources.CsvSource`) streams a file through pyarrow; this module
 decides how to open it and, when pyarrow stops, finds the line that stopped it, so every failure is a
-:class:`~kpcompare.errors.SourceReadError` naming the file and the line (docs/extracts.md#reading-files).
+:class:`~kpcompare.errors.SourceReadError` naming the file and the line (docs/extracts.md#8-reading-files).
 
 * Compression is detected from the first bytes (gzip ``1f 8b``, bzip2 ``BZh``, xz ``fd 37 7a 58 5a 00``,
   zstd ``28 b5 2f fd``), whatever the file is called; a name promising compression the content lacks is an
