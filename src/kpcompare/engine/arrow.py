@@ -94,8 +94,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         Discharge - admission (a same-day stay is 0, HES), or with a same-day stay counted 1 (NHDS).
     period : (first_day, last_day), optional
         Inclusive dates: bed days clipped to it, admissions counted when admitted in it (``admissions_by``),
-        stays not overlapping it excluded (``outside_period``).  None on either side is an open end; strings,
-        dates, Timestamps and datetime64 are accepted, a time-zone-aware bound counts by its local date.
+        stays not overlapping it excluded (``outside_period``); None is an open end (docs/extracts.md#4-bed-days-length-of-stay-and-the-period).
     weights : {None, "weight"}
         Add ``weighted_*`` columns summing the canonical ``weight`` column.
     progress : bool or None

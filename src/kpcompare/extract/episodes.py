@@ -227,6 +227,20 @@ def _date_formats(date_format: Any) -> tuple[str, ...]:
     return formats
 
 
+def _chosen_mapping(mapping: Any, coding: str | None, columns: Any, constants: Any, date_format: Any) -> Mapping:
+    """The mapping of :func:`read_episodes` with its ``columns``, ``constants`` and ``date_format``."""
+    columns = check_mapping_argument(columns, argument="columns")
+    constants = check_mapping_argument(constants, argument="constants")
+    chosen = get_mapping(mapping, coding=coding)
+    if columns is not None:
+        chosen = chosen.extend(columns, name=f"{chosen.name}+columns")
+    if constants:
+        chosen = chosen.with_constants(constants)
+    if date_format is not None:
+        chosen = replace(chosen, date_formats=_date_formats(date_format))
+    return chosen
+
+
 def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] = "canonical",
                   coding: str | None = None, constants: MappingABC[str, Any] | None = None,
                   columns: MappingABC[str, Any] | None = None, batch_rows: int = BATCH_ROWS,
@@ -293,16 +307,8 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
     if coding is not None and (not isinstance(coding, str) or coding not in _CODINGS):
         raise InvalidArgumentError(f"argument 'coding': unknown coding {coding!r}; choose 'icd10' or 'icd9cm'.")
     batch_rows = check_positive_integer(batch_rows, argument="batch_rows")
-    columns = check_mapping_argument(columns, argument="columns")
-    constants = check_mapping_argument(constants, argument="constants")
     text = check_text_options(encoding, delimiter)
-    chosen = get_mapping(mapping, coding=coding)
-    if columns is not None:
-        chosen = chosen.extend(columns, name=f"{chosen.name}+columns")
-    if constants:
-        chosen = chosen.with_constants(constants)
-    if date_format is not None:
-        chosen = replace(chosen, date_formats=_date_formats(date_format))
+    chosen = _chosen_mapping(mapping, coding, columns, constants, date_format)
     opened = open_source(source, batch_rows=batch_rows, text=text)
     fields = resolve_mapping(chosen, opened.columns, source=opened.description)
     extract = Extract(opened, chosen, fields)
