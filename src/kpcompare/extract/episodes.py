@@ -164,8 +164,8 @@ class Extract:
             if kind in ("code", "list"):
                 text_types.update({s: pa.string() for s in spec.sources})
             elif len(spec.sources) == 1 and spec.convert is None:
-                # numbers as text too: the converters read "1.0" as an integer and name a column by name
-                text_types[spec.sources[0]] = pa.string()
+                # integers as text: the converter reads "1.0" as 1 and names a column by name
+                text_types[spec.sources[0]] = pa.float64() if kind == "float" else pa.string()
 
         # numeric columns a job may pass through as they are (one source, default converter)
         as_source = {n for n in names if narrow and CANONICAL_COLUMNS[n].kind in ("int", "float")

@@ -18,6 +18,7 @@ file and the row group or line.
 from __future__ import annotations
 
 import lzma
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -291,7 +292,7 @@ class CsvSource(Source):
     def _failure(self, rows_done: int, exc: BaseException | None = None) -> SourceReadError:
         problem = locate_problem(self.path, self.compression, self.options, self.description, len(self.columns))
         if problem is None:
-            problem = f"after line {rows_done + 1}: cannot be read ({exc})"
+            problem = f"after line {rows_done + 1}: cannot be read ({_named(str(exc), self.columns)})"
         return SourceReadError(f"{self.description} {problem}.")
 
     def pieces(self, columns, *, dictionary=(), types=None):
@@ -317,6 +318,14 @@ class CsvSource(Source):
             raise self._failure(rows_done, exc) from exc
         if rows_done + blank[0] + 1 != counter.lines:  # a quote left open swallowed the lines after it
             raise self._failure(rows_done, f"{counter.lines - 1} lines after the header, {rows_done} rows read")
+
+
+def _named(message: str, columns: Sequence[str]) -> str:
+    """pyarrow's "CSV column #3" as "column 'age'" (the header's columns, counted from 0)."""
+    def name(match) -> str:
+        number = int(match.group(1))
+        return f"column {columns[number]!r}" if number < len(columns) else match.group(0)
+    return re.sub(r"CSV column #(\d+)", name, message)
 
 
 _TEXT_NAMES = tuple(f"{stem}{zip_}" for stem in (".csv", ".txt", ".tsv")
