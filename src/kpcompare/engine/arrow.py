@@ -174,7 +174,7 @@ def _result(plan, accumulator: Accumulator, tally: Tally, *, period: Any) -> Agg
 
 def _warn_data_quality(result: AggregateResult) -> None:
     """A :class:`DataQualityWarning` when a validity rule excluded more than
-    :data:`~kpcompare.extract.rules.DATA_QUALITY_SHARE` of the rows read, or rows were read and none counted."""
+    :data:`~kpcompare.extract.rules.DATA_QUALITY_SHARE` of the rows read (saying so when none was counted)."""
     read = result.rows_read
     table = result.exclusions[~result.exclusions["reason"].isin(_CHOSEN_REASONS)]
     if read == 0:  # an empty extract: nothing was excluded, and rows_read says so
@@ -187,9 +187,7 @@ def _warn_data_quality(result: AggregateResult) -> None:
         message += "; no row could be counted." if result.rows_counted == 0 else "."
         if top["reason"] == "missing_date":
             message += " Are the dates in another format? Give read_episodes(..., date_format='%d/%m/%Y')."
-    elif result.rows_counted == 0:
-        message = "no row could be counted: every row was excluded (see the result's .exclusions)."
-    else:
+    else:  # the exclusions asked for (a period, where=) may take every row: the caller chose them
         return
     warnings.warn(f"aggregate: {message}", DataQualityWarning, stacklevel=4)
 

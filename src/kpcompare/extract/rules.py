@@ -68,7 +68,7 @@ MAX_AGE = 120
 #: days (or of their squares) can overflow int64 or leave float64's exact range (2**53) on any real extract
 MAX_LENGTH_OF_STAY = 36_525
 #: an exclusion reason (other than those asked for: outside_period, newborn, filtered_out_by_where) taking
-#: more than this share of the rows read raises a DataQualityWarning (docs/extracts.md#8-reading-files)
+#: more than this share of the rows read issues a DataQualityWarning (docs/extracts.md#8-reading-files)
 DATA_QUALITY_SHARE = 0.5
 
 #: valid codes per coding system, after normalisation (upper case, no dots); defined with the other code
