@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import kpcompare
-from kpcompare.errors import ColumnError, ColumnTypeError, DataQualityWarning
+from kpcompare.errors import ColumnError, ColumnTypeError, DataQualityWarning, InvalidValueError
 
 HES = pd.DataFrame({
     "HESID": ["a", "b", "c"], "STARTAGE": pd.array(["45", "7002", "unknown"], dtype="string"),
@@ -119,10 +119,12 @@ def test_uint64_person_ids_above_2_63_stay_distinct():
         assert result.strata["persons"].tolist() == [2, 1]
 
 
-def test_length_of_stay_above_100_years_is_invalid():
-    """A stay of 2**62 days was summed (and would wrap round int64 when added to another)."""
-    frame = BASE.drop(columns=["admission_date", "discharge_date"]).assign(length_of_stay=[2**62, 3, 36_525])
-    result = _run(frame, by=["system"])
-    excluded = result.exclusions.set_index("reason")["rows"]
-    assert excluded["invalid_length_of_stay"] == 1
-    assert result.strata.set_index("system")["bed_days"].to_dict() == {"X": 3, "Y": 36_525}
+def test_sums_beyond_float64_exactness_are_refused():
+    """A stay of 2**62 days was summed with 3 into 4611686018427387904 (3 lost; near 2**63 the int64 cast
+    wraps round); float64 sums are exact below 2**53 only, so the stratum is refused naming the measure."""
+    frame = BASE.drop(columns=["admission_date", "discharge_date"]).assign(length_of_stay=[2**62, 3, 1])
+    with pytest.raises(InvalidValueError, match=r"column 'bed_days': a stratum's sum \(4\.612e\+18\) exceeds "
+                                                r"2\*\*53"):
+        _run(frame, by=["system"])
+    frame = frame.assign(length_of_stay=[2**40, 3, 1])  # 2**40 + 3 is exact: summed
+    assert _run(frame, by=["system"]).strata["bed_days"].tolist() == [2**40 + 3, 1]

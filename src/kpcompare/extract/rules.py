@@ -31,8 +31,7 @@ from ..errors import InvalidArgumentError, UnknownNameError
 from .convert import dictionary_mask, string_values
 
 __all__ = [
-    "EXCLUSION_REASONS", "REASON_INDEX", "CODE_PATTERNS", "MAX_AGE", "MAX_LENGTH_OF_STAY",
-    "DATA_QUALITY_SHARE", "mask",
+    "EXCLUSION_REASONS", "REASON_INDEX", "CODE_PATTERNS", "MAX_AGE", "DATA_QUALITY_SHARE", "mask",
     "unknown_sex_values", "unfinished_values", "valid_code_values",
     "missing_date", "discharge_before_admission", "unknown_sex", "age_out_of_range",
     "unfinished_episode", "invalid_code", "invalid_length_of_stay", "missing_stratum", "invalid_weight",
@@ -43,8 +42,7 @@ __all__ = [
 #: reason name -> what it means, in precedence order (index + 1 is the reason code; 0 = counted)
 EXCLUSION_REASONS: dict[str, str] = {
     "missing_date": "admission/discharge (or episode start/end) date missing, unparseable or outside 1850-2100",
-    "invalid_length_of_stay": "length of stay missing, negative or above 36,525 days (100 years; sources "
-                              "without dates)",
+    "invalid_length_of_stay": "length of stay missing or negative (sources without dates)",
     "discharge_before_admission": "discharge (end) date earlier than admission (start) date",
     "unknown_sex": "sex not known (not 'M' or 'F'; HES SEX 0 or 9)",
     "age_out_of_range": "age missing, negative, above 120 or outside every age band",
@@ -64,9 +62,6 @@ REASON_INDEX: dict[str, int] = {name: i + 1 for i, name in enumerate(EXCLUSION_R
 
 #: highest valid age in years
 MAX_AGE = 120
-#: the longest valid stay in days (100 years): longer is ``invalid_length_of_stay``, so that no sum of bed
-#: days (or of their squares) can overflow int64 or leave float64's exact range (2**53) on any real extract
-MAX_LENGTH_OF_STAY = 36_525
 #: an exclusion reason (other than those asked for: outside_period, newborn, filtered_out_by_where) taking
 #: more than this share of the rows read issues a DataQualityWarning (docs/extracts.md#8-reading-files)
 DATA_QUALITY_SHARE = 0.5
@@ -153,8 +148,8 @@ def invalid_code(codes: pa.Array, coding: str | None) -> np.ndarray:
 
 
 def invalid_length_of_stay(length: pa.Array) -> np.ndarray:
-    """Length of stay missing, negative or above :data:`MAX_LENGTH_OF_STAY`."""
-    return ~mask(pc.and_(pc.greater_equal(length, 0), pc.less_equal(length, MAX_LENGTH_OF_STAY)))
+    """Length of stay missing or negative."""
+    return ~mask(pc.greater_equal(length, 0))
 
 
 def missing_person_id(values: pa.Array) -> np.ndarray:
