@@ -79,6 +79,13 @@ def csv_gzip_named_plain(directory):
     return _write(directory, "secretly_gzip.csv", gzip.compress(clean_bytes()))
 
 
+def csv_blank_lines(directory):
+    """Blank lines (LF and CRLF) between rows and at the end: skipped."""
+    lines = clean_bytes().split(b"\n")
+    lines[4:4] = [b"", b"\r"]
+    return _write(directory, "blank_lines.csv", b"\n".join(lines) + b"\n\n")
+
+
 # ---- files that must raise, naming the file
 def csv_latin1(directory):
     data = clean_bytes().replace(b"p3,", "p\xe9,".encode("latin-1"), 1)
@@ -175,7 +182,7 @@ def missing_path(directory):
 CORPUS = {
     "plain": (csv_plain, "reads"), "bom": (csv_bom, "reads"), "crlf": (csv_crlf, "reads"),
     "gzip": (csv_gzip, "reads"), "bz2": (csv_bz2, "reads"), "xz": (csv_xz, "reads"), "zstd": (csv_zstd, "reads"),
-    "gzip_named_plain": (csv_gzip_named_plain, "reads"),
+    "gzip_named_plain": (csv_gzip_named_plain, "reads"), "blank_lines_inside": (csv_blank_lines, "reads"),
     "latin1": (csv_latin1, "error"), "gzip_truncated": (csv_gzip_truncated, "error"),
     "gzip_bad_crc": (csv_gzip_bad_crc, "error"), "bz2_corrupt": (csv_bz2_corrupt, "error"),
     "xz_truncated": (csv_xz_truncated, "error"), "named_bz2_plain": (csv_named_bz2_plain, "error"),

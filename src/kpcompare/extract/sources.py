@@ -277,12 +277,11 @@ class CsvSource(Source):
         self.num_pieces = max(1, -(-size // block_bytes))
         self.estimated_rows = size // 50  # about 50 bytes a line at least: an upper estimate for planning
 
-    def _reader(self, columns, types, on_invalid):
+    def _reader(self, columns, types):
         convert = pcsv.ConvertOptions(include_columns=list(columns),
                                       column_types={c: t for c, t in (types or {}).items() if c in columns},
                                       strings_can_be_null=True)
-        parse = pcsv.ParseOptions(delimiter=self.options.delimiter, newlines_in_values=False,
-                                  ignore_empty_lines=False, invalid_row_handler=on_invalid)
+        parse = pcsv.ParseOptions(delimiter=self.options.delimiter, newlines_in_values=False)
         read = pcsv.ReadOptions(block_size=self.block_bytes, encoding=self.options.encoding)
         counter = LineCounter(open_stream(self.path, self.compression))
         reader = pcsv.open_csv(pa.PythonFile(counter, mode="r"), read_options=read, parse_options=parse,
@@ -296,16 +295,9 @@ class CsvSource(Source):
         return SourceReadError(f"{self.description} {problem}.")
 
     def pieces(self, columns, *, dictionary=(), types=None):
-        rows_done, blank = 0, [0]
-
-        def on_invalid(row):  # a blank line is skipped (and counted); any other malformed line is an error
-            if not row.text.strip():
-                blank[0] += 1
-                return "skip"
-            return "error"
-
+        rows_done = 0
         try:
-            reader, counter = self._reader(columns, types, on_invalid)
+            reader, counter = self._reader(columns, types)
             while True:
                 try:
                     batch = reader.read_next_batch()
@@ -316,7 +308,7 @@ class CsvSource(Source):
                 yield Piece(batch, location)
         except (pa.ArrowException, OSError, EOFError, lzma.LZMAError, UnicodeError) as exc:
             raise self._failure(rows_done, exc) from exc
-        if rows_done + blank[0] + 1 != counter.lines:  # a quote left open swallowed the lines after it
+        if rows_done + counter.blank + 1 != counter.lines:  # a quote left open swallowed the lines after it
             raise self._failure(rows_done, f"{counter.lines - 1} lines after the header, {rows_done} rows read")
 
 

@@ -20,6 +20,7 @@ import lzma
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from ..errors import SourceReadError
@@ -168,22 +169,24 @@ class LineCounter:
     def __init__(self, stream) -> None:
         self._stream = stream
         self.breaks = 0
-        self._last = b""
+        self.blank = 0
+        self._tail = b""
         self.closed = False
 
     def read(self, size: int = -1) -> bytes:
         data = self._stream.read(size) if size is not None and size >= 0 else self._stream.read()
         if data:
             data = bytes(data)
-            joined = self._last + data[:1]
+            joined = self._tail[-1:] + data[:1]
             self.breaks += data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n") - (joined == b"\r\n")
-            self._last = data[-1:]
+            self.blank += _blank_lines(self._tail, data)
+            self._tail = (self._tail + data)[-2:]
         return data
 
     @property
     def lines(self) -> int:
         """Lines read so far (a last line without a line break counts)."""
-        return self.breaks + (1 if self._last not in (b"", b"\n", b"\r") else 0)
+        return self.breaks + (1 if self._tail[-1:] not in (b"", b"\n", b"\r") else 0)
 
     def readable(self) -> bool:
         return True
@@ -197,6 +200,16 @@ class LineCounter:
     def close(self) -> None:
         self.closed = True
         self._stream.close()
+
+
+def _blank_lines(tail: bytes, data: bytes) -> int:
+    """Empty lines ended by a ``\\n`` in ``data`` (``tail``: the two bytes read before it), which pyarrow skips."""
+    buffer = np.frombuffer(tail + data, dtype=np.uint8)
+    ends = np.flatnonzero(buffer == 10)
+    ends = ends[ends >= len(tail)]
+    start = ends - ((ends > 0) & (buffer[np.maximum(ends - 1, 0)] == 13))  # the \r of a \r\n
+    before = buffer[np.maximum(start - 1, 0)]
+    return int(np.count_nonzero((start > 0) & ((before == 10) | (before == 13))))
 
 
 class _Raw(io.RawIOBase):
