@@ -128,3 +128,13 @@ def test_sums_beyond_float64_exactness_are_refused():
         _run(frame, by=["system"])
     frame = frame.assign(length_of_stay=[2**40, 3, 1])  # 2**40 + 3 is exact: summed
     assert _run(frame, by=["system"]).strata["bed_days"].tolist() == [2**40 + 3, 1]
+
+
+def test_time_zone_aware_dates_count_by_their_local_date():
+    """2020-01-01 00:30 in Paris is 2019-12-31 23:30 UTC; the episode happened on 1 January there (the
+    old reader took the UTC date, 31 December)."""
+    admitted = pd.Series(pd.to_datetime(["2020-01-01 00:30", "2020-01-02 12:00"])).dt.tz_localize("Europe/Paris")
+    frame = BASE.iloc[:2].assign(admission_date=admitted, discharge_date=admitted + pd.Timedelta(days=1))
+    extract = kpcompare.read_episodes(frame)
+    days = extract.to_pandas(["admission_date"])["admission_date"].astype(str).tolist()
+    assert days == ["2020-01-01", "2020-01-02"]
