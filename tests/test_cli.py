@@ -172,3 +172,18 @@ def test_column_and_where_errors(tmp_path, capsys):
     code, _ = _run_hes(tmp_path, "--where", "admission_method")
     assert code == 2
     assert "option --where: expected NAME=VALUE,VALUE..., got 'admission_method'." in capsys.readouterr().err
+
+
+def test_text_file_options_and_open_period(tmp_path, capsys):
+    """Issue 17: --delimiter, --date-format and an open --period end ('-'); a ';' file without --delimiter is
+    a one-line error naming the option."""
+    path = tmp_path / "uk.csv"
+    path.write_text("system;sex;age;admission_date;discharge_date;primary_diagnosis\n"
+                    "A;M;30;30/12/2019;03/01/2020;I21\nA;F;40;01/02/2020;04/02/2020;J44\n")
+    out = tmp_path / "strata.csv"
+    assert main(["aggregate", str(path), "--out", str(out), "--by", "system", "--delimiter", ";",
+                 "--date-format", "%d/%m/%Y", "--period", "2020-01-01", "-"]) == 0
+    strata = pd.read_csv(out)
+    assert strata[["admissions", "bed_days"]].values.tolist() == [[1, 2 + 3]]  # 1-3 Jan, 1-4 Feb
+    assert main(["aggregate", str(path), "--out", str(out), "--by", "system"]) == 2
+    assert "delimiter=';'" in capsys.readouterr().err

@@ -165,3 +165,62 @@ def check_values_in(data: pd.DataFrame, column: str, allowed: Iterable[Any], *, 
 
 
 __all__.append("check_values_in")
+
+
+# --- issue 17, h17files: argument checkers for read_episodes / aggregate (appended block) ---------------------
+
+
+def check_positive_integer(value: Any, *, argument: str) -> int:
+    """``value`` must be an integer >= 1 (not a bool, not a float): batch sizes, thread counts."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise InvalidArgumentError(f"argument {argument!r}: expected a positive integer, got {value!r}.")
+    return int(value)
+
+
+def check_flag(value: Any, *, argument: str, allow_none: bool = True) -> bool | None:
+    """``value`` must be True or False (or None where None means "decide for me")."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    choices = "True, False or None" if allow_none else "True or False"
+    raise InvalidArgumentError(f"argument {argument!r}: expected {choices}, got {value!r}.")
+
+
+def check_mapping_argument(value: Any, *, argument: str, allow_none: bool = True) -> dict | None:
+    """``value`` must be a mapping with string keys (``constants=``, ``columns=``); returns a plain dict."""
+    from collections.abc import Mapping
+
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, Mapping):
+        raise InvalidArgumentError(
+            f"argument {argument!r}: expected a mapping {{canonical column: value}}, got {type(value).__name__} "
+            f"{value!r}.")
+    bad = [k for k in value if not isinstance(k, str)]
+    if bad:
+        raise InvalidArgumentError(f"argument {argument!r}: keys must be column names (str), got {bad[0]!r}.")
+    return dict(value)
+
+
+def check_names(value: Any, *, argument: str) -> list[str]:
+    """A ``by=``-style argument: None, one name or a sequence of distinct names (str)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (Mapping_, set, frozenset)) or not isinstance(value, Iterable):
+        raise InvalidArgumentError(
+            f"argument {argument!r}: expected a column name or a list of column names, got {value!r}.")
+    names = list(value)
+    bad = [v for v in names if not isinstance(v, str)]
+    if bad:
+        raise InvalidArgumentError(f"argument {argument!r}: {bad[0]!r} is not a column name (str).")
+    if len(set(names)) != len(names):
+        raise InvalidArgumentError(f"argument {argument!r}: {names!r} names a column twice.")
+    return names
+
+
+from collections.abc import Mapping as Mapping_  # noqa: E402  (kept inside this appended block)
+
+__all__ += ["check_positive_integer", "check_flag", "check_mapping_argument", "check_names"]

@@ -27,7 +27,9 @@ def _aggregate(args: argparse.Namespace) -> int:
     from .extract import read_episodes
 
     extract = read_episodes(args.extract, mapping=args.mapping,
-                            columns=_pairs(args.column, option="--column", several=False) or None)
+                            columns=_pairs(args.column, option="--column", several=False) or None,
+                            encoding=args.encoding, delimiter=args.delimiter.replace("\\t", "\t"),
+                            date_format=args.date_format)
     cips_rules = None
     if args.cips_gap_days is not None:
         from .engine.spells import CipsRules
@@ -43,7 +45,7 @@ def _aggregate(args: argparse.Namespace) -> int:
         age_bands = [int(part) for part in age_bands.split(",")]
     result = aggregate(
         extract, by=tuple(args.by.split(",")), age_bands=age_bands, conditions=conditions,
-        unit=args.unit, bed_days=args.bed_days, period=tuple(args.period) if args.period else None,
+        unit=args.unit, bed_days=args.bed_days, period=_period(args.period),
         weights="weight" if args.weights else None, progress=None if args.progress else False,
         newborns=args.newborns, bed_days_squared=args.bed_days_squared, cips_rules=cips_rules,
         persons=False if args.no_persons else None, spell_diagnosis=args.spell_diagnosis,
@@ -59,6 +61,11 @@ def _aggregate(args: argparse.Namespace) -> int:
     print(f"rows read {result.rows_read:,} = counted {result.rows_counted:,} + excluded {excluded:,}")
     print(f"{len(result.strata):,} strata written to {out}; exclusions to {exclusions}")
     return 0
+
+
+def _period(period: Sequence[str] | None) -> tuple | None:
+    """``--period FIRST LAST``, where ``-`` is an open end."""
+    return None if not period else tuple(None if bound.strip() == "-" else bound for bound in period)
 
 
 def _pairs(items: Sequence[str] | None, *, option: str, several: bool) -> dict:
@@ -113,7 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     agg.add_argument("--conditions", default=None, help="bundled condition set name or a CSV/TOML file")
     agg.add_argument("--unit", default="episode", choices=["episode", "spell", "cips"])
     agg.add_argument("--bed-days", default="midnights", choices=["midnights", "same_day_as_one"])
-    agg.add_argument("--period", nargs=2, metavar=("FIRST", "LAST"), help="inclusive dates, e.g. 2000-04-01 2001-03-31")
+    agg.add_argument("--period", nargs=2, metavar=("FIRST", "LAST"), help="inclusive dates, e.g. 2000-04-01 2001-03-31; '-' for an open end")
+    agg.add_argument("--encoding", default="utf-8", help="text encoding of a CSV extract (default utf-8)")
+    agg.add_argument("--delimiter", default=",", help="field delimiter of a CSV extract, e.g. ';' or '\\t'")
+    agg.add_argument("--date-format", default=None, metavar="FORMAT",
+                     help="strptime format of dates held as text, e.g. %%d/%%m/%%Y, or 'iso' or 'hes'")
     agg.add_argument("--weights", action="store_true", help="add weighted totals from the 'weight' column")
     agg.add_argument("--newborns", default="include", choices=["include", "exclude"])
     agg.add_argument("--bed-days-squared", action="store_true",

@@ -135,6 +135,9 @@ FUNCTION_KEYWORDS: dict[str, dict[str, str]] = {
         "constants": "columns given one value for every row",
         "batch_rows": "rows per Arrow batch",
         "columns": "extra or changed columns of the mapping",
+        "encoding": "text encoding of a CSV extract",
+        "delimiter": "field delimiter of a CSV extract",
+        "date_format": "strptime format(s) of dates held as text",
     },
     "kpcompare.load_condition_set": {
         "allow_overlap": "what to do with codes in two conditions",

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from kpcompare import datasets
+import kpcompare.errors
 from kpcompare.errors import UnknownNameError
 
 
@@ -193,3 +194,13 @@ def test_england_population_any_band_spec():
 def test_us_population_unknown_series():
     with pytest.raises(UnknownNameError, match=r"argument 'series': unknown value 'census_2020'"):
         datasets.us_population(series="census_2020")
+
+
+@pytest.mark.parametrize("table, error", [(None, "InvalidArgumentError"), ("x", "InvalidArgumentError"),
+                                          (pd.DataFrame({"a": [1]}), "MissingColumnError")])
+def test_hes_chapter_rollup_checks_its_table(table, error):
+    """Issue 17: None / text were an AttributeError, a table without the keys a bare KeyError."""
+    from kpcompare.datasets.england import hes_chapter_rollup
+
+    with pytest.raises(getattr(kpcompare.errors, error), match=r"table"):
+        hes_chapter_rollup(table)

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kpcompare
-from kpcompare.errors import InvalidArgumentError
+from kpcompare.errors import DataQualityWarning, InvalidArgumentError
 
 KEYS = ["system", "sex", "age_band", "condition"]
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -81,7 +81,8 @@ def test_missing_or_negative_length_is_invalid_length_of_stay(dtype, rule):
     """EXCLUSION_REASONS: "length of stay missing or negative"; a length of 0 is valid (a same-day stay)."""
     frame = pd.DataFrame({"system": ["A"] * 5, "length_of_stay": pd.Series([2, None, -1, 0, -30], dtype=dtype),
                           "weight": [1.0, 4.0, 2.5, 1.0, np.nan]})
-    result = run(frame, by=("system",), bed_days=rule, weights="weight")
+    with pytest.warns(DataQualityWarning, match=r"60% of the rows read \(3 of 5\).*'invalid_length_of_stay'"):
+        result = run(frame, by=("system",), bed_days=rule, weights="weight")
     table = result.exclusions.set_index("reason")
     assert table.loc["invalid_length_of_stay", "rows"] == 3  # None, -1, -30
     assert table.loc["invalid_length_of_stay", "weighted_rows"] == pytest.approx(4.0 + 2.5)  # NaN weight: 0
@@ -165,6 +166,7 @@ def _los_column(values: list, dtype: str) -> pd.Series:
     return pd.Series([np.nan if v is None else v for v in values], dtype=dtype)
 
 
+@pytest.mark.filterwarnings("ignore::kpcompare.errors.DataQualityWarning")  # random rows: mostly excluded
 @pytest.mark.parametrize("bed_days", ["midnights", "same_day_as_one"])
 @SETTINGS
 @given(rows=_rows, weighted=st.booleans(), data=st.data())

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import kpcompare
+from kpcompare.errors import DataQualityWarning
 
 D0 = dt.date(2020, 3, 1)
 
@@ -75,14 +76,16 @@ def test_rule_S4_spell_ends_at_latest_discharge_or_episode_end():
 
 def test_rule_S4_spell_without_any_end_is_excluded():
     rows = [ep(1, "P", 0, None), ep(1, "P", 0, None, order=2), ep(2, "P", 0, 1)]
-    result = agg(rows, "spell")
+    with pytest.warns(DataQualityWarning, match=r"67% of the rows read \(2 of 3\) were excluded as 'missing_date'"):
+        result = agg(rows, "spell")
     assert result.exclusions.set_index("reason").loc["missing_date", "rows"] == 2
     assert totals(result) == {"admissions": 1, "bed_days": 1, "episodes": 1}
 
 
 def test_rule_S4_spell_ending_before_it_starts_is_excluded():
     rows = [ep(1, "P", 5, 3), ep(1, "P", 5, 2, order=2)]
-    result = agg(rows, "spell")
+    with pytest.warns(DataQualityWarning, match=r"'discharge_before_admission'.*no row could be counted"):
+        result = agg(rows, "spell")
     assert result.exclusions.set_index("reason").loc["discharge_before_admission", "rows"] == 2
 
 

@@ -71,9 +71,10 @@ def test_malformed_csv_line_names_file_and_line(tmp_path):
 
 
 def test_csv_text_in_numeric_column_names_file_and_lines(tmp_path):
+    """Issue 17: the column is named by name (pyarrow named it 'CSV column #1')."""
     path = tmp_path / "types.csv"
     path.write_text("sex,length_of_stay\nM,2\nF,three\n")
-    with pytest.raises(SourceReadError, match=r"types\.csv' after line 1: cannot be read .*three"):
+    with pytest.raises(ColumnTypeError, match=r"column 'length_of_stay' .*types\.csv' lines 2-3.*'three'"):
         kpcompare.aggregate(kpcompare.read_episodes(path), by=("sex",), progress=False)
 
 

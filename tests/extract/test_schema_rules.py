@@ -34,6 +34,9 @@ from kpcompare.errors import InvalidArgumentError, UnknownNameError
 from kpcompare.extract.rules import EXCLUSION_REASONS
 from kpcompare.extract.schema import episode_schema, first_reasons_by_schema
 
+# random rows are mostly excluded by design: the DataQualityWarning is tested in tests/engine/test_arrow_quality.py
+pytestmark = pytest.mark.filterwarnings("ignore::kpcompare.errors.DataQualityWarning")
+
 MAX_ROWS = 20  # the weights below encode row numbers exactly in float64 up to about 25 rows
 CLOSED_BANDS = pd.DataFrame({"age_band": ["0-14", "15-64"], "age_lo": [0, 15], "age_hi": [14, 64]})
 # a gap (15-19) between two bands: ages in it are outside every band

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._checks import check_choice
+from .._checks import as_pandas, check_choice, require_columns
 from .._paths import data_path
 from ..errors import InvalidArgumentError, UnknownNameError
 from ..refdata import reband
@@ -85,6 +85,8 @@ def hes_primary_diagnosis(year: str = "2000-01", level: str = "4char") -> pd.Dat
 
 def hes_chapter_rollup(table: pd.DataFrame) -> pd.DataFrame:
     """Roll a HES 4char (or 3char) primary-diagnosis table up to ICD-10 chapters (counts summed, blanks 0)."""
+    table = as_pandas(table, argument="table")
+    require_columns(table, [*_CHAPTER_KEYS, *HES_COUNT_COLUMNS], argument="table")
     return (table.groupby(_CHAPTER_KEYS, sort=False)[HES_COUNT_COLUMNS].sum(min_count=0)
             .reset_index())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,7 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import KpcompareError
+from .._checks import check_flag
+from ..errors import DataQualityWarning, InvalidValueError, KpcompareError
+from ..extract.rules import DATA_QUALITY_SHARE, EXCLUSION_REASONS
 from .episode_pass import counted_names, measure_names, stream_episodes
 from .plan import make_plan
 from .spell_pass import stream_partitioned
@@ -91,7 +94,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         Discharge - admission (a same-day stay is 0, HES), or with a same-day stay counted 1 (NHDS).
     period : (first_day, last_day), optional
         Inclusive dates: bed days clipped to it, admissions counted when admitted in it (``admissions_by``),
-        stays not overlapping it excluded (``outside_period``).
+        stays not overlapping it excluded (``outside_period``); None is an open end (docs/extracts.md#4-bed-days-length-of-stay-and-the-period).
     weights : {None, "weight"}
         Add ``weighted_*`` columns summing the canonical ``weight`` column.
     progress : bool or None
@@ -128,6 +131,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     """
     from ..extract import Extract, read_episodes
 
+    progress = check_flag(progress, argument="progress")
     if not isinstance(extract, Extract):
         extract = read_episodes(extract)
     plan = make_plan(extract, by=by, age_bands=age_bands, conditions=conditions, unit=unit, bed_days=bed_days,
@@ -142,15 +146,51 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     return _result(plan, accumulator, tally, period=period)
 
 
+def _bound(value: Any) -> str | None:
+    """A period bound as written back in the result (None: an open end)."""
+    return None if value is None or pd.isna(value) else str(value)
+
+
 def _result(plan, accumulator: Accumulator, tally: Tally, *, period: Any) -> AggregateResult:
     """The strata (integer measures as int64) and exclusions, checked: rows read = counted + excluded."""
     strata = accumulator.frame()
     for name in counted_names(plan):
-        strata[name] = np.rint(strata[name].to_numpy()).astype(np.int64)
+        values = strata[name].to_numpy()
+        if len(values) and values.max() >= 2.0 ** 53:  # float64 sums are exact below 2**53 only
+            raise InvalidValueError(
+                f"column {name!r}: a stratum's sum ({values.max():.4g}) exceeds 2**53, beyond which it cannot "
+                "be counted exactly; split the extract (e.g. by year) and add the results.", column=name,
+                rule="sum below 2**53")
+        strata[name] = np.rint(values).astype(np.int64)
     exclusions = tally.frame(plan.weighted, where=plan.where is not None)
     result = AggregateResult(strata, exclusions, tally.read, plan.unit, plan.bed_rule, plan.by,
-                             period=None if period is None else (str(period[0]), str(period[1])))
+                             period=None if period is None else tuple(_bound(v) for v in period))
     if result.rows_counted + result.rows_excluded != result.rows_read:  # pragma: no cover - internal invariant
         raise KpcompareError(f"internal error: rows read {result.rows_read} != counted {result.rows_counted} + "
                              f"excluded {result.rows_excluded}; please report this.")
+    _warn_data_quality(result)
     return result
+
+
+def _warn_data_quality(result: AggregateResult) -> None:
+    """A :class:`DataQualityWarning` when a validity rule excluded more than
+    :data:`~kpcompare.extract.rules.DATA_QUALITY_SHARE` of the rows read (saying so when none was counted)."""
+    read = result.rows_read
+    table = result.exclusions[~result.exclusions["reason"].isin(_CHOSEN_REASONS)]
+    if read == 0:  # an empty extract: nothing was excluded, and rows_read says so
+        return
+    top = table.loc[table["rows"].idxmax()] if len(table) else None
+    if top is not None and top["rows"] > DATA_QUALITY_SHARE * read:
+        share = top["rows"] / read
+        message = (f"{share:.0%} of the rows read ({int(top['rows']):,} of {read:,}) were excluded as "
+                   f"{top['reason']!r} ({EXCLUSION_REASONS[top['reason']]})")
+        message += "; no row could be counted." if result.rows_counted == 0 else "."
+        if top["reason"] == "missing_date":
+            message += " Are the dates in another format? Give read_episodes(..., date_format='%d/%m/%Y')."
+    else:  # the exclusions asked for (a period, where=) may take every row: the caller chose them
+        return
+    warnings.warn(f"aggregate: {message}", DataQualityWarning, stacklevel=4)
+
+
+#: exclusions the caller asked for: not a sign of bad data
+_CHOSEN_REASONS = ("outside_period", "newborn", "filtered_out_by_where")

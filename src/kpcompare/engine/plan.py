@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._checks import as_list, check_choice
+from .._checks import check_choice, check_flag, check_names
 from ..errors import InvalidArgumentError
 from ..extract import rules
 from ..extract.rules import REASON_INDEX
@@ -67,11 +68,33 @@ def _day_numbers(array: pa.Array) -> np.ndarray:
     return days.to_numpy(zero_copy_only=False)
 
 
-def _to_day(value: Any, argument: str) -> int:
+#: an open end of a period: the earliest and latest day numbers a date32 column can hold (int32 days)
+OPEN_START, OPEN_END = -(2**31) + 1, 2**31 - 2
+
+
+def _to_day(value: Any, argument: str, *, open_day: int | None = None) -> int:
+    """Day number (days since 1970-01-01) of a period bound.
+
+    Strings, ``datetime.date``/``datetime``, pandas Timestamps and numpy datetime64 are accepted; None (and
+    NaN/NaT) is an open end when ``open_day`` is given.  A time-zone-aware bound counts by its own local
+    calendar date (``2020-01-01 00:30+01:00`` is 2020-01-01), the way episode dates are recorded.
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        if open_day is None:
+            raise InvalidArgumentError(f"argument {argument!r}: a missing date ({value!r}) is not allowed here.")
+        return open_day
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (str, date, np.datetime64, pd.Timestamp)):
+        raise InvalidArgumentError(
+            f"argument {argument!r}: {value!r} is not a date; give 'YYYY-MM-DD', a datetime.date, a pandas "
+            "Timestamp, a numpy datetime64 or None (an open end).")
     try:
         stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InvalidArgumentError(f"argument {argument!r}: {value!r} is not a date.") from None
+    if stamp is pd.NaT:
+        return _to_day(None, argument, open_day=open_day)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_localize(None)  # the local calendar date of the bound
     return int((stamp.normalize() - pd.Timestamp("1970-01-01")).days)
 
 
@@ -312,10 +335,13 @@ MISSING_ID = np.iinfo(np.int64).min
 def hash_ids(array: pa.Array) -> np.ndarray:
     """64-bit keys of identifiers (integers as they are, anything else hashed through its dictionary);
     :data:`MISSING_ID` for a missing one."""
+    if pa.types.is_uint64(array.type):  # hashed like text ids: no uint64 above 2**63 - 1 wraps onto another
+        array = array.cast(pa.string())
     if pa.types.is_integer(array.type):
+        keys = array.cast(pa.int64())
         if array.null_count == 0:
-            return array.cast(pa.int64()).to_numpy(zero_copy_only=False)
-        return pc.fill_null(array.cast(pa.int64()), MISSING_ID).to_numpy(zero_copy_only=False)
+            return keys.to_numpy(zero_copy_only=False)
+        return pc.fill_null(keys, MISSING_ID).to_numpy(zero_copy_only=False)
     if not pa.types.is_dictionary(array.type):
         array = pc.dictionary_encode(array.cast(pa.string()))
     hashed = pd.util.hash_array(np.asarray(array.dictionary.cast(pa.string()).to_pylist(), dtype=object))
@@ -404,9 +430,7 @@ def _check_choices(*, unit: str, spell_diagnosis: str, bed_days: str, newborns: 
 def _check_by(by: Any) -> list[str]:
     from ..extract.columns import CANONICAL_COLUMNS
 
-    by = as_list(by)
-    if len(set(by)) != len(by):
-        raise InvalidArgumentError(f"argument 'by': {by!r} names a column twice.")
+    by = check_names(by, argument="by")
     for name in by:
         if name not in _DERIVED and name not in CANONICAL_COLUMNS:
             raise InvalidArgumentError(
@@ -453,16 +477,17 @@ def _check_period(period: Any, dates: tuple[str, str] | None) -> tuple[int, int]
             "only has 'length_of_stay'. Filter the source by its own period variable instead.")
     if not isinstance(period, Sequence) or isinstance(period, str) or len(period) != 2:
         raise InvalidArgumentError(f"argument 'period': expected (first_day, last_day), got {period!r}.")
-    days = (_to_day(period[0], "period"), _to_day(period[1], "period"))
+    days = (_to_day(period[0], "period", open_day=OPEN_START), _to_day(period[1], "period", open_day=OPEN_END))
     if days[1] < days[0]:
-        raise InvalidArgumentError(f"argument 'period': the last day comes before the first ({days!r}).")
+        raise InvalidArgumentError(
+            f"argument 'period': the last day comes before the first (last {period[1]!r}, first {period[0]!r}).")
     return days
 
 
 def _check_weights(weights: Any) -> bool:
     if weights is None or weights is False:
         return False
-    if weights not in (True, "weight"):
+    if not (weights is True or (isinstance(weights, str) and weights == "weight")):
         raise InvalidArgumentError(
             f"argument 'weights': give weights='weight' (the canonical weight column) or None, not {weights!r}.")
     return True
@@ -471,10 +496,11 @@ def _check_weights(weights: Any) -> bool:
 def _persons_and_duplicates(extract, persons: Any, check_duplicates: Any) -> tuple[bool, bool]:
     """Persons wherever person ids exist (issue 3) and duplicate checks wherever episode ids exist (issue 16),
     unless told not to; ``check_duplicates=True`` without an ``episode_id`` column is an error."""
-    if check_duplicates not in (None, True, False):
+    if not (check_duplicates is None or isinstance(check_duplicates, (bool, np.bool_))):
         raise InvalidArgumentError(
             f"argument 'check_duplicates': expected None (check where episode ids exist), True or False, got "
             f"{check_duplicates!r}.")
+    persons = check_flag(persons, argument="persons")
     if check_duplicates:
         extract.require(["episode_id"], purpose="check_duplicates=True")
     duplicates = extract.has("episode_id") if check_duplicates is None else bool(check_duplicates)

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = [
-    "Converter", "plain", "string_values", "by_dictionary", "dictionary_parts", "dictionary_mask", "to_string", "to_code", "to_sex", "to_date", "to_int", "to_float",
+    "Converter", "plain", "string_values", "by_dictionary", "dictionary_parts", "dictionary_mask", "to_string", "to_code", "to_sex", "to_date", "dates_in", "ISO_DATE", "HES_DATES", "to_int", "to_float",
     "to_bool", "to_list", "keep", "constant", "age_from_birth", "MIN_VALID_DATE", "MAX_VALID_DATE", "PerValueMemo",
 ]
 
@@ -183,35 +183,72 @@ def _valid_dates(dates: pa.Array) -> pa.Array:
     return pc.if_else(ok, dates, pa.scalar(None, pa.date32()))
 
 
-def _parse_date_strings(values: pa.Array) -> pa.Array:
+#: the date formats read by default: ISO 8601 only (``2020-01-31``)
+ISO_DATE = ("%Y-%m-%d",)
+#: the text formats of HES extracts (NHS Digital writes ``yyyy-mm-dd``; text extracts also ``dd/mm/yyyy`` and
+#: ``yyyymmdd``); ``date_format="hes"`` and the ``"hes"`` mapping read these
+HES_DATES = ("%Y-%m-%d", "%d/%m/%Y", "%Y%m%d")
+
+
+def _parse_date_strings(values: pa.Array, formats: Sequence[str] = ISO_DATE) -> pa.Array:
+    """Dates from text in the first of ``formats`` each value matches (and prints back as written)."""
     text = pc.utf8_trim_whitespace(values.cast(pa.string()))
-    parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
-    # strptime rolls 2020-02-30 over to 2020-03-01: a date must print back as written
-    roundtrip = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text)
-    return pc.if_else(roundtrip, parsed.cast(pa.date32()), pa.scalar(None, pa.date32()))
+    out = pa.nulls(len(text), pa.date32())
+    for form in formats:
+        parsed = pc.strptime(text, format=form, unit="s", error_is_null=True)
+        # strptime rolls 2020-02-30 over to 2020-03-01: a date must print back as written
+        roundtrip = pc.fill_null(pc.equal(pc.strftime(parsed, format=form), text), False)
+        out = pc.if_else(pc.and_(pc.is_null(out), roundtrip), parsed.cast(pa.date32()), out)
+    return out
 
 
-def to_date(arrays: Sequence[pa.Array], n: int) -> pa.Array:
-    """date32 from dates, timestamps or ISO strings; unparseable or out-of-range dates -> null."""
+def to_date(arrays: Sequence[pa.Array], n: int, *, formats: Sequence[str] = ISO_DATE) -> pa.Array:
+    """date32 from dates, timestamps or date strings in ``formats`` (default ISO ``YYYY-MM-DD``); unparseable
+    or out-of-range dates -> null.  A time-zone-aware timestamp counts by its own local date."""
     array = plain(arrays[0])
     if pa.types.is_dictionary(array.type) or pa.types.is_string(array.type) or pa.types.is_large_string(
             array.type):
-        dates = by_dictionary(array, _parse_date_strings)
+        dates = by_dictionary(array, lambda v: _parse_date_strings(v, formats))
+    elif pa.types.is_timestamp(array.type) and array.type.tz is not None:
+        dates = pc.local_timestamp(array).cast(pa.date32())
     elif pa.types.is_date(array.type) or pa.types.is_timestamp(array.type):
         dates = array.cast(pa.date32())
     else:
-        raise TypeError(f"expected dates or ISO date strings, got {array.type}")
+        raise TypeError(f"expected dates or date strings, got {array.type}")
     return _valid_dates(dates)
 
 
+def dates_in(formats: Sequence[str]) -> Converter:
+    """:func:`to_date` reading text in ``formats`` (``read_episodes(..., date_format=...)``)."""
+    def convert(arrays: Sequence[pa.Array], n: int) -> pa.Array:
+        return to_date(arrays, n, formats=formats)
+    return convert
+
+
+def _whole_numbers(values: pa.Array) -> pa.Array:
+    """int64 from text: ``12``, `` 12 ``, ``12.0`` and ``12.00`` (how pandas writes nullable integers) are 12;
+    blank is missing; ``12.5`` or ``abc`` raise ``ArrowInvalid`` (a type error naming the column)."""
+    text = pc.utf8_trim_whitespace(values.cast(pa.string()))
+    text = pc.replace_substring_regex(text, r"^([+-]?[0-9]+)\.0*$", r"\1")
+    return _blank_to_null(text).cast(pa.int64())
+
+
 def to_int(arrays: Sequence[pa.Array], n: int) -> pa.Array:
-    """int64 from integers or whole floats (a fractional value is a type error)."""
-    return plain(arrays[0]).cast(pa.int64())
+    """int64 from integers, whole floats or whole-number text (a fractional value is a type error)."""
+    array = plain(arrays[0])
+    if pa.types.is_dictionary(array.type) or pa.types.is_string(array.type) or pa.types.is_large_string(
+            array.type):
+        return by_dictionary(array, _whole_numbers)
+    return array.cast(pa.int64())  # a safe cast: 1.5, or a uint64 above 2**63 - 1, is a type error
 
 
 def to_float(arrays: Sequence[pa.Array], n: int) -> pa.Array:
-    """float64 from numbers."""
+    """float64 from numbers or numbers held as text."""
     array = plain(arrays[0])
+    if pa.types.is_dictionary(array.type) or pa.types.is_string(array.type) or pa.types.is_large_string(
+            array.type):  # numbers held as text ("45", " 3.5 "); other text is a type error
+        return by_dictionary(array, lambda v: _blank_to_null(pc.utf8_trim_whitespace(v.cast(pa.string())))
+                             .cast(pa.float64()))
     if not (pa.types.is_integer(array.type) or pa.types.is_floating(array.type) or pa.types.is_null(array.type)):
         raise TypeError(f"expected numbers, got {array.type}")
     return array.cast(pa.float64())
@@ -275,9 +312,9 @@ def constant(value: object) -> Converter:
     return convert
 
 
-def age_from_birth(arrays: Sequence[pa.Array], n: int) -> pa.Array:
+def age_from_birth(arrays: Sequence[pa.Array], n: int, *, formats: Sequence[str] = ISO_DATE) -> pa.Array:
     """Completed years between date of birth (first array) and the admission date (second)."""
-    birth, when = to_date([arrays[0]], n), to_date([arrays[1]], n)
+    birth, when = to_date([arrays[0]], n, formats=formats), to_date([arrays[1]], n, formats=formats)
     years = pc.subtract(pc.year(when), pc.year(birth))
     before = pc.or_(pc.less(pc.month(when), pc.month(birth)),
                     pc.and_(pc.equal(pc.month(when), pc.month(birth)), pc.less(pc.day(when), pc.day(birth))))

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping as MappingABC, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyarrow as pa
 
+from .._checks import check_mapping_argument, check_positive_integer
 from ..errors import ColumnTypeError, InvalidArgumentError, MissingColumnError
+from .convert import HES_DATES, ISO_DATE
 from .columns import CANONICAL_COLUMNS
 from .mappings import Field, Mapping, get_mapping, resolve_mapping
 from .sources import BATCH_ROWS, Source, open_source
+from .text_files import check_text_options
 
 __all__ = ["Extract", "read_episodes", "Batch"]
 
@@ -105,12 +108,16 @@ class Extract:
     def check_types(self, names: Sequence[str] | None = None) -> None:
         """Convert an empty slice of each mapped source column: a type that cannot be converted is an error."""
         known = self.source.types()
-        for name in names if names is not None else self.columns:
-            spec = self._fields[name]
-            if not spec.sources or any(s not in known for s in spec.sources):
-                continue
-            empty = [pa.array([], type=known[s]) for s in spec.sources]
-            self._convert(name, empty, 0, self.source.description)
+        chosen = [n for n in (names if names is not None else self.columns)
+                  if self._fields[n].sources and all(s in known for s in self._fields[n].sources)]
+        head = self.source.head(self.source_columns(chosen)) if chosen else None
+        for name in chosen:
+            sources = self._fields[name].sources
+            if head is not None:  # the first rows too: numbers held as text are checked now, not when read
+                arrays = [head.column(s).combine_chunks() for s in sources]
+                self._convert(name, arrays, head.num_rows, f"{self.source.description} (first rows)")
+            else:
+                self._convert(name, [pa.array([], type=known[s]) for s in sources], 0, self.source.description)
 
     def _convert(self, name: str, arrays: list[pa.Array], n: int, location: str) -> pa.Array:
         target = CANONICAL_COLUMNS[name].arrow_type or pa.string()
@@ -157,7 +164,8 @@ class Extract:
             if kind in ("code", "list"):
                 text_types.update({s: pa.string() for s in spec.sources})
             elif len(spec.sources) == 1 and spec.convert is None:
-                text_types[spec.sources[0]] = {"int": pa.int64(), "float": pa.float64()}.get(kind, pa.string())
+                # integers as text: the converter reads "1.0" as 1 and names a column by name
+                text_types[spec.sources[0]] = pa.float64() if kind == "float" else pa.string()
 
         # numeric columns a job may pass through as they are (one source, default converter)
         as_source = {n for n in names if narrow and CANONICAL_COLUMNS[n].kind in ("int", "float")
@@ -199,9 +207,45 @@ def _is_whole(array: pa.Array) -> bool:
         array.null_count == 0
 
 
+_NAMED_DATES = {"iso": ISO_DATE, "hes": HES_DATES}
+
+
+def _date_formats(date_format: Any) -> tuple[str, ...]:
+    """``date_format=`` as a tuple of strptime formats (a name, one format or several)."""
+    if isinstance(date_format, str):
+        formats = _NAMED_DATES.get(date_format.lower(), (date_format,))
+    elif isinstance(date_format, Sequence) and date_format and all(isinstance(f, str) for f in date_format):
+        formats = tuple(date_format)
+    else:
+        raise InvalidArgumentError(
+            f"argument 'date_format': expected a strptime format such as '%d/%m/%Y', a list of them, 'iso' or "
+            f"'hes', got {date_format!r}.")
+    bad = [f for f in formats if "%" not in f]
+    if bad:
+        raise InvalidArgumentError(f"argument 'date_format': {bad[0]!r} is not a strptime format (e.g. "
+                                   "'%d/%m/%Y'); or give 'iso' or 'hes'.")
+    return formats
+
+
+def _chosen_mapping(mapping: Any, coding: str | None, columns: Any, constants: Any, date_format: Any) -> Mapping:
+    """The mapping of :func:`read_episodes` with its ``columns``, ``constants`` and ``date_format``."""
+    columns = check_mapping_argument(columns, argument="columns")
+    constants = check_mapping_argument(constants, argument="constants")
+    chosen = get_mapping(mapping, coding=coding)
+    if columns is not None:
+        chosen = chosen.extend(columns, name=f"{chosen.name}+columns")
+    if constants:
+        chosen = chosen.with_constants(constants)
+    if date_format is not None:
+        chosen = replace(chosen, date_formats=_date_formats(date_format))
+    return chosen
+
+
 def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] = "canonical",
                   coding: str | None = None, constants: MappingABC[str, Any] | None = None,
-                  columns: MappingABC[str, Any] | None = None, batch_rows: int = BATCH_ROWS) -> Extract:
+                  columns: MappingABC[str, Any] | None = None, batch_rows: int = BATCH_ROWS,
+                  encoding: str = "utf-8", delimiter: str = ",",
+                  date_format: str | Sequence[str] | None = None) -> Extract:
     """Open an episode extract lazily and check its mapping and column types.
 
     Parameters
@@ -225,6 +269,14 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
         (:func:`kpcompare.extract.extend_mapping` makes the same mapping for reuse).
     batch_rows : int, default 1,000,000
         Rows per batch for in-memory sources (Parquet follows its row groups, CSV its blocks).
+    encoding, delimiter : str, default "utf-8", ","
+        For text files: the encoding (any Python codec name; a UTF-8 byte-order mark is skipped) and the
+        field delimiter (e.g. ``";"`` or ``"\\t"``).  Compression (gzip, bzip2, xz, zstd) is detected from
+        the content.  See docs/extracts.md#8-reading-files.
+    date_format : str or sequence of str, optional
+        strptime format(s) of dates held as text, tried in order, e.g. ``"%d/%m/%Y"``; ``"iso"``
+        (``%Y-%m-%d``) or ``"hes"`` (``%Y-%m-%d``, ``%d/%m/%Y``, ``%Y%m%d``).  Default: the mapping's (ISO;
+        the ``"hes"`` mapping reads the HES text formats).
 
     Returns
     -------
@@ -246,20 +298,18 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
     -----
     Codes are normalised to upper case without dots or spaces; values a converter cannot interpret
     (an unparseable date, HES SEX 9) become missing and are later counted under a named exclusion reason by
-    :func:`kpcompare.aggregate`, never dropped.  Date strings must be ISO ``YYYY-MM-DD``.
+    :func:`kpcompare.aggregate`, never dropped.  Date strings are read in ``date_format``.
 
     Validated against: the NHDS 2010 public-use file (the ``"nhds"`` mapping reproduces CDC/NCHS's published
     2010 totals, tests/extract/test_mappings_nhds.py) and hand-built HES records coded as in the NHS Digital
     HES Data Dictionary (tests/extract/test_mappings.py).
     """
-    if coding is not None and coding not in _CODINGS:
+    if coding is not None and (not isinstance(coding, str) or coding not in _CODINGS):
         raise InvalidArgumentError(f"argument 'coding': unknown coding {coding!r}; choose 'icd10' or 'icd9cm'.")
-    chosen = get_mapping(mapping, coding=coding)
-    if columns is not None:
-        chosen = chosen.extend(columns, name=f"{chosen.name}+columns")
-    if constants:
-        chosen = chosen.with_constants(constants)
-    opened = open_source(source, batch_rows=batch_rows)
+    batch_rows = check_positive_integer(batch_rows, argument="batch_rows")
+    text = check_text_options(encoding, delimiter)
+    chosen = _chosen_mapping(mapping, coding, columns, constants, date_format)
+    opened = open_source(source, batch_rows=batch_rows, text=text)
     fields = resolve_mapping(chosen, opened.columns, source=opened.description)
     extract = Extract(opened, chosen, fields)
     extract.check_types()

@@ -80,10 +80,18 @@ class Mapping:
     #: source columns named as canonical columns are read as they are (the ``"canonical"`` mapping and its
     #: extensions)
     identity: bool = False
+    #: strptime formats of dates held as text, tried in order (``read_episodes(..., date_format=)`` overrides)
+    date_formats: tuple[str, ...] = cv.ISO_DATE
 
     def converter(self, canonical: str, spec: Field | None = None) -> cv.Converter:
         """The converter of ``canonical`` (its field's own, else the default for its kind)."""
         spec = spec if spec is not None else self.fields[canonical]
+        if spec.convert is cv.age_from_birth or (spec.convert is None and
+                                                  CANONICAL_COLUMNS[canonical].kind == "date"):
+            formats = self.date_formats
+            if spec.convert is cv.age_from_birth:
+                return lambda arrays, n: cv.age_from_birth(arrays, n, formats=formats)
+            return cv.dates_in(formats)
         if spec.convert is not None:
             return spec.convert
         if canonical == "sex":
@@ -222,10 +230,21 @@ def canonical_mapping() -> Mapping:
 
 
 def _hes_age(arrays: Sequence[pa.Array], n: int) -> pa.Array:
-    age = cv.to_float(arrays, n) if not pa.types.is_string(arrays[0].type) else pc.cast(arrays[0], pa.float64())
+    age = cv.plain(arrays[0])
+    if pa.types.is_dictionary(age.type) or pa.types.is_string(age.type) or pa.types.is_large_string(age.type):
+        age = cv.by_dictionary(age, _number_or_missing)  # STARTAGE held as text: "45", "7001", " 3 "
+    else:
+        age = cv.to_float([age], n)
     infant = pc.and_(pc.greater_equal(age, 7001), pc.less_equal(age, 7007))
     years = pc.and_(pc.greater_equal(age, 0), pc.less_equal(age, 120))
     return pc.if_else(infant, 0.0, pc.if_else(years, age, pa.scalar(None, pa.float64())))
+
+
+def _number_or_missing(values: pa.Array) -> pa.Array:
+    """Numbers from text; text that is not a number (blank, "unknown") is missing (excluded as missing_age)."""
+    text = pc.utf8_trim_whitespace(values.cast(pa.string()))
+    numeric = pc.fill_null(pc.match_substring_regex(text, r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$"), False)
+    return pc.if_else(numeric, text, pa.scalar(None, pa.string())).cast(pa.float64())
 
 
 def _hes_epistat(arrays: Sequence[pa.Array], n: int) -> pa.Array:
@@ -250,7 +269,7 @@ def _hes() -> Mapping:
         "diagnoses": Field(tuple(f"DIAG_4_{i:02d}" for i in range(1, 21)), min_present=1),
         "procedures": Field(tuple(f"OPERTN_4_{i:02d}" for i in range(1, 25)), min_present=1),
     }
-    return Mapping("hes", fields, coding="icd10", strict=False)
+    return Mapping("hes", fields, coding="icd10", strict=False, date_formats=cv.HES_DATES)
 
 
 # --------------------------------------------------------------------------- NHDS 2010

@@ -31,7 +31,7 @@ from ..errors import InvalidArgumentError, UnknownNameError
 from .convert import dictionary_mask, string_values
 
 __all__ = [
-    "EXCLUSION_REASONS", "REASON_INDEX", "CODE_PATTERNS", "MAX_AGE", "mask",
+    "EXCLUSION_REASONS", "REASON_INDEX", "CODE_PATTERNS", "MAX_AGE", "DATA_QUALITY_SHARE", "mask",
     "unknown_sex_values", "unfinished_values", "valid_code_values",
     "missing_date", "discharge_before_admission", "unknown_sex", "age_out_of_range",
     "unfinished_episode", "invalid_code", "invalid_length_of_stay", "missing_stratum", "invalid_weight",
@@ -62,6 +62,9 @@ REASON_INDEX: dict[str, int] = {name: i + 1 for i, name in enumerate(EXCLUSION_R
 
 #: highest valid age in years
 MAX_AGE = 120
+#: an exclusion reason (other than those asked for: outside_period, newborn, filtered_out_by_where) taking
+#: more than this share of the rows read issues a DataQualityWarning (docs/extracts.md#8-reading-files)
+DATA_QUALITY_SHARE = 0.5
 
 #: valid codes per coding system, after normalisation (upper case, no dots); defined with the other code
 #: patterns in :mod:`kpcompare.conditions._codes`

@@ -6,7 +6,7 @@
   that codes are classified once per distinct value.
   ``pyarrow.dataset(...).to_batches()`` is avoided on purpose: on one large
   file its memory grew to 2-3 GB at 200M rows (apache/arrow#39808).
-* CSV file (``.gz``/``.bz2`` detected from the name): streamed in blocks with
+* CSV file (gzip, bzip2, xz or zstd detected from the content: :mod:`.text_files`): streamed in blocks with
   ``pyarrow.csv.open_csv``; code columns are read as strings so leading zeros
   of ICD-9-CM codes survive.
 * pyarrow Table / pandas DataFrame: sliced into batches.
@@ -17,7 +17,8 @@ file and the row group or line.
 
 from __future__ import annotations
 
-import gzip
+import lzma
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from ..errors import SourceReadError
+from .text_files import LineCounter, TextOptions, detect_compression, locate_problem, open_stream, read_header
 
 __all__ = ["Piece", "Source", "open_source", "BATCH_ROWS"]
 
@@ -55,6 +57,10 @@ class Source:
     def types(self) -> dict[str, pa.DataType]:
         """Arrow type of each column where known before reading (empty for CSV)."""
         return {}
+
+    def head(self, columns: Sequence[str], rows: int = 1000) -> pa.Table | None:
+        """The first ``rows`` rows of ``columns`` when cheap to get (in-memory sources), else None."""
+        return None
 
     def pieces(self, columns: Sequence[str], *, dictionary: Sequence[str] = (),
                types: dict | None = None) -> Iterator[Piece]:  # pragma: no cover - abstract
@@ -84,6 +90,9 @@ class TableSource(Source):
     def types(self) -> dict[str, pa.DataType]:
         return {f.name: f.type for f in self.table.schema}
 
+    def head(self, columns, rows=1000):
+        return self.table.select(list(columns)).slice(0, rows)
+
     def pieces(self, columns, *, dictionary=(), types=None):
         table = self.table.select(list(columns))
         for start in range(0, max(table.num_rows, 1), self.batch_rows):
@@ -95,9 +104,9 @@ class TableSource(Source):
 
 class PandasSource(Source):
     def __init__(self, frame, *, batch_rows: int = BATCH_ROWS) -> None:
-        self.frame = frame
         self.description = "the pandas DataFrame"
-        self.columns = [str(c) for c in frame.columns]
+        self.frame = _named_columns(frame, self.description)
+        self.columns = list(self.frame.columns)
         self.num_rows = len(frame)
         self.batch_rows = batch_rows
         self.num_pieces = max(1, -(-len(frame) // batch_rows))
@@ -110,6 +119,12 @@ class PandasSource(Source):
             return {}  # mixed types: reported, with the rows, when the batch is read
         return {f.name: f.type for f in schema}
 
+    def head(self, columns, rows=1000):
+        try:
+            return pa.Table.from_pandas(self.frame.head(rows)[list(columns)], preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return None  # mixed types: reported, with the rows, when the batch is read
+
     def pieces(self, columns, *, dictionary=(), types=None):
         for start in range(0, max(len(self.frame), 1), self.batch_rows):
             part = self.frame.iloc[start:start + self.batch_rows][list(columns)]
@@ -120,6 +135,28 @@ class PandasSource(Source):
                 raise SourceReadError(f"{location}: a column holds values of mixed types ({exc}).") from exc
             batches = table.combine_chunks().to_batches()
             yield Piece(batches[0] if batches else pa.RecordBatch.from_pylist([], schema=table.schema), location)
+
+
+def _named_columns(frame, description: str):
+    """``frame`` with text column names (integer names become ``"0"``, ``"1"`` ...); a MultiIndex or a name
+    given twice is an error naming it."""
+    import pandas as pd
+
+    from ..errors import ColumnError
+
+    if isinstance(frame.columns, pd.MultiIndex):
+        raise ColumnError(f"{description} has a MultiIndex of columns ({list(frame.columns)[:3]!r} ...); flatten "
+                          "it first, e.g. frame.columns = ['_'.join(map(str, c)) for c in frame.columns].",
+                          rule="one level of column names")
+    names = [str(c) for c in frame.columns]
+    seen: set[str] = set()
+    twice = next((n for n in names if n in seen or seen.add(n)), None)
+    if twice is not None:
+        raise ColumnError(f"{description}: column {twice!r} appears more than once; rename or drop the "
+                          "duplicates first.", column=twice, rule="unique column names")
+    if any(not isinstance(c, str) for c in frame.columns):
+        frame = frame.set_axis(names, axis=1)  # a new frame: the caller's is untouched
+    return frame
 
 
 class ParquetSource(Source):
@@ -225,50 +262,42 @@ class _RowGroupReader:
 
 
 class CsvSource(Source):
-    def __init__(self, path: Path, *, block_bytes: int = _CSV_BLOCK_BYTES) -> None:
+    """A delimited text file, compressed or not (:mod:`kpcompare.extract.text_files`), streamed in blocks."""
+
+    def __init__(self, path: Path, options: TextOptions | None = None, *,
+                 block_bytes: int = _CSV_BLOCK_BYTES) -> None:
         self.path = path
+        self.options = options or TextOptions()
         self.description = f"CSV file {str(path)!r}"
         self.block_bytes = block_bytes
-        opener = gzip.open if path.name.endswith(".gz") else open
-        try:
-            with opener(path, "rt", newline="") as handle:
-                header = handle.readline()
-        except OSError as exc:
-            raise SourceReadError(f"{self.description} cannot be read: {exc}.") from exc
-        if not header.strip():
-            raise SourceReadError(f"{self.description} has no header line.")
-        import csv
-
-        self.columns = next(csv.reader([header]))
+        self.compression = detect_compression(path, self.description)
+        self.columns = read_header(path, self.compression, self.options, self.description)
         self.num_rows = None
-        size = path.stat().st_size * (6 if path.name.endswith(".gz") else 1)
+        size = path.stat().st_size * (6 if self.compression else 1)
         self.num_pieces = max(1, -(-size // block_bytes))
         self.estimated_rows = size // 50  # about 50 bytes a line at least: an upper estimate for planning
 
-    def _find_line(self, text: str, after: int) -> int | None:
-        opener = gzip.open if self.path.name.endswith(".gz") else open
-        with opener(self.path, "rt", newline="") as handle:
-            for number, line in enumerate(handle, start=1):
-                if number > after and line.rstrip("\r\n") == text:
-                    return number
-        return None
-
-    def pieces(self, columns, *, dictionary=(), types=None):
-        bad: list = []
-
-        def on_invalid(row):
-            bad.append(row)
-            return "error"
-
+    def _reader(self, columns, types):
         convert = pcsv.ConvertOptions(include_columns=list(columns),
                                       column_types={c: t for c, t in (types or {}).items() if c in columns},
                                       strings_can_be_null=True)
+        parse = pcsv.ParseOptions(delimiter=self.options.delimiter, newlines_in_values=False)
+        read = pcsv.ReadOptions(block_size=self.block_bytes, encoding=self.options.encoding)
+        counter = LineCounter(open_stream(self.path, self.compression))
+        reader = pcsv.open_csv(pa.PythonFile(counter, mode="r"), read_options=read, parse_options=parse,
+                               convert_options=convert)
+        return reader, counter
+
+    def _failure(self, rows_done: int, exc: BaseException | None = None) -> SourceReadError:
+        problem = locate_problem(self.path, self.compression, self.options, self.description, len(self.columns))
+        if problem is None:
+            problem = f"after line {rows_done + 1}: cannot be read ({_named(str(exc), self.columns)})"
+        return SourceReadError(f"{self.description} {problem}.")
+
+    def pieces(self, columns, *, dictionary=(), types=None):
         rows_done = 0
         try:
-            stream = pa.input_stream(str(self.path), compression="detect")
-            reader = pcsv.open_csv(stream, read_options=pcsv.ReadOptions(block_size=self.block_bytes),
-                                   parse_options=pcsv.ParseOptions(invalid_row_handler=on_invalid),
-                                   convert_options=convert)
+            reader, counter = self._reader(columns, types)
             while True:
                 try:
                     batch = reader.read_next_batch()
@@ -277,20 +306,25 @@ class CsvSource(Source):
                 location = f"{self.description} lines {rows_done + 2}-{rows_done + batch.num_rows + 1}"
                 rows_done += batch.num_rows
                 yield Piece(batch, location)
-        except (pa.ArrowException, OSError, EOFError) as exc:
-            if bad:
-                line = self._find_line(bad[0].text, rows_done)
-                where = f"line {line}" if line is not None else f"after line {rows_done + 1}"
-                raise SourceReadError(
-                    f"{self.description} {where}: malformed line (expected {bad[0].expected_columns} fields, "
-                    f"got {bad[0].actual_columns}): {bad[0].text[:80]!r}."
-                ) from exc
-            raise SourceReadError(
-                f"{self.description} after line {rows_done + 1}: cannot be read ({exc})."
-            ) from exc
+        except (pa.ArrowException, OSError, EOFError, lzma.LZMAError, UnicodeError) as exc:
+            raise self._failure(rows_done, exc) from exc
+        if rows_done + counter.blank + 1 != counter.lines:  # a quote left open swallowed the lines after it
+            raise self._failure(rows_done, f"{counter.lines - 1} lines after the header, {rows_done} rows read")
 
 
-def open_source(source, *, batch_rows: int = BATCH_ROWS) -> Source:
+def _named(message: str, columns: Sequence[str]) -> str:
+    """pyarrow's "CSV column #3" as "column 'age'" (the header's columns, counted from 0)."""
+    def name(match) -> str:
+        number = int(match.group(1))
+        return f"column {columns[number]!r}" if number < len(columns) else match.group(0)
+    return re.sub(r"CSV column #(\d+)", name, message)
+
+
+_TEXT_NAMES = tuple(f"{stem}{zip_}" for stem in (".csv", ".txt", ".tsv")
+                    for zip_ in ("", ".gz", ".gzip", ".bz2", ".xz", ".zst", ".zstd"))
+
+
+def open_source(source, *, batch_rows: int = BATCH_ROWS, text: TextOptions | None = None) -> Source:
     """A :class:`Source` for a path (CSV, Parquet file, directory of Parquet files), Table or DataFrame."""
     import pandas as pd
 
@@ -301,23 +335,33 @@ def open_source(source, *, batch_rows: int = BATCH_ROWS) -> Source:
     if isinstance(source, pd.DataFrame):
         return PandasSource(source, batch_rows=batch_rows)
     if isinstance(source, (str, Path)):
-        path = Path(source)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix == ".parquet")
-            if not files:
-                raise SourceReadError(f"directory {str(path)!r} holds no .parquet files.")
-            return ParquetSource(files, description=f"Parquet directory {str(path)!r}")
-        if not path.exists():
-            raise SourceReadError(f"file {str(path)!r} does not exist.")
-        name = path.name.lower()
-        if name.endswith((".csv", ".csv.gz", ".csv.bz2", ".txt", ".txt.gz")):
-            return CsvSource(path)
-        if name.endswith((".parquet", ".pq")):
-            return ParquetSource([path], description=f"Parquet file {str(path)!r}")
-        raise InvalidArgumentError(
-            f"argument 'source': cannot tell the format of {str(path)!r}; name it *.csv, *.csv.gz or *.parquet."
-        )
+        return _open_path(Path(source), text)
     raise InvalidArgumentError(
         "argument 'source': expected a path to a CSV or Parquet file, a directory of Parquet files, a pyarrow "
         f"Table or a pandas DataFrame, got {type(source).__name__}."
+    )
+
+
+def _open_path(path: Path, text: TextOptions | None) -> Source:
+    from ..errors import InvalidArgumentError
+
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix == ".parquet")
+        if not files:
+            raise SourceReadError(f"directory {str(path)!r} holds no .parquet files.")
+        return ParquetSource(files, description=f"Parquet directory {str(path)!r}")
+    if not path.exists():
+        raise SourceReadError(f"file {str(path)!r} does not exist.")
+    if not path.is_file():
+        raise SourceReadError(f"{str(path)!r} is not a regular file.")
+    if path.stat().st_size == 0:
+        raise SourceReadError(f"file {str(path)!r} is empty (0 bytes).")
+    name = path.name.lower()
+    if name.endswith(_TEXT_NAMES):
+        return CsvSource(path, text)
+    if name.endswith((".parquet", ".pq")):
+        return ParquetSource([path], description=f"Parquet file {str(path)!r}")
+    raise InvalidArgumentError(
+        f"argument 'source': cannot tell the format of {str(path)!r}; name it *.csv (optionally compressed: "
+        "*.csv.gz, .bz2, .xz, .zst) or *.parquet."
     )
