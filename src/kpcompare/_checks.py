@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import (
+    counted,
     InvalidArgumentError,
     InvalidValueError,
     MissingColumnError,
@@ -35,31 +36,102 @@ __all__ = [
 
 
 def as_pandas(data: Any, *, argument: str = "data") -> pd.DataFrame:
-    """Return ``data`` as a pandas DataFrame (pyarrow Tables are converted; nothing else is)."""
+    """Return ``data`` as a pandas DataFrame (pyarrow Tables are converted; nothing else is).
+
+    The frame's column names must be unique, single-level strings (see :func:`check_frame_columns`).
+    """
     if isinstance(data, pd.DataFrame):
+        check_frame_columns(data, argument=argument)
         return data
     try:
         import pyarrow as pa
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         pa = None
     if pa is not None and isinstance(data, pa.Table):
+        names = list(data.column_names)
+        if len(set(names)) != len(names):
+            _duplicate_names(names, argument)
         return data.to_pandas()
     raise InvalidArgumentError(
-        f"argument {argument!r}: expected a pandas DataFrame or a pyarrow Table, got {type(data).__name__}."
+        f"argument {argument!r}: expected a pandas DataFrame or a pyarrow Table, got {type(data).__name__}"
+        f"{_short(data)}; build one with pandas.DataFrame(...) first."
     )
 
 
-def as_list(value: str | Iterable[str] | None) -> list[str]:
-    """Normalise a ``by=``-style argument (None, one name or several) to a list of names."""
-    if value is None:
+def _short(value: Any) -> str:
+    """`` (value)`` for an error message, cut to 60 characters."""
+    text = repr(value)
+    return f" ({text[:57]}...)" if len(text) > 60 else f" ({text})"
+
+
+def _duplicate_names(names: list[Any], argument: str) -> None:
+    seen: set[Any] = set()
+    dups = [n for n in names if n in seen or seen.add(n)]  # type: ignore[func-returns-value]
+    raise InvalidArgumentError(
+        f"argument {argument!r}: column name(s) {', '.join(map(repr, dict.fromkeys(dups)))} occur more than "
+        "once; give every column a distinct name.")
+
+
+def check_frame_columns(data: pd.DataFrame, *, argument: str = "data") -> None:
+    """Column names must be single-level, unique strings (kpcompare names columns by text)."""
+    columns = data.columns
+    if isinstance(columns, pd.MultiIndex):
+        raise InvalidArgumentError(
+            f"argument {argument!r}: has MultiIndex (several-level) column names, e.g. {columns[0]!r}; "
+            "flatten them first, e.g. data.columns = ['_'.join(map(str, c)) for c in data.columns].")
+    names = list(columns)
+    if not columns.is_unique:
+        _duplicate_names(names, argument)
+    bad = [n for n in names if not isinstance(n, str)]
+    if bad:
+        raise InvalidArgumentError(
+            f"argument {argument!r}: column names must be text; {counted(len(bad), 'column')} "
+            f"named by {type(bad[0]).__name__} (e.g. {bad[0]!r}); rename them, e.g. data.columns = "
+            "data.columns.astype(str).")
+
+
+def as_list(value: str | Iterable[str] | None, *, argument: str = "by") -> list[str]:
+    """Normalise a ``by=``-style argument (None, one name or several) to a list of names.
+
+    Alias of :func:`check_columns_arg` (None gives an empty list).
+    """
+    return check_columns_arg(value, argument=argument, allow_none=True)
+
+
+def check_columns_arg(value: Any, *, argument: str, allow_none: bool = True,
+                      allow_empty: bool = True) -> list[str]:
+    """A column-name argument: one string or a sequence of distinct, non-empty strings.
+
+    Returns the names as a list (None gives ``[]`` when ``allow_none``).
+    """
+    if value is None and allow_none:
         return []
     if isinstance(value, str):
-        return [value]
-    return list(value)
+        names: list[Any] = [value]
+    elif isinstance(value, (list, tuple, pd.Index)) or (
+            isinstance(value, Iterable) and not isinstance(value, (dict, bytes, pd.DataFrame, pd.Series))):
+        names = list(value)
+    else:
+        raise InvalidArgumentError(
+            f"argument {argument!r}: give a column name or a list of column names, got "
+            f"{type(value).__name__}{_short(value)}.")
+    bad = [n for n in names if not isinstance(n, str) or not n]
+    if bad:
+        raise InvalidArgumentError(
+            f"argument {argument!r}: column names must be non-empty text, got {bad[0]!r} in {value!r}.")
+    if len(set(names)) != len(names):
+        raise InvalidArgumentError(f"argument {argument!r}: {names!r} names a column twice; give each once.")
+    if not names and not allow_empty:
+        raise InvalidArgumentError(f"argument {argument!r}: give at least one column name, got {value!r}.")
+    return names
 
 
 def require_columns(data: pd.DataFrame, columns: Iterable[str], *, argument: str = "data") -> None:
     """Raise :class:`MissingColumnError` naming every requested column absent from ``data``."""
+    columns = list(columns)
+    odd = [c for c in columns if not isinstance(c, str)]
+    if odd:
+        raise InvalidArgumentError(f"column name {odd[0]!r} ({type(odd[0]).__name__}): give column names as text.")
     missing = [c for c in columns if c not in data.columns]
     if missing:
         have = ", ".join(map(repr, list(data.columns)[:20]))
@@ -87,18 +159,67 @@ def check_no_missing(data: pd.DataFrame, columns: Iterable[str]) -> None:
                               hint="Fill or drop these rows explicitly before calling.")
 
 
-def check_non_negative(data: pd.DataFrame, columns: Iterable[str]) -> None:
-    """Numeric ``columns`` must be >= 0 and finite."""
+def not_a_measure(series: pd.Series) -> tuple[np.ndarray, str]:
+    """Mask of present values that are not real numbers, and what they are (``""`` when none).
+
+    Refused: text, booleans, dates and times, durations, periods, complex numbers and other objects.
+    Missing values (NaN/None/NA) are not flagged here.
+    """
+    dtype = series.dtype
+    kinds = [(pd.api.types.is_bool_dtype, "booleans"), (pd.api.types.is_datetime64_any_dtype, "dates"),
+             (pd.api.types.is_timedelta64_dtype, "durations (timedelta)"),
+             (lambda d: isinstance(d, pd.PeriodDtype), "periods"),
+             (pd.api.types.is_complex_dtype, "complex numbers")]
+    for test, kind in kinds:
+        if test(dtype):
+            return series.notna().to_numpy(), kind
+    if pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
+        return np.zeros(len(series), dtype=bool), ""
+    values = series.astype(object).to_numpy() if isinstance(dtype, pd.CategoricalDtype) else series.to_numpy(object)
+    present = ~pd.isna(series).to_numpy()
+    real = np.array([isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+                     for v in values], dtype=bool)
+    mask = present & ~real
+    return mask, "text or other objects" if mask.any() else ""
+
+
+#: largest integer float64 holds exactly; totals above it lose precision
+EXACT_LIMIT = 2.0**53
+
+
+def check_measure(data: pd.DataFrame, columns: Iterable[str], *, missing: str = "refuse",
+                  integer: bool = False, hint: str = "") -> None:
+    """Measure ``columns`` (counts, populations, bed days, variances, costs) must be real, finite, >= 0.
+
+    ``missing="refuse"`` refuses NaN/None; ``"allow"`` lets them through for the caller to note.
+    Text, booleans, dates, durations, periods and complex values are refused, never converted; so are
+    totals above 2**53, which float64 cannot sum exactly.  With ``integer`` the values must be whole.
+    """
     for col in columns:
-        values = pd.to_numeric(data[col], errors="coerce")
-        bad_type = values.isna() & data[col].notna()
-        if bad_type.any():
-            raise row_problem(col, "numeric", int(bad_type.sum()), _first(data[col], bad_type.to_numpy()))
-        arr = values.to_numpy(dtype=float, na_value=np.nan)
+        series = data[col]
+        bad, kind = not_a_measure(series)
+        if bad.any():
+            raise row_problem(col, "numeric", int(bad.sum()), _first(series, bad),
+                              hint=f"The column holds {kind}; give counts or amounts as numbers.")
+        arr = pd.to_numeric(series).to_numpy(dtype=float, na_value=np.nan)
+        if missing == "refuse":
+            check_no_missing(data, [col])
         mask = (arr < 0) | np.isinf(arr)
-        n = int(mask.sum())
-        if n:
-            raise row_problem(col, "non-negative and finite", n, _first(data[col], mask))
+        if mask.any():
+            raise row_problem(col, "non-negative and finite", int(mask.sum()), _first(series, mask), hint=hint)
+        if integer:
+            check_integer_valued(data, [col], hint=hint)
+        total = float(np.nansum(arr))
+        if total > EXACT_LIMIT:
+            raise InvalidValueError(
+                f"column {col!r}: rule 'total at most 2**53' broken: the values sum to {total:.6g}, beyond "
+                "what float64 holds exactly; rescale the column (e.g. thousands) first.",
+                column=col, rule="total at most 2**53", n_rows=len(arr), example=total)
+
+
+def check_non_negative(data: pd.DataFrame, columns: Iterable[str]) -> None:
+    """Numeric ``columns`` must be real numbers, >= 0 and finite (missing values pass: check them apart)."""
+    check_measure(data, columns, missing="allow")
 
 
 def check_integer_valued(data: pd.DataFrame, columns: Iterable[str], *, hint: str = "") -> None:
@@ -114,29 +235,43 @@ def check_integer_valued(data: pd.DataFrame, columns: Iterable[str], *, hint: st
 
 def check_confidence(confidence: float | Sequence[float]) -> list[float]:
     """Return the confidence level(s) as a list; each must lie strictly between 0 and 1."""
+    if isinstance(confidence, (str, bytes, dict)) or confidence is None or not (
+            np.isscalar(confidence) or isinstance(confidence, (list, tuple, np.ndarray, pd.Series))):
+        raise InvalidArgumentError(
+            f"argument 'confidence': {confidence!r} is not a number; give a proportion such as 0.95 "
+            "or a list of them.")
     levels = [confidence] if np.isscalar(confidence) else list(confidence)  # type: ignore[arg-type]
     if not levels:
         raise InvalidArgumentError("argument 'confidence': at least one level is needed, e.g. 0.95.")
     out = []
     for level in levels:
+        if isinstance(level, (bool, np.bool_, str, bytes)):
+            raise InvalidArgumentError(
+                f"argument 'confidence': {level!r} is not a number; give a proportion such as 0.95.")
         try:
             value = float(level)
         except (TypeError, ValueError):
             raise InvalidArgumentError(
                 f"argument 'confidence': {level!r} is not a number; give a proportion such as 0.95."
             ) from None
-        if not 0.0 < value < 1.0:
+        if not 0.0 < value < 1.0:  # NaN fails here too
             hint = " (a percentage? give 0.95, not 95)" if value > 1 else ""
             raise InvalidArgumentError(
                 f"argument 'confidence': {level!r} must lie strictly between 0 and 1{hint}."
             )
         out.append(value)
+    if len(set(out)) != len(out):
+        raise InvalidArgumentError(f"argument 'confidence': levels repeat in {levels!r}; give each once.")
     return out
 
 
 def check_choice(value: str, choices: Iterable[str], *, argument: str) -> str:
     """``value`` must be one of ``choices``; the error lists them."""
     options = list(choices)
+    if not isinstance(value, str):
+        raise InvalidArgumentError(
+            f"argument {argument!r}: expected a name (text), got {type(value).__name__}{_short(value)}; "
+            f"choose one of {', '.join(map(repr, options))}.")
     if value not in options:
         raise UnknownNameError(
             f"argument {argument!r}: unknown value {value!r}; choose one of {', '.join(map(repr, options))}."
@@ -145,7 +280,9 @@ def check_choice(value: str, choices: Iterable[str], *, argument: str) -> str:
 
 
 def check_positive_number(value: float, *, argument: str) -> float:
-    """``value`` must be a finite number > 0 (multipliers, factors)."""
+    """``value`` must be a finite number > 0 (multipliers, factors); text and booleans are refused."""
+    if isinstance(value, (bool, np.bool_, str, bytes)) or not np.isscalar(value):
+        raise InvalidArgumentError(f"argument {argument!r}: {value!r} is not a number; give e.g. 1000.")
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -165,3 +302,57 @@ def check_values_in(data: pd.DataFrame, column: str, allowed: Iterable[Any], *, 
 
 
 __all__.append("check_values_in")
+
+
+def check_flag(value: Any, *, argument: str) -> bool:
+    """``value`` must be True or False (not 0/1, not text)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidArgumentError(f"argument {argument!r}: expected True or False, got {value!r}.")
+    return bool(value)
+
+
+def check_number(value: Any, *, argument: str, low: float | None = None, high: float | None = None,
+                 low_open: bool = False, high_open: bool = False, allow_none: bool = False) -> float | None:
+    """A finite real number (not bool, not text) within [low, high] (open ends when ``*_open``)."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (bool, np.bool_, str, bytes)) or not isinstance(value, (int, float, np.integer,
+                                                                                 np.floating)):
+        raise InvalidArgumentError(f"argument {argument!r}: {value!r} is not a number.")
+    number = float(value)
+    below = low is not None and (number <= low if low_open else number < low)
+    above = high is not None and (number >= high if high_open else number > high)
+    if not np.isfinite(number) or below or above:
+        lo = "" if low is None else f"{'>' if low_open else '>='} {low:g}"
+        hi = "" if high is None else f"{'<' if high_open else '<='} {high:g}"
+        rule = " and ".join(p for p in (lo, hi) if p) or "finite"
+        raise InvalidArgumentError(f"argument {argument!r}: {value!r} must be a finite number {rule}.")
+    return number
+
+
+def check_pair(value: Any, *, argument: str, kind: str = "number", allow_none: bool = True) -> tuple[Any, Any]:
+    """A ``(low, high)`` pair of numbers; ``None`` leaves an end open; low must not exceed high."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise InvalidArgumentError(f"argument {argument!r}: give a pair (low, high), got {value!r}.")
+    ends = [check_number(v, argument=argument, allow_none=allow_none) for v in value]
+    if ends[0] is not None and ends[1] is not None and ends[0] > ends[1]:
+        raise InvalidArgumentError(f"argument {argument!r}: low {value[0]!r} exceeds high {value[1]!r}.")
+    return value[0], value[1]
+
+
+#: key labels that name a total of the other rows, not a stratum of its own
+TOTAL_LABELS = ("total", "all", "all ages", "all_ages", "allages", "overall", "grand total")
+
+
+def check_no_total_rows(data: pd.DataFrame, column: str) -> None:
+    """Rows of ``column`` labelled like a total ("Total", "All", "All ages") would be summed twice: refuse."""
+    values = data[column]
+    labels = values.astype(str).str.strip().str.casefold()
+    mask = labels.isin(TOTAL_LABELS).to_numpy() & values.notna().to_numpy()
+    if mask.any():
+        raise row_problem(column, "no total rows", int(mask.sum()), _first(values, mask),
+                          hint="A total row would be counted twice when rows are summed; drop it first.")
+
+
+__all__ += ["check_columns_arg", "check_frame_columns", "check_measure", "not_a_measure", "check_flag",
+            "check_number", "check_pair", "check_no_total_rows", "TOTAL_LABELS", "EXACT_LIMIT"]

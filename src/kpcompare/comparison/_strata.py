@@ -200,7 +200,7 @@ def _choose(data: pd.DataFrame, *, by: str, systems: Sequence[Any] | None, level
     if levels is None:
         chosen_levels = [lv for lv in present if lv != "other" and lv != ALL_SELECTED]
     else:
-        chosen_levels = as_list(levels) if isinstance(levels, str) else list(levels)
+        chosen_levels = as_list(levels, argument="levels") if isinstance(levels, str) else list(levels)
         missing_lv = [lv for lv in chosen_levels if lv not in set(data[by])]
         if missing_lv:
             raise UnknownNameError(

@@ -48,7 +48,7 @@ _LABELS = {"admissions": "admissions", "bed_days": "bed days"}
 
 
 def _check_measures(measures: str | Sequence[str]) -> list[str]:
-    chosen = as_list(measures)
+    chosen = as_list(measures, argument="measures")
     if not chosen:
         raise InvalidArgumentError("argument 'measures': give at least one of 'admissions', 'bed_days', 'alos'.")
     for m in chosen:

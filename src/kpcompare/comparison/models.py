@@ -118,7 +118,7 @@ def rate_model(data: Any, *, population: Any, count: str = "admissions", family:
     pop = as_pandas(population, argument="population")
     _check_options(family, scale)
     conf_levels = check_confidence(confidence)
-    keys = [k for k in as_list(adjust) if k != "sex" or "sex" in frame.columns]
+    keys = [k for k in as_list(adjust, argument="adjust") if k != "sex" or "sex" in frame.columns]
     by_cols = by_columns(by, allow_none=True)
     outcome = count
     _check_inputs(frame, pop, outcome=outcome, keys=keys, by_cols=by_cols)

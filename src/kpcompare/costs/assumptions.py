@@ -233,7 +233,7 @@ def toggle(lines: pd.DataFrame, *, on: bool, items: list[str] | None = None,
             raise UnknownNameError(f"argument 'items': {unknown[0]!r} is not an item of these lines.")
         mask &= data["item"].isin(items)
     if systems is not None:
-        chosen = as_list(systems)
+        chosen = as_list(systems, argument="systems")
         unknown = sorted(set(chosen) - set(data["system"]))
         if unknown:
             raise UnknownNameError(f"argument 'systems': {unknown[0]!r} is not a system of these lines.")

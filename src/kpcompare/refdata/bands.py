@@ -223,7 +223,7 @@ def reband(data: Any, *, bands: str | Sequence[int] | pd.DataFrame, age: str = "
     """
     frame = as_pandas(data)
     by_cols = as_list(by)
-    values = as_list(value_columns)
+    values = as_list(value_columns, argument="value_columns")
     _check_reband_input(frame, age=age, by_cols=by_cols, values=values)
     target = band_table(bands)
     numeric_ages = pd.api.types.is_numeric_dtype(frame[age]) and not pd.api.types.is_bool_dtype(frame[age])

@@ -86,7 +86,7 @@ def standard_from_population(data: Any, *, strata: str | Sequence[str] = ("age_b
     >>> int(std["population"].sum())
     49233311
     """
-    keys = as_list(strata)
+    keys = as_list(strata, argument="strata")
     if not keys:
         raise InvalidArgumentError("argument 'strata': give at least one key column, e.g. ['age_band', 'sex'].")
     frame = _filter(as_pandas(data), where)
