@@ -279,16 +279,20 @@ def check_choice(value: str, choices: Iterable[str], *, argument: str) -> str:
     return value
 
 
-def check_positive_number(value: float, *, argument: str) -> float:
-    """``value`` must be a finite number > 0 (multipliers, factors); text and booleans are refused."""
+#: largest multiplier (rates per trillion); beyond it results overflow float64 in the variance
+MAX_MULTIPLIER = 1e12
+
+
+def check_positive_number(value: float, *, argument: str, high: float = MAX_MULTIPLIER) -> float:
+    """``value`` must be a finite number in (0, ``high``] (multipliers, factors); text and booleans are refused."""
     if isinstance(value, (bool, np.bool_, str, bytes)) or not np.isscalar(value):
         raise InvalidArgumentError(f"argument {argument!r}: {value!r} is not a number; give e.g. 1000.")
     try:
         number = float(value)
     except (TypeError, ValueError):
         raise InvalidArgumentError(f"argument {argument!r}: {value!r} is not a number.") from None
-    if not np.isfinite(number) or number <= 0:
-        raise InvalidArgumentError(f"argument {argument!r}: {value!r} must be a finite number > 0.")
+    if not np.isfinite(number) or number <= 0 or number > high:
+        raise InvalidArgumentError(f"argument {argument!r}: {value!r} must be a finite number > 0 and <= {high:g}.")
     return number
 
 
@@ -344,15 +348,69 @@ def check_pair(value: Any, *, argument: str, kind: str = "number", allow_none: b
 TOTAL_LABELS = ("total", "all", "all ages", "all_ages", "allages", "overall", "grand total")
 
 
-def check_no_total_rows(data: pd.DataFrame, column: str) -> None:
-    """Rows of ``column`` labelled like a total ("Total", "All", "All ages") would be summed twice: refuse."""
-    values = data[column]
-    labels = values.astype(str).str.strip().str.casefold()
-    mask = labels.isin(TOTAL_LABELS).to_numpy() & values.notna().to_numpy()
-    if mask.any():
-        raise row_problem(column, "no total rows", int(mask.sum()), _first(values, mask),
-                          hint="A total row would be counted twice when rows are summed; drop it first.")
+def check_no_total_rows(data: pd.DataFrame, columns: str | Iterable[str]) -> None:
+    """Rows labelled like a total ("Total", "All", "All ages") beside other labels of the same column would be
+    summed twice with the rows they total: refuse, naming the column and the row.
+
+    Only text-like columns are looked at; a column holding nothing but the total label is a constant, not a total.
+    """
+    for column in [columns] if isinstance(columns, str) else list(columns):
+        values = data[column]
+        if not (pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)
+                or isinstance(values.dtype, pd.CategoricalDtype)):
+            continue
+        mask = np.array([isinstance(v, str) and v.strip().casefold() in TOTAL_LABELS
+                         for v in values.astype(object)], dtype=bool)
+        if mask.any() and not mask.all():
+            raise row_problem(column, "no total rows", int(mask.sum()), _first(values, mask),
+                              hint="A total row would be counted twice when rows are summed; drop it first.")
 
 
-__all__ += ["check_columns_arg", "check_frame_columns", "check_measure", "not_a_measure", "check_flag",
+def check_distinct(values: Any, *, argument: str) -> list[Any] | None:
+    """An optional list of levels (systems, causes): a list of distinct, present, hashable values."""
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple, pd.Index, np.ndarray, pd.Series)):
+        values = [values]
+    items = list(values)
+    bad = [v for v in items if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT
+           or isinstance(v, (list, dict, set))]
+    if bad:
+        raise InvalidArgumentError(f"argument {argument!r}: {bad[0]!r} is not a level, in {values!r}.")
+    if len(set(items)) != len(items):
+        raise InvalidArgumentError(f"argument {argument!r}: values repeat in {items!r}; give each once.")
+    return items
+
+
+def check_level(value: Any, *, argument: str) -> Any:
+    """One level of a key column (a reference system or cause): a present, scalar value."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)) \
+            or not np.isscalar(value):
+        raise InvalidArgumentError(f"argument {argument!r}: give one level (e.g. a system name), got {value!r}.")
+    return value
+
+
+def check_column_name(value: Any, *, argument: str) -> str:
+    """One column name (non-empty text)."""
+    if not isinstance(value, str) or not value:
+        raise InvalidArgumentError(f"argument {argument!r}: give one column name (text), got {value!r}.")
+    return value
+
+
+def check_keys(data: pd.DataFrame, columns: Iterable[str]) -> None:
+    """Key ``columns`` must hold scalar values (lists, dicts and sets cannot be grouped on)."""
+    for col in columns:
+        values = data[col]
+        if pd.api.types.is_complex_dtype(values.dtype):
+            mask = np.ones(len(values), dtype=bool)
+        elif not pd.api.types.is_object_dtype(values.dtype):
+            continue
+        else:
+            mask = np.array([isinstance(v, (list, dict, set, tuple, np.ndarray, complex)) for v in values], dtype=bool)
+        if mask.any():
+            raise row_problem(col, "one value per cell", int(mask.sum()), _first(values, mask),
+                              hint="Key columns hold one label per row; explode or join list cells first.")
+
+
+__all__ += ["check_keys", "check_level", "check_column_name", "check_distinct", "check_columns_arg", "check_frame_columns", "check_measure", "not_a_measure", "check_flag",
             "check_number", "check_pair", "check_no_total_rows", "TOTAL_LABELS", "EXACT_LIMIT"]

@@ -25,7 +25,10 @@ from .._checks import (
     as_pandas,
     check_choice,
     check_confidence,
+    check_keys,
+    check_measure,
     check_no_missing,
+    check_no_total_rows,
     check_non_negative,
     require_columns,
 )
@@ -171,8 +174,12 @@ def _check_inputs(data: pd.DataFrame, pop: pd.DataFrame, *, outcome: str, keys: 
     require_columns(pop, ["system", *keys, "population"], argument="population")
     check_no_missing(data, ["system", *keys, *by_cols, outcome])
     check_no_missing(pop, ["system", *keys, "population"])
-    check_non_negative(data, [outcome])
-    check_non_negative(pop, ["population"])
+    check_measure(data, [outcome])
+    check_measure(pop, ["population"])
+    check_keys(data, ["system", *keys, *by_cols])
+    check_keys(pop, ["system", *keys])
+    check_no_total_rows(data, keys)
+    check_no_total_rows(pop, keys)
 
 
 def _systems(data: pd.DataFrame, reference: Any) -> list[Any]:
