@@ -330,7 +330,7 @@ def check_number(value: Any, *, argument: str, low: float | None = None, high: f
         lo = "" if low is None else f"{'>' if low_open else '>='} {low:g}"
         hi = "" if high is None else f"{'<' if high_open else '<='} {high:g}"
         rule = " and ".join(p for p in (lo, hi) if p) or "finite"
-        raise InvalidArgumentError(f"argument {argument!r}: {value!r} must be a finite number {rule}.")
+        raise InvalidArgumentError(f"argument {argument!r}: {number!r} must be a finite number {rule}.")
     return number
 
 
@@ -397,20 +397,57 @@ def check_column_name(value: Any, *, argument: str) -> str:
     return value
 
 
-def check_keys(data: pd.DataFrame, columns: Iterable[str]) -> None:
-    """Key ``columns`` must hold scalar values (lists, dicts and sets cannot be grouped on)."""
+def _kind(value: Any) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "booleans"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return "numbers"
+    return type(value).__name__
+
+
+def check_keys(data: pd.DataFrame, columns: Iterable[str], *, labels: bool = False) -> None:
+    """Key ``columns`` must hold one scalar value per cell, all of one kind (text, or numbers ...).
+
+    Lists, dicts, sets and complex values cannot be grouped on; a column mixing text and numbers cannot be
+    sorted.  With ``labels`` (keys joined across tables, e.g. ``system``, ``age_band``) dates, durations
+    and periods are refused too.
+    """
     for col in columns:
         values = data[col]
-        if pd.api.types.is_complex_dtype(values.dtype):
-            mask = np.ones(len(values), dtype=bool)
-        elif not pd.api.types.is_object_dtype(values.dtype):
+        dtype = values.dtype
+        refused = pd.api.types.is_complex_dtype(dtype) or (labels and (
+            pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype)
+            or isinstance(dtype, pd.PeriodDtype)))
+        if refused:
+            raise row_problem(col, "a label (text or whole number)", len(values), _first(values, np.ones(len(values), bool)),
+                              hint=f"The key column holds {dtype}; give labels.")
+        if not pd.api.types.is_object_dtype(dtype):
             continue
-        else:
-            mask = np.array([isinstance(v, (list, dict, set, tuple, np.ndarray, complex)) for v in values], dtype=bool)
+        mask = np.array([isinstance(v, (list, dict, set, tuple, np.ndarray, complex)) for v in values], dtype=bool)
         if mask.any():
             raise row_problem(col, "one value per cell", int(mask.sum()), _first(values, mask),
                               hint="Key columns hold one label per row; explode or join list cells first.")
+        present = values[values.notna()]
+        kinds = present.map(_kind)
+        if kinds.nunique() > 1:
+            main = kinds.mode().iloc[0]
+            odd = (kinds != main).reindex(values.index, fill_value=False).to_numpy()
+            raise row_problem(col, f"one kind of value ({main})", int(odd.sum()), _first(values, odd),
+                              hint="Mixed kinds cannot be sorted or matched; convert the column first.")
 
 
-__all__ += ["check_keys", "check_level", "check_column_name", "check_distinct", "check_columns_arg", "check_frame_columns", "check_measure", "not_a_measure", "check_flag",
+def check_whole_number(value: Any, *, argument: str, low: int = 0) -> int:
+    """A whole number >= ``low`` (replicates, sizes): not bool, not text, not a float with a fraction."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)) \
+            or not np.isfinite(value) or value != int(value) or value < low:
+        raise InvalidArgumentError(f"argument {argument!r}: {value!r} must be a whole number >= {low}.")
+    return int(value)
+
+
+def check_seed(value: Any, *, argument: str = "random_state") -> int | None:
+    """A random seed: None or a whole number >= 0."""
+    return None if value is None else check_whole_number(value, argument=argument, low=0)
+
+
+__all__ += ["check_whole_number", "check_seed", "check_keys", "check_level", "check_column_name", "check_distinct", "check_columns_arg", "check_frame_columns", "check_measure", "not_a_measure", "check_flag",
             "check_number", "check_pair", "check_no_total_rows", "TOTAL_LABELS", "EXACT_LIMIT"]

@@ -122,8 +122,8 @@ def _read_tables(strata: Any, population: Any, by: str) -> tuple[pd.DataFrame, p
     require_columns(pop, ["system", "age_band", "population"], argument="population")
     check_no_missing(data, ["system", "age_band", by])
     check_no_missing(pop, ["system", "age_band", "population"])
-    check_keys(data, ["system", "age_band", by, *(["sex"] if "sex" in data.columns else [])])
-    check_keys(pop, ["system", "age_band", *(["sex"] if "sex" in pop.columns else [])])
+    check_keys(data, ["system", "age_band", by, *(["sex"] if "sex" in data.columns else [])], labels=True)
+    check_keys(pop, ["system", "age_band", *(["sex"] if "sex" in pop.columns else [])], labels=True)
     check_measure(data, ["admissions", "bed_days"])  # NaN is refused, never read as 0
     check_measure(pop, ["population"])
     check_no_total_rows(data, "age_band")

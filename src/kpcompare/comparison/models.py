@@ -176,8 +176,8 @@ def _check_inputs(data: pd.DataFrame, pop: pd.DataFrame, *, outcome: str, keys: 
     check_no_missing(pop, ["system", *keys, "population"])
     check_measure(data, [outcome])
     check_measure(pop, ["population"])
-    check_keys(data, ["system", *keys, *by_cols])
-    check_keys(pop, ["system", *keys])
+    check_keys(data, ["system", *keys, *by_cols], labels=True)
+    check_keys(pop, ["system", *keys], labels=True)
     check_no_total_rows(data, keys)
     check_no_total_rows(pop, keys)
 

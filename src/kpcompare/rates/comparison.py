@@ -128,10 +128,10 @@ def _comparable_rows(res: pd.DataFrame, between: str) -> tuple[pd.DataFrame, lis
     if between not in groups:
         raise InvalidValueError(f"argument 'between': {between!r} is not a group column of the result "
                                 f"(group columns: {groups}).")
+    check_keys(res, [*groups, "statistic"])
     statistics = pd.unique(res["statistic"])
     if len(statistics) > 1:
         raise InvalidValueError(f"result: column 'statistic' mixes {list(statistics)}; compare one kind of rate.")
-    check_keys(res, groups)
     check_measure(res, ["value", "variance"], missing="allow")  # NaN is noted by the rate function
     rows = res.drop_duplicates(subset=[*groups, "value", "variance"])
     clash = rows.duplicated(subset=groups, keep=False).to_numpy()

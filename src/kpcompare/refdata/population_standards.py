@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import as_list, as_pandas, check_no_missing, require_columns
+from .._checks import as_list, as_pandas, check_keys, check_measure, check_no_missing, require_columns
 from ..errors import InvalidArgumentError, InvalidValueError, row_problem
 from .bands import reband
 from .labels import parse_band_labels
@@ -92,10 +92,9 @@ def standard_from_population(data: Any, *, strata: str | Sequence[str] = ("age_b
     frame = _filter(as_pandas(data), where)
     require_columns(frame, [*keys, population])
     check_no_missing(frame, [*keys, population])
-    values = pd.to_numeric(frame[population], errors="coerce")
-    bad = values.isna() | (values < 0) | np.isinf(values)
-    if bad.any():
-        raise row_problem(population, "a non-negative number", int(bad.sum()), frame.loc[bad, population].iloc[0])
+    check_keys(frame, keys, labels=True)
+    check_measure(frame, [population])
+    values = pd.to_numeric(frame[population])
     others = [k for k in keys if k != age]
     table = frame[keys].assign(population=values.astype(float))
     if age in keys and bands is not None:
