@@ -27,7 +27,6 @@ from ._checks import (
     check_seed,
     check_whole_number,
     check_no_missing,
-    check_non_negative,
     check_positive_number,
     require_columns,
 )

@@ -18,7 +18,6 @@ from ._checks import (
     check_keys,
     check_measure,
     check_no_missing,
-    check_non_negative,
     check_positive_number,
     require_columns,
 )

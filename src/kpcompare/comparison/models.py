@@ -29,7 +29,6 @@ from .._checks import (
     check_measure,
     check_no_missing,
     check_no_total_rows,
-    check_non_negative,
     require_columns,
 )
 from .._deprecation import renamed_keywords

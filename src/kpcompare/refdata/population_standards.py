@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import as_list, as_pandas, check_keys, check_measure, check_no_missing, require_columns
-from ..errors import InvalidArgumentError, InvalidValueError, row_problem
+from ..errors import InvalidArgumentError, InvalidValueError
 from .bands import reband
 from .labels import parse_band_labels
 
