@@ -36,8 +36,8 @@ def test_negative_values():
 
 
 def test_non_numeric_values():
-    df = pd.DataFrame({"n": ["1", "two"]})
-    with pytest.raises(InvalidValueError, match=r"column 'n': rule 'numeric' broken by 1 row \(e.g. 'two'\)"):
+    df = pd.DataFrame({"n": [1, "two", "3"]})  # text is refused, even text of digits (issue 17)
+    with pytest.raises(InvalidValueError, match=r"column 'n': rule 'numeric' broken by 2 rows \(e.g. 'two'\)"):
         _checks.check_non_negative(df, ["n"])
 
 

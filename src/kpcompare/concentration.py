@@ -20,9 +20,13 @@ from ._checks import (
     as_list,
     as_pandas,
     check_confidence,
+    check_column_name,
     check_integer_valued,
+    check_keys,
+    check_measure,
+    check_seed,
+    check_whole_number,
     check_no_missing,
-    check_non_negative,
     check_positive_number,
     require_columns,
 )
@@ -31,15 +35,21 @@ from .errors import InvalidArgumentError
 __all__ = ["lorenz", "gini", "top_share", "check_concentration", "CONCENTRATION_COLUMNS"]
 
 CONCENTRATION_COLUMNS = ["persons", "total", "value", "lower", "upper", "confidence", "method", "statistic", "note"]
+#: note of a result computed without a bootstrap (``lower``, ``upper``, ``confidence`` are NaN)
+NO_BOOTSTRAP = "no confidence limits: n_boot=0 (no bootstrap)"
 _MAX_CELLS = 4_000_000  # bootstrap block size (replicates x distinct values)
 
 
 def _prepare(data: pd.DataFrame, value: str, frequency: str | None, by: list[str]) -> pd.DataFrame:
     frame = as_pandas(data)
+    check_column_name(value, argument="value")
+    if frequency is not None:
+        check_column_name(frequency, argument="frequency")
     cols = [*by, value] + ([frequency] if frequency else [])
     require_columns(frame, cols)
     check_no_missing(frame, cols)
-    check_non_negative(frame, [value] + ([frequency] if frequency else []))
+    check_keys(frame, by)
+    check_measure(frame, [value] + ([frequency] if frequency else []))
     if frequency:
         check_integer_valued(frame, [frequency], hint="A frequency counts persons; give whole numbers.")
     out = frame[cols].copy()
@@ -121,10 +131,9 @@ def _bootstrap(x: np.ndarray, n: np.ndarray, stat, n_boot: int, rng: np.random.G
 def _summarise(data, value, frequency, by, stat, *, confidence, n_boot, random_state, method_label,
                statistic):
     by = as_list(by)
+    n_boot = check_whole_number(n_boot, argument="n_boot")
     levels = check_confidence(confidence) if n_boot else []
-    if n_boot:
-        n_boot = int(check_positive_number(n_boot, argument="n_boot"))
-    rng = np.random.default_rng(random_state)
+    rng = np.random.default_rng(check_seed(random_state))
     keys, x, n = _matrix(_prepare(data, value, frequency, by), by)
     point = stat(x, n)  # vectorised over groups
     total = (x * n).sum(axis=1)
@@ -132,7 +141,8 @@ def _summarise(data, value, frequency, by, stat, *, confidence, n_boot, random_s
                        note=np.where(total > 0, "", "total is 0: concentration undefined"))
     if not n_boot:
         out = base.assign(lower=np.nan, upper=np.nan, confidence=np.nan, method=method_label,
-                          statistic=statistic)
+                          statistic=statistic, note=np.where(base["note"] == "", NO_BOOTSTRAP,
+                                                            base["note"] + "; " + NO_BOOTSTRAP))
         return out[[*by, *CONCENTRATION_COLUMNS]]
     bounds = np.full((len(keys), len(levels), 2), np.nan)
     probs = np.array([[(1 - lv) / 2, 1 - (1 - lv) / 2] for lv in levels])

@@ -15,8 +15,9 @@ import pandas as pd
 from ._checks import (
     as_pandas,
     check_choice,
+    check_keys,
+    check_measure,
     check_no_missing,
-    check_non_negative,
     check_positive_number,
     require_columns,
 )
@@ -84,6 +85,7 @@ def _profile(table: pd.DataFrame, *, argument: str) -> pd.DataFrame:
     data = as_pandas(table, argument=argument)
     require_columns(data, ["system", "measure", "value"], argument=argument)
     check_no_missing(data, ["system", "measure"])
+    check_keys(data, ["system", "measure"], labels=True)
     dup = data.duplicated(["system", "measure"], keep=False).to_numpy()
     if dup.any():
         raise row_problem("measure", "one value per system and measure", int(dup.sum()),
@@ -125,7 +127,7 @@ def densities(counts: pd.DataFrame, *, population: pd.DataFrame | str, multiplie
     """
     per = check_positive_number(multiplier, argument="multiplier")
     data = _profile(counts, argument="counts")
-    check_non_negative(data, ["value"])
+    check_measure(data, ["value"])
     if isinstance(population, str):
         pop = data.loc[data["measure"].eq(population), ["system", "value"]].rename(columns={"value": "population"})
         if pop.empty:
@@ -134,7 +136,8 @@ def densities(counts: pd.DataFrame, *, population: pd.DataFrame | str, multiplie
     else:
         pop = as_pandas(population, argument="population")
         require_columns(pop, ["system", "population"], argument="population")
-        check_non_negative(pop, ["population"])
+        check_keys(pop, ["system"], labels=True)
+        check_measure(pop, ["population"])
         pop = pop[["system", "population"]]
     out = data.rename(columns={"value": "count"}).merge(pop, on="system", how="left")
     out["count"] = out["count"].astype(float)

@@ -129,7 +129,7 @@ def test_check_concentration_15_70():
 
 def test_total_zero_gives_note_not_error():
     res = K.gini(pd.DataFrame({"x": [0.0, 0.0]}), value="x", n_boot=0)
-    assert res["note"].iloc[0] == "total is 0: concentration undefined"
+    assert res["note"].iloc[0] == "total is 0: concentration undefined; no confidence limits: n_boot=0 (no bootstrap)"
 
 
 def test_error_negative_value():

@@ -182,7 +182,7 @@ def test_standard_from_population_errors():
     from kpcompare.errors import InvalidArgumentError, InvalidValueError, MissingColumnError
 
     pops = pd.DataFrame({"age_band": ["0-4", "5+"], "sex": ["F", "F"], "population": [1.0, -2.0]})
-    with pytest.raises(InvalidValueError, match=r"column 'population': rule 'a non-negative number' broken by 1 row"):
+    with pytest.raises(InvalidValueError, match=r"column 'population': rule 'non-negative and finite' broken by 1 row"):
         kpcompare.standard_from_population(pops)
     with pytest.raises(MissingColumnError, match=r"column\(s\) 'region' not found"):
         kpcompare.standard_from_population(pops, strata=["age_band", "region"])

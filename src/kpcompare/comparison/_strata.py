@@ -35,7 +35,12 @@ import pandas as pd
 from .._checks import (
     as_list,
     as_pandas,
+    check_distinct,
     check_integer_valued,
+    check_keys,
+    check_measure,
+    check_no_total_rows,
+    check_pair,
     check_no_missing,
     check_non_negative,
     require_columns,
@@ -117,8 +122,12 @@ def _read_tables(strata: Any, population: Any, by: str) -> tuple[pd.DataFrame, p
     require_columns(pop, ["system", "age_band", "population"], argument="population")
     check_no_missing(data, ["system", "age_band", by])
     check_no_missing(pop, ["system", "age_band", "population"])
-    check_non_negative(data, ["admissions", "bed_days"])
-    check_non_negative(pop, ["population"])
+    check_keys(data, ["system", "age_band", by, *(["sex"] if "sex" in data.columns else [])], labels=True)
+    check_keys(pop, ["system", "age_band", *(["sex"] if "sex" in pop.columns else [])], labels=True)
+    check_measure(data, ["admissions", "bed_days"])  # NaN is refused, never read as 0
+    check_measure(pop, ["population"])
+    check_no_total_rows(data, "age_band")
+    check_no_total_rows(pop, "age_band")
     data["age_band"] = data["age_band"].astype(str)
     pop["age_band"] = pop["age_band"].astype(str)
     use_sex = "sex" in data.columns
@@ -200,7 +209,7 @@ def _choose(data: pd.DataFrame, *, by: str, systems: Sequence[Any] | None, level
     if levels is None:
         chosen_levels = [lv for lv in present if lv != "other" and lv != ALL_SELECTED]
     else:
-        chosen_levels = as_list(levels) if isinstance(levels, str) else list(levels)
+        chosen_levels = as_list(levels, argument="levels") if isinstance(levels, str) else list(levels)
         missing_lv = [lv for lv in chosen_levels if lv not in set(data[by])]
         if missing_lv:
             raise UnknownNameError(
@@ -348,6 +357,9 @@ def prepare(strata: Any, *, population: Any, standard: Any, by: str = "condition
             systems: Sequence[Any] | None = None, event_frequency: str | None = None,
             person: str | None = None) -> Prepared:
     """Validate and complete a stratum table (see module docstring)."""
+    if age_range is not None:
+        check_pair(age_range, argument="age_range")
+    levels, systems = check_distinct(levels, argument="levels"), check_distinct(systems, argument="systems")
     data, pop, keys = _read_tables(strata, population, by)
     std, std_label, keys, notes, limits = _standard(standard, pop, keys)
     data, std, std_bands = _bands(data, std, label=std_label, keys=keys, limits=limits, age_range=age_range)

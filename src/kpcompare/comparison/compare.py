@@ -16,7 +16,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import as_list, check_choice, check_confidence, check_positive_number, require_columns
+from .._checks import (
+    as_list,
+    check_choice,
+    check_confidence,
+    check_level,
+    check_number,
+    check_positive_number,
+    require_columns,
+)
 from .._deprecation import renamed_keywords
 from ..errors import InvalidArgumentError, UnknownNameError
 from ..rates import compare_rates, crude_rate, dsr
@@ -48,7 +56,7 @@ _LABELS = {"admissions": "admissions", "bed_days": "bed days"}
 
 
 def _check_measures(measures: str | Sequence[str]) -> list[str]:
-    chosen = as_list(measures)
+    chosen = as_list(measures, argument="measures")
     if not chosen:
         raise InvalidArgumentError("argument 'measures': give at least one of 'admissions', 'bed_days', 'alos'.")
     for m in chosen:
@@ -336,9 +344,11 @@ def _compare_one(data: Any, *, by: str, population: Any, standard: Any, referenc
     mult = check_positive_number(multiplier, argument="multiplier")
     chosen = _check_measures(measures)
     conf = check_confidence(confidence)
-    _check_reference(data, reference)
+    check_number(min_count, argument="min_count", low=0)
+    check_level(reference, argument="reference")
     prep = prepare(data, population=population, standard=standard, by=by, age_range=age_range,
                    levels=levels, event_frequency=event_frequency, person=person)
+    _check_reference(data, reference)
     kw = dict(standard=_standard_table(prep), method=method, levels=conf, multiplier=mult, min_count=min_count)
     adm = _rate(prep, "admissions", **kw) if {"admissions", "alos"} & set(chosen) else None
     bed = _rate(prep, "bed_days", **kw) if {"bed_days", "alos"} & set(chosen) else None

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import check_positive_number
+from .._checks import check_level, check_positive_number
 from .._deprecation import renamed_keywords
 from ..errors import InvalidArgumentError, UnknownNameError
 from ._by import comparison_by, run_by
@@ -35,12 +35,16 @@ STANDARDISED = "standardised"
 
 
 def _pairs(systems: Sequence[Any] | None, reference: Any, present: list[Any]) -> list[tuple[Any, Any]]:
+    if isinstance(systems, (str, bytes)) or not (systems is None or isinstance(systems, (list, tuple))):
+        raise InvalidArgumentError(f"argument 'systems': give a pair (system, reference_system), got {systems!r}.")
     if (systems is None) == (reference is None):
         raise InvalidArgumentError(
             "decompose: give either systems=(system, reference_system) or reference=<system>, not both/neither."
         )
     if systems is not None:
         pair = list(systems)
+        for system in pair:
+            check_level(system, argument="systems")
         if len(pair) != 2:
             raise InvalidArgumentError(f"argument 'systems': give exactly two systems, got {systems!r}.")
         wanted = pair

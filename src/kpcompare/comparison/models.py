@@ -25,8 +25,10 @@ from .._checks import (
     as_pandas,
     check_choice,
     check_confidence,
+    check_keys,
+    check_measure,
     check_no_missing,
-    check_non_negative,
+    check_no_total_rows,
     require_columns,
 )
 from .._deprecation import renamed_keywords
@@ -118,7 +120,7 @@ def rate_model(data: Any, *, population: Any, count: str = "admissions", family:
     pop = as_pandas(population, argument="population")
     _check_options(family, scale)
     conf_levels = check_confidence(confidence)
-    keys = [k for k in as_list(adjust) if k != "sex" or "sex" in frame.columns]
+    keys = [k for k in as_list(adjust, argument="adjust") if k != "sex" or "sex" in frame.columns]
     by_cols = by_columns(by, allow_none=True)
     outcome = count
     _check_inputs(frame, pop, outcome=outcome, keys=keys, by_cols=by_cols)
@@ -171,8 +173,12 @@ def _check_inputs(data: pd.DataFrame, pop: pd.DataFrame, *, outcome: str, keys: 
     require_columns(pop, ["system", *keys, "population"], argument="population")
     check_no_missing(data, ["system", *keys, *by_cols, outcome])
     check_no_missing(pop, ["system", *keys, "population"])
-    check_non_negative(data, [outcome])
-    check_non_negative(pop, ["population"])
+    check_measure(data, [outcome])
+    check_measure(pop, ["population"])
+    check_keys(data, ["system", *keys, *by_cols], labels=True)
+    check_keys(pop, ["system", *keys], labels=True)
+    check_no_total_rows(data, keys)
+    check_no_total_rows(pop, keys)
 
 
 def _systems(data: pd.DataFrame, reference: Any) -> list[Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,7 +13,7 @@ import pandas as pd
 
 from .._checks import check_choice
 from .._paths import data_path
-from ..errors import ConditionSetError, SourceReadError, UnknownNameError
+from ..errors import ConditionSetError, InvalidArgumentError, SourceReadError, UnknownNameError
 from ._codes import CODINGS, check_coding
 from ._set import ConditionSet, split_codes
 
@@ -68,6 +69,8 @@ def load_condition_set(path: str | Path, *, coding: str | None = None, name: str
         Invalid codes, malformed ranges, overlapping groups, or several codings in the
         file and no ``coding`` given.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidArgumentError(f"argument 'path': give a file path (text or pathlib.Path), got {path!r}.")
     path = Path(path)
     if not path.is_file():
         raise SourceReadError(f"condition set file {str(path)!r} does not exist.")
@@ -101,6 +104,9 @@ def condition_set(name: str, *, coding: str | None = None) -> ConditionSet:
     >>> condition_set("ham2003_leading_causes", coding="icd9cm").coding
     'icd9cm'
     """
+    if not isinstance(name, str):
+        raise InvalidArgumentError(f"argument 'name': give the name of a bundled condition set (text), got "
+                                   f"{name!r}; see list_condition_sets().")
     base, suffix_coding = name, None
     for c in CODINGS:
         if name.endswith("_" + c):

@@ -42,7 +42,7 @@ def _systems(pops: pd.DataFrame, wts: pd.DataFrame, *, reference: str, systems: 
     if reference not in names:
         raise UnknownNameError(f"argument 'reference': {reference!r} is not a system of populations "
                                f"({', '.join(map(repr, names))}).")
-    chosen = [s for s in names if s != reference] if systems is None else as_list(systems)
+    chosen = [s for s in names if s != reference] if systems is None else as_list(systems, argument="systems")
     unknown = [s for s in chosen if s not in names]
     if unknown:
         raise UnknownNameError(f"argument 'systems': {unknown[0]!r} is not a system of populations.")

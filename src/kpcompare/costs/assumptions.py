@@ -28,6 +28,9 @@ import pandas as pd
 from .._checks import (
     as_list,
     as_pandas,
+    check_distinct,
+    check_keys,
+    check_measure,
     check_no_missing,
     check_non_negative,
     check_values_in,
@@ -89,6 +92,7 @@ def validate_lines(lines: pd.DataFrame) -> pd.DataFrame:
     require_columns(data, LINE_COLUMNS, argument="lines")
     check_no_missing(data, ["assumption_set", "system", "order", "kind", "item", "amount", "currency",
                             "sign", "contested"])
+    check_keys(data, ["assumption_set", "system", "order", "kind", "item", "currency"], labels=True)
     check_non_negative(data, ["amount"])
     data["amount"] = pd.to_numeric(data["amount"]).astype(float)
     data["sign"] = pd.to_numeric(data["sign"], errors="coerce")
@@ -137,6 +141,7 @@ def validate_factors(factors: pd.DataFrame) -> pd.DataFrame:
     data = as_pandas(factors, argument="factors").copy()
     require_columns(data, FACTOR_COLUMNS, argument="factors")
     check_no_missing(data, ["assumption_set", "system", "factor", "value"])
+    check_keys(data, ["assumption_set", "system", "factor"], labels=True)
     check_values_in(data, "factor", FACTORS, rule=f"factor is one of {', '.join(FACTORS)}")
     check_non_negative(data, ["value"])
     data["value"] = pd.to_numeric(data["value"]).astype(float)
@@ -150,6 +155,7 @@ def validate_factors(factors: pd.DataFrame) -> pd.DataFrame:
                           cls=DuplicateKeyError)
     if "rounding" not in data:
         data["rounding"] = np.nan
+    check_measure(data, ["rounding"], missing="allow")  # blank: no rounding
     data["rounding"] = pd.to_numeric(data["rounding"]).astype(float)
     data["contested"] = _as_bool(data["contested"], "contested") if "contested" in data else False
     for col in ("unit", "source", "basis", "note"):
@@ -227,13 +233,14 @@ def toggle(lines: pd.DataFrame, *, on: bool, items: list[str] | None = None,
     mask = data["kind"].eq("adjustment")
     if contested_only:
         mask &= data["contested"]
+    items = check_distinct(items, argument="items")
     if items is not None:
         unknown = sorted(set(items) - set(data["item"]))
         if unknown:
             raise UnknownNameError(f"argument 'items': {unknown[0]!r} is not an item of these lines.")
         mask &= data["item"].isin(items)
     if systems is not None:
-        chosen = as_list(systems)
+        chosen = as_list(systems, argument="systems")
         unknown = sorted(set(chosen) - set(data["system"]))
         if unknown:
             raise UnknownNameError(f"argument 'systems': {unknown[0]!r} is not a system of these lines.")

@@ -131,7 +131,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     """
     from ..extract import Extract, read_episodes
 
-    progress = check_flag(progress, argument="progress")
+    progress = check_flag(progress, argument="progress", allow_none=True)
     if not isinstance(extract, Extract):
         extract = read_episodes(extract)
     plan = make_plan(extract, by=by, age_bands=age_bands, conditions=conditions, unit=unit, bed_days=bed_days,

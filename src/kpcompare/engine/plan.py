@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._checks import check_choice, check_flag, check_names
+from .._checks import check_choice, check_columns_arg, check_flag
 from ..errors import InvalidArgumentError
 from ..extract import rules
 from ..extract.rules import REASON_INDEX
@@ -430,7 +430,7 @@ def _check_choices(*, unit: str, spell_diagnosis: str, bed_days: str, newborns: 
 def _check_by(by: Any) -> list[str]:
     from ..extract.columns import CANONICAL_COLUMNS
 
-    by = check_names(by, argument="by")
+    by = check_columns_arg(by, argument="by")
     for name in by:
         if name not in _DERIVED and name not in CANONICAL_COLUMNS:
             raise InvalidArgumentError(
@@ -500,7 +500,7 @@ def _persons_and_duplicates(extract, persons: Any, check_duplicates: Any) -> tup
         raise InvalidArgumentError(
             f"argument 'check_duplicates': expected None (check where episode ids exist), True or False, got "
             f"{check_duplicates!r}.")
-    persons = check_flag(persons, argument="persons")
+    persons = check_flag(persons, argument="persons", allow_none=True)
     if check_duplicates:
         extract.require(["episode_id"], purpose="check_duplicates=True")
     duplicates = extract.has("episode_id") if check_duplicates is None else bool(check_duplicates)

@@ -7,14 +7,26 @@ hashing).  Standards and their joins by key live in :mod:`kpcompare.rates.standa
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._checks import as_list, as_pandas, check_choice, check_positive_number, require_columns
-from ..errors import InvalidArgumentError, InvalidValueError
+from .._checks import (
+    as_list,
+    as_pandas,
+    check_choice,
+    check_flag,
+    check_keys,
+    check_measure,
+    check_no_missing,
+    check_no_total_rows,
+    check_positive_number,
+    require_columns,
+)
+from ..errors import InvalidArgumentError, InvalidValueError, ZeroPopulationWarning
 from ..schemas.rates import validate_rate_input
 from ._result import COMPARISON_COLUMNS, RATE_COLUMNS, RATIO_COLUMNS
 from .poisson import confidence_levels
@@ -22,7 +34,7 @@ from .poisson import confidence_levels
 #: names a group column may not have: they are columns of the results
 RESERVED = tuple(dict.fromkeys([*RATE_COLUMNS, *RATIO_COLUMNS, *COMPARISON_COLUMNS]))
 
-__all__ = ["Groups", "RateInput", "read_rate_input", "group_label"]
+__all__ = ["Groups", "RateInput", "read_rate_input", "group_label", "zero_population_notes"]
 
 
 @dataclass(frozen=True)
@@ -77,10 +89,9 @@ def read_rate_input(data: Any, *, count: str, population: str, by: Any, confiden
     levels = confidence_levels(confidence)
     check_choice(method, methods, argument="method")
     multiplier = check_positive_number(multiplier, argument="multiplier")
-    if not isinstance(weighted, bool):
-        raise InvalidArgumentError(f"argument 'weighted': expected True or False, got {weighted!r}.")
+    check_flag(weighted, argument="weighted")
     df = as_pandas(data)
-    by_cols = as_list(by)
+    by_cols = as_list(by, argument="by")
     clash = [c for c in by_cols if c in RESERVED]
     if clash:
         raise InvalidArgumentError(
@@ -88,10 +99,15 @@ def read_rate_input(data: Any, *, count: str, population: str, by: Any, confiden
             "rename the group column(s) first.")
     keys = [*by_cols, *strata]
     require_columns(df, [*keys, count, population, *([frequency] if frequency else []), *extra_columns])
+    check_keys(df, keys)
     if len(df) == 0:
         raise InvalidValueError("data: no rows; a rate needs at least one row of counts and populations.")
+    check_no_missing(df, keys)
+    check_measure(df, [count, population])  # what each value is, and totals beyond 2**53
     validate_rate_input(df, count=count, population=population, keys=keys, weighted=weighted,
                         frequency=frequency)
+    # rows summed into one result must not include their own total (any text column but the groups)
+    check_no_total_rows(df, [c for c in df.columns if c not in (*by_cols, count, population)])
     return RateInput(
         data=df,
         count=pd.to_numeric(df[count]).to_numpy(dtype=float),
@@ -101,3 +117,23 @@ def read_rate_input(data: Any, *, count: str, population: str, by: Any, confiden
         levels=levels,
         multiplier=multiplier,
     )
+
+
+def zero_population_notes(events: np.ndarray, pop: np.ndarray, group: np.ndarray, n_groups: int, *,
+                          population: str, where: str, effect: str, consequence: str,
+                          stacklevel: int = 6) -> np.ndarray:
+    """Per-group note, and one :class:`ZeroPopulationWarning`, for cells with events but zero population.
+
+    ``events``/``pop``/``group`` are per cell (a stratum, or a row); the same rule in every rate function.
+    """
+    note = np.full(n_groups, "", dtype=object)
+    orphan = (pop <= 0) & (events > 0)
+    if orphan.any():
+        orphan_events = np.bincount(group, weights=np.where(orphan, events, 0.0), minlength=n_groups)
+        hit = orphan_events > 0
+        note[hit] = [f"{e:g} events in {where} with zero population ({effect})" for e in orphan_events[hit]]
+        warnings.warn(
+            f"column {population!r}: {int(orphan.sum())} {where} have events but zero population "
+            f"({orphan_events.sum():g} events in {int(hit.sum())} groups); {consequence}. See the 'note' column.",
+            ZeroPopulationWarning, stacklevel=stacklevel)
+    return note

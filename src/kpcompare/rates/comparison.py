@@ -8,7 +8,16 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from .._checks import as_pandas, check_choice, check_confidence, require_columns
+from .._checks import (
+    as_pandas,
+    check_choice,
+    check_column_name,
+    check_confidence,
+    check_keys,
+    check_level,
+    check_measure,
+    require_columns,
+)
 from ..errors import DuplicateKeyError, InvalidValueError, row_problem
 from ._result import COMPARISON_COLUMNS, RATE_COLUMNS, RATIO_COLUMNS, join_notes
 from .poisson import z_value
@@ -80,6 +89,8 @@ def compare_rates(result: Any, *, between: str, reference: Any, kind: str = "rat
     """
     levels = check_confidence(confidence)
     check_choice(kind, COMPARISON_KINDS, argument="kind")
+    check_column_name(between, argument="between")
+    check_level(reference, argument="reference")
     rows, others, indirect = _comparable_rows(as_pandas(result, argument="result"), between)
     merged = _with_reference(rows, between=between, others=others, reference=reference)
     est, centre, se, z, p, self_ref = _contrast(merged, between=between, reference=reference, kind=kind)
@@ -117,9 +128,11 @@ def _comparable_rows(res: pd.DataFrame, between: str) -> tuple[pd.DataFrame, lis
     if between not in groups:
         raise InvalidValueError(f"argument 'between': {between!r} is not a group column of the result "
                                 f"(group columns: {groups}).")
+    check_keys(res, [*groups, "statistic"])
     statistics = pd.unique(res["statistic"])
     if len(statistics) > 1:
         raise InvalidValueError(f"result: column 'statistic' mixes {list(statistics)}; compare one kind of rate.")
+    check_measure(res, ["value", "variance"], missing="allow")  # NaN is noted by the rate function
     rows = res.drop_duplicates(subset=[*groups, "value", "variance"])
     clash = rows.duplicated(subset=groups, keep=False).to_numpy()
     if clash.any():
@@ -172,7 +185,9 @@ def _notes(merged: pd.DataFrame, *, est_missing_ref: np.ndarray, self_ref: np.nd
     y1, y2 = merged["value"].to_numpy(dtype=float), merged["_y2"].to_numpy(dtype=float)
     no_ref = est_missing_ref
     note = np.full(len(merged), "", dtype=object)
+    v1, v2 = merged["variance"].to_numpy(dtype=float), merged["_v2"].to_numpy(dtype=float)
     missing = ~self_ref & (np.isnan(y1) | np.isnan(y2))
+    note[~self_ref & ~missing & ~no_ref & (np.isnan(v1) | np.isnan(v2))] = "variance missing in the result: no limits"
     note[missing & ~no_ref] = "rate missing in the result (see its note)"
     note[no_ref & ~self_ref] = "reference level absent from this group"
     if kind == "ratio":

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import row_problem
-from ._prepare import group_label, read_rate_input
+from ._prepare import group_label, read_rate_input, zero_population_notes
 from ._result import join_notes, statistic_label, tidy_result
 from .poisson import POISSON_METHODS, method_labels, scaled_limits, undefined_notes
 
@@ -20,6 +20,22 @@ WEIGHTED_NOTE = "weighted counts: limits treat the weighted total as a Poisson c
 def weighted_notes(n: int, weighted: bool) -> np.ndarray:
     """Per-group note for weighted input (``""`` otherwise)."""
     return np.full(n, WEIGHTED_NOTE if weighted else "", dtype=object)
+
+
+def _group_totals(inp, population: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Σ count and Σ population per group, and the notes of rows with events but zero population."""
+    g = inp.groups
+    total = np.bincount(g.ids, weights=inp.count, minlength=g.n)
+    pop = np.bincount(g.ids, weights=inp.population, minlength=g.n)
+    zero = pop <= 0
+    if zero.any():
+        raise row_problem(population, "group total greater than zero", int(zero.sum()),
+                          group_label(g.keys, int(np.argmax(zero))),
+                          hint="A rate needs a population; drop or fix these groups.")
+    orphans = zero_population_notes(inp.count, inp.population, g.ids, g.n, population=population, where="rows",
+                                    effect="counted in the numerator", consequence="they are kept in the count, "
+                                    "which inflates the rate", stacklevel=4)
+    return total, pop, orphans
 
 
 def crude_rate(data: Any, *, count: str, population: str, by: Any = None, confidence: Any = 0.95,
@@ -55,7 +71,12 @@ def crude_rate(data: Any, *, count: str, population: str, by: Any = None, confid
     ------
     kpcompare.errors.MissingColumnError, InvalidValueError, InvalidArgumentError, UnknownNameError
         Missing columns or keys, negative or non-integer counts, a group whose population sums to 0,
-        a bad confidence level or an unknown method.
+        a bad confidence level or an unknown method; a total row ("Total", "All") among the rows summed.
+
+    Warns
+    -----
+    kpcompare.errors.ZeroPopulationWarning
+        Rows with events but zero population (kept in the count, as :func:`smr` keeps them in O); ``note`` says so.
 
     Notes
     -----
@@ -85,13 +106,7 @@ def crude_rate(data: Any, *, count: str, population: str, by: Any = None, confid
     inp = read_rate_input(data, count=count, population=population, by=by, confidence=confidence,
                           multiplier=multiplier, weighted=weighted, method=method, methods=POISSON_METHODS)
     g = inp.groups
-    total = np.bincount(g.ids, weights=inp.count, minlength=g.n)
-    pop = np.bincount(g.ids, weights=inp.population, minlength=g.n)
-    zero = pop <= 0
-    if zero.any():
-        raise row_problem(population, "group total greater than zero", int(zero.sum()),
-                          group_label(g.keys, int(np.argmax(zero))),
-                          hint="A rate needs a population; drop or fix these groups.")
+    total, pop, orphans = _group_totals(inp, population)
     scale = inp.multiplier / pop
     lower, upper = scaled_limits(total, inp.levels, method, scale)
     return tidy_result(
@@ -100,5 +115,5 @@ def crude_rate(data: Any, *, count: str, population: str, by: Any = None, confid
         value=total * scale, variance=total * scale**2, levels=inp.levels, lower=lower, upper=upper,
         method=method_labels(total, method),
         statistic=statistic_label("crude rate", inp.multiplier),
-        note=join_notes(undefined_notes(total, method), weighted_notes(g.n, weighted)),
+        note=join_notes(orphans, undefined_notes(total, method), weighted_notes(g.n, weighted)),
     )

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import as_list
+from .._checks import as_list, check_number
 from ..errors import BandMismatchError, InvalidArgumentError, row_problem
 from ._prepare import group_label, read_rate_input
 from .standard import resolve_standard, strata_keys, stratum_codes, stratum_labels
@@ -137,13 +137,7 @@ def _limits(method: str, level: float, y, v, total, W) -> tuple[np.ndarray, np.n
 
 
 def _min_count(min_count: Any) -> float:
-    try:
-        value = float(min_count)
-    except (TypeError, ValueError):
-        raise InvalidArgumentError(f"argument 'min_count': {min_count!r} is not a number.") from None
-    if not np.isfinite(value) or value < 0:
-        raise InvalidArgumentError(f"argument 'min_count': {value!r} must be a finite number >= 0.")
-    return value
+    return check_number(min_count, argument="min_count", low=0)
 
 
 def _check_frequency_method(event_frequency: str | None, method: str) -> None:

@@ -11,8 +11,7 @@ import pandas as pd
 
 from .._checks import as_list
 from .._deprecation import renamed_keywords
-from ..errors import ZeroPopulationWarning
-from ._prepare import read_rate_input
+from ._prepare import read_rate_input, zero_population_notes
 from .standard import resolve_rates_standard, strata_keys, stratum_codes
 from ._result import join_notes, statistic_label, tidy_result
 from .crude import weighted_notes
@@ -60,22 +59,14 @@ def _indirect(data: Any, *, count: str, population: str, standard: Any, age: str
 def _orphan_notes(inp, codes: np.ndarray, n_bands: int, population: str) -> np.ndarray:
     """Notes (and a warning) for strata (group x stratum; rows summed) with events but no population."""
     g = inp.groups
-    note = np.full(g.n, "", dtype=object)
     cell = g.ids * n_bands + codes
     cell_events = np.bincount(cell, weights=inp.count, minlength=g.n * n_bands)
     cell_pop = np.bincount(cell, weights=inp.population, minlength=g.n * n_bands)
-    orphan = (cell_pop <= 0) & (cell_events > 0)
-    if orphan.any():
-        orphan_events = np.where(orphan, cell_events, 0.0).reshape(g.n, n_bands).sum(axis=1)
-        hit = orphan_events > 0
-        note[hit] = [f"{e:g} events in strata with zero population (counted in observed, add nothing to expected)"
-                     for e in orphan_events[hit]]
-        warnings.warn(
-            f"column {population!r}: {int(orphan.sum())} strata have events but zero population "
-            f"({orphan_events.sum():g} events in {int(hit.sum())} groups); they are kept in the observed count "
-            "and add nothing to the expected count, which inflates the ratio. See the 'note' column.",
-            ZeroPopulationWarning, stacklevel=5)
-    return note
+    return zero_population_notes(cell_events, cell_pop, np.repeat(np.arange(g.n), n_bands), g.n,
+                                 population=population, where="strata",
+                                 effect="counted in observed, add nothing to expected",
+                                 consequence="they are kept in the observed count and add nothing to the "
+                                             "expected count, which inflates the ratio")
 
 
 _PARAMETERS = """

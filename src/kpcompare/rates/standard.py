@@ -81,12 +81,10 @@ def strata_keys(strata: str | Sequence[str] | None, *, age: str, by: Sequence[st
     A key may also be a ``by`` column (each group then has one level of it, as ``by="age_band"`` gives
     one SMR per band).
     """
-    keys = [age] if strata is None else as_list(strata)
+    keys = [age] if strata is None else as_list(strata, argument="strata")
     if not keys or not all(isinstance(k, str) for k in keys):
         raise InvalidArgumentError(
             f"argument 'strata': give the standardisation key column(s), e.g. [{age!r}, 'sex']; got {strata!r}.")
-    if len(set(keys)) != len(keys):
-        raise InvalidArgumentError(f"argument 'strata': {keys!r} names a column twice.")
     return keys
 
 

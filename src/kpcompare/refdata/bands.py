@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import as_list, as_pandas, check_no_missing, require_columns
+from .._checks import as_list, as_pandas, check_no_missing, not_a_measure, require_columns
 from ..errors import BandMismatchError, DuplicateKeyError, InvalidArgumentError, UnknownNameError, row_problem
 from .labels import band_label, bands_from_bounds, parse_band_labels, upper_exclusive, validate_band_table
 from .standards import named_bandings, registered_names, standard_population
@@ -70,6 +70,22 @@ def band_table(spec: str | Sequence[int] | pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _check_ages(ages: Any, column: str) -> None:
+    """Ages are numbers (text of digits is read as numbers); booleans, dates, durations, complex are refused."""
+    if ages is None or isinstance(ages, (str, bytes, dict, set, pd.DataFrame)) or np.ndim(ages) != 1:
+        raise InvalidArgumentError(f"argument 'ages': give a sequence of ages (one age as [age]), got {ages!r}.")
+    series = ages if isinstance(ages, pd.Series) else pd.Series(np.asarray(ages))
+    bad, kind = not_a_measure(series)
+    if kind and kind != "text or other objects":
+        raise row_problem(column, "a numeric age (no missing values)", int(bad.sum()), _first_value(series, bad),
+                          hint=f"The ages are {kind}.")
+
+
+def _first_value(series: pd.Series, mask: np.ndarray) -> Any:
+    value = series[mask].iloc[0]
+    return value.item() if hasattr(value, "item") else value
+
+
 def age_to_band(ages: Any, bands: str | Sequence[int] | pd.DataFrame) -> Any:
     """Map single-year (or fractional) ages to band labels, vectorised.
 
@@ -97,6 +113,7 @@ def age_to_band(ages: Any, bands: str | Sequence[int] | pd.DataFrame) -> Any:
     """
     table = band_table(bands)
     column = ages.name if isinstance(ages, pd.Series) and ages.name is not None else "ages"
+    _check_ages(ages, str(column))
     values = pd.to_numeric(pd.Series(np.asarray(ages) if not isinstance(ages, pd.Series) else ages),
                            errors="coerce")
     arr = values.to_numpy(dtype=float, na_value=np.nan)
@@ -223,7 +240,7 @@ def reband(data: Any, *, bands: str | Sequence[int] | pd.DataFrame, age: str = "
     """
     frame = as_pandas(data)
     by_cols = as_list(by)
-    values = as_list(value_columns)
+    values = as_list(value_columns, argument="value_columns")
     _check_reband_input(frame, age=age, by_cols=by_cols, values=values)
     target = band_table(bands)
     numeric_ages = pd.api.types.is_numeric_dtype(frame[age]) and not pd.api.types.is_bool_dtype(frame[age])

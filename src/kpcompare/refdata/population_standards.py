@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import as_list, as_pandas, check_no_missing, require_columns
-from ..errors import InvalidArgumentError, InvalidValueError, row_problem
+from .._checks import as_list, as_pandas, check_keys, check_measure, check_no_missing, require_columns
+from ..errors import InvalidArgumentError, InvalidValueError
 from .bands import reband
 from .labels import parse_band_labels
 
@@ -86,16 +86,15 @@ def standard_from_population(data: Any, *, strata: str | Sequence[str] = ("age_b
     >>> int(std["population"].sum())
     49233311
     """
-    keys = as_list(strata)
+    keys = as_list(strata, argument="strata")
     if not keys:
         raise InvalidArgumentError("argument 'strata': give at least one key column, e.g. ['age_band', 'sex'].")
     frame = _filter(as_pandas(data), where)
     require_columns(frame, [*keys, population])
     check_no_missing(frame, [*keys, population])
-    values = pd.to_numeric(frame[population], errors="coerce")
-    bad = values.isna() | (values < 0) | np.isinf(values)
-    if bad.any():
-        raise row_problem(population, "a non-negative number", int(bad.sum()), frame.loc[bad, population].iloc[0])
+    check_keys(frame, keys, labels=True)
+    check_measure(frame, [population])
+    values = pd.to_numeric(frame[population])
     others = [k for k in keys if k != age]
     table = frame[keys].assign(population=values.astype(float))
     if age in keys and bands is not None:

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .._paths import data_path
-from ..errors import UnknownNameError
+from ..errors import InvalidArgumentError, UnknownNameError
 from .labels import validate_band_table
 
 __all__ = ["standard_population", "list_standard_populations", "registered_names", "named_bandings",
@@ -129,7 +129,10 @@ def standard_population(name: str) -> pd.DataFrame:
     >>> kpcompare.standard_population("esp2013").population.sum()
     np.float64(100000.0)
     """
-    key = name.strip().lower() if isinstance(name, str) else name
+    if not isinstance(name, str):
+        raise InvalidArgumentError(f"argument 'name': give the name of one standard (text), e.g. 'esp2013', "
+                                   f"got {name!r}; see list_standard_populations().")
+    key = name.strip().lower()
     table = _read(key).copy()
     entry = _entry(key)
     table.attrs = {"name": key, **{k: entry[k] for k in ("edition", "source", "banding", "file")},

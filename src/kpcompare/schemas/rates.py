@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .._checks import require_columns
+from .._checks import not_a_measure, require_columns
 from ..errors import InvalidValueError, row_problem
 
 __all__ = ["RULES", "rate_input_schema", "validate_rate_input", "rate_result_schema", "comparison_result_schema"]
@@ -42,11 +42,15 @@ _WEIGHTED_HINT = ("If these are weighted counts (e.g. survey-weighted admissions
 
 
 def _numeric(series: pd.Series) -> pd.Series:
+    if not_a_measure(series)[0].any():
+        return pd.Series(np.nan, index=series.index)  # refused by the numeric check, not converted
     return pd.to_numeric(series, errors="coerce")
 
 
 def _is_numeric(series: pd.Series) -> pd.Series:
-    return _numeric(series).notna() | series.isna()
+    """Real numbers (or missing): text, booleans, dates, durations, periods and complex values fail."""
+    bad, _ = not_a_measure(series)
+    return pd.Series(~bad, index=series.index)
 
 
 def _non_negative(series: pd.Series) -> pd.Series:

@@ -1,0 +1,47 @@
+"""Issue 17: gini/top_share/lorenz refuse odd arguments and values with the argument or column named."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpcompare import gini, lorenz, top_share
+from kpcompare.concentration import NO_BOOTSTRAP
+from kpcompare.errors import InvalidArgumentError, InvalidValueError
+
+DATA = pd.DataFrame({"g": ["a"] * 6, "v": [0, 1, 2, 3, 10, 50], "f": [1] * 6})
+
+
+@pytest.mark.parametrize(("keyword", "value", "message"), [
+    ("random_state", "x", r"argument 'random_state': 'x' must be a whole number >= 0"),
+    ("random_state", -1, r"argument 'random_state': -1 must be a whole number >= 0"),
+    ("random_state", np.nan, r"argument 'random_state': nan must be a whole number >= 0"),
+    ("n_boot", True, r"argument 'n_boot': True must be a whole number >= 0"),
+    ("n_boot", 2.5, r"argument 'n_boot': 2.5 must be a whole number >= 0"),
+    ("value", ["v"], r"argument 'value': give one column name \(text\)"),
+    ("by", 1, r"argument 'by': give a column name or a list of column names"),
+])
+@pytest.mark.parametrize("fn", [gini, top_share])
+def test_arguments(fn, keyword, value, message):
+    kwargs = {"value": "v", "by": "g", "n_boot": 5, "random_state": 1, keyword: value}
+    with pytest.raises(InvalidArgumentError, match=message):
+        fn(DATA, **kwargs)
+
+
+@pytest.mark.parametrize(("column", "fault", "message"), [
+    ("v", np.inf, r"column 'v': rule 'non-negative and finite' broken by 1 row \(e.g. inf\)"),
+    ("v", pd.Timestamp("2020-01-01"), r"column 'v': rule 'numeric' broken by 1 row"),
+    ("v", 1 + 1j, r"column 'v': rule 'numeric' broken by 1 row"),
+    ("g", [1], r"column 'g': rule 'one value per cell' broken by 1 row"),
+    ("g", 1.5, r"column 'g': rule 'one kind of value \(str\)' broken by 1 row \(e.g. 1.5\)"),
+])
+@pytest.mark.parametrize("fn", [gini, top_share, lorenz])
+def test_values(fn, column, fault, message):
+    data = DATA.astype({column: object})
+    data.at[5, column] = fault
+    with pytest.raises(InvalidValueError, match=message):
+        fn(data, value="v", by="g")
+
+
+def test_no_bootstrap_says_why_limits_are_missing():
+    out = top_share(DATA, value="v", n_boot=0)
+    assert np.isnan(out["lower"].iloc[0]) and out["note"].iloc[0] == NO_BOOTSTRAP
