@@ -1,8 +1,10 @@
 """The fuzz test of one (function, fault class): hypothesis draws faulty calls, :func:`_check.check` judges them.
 
 An escape fails the test unless the pair is listed in ``known_escapes.KNOWN`` with the escape's exception
-type; a listed pair that no longer escapes fails too (strict: searched with ``hypothesis.find`` over up to
-:data:`STRICT_SEARCH` cases), so the list only shrinks.
+type.  In the long run (``make fuzz``) a listed pair that no longer escapes fails too (strict: when the run
+saw no escape of the pair, ``hypothesis.find`` searches :data:`STRICT_SEARCH` more cases), so the list only
+shrinks.  The bounded run of ``make test`` (4 cases per pair) cannot tell a fixed pair from a rare escape, so
+it skips that search.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from known_escapes import KNOWN
 
 #: the profile: "fuzz-bounded" in `make test`, "fuzz" with KPCOMPARE_FUZZ=1 (`make fuzz`); see conftest.py
 PROFILE = "fuzz" if os.environ.get("KPCOMPARE_FUZZ") == "1" else "fuzz-bounded"
-STRICT_SEARCH = 400
+STRICT_SEARCH = 400 if PROFILE == "fuzz" else 0
 
 
 @st.composite
@@ -65,7 +67,7 @@ def fuzz(name: str, fault: str) -> None:
                              "branch owns the fix, list it in tests/fuzz/known_escapes.py")
 
     run()
-    if (name, fault) in KNOWN and not seen:
+    if (name, fault) in KNOWN and not seen and STRICT_SEARCH:
         _strict(name, fault)
 
 

@@ -43,7 +43,17 @@ def _pairs() -> int:
 
 settings.register_profile("fuzz-bounded", max_examples=BOUNDED_EXAMPLES, derandomize=True, database=None,
                           deadline=None, suppress_health_check=_SLOW)
+#: address-space cap of the long run: a fault that makes a function allocate without bound (a huge count or
+#: band edge) fails as a MemoryError escape instead of exhausting a shared machine
+FUZZ_MEMORY_BYTES = 8 * 2**30
+
 if os.environ.get("KPCOMPARE_FUZZ") == "1":
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (FUZZ_MEMORY_BYTES, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    except (ImportError, ValueError, OSError):  # not on this platform: run without the cap
+        pass
     settings.register_profile("fuzz", max_examples=math.ceil(FUZZ_TOTAL / _pairs()), derandomize=False,
                               database=None, deadline=None, suppress_health_check=_SLOW)
 
