@@ -12,6 +12,8 @@ from __future__ import annotations
 
 KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     # --- h17rates --------------------------------------------------------------------------------
+    # ValueError: argument 'reference' = Empty DataFrame Columns: [] Index: [] -> 'The truth value of a DataFrame is a
+    ('kpcompare.age_need_factor', 'argument_type'): ('ValueError',),
     # MergeError: 0: MultiIndex columns -> 'Not allowed to merge between different levels. (2 levels on the left, '
     # KeyError: 'need': MultiIndex columns -> "Index(['age_band'], dtype='str')"
     ('kpcompare.age_need_factor', 'column_names'): ('KeyError', 'MergeError'),
@@ -47,6 +49,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     ('kpcompare.cascade', 'measure_dtype'): ('ComplexWarning',),
     # TypeError: 'factors'['source'] as all-null category -> 'Cannot setitem on a Categorical with a new category (), 
     ('kpcompare.cascade', 'odd_dtype'): ('TypeError',),
+    # ValueError: argument 'reference' = Empty DataFrame Columns: [] Index: [] -> 'The truth value of a DataFrame is a
+    ('kpcompare.compare', 'argument_type'): ('ValueError',),
     # TypeError: 0: MultiIndex columns -> 'other must be a MultiIndex or a list of tuples'
     # KeyError: 'population': MultiIndex columns -> "Index(['age_band', 'system'], dtype='str')"
     ('kpcompare.compare', 'column_names'): ('KeyError', 'TypeError'),
@@ -64,6 +68,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     # TypeError: 'population'['population'] as category -> 'category type does not support sum operations'
     # RuntimeWarning: 0['admissions'] as uint64 -> 'invalid value encountered in cast'
     ('kpcompare.compare', 'odd_dtype'): ('RuntimeWarning', 'TypeError'),
+    # TypeError: argument 'reference' = <NA> -> 'boolean value of NA is ambiguous'
+    ('kpcompare.compare_assumptions', 'argument_type'): ('TypeError',),
     # KeyError: 0: MultiIndex columns -> "Index(['assumption_set', 'item', 'system'], dtype='str')"
     ('kpcompare.compare_assumptions', 'column_names'): ('KeyError',),
     # ValueError: column 'assumption_set' of 0 twice -> "Grouper for '<class 'pandas.DataFrame'>' not 1-dimensional"
@@ -81,7 +87,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     # TypeError: argument 'between' = array([1, 2]) -> "unhashable type: 'numpy.ndarray'"
     # NotImplementedError: argument 'reference' = ('a', None) -> "eq not implemented for <class 'tuple'>"
     # OverflowError: argument 'reference' = 1000000000000000000000000000000 -> 'Python int too large to convert to C l
-    ('kpcompare.compare_rates', 'argument_type'): ('NotImplementedError', 'OverflowError', 'TypeError'),
+    # ValueError: argument 'reference' = [] -> "('Lengths must match to compare', (2,), (0,))"
+    ('kpcompare.compare_rates', 'argument_type'): ('NotImplementedError', 'OverflowError', 'TypeError', 'ValueError'),
     # ValueError: column 'system' of 0 twice -> 'operands could not be broadcast together with shapes (2,4) () (2,) '
     # TypeError: column 'statistic' of 0 twice -> 'unique requires a Series, Index, ExtensionArray, np.ndarray or Nump
     ('kpcompare.compare_rates', 'duplicate_column'): ('TypeError', 'ValueError'),
@@ -93,7 +100,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     ('kpcompare.compare_rates', 'list_cell'): ('TypeError',),
     # TypeError: 0['value'] as period -> "float() argument must be a string or a real number, not 'Period'"
     # ComplexWarning: 0['variance'] as complex -> 'Casting complex values to real discards the imaginary part'
-    ('kpcompare.compare_rates', 'measure_dtype'): ('ComplexWarning', 'TypeError'),
+    # RuntimeWarning: 0['variance'] as datetime -> 'overflow encountered in exp'
+    ('kpcompare.compare_rates', 'measure_dtype'): ('ComplexWarning', 'RuntimeWarning', 'TypeError'),
     # silent NaN: nan nan in 0['variance'] row 1 -> "1 row(s) with NaN in ['value', 'lower', 'upper'] and no note, e.g
     ('kpcompare.compare_rates', 'nan'): ('silent NaN',),
     # silent NaN: negative -1000000000.0 in 0['variance'] row 0 -> "1 row(s) with NaN in ['value', 'lower', 'upper'] a
@@ -118,7 +126,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     ('kpcompare.condition_set', 'argument_type'): ('AttributeError', 'TypeError', 'ValueError'),
     # AttributeError: argument 'assumptions' = None -> "'NoneType' object has no attribute 'lines'"
     # ValueError: argument 'name' = Empty DataFrame Columns: [] Index: [] -> 'The truth value of a DataFrame is ambigu
-    ('kpcompare.costs.alternative', 'argument_type'): ('AttributeError', 'ValueError'),
+    # TypeError: argument 'base' = <NA> -> 'boolean value of NA is ambiguous'
+    ('kpcompare.costs.alternative', 'argument_type'): ('AttributeError', 'TypeError', 'ValueError'),
     # ValueError: 0: MultiIndex columns -> 'The truth value of a Series is ambiguous. Use a.empty, a.item(), a.any'
     ('kpcompare.costs.alternative', 'column_names'): ('ValueError',),
     # ValueError: column 'item' of 0 twice -> 'The truth value of a Series is ambiguous. Use a.empty, a.item(), a.any'
@@ -129,7 +138,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     # TypeError: 0['value'] as datetime -> "float() argument must be a string or a real number, not 'Timestamp'"
     ('kpcompare.costs.alternative', 'measure_dtype'): ('TypeError',),
     # ValueError: argument 0 = array([1, 2]) -> 'The truth value of an array with more than one element is ambiguous. 
-    ('kpcompare.costs.assumptions', 'argument_type'): ('ValueError',),
+    # TypeError: argument 0 = <NA> -> 'boolean value of NA is ambiguous'
+    ('kpcompare.costs.assumptions', 'argument_type'): ('TypeError', 'ValueError'),
     # KeyError: 0: MultiIndex columns -> "Index(['assumption_set', 'factor', 'system'], dtype='str')"
     ('kpcompare.costs.exchange_rates', 'column_names'): ('KeyError',),
     # ValueError: column 'assumption_set' of 0 twice -> 'Per-column arrays must each be 1-dimensional'
@@ -161,7 +171,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     # TypeError: 'factors'['source'] as all-null category -> 'Cannot setitem on a Categorical with a new category (), 
     ('kpcompare.costs.sensitivity', 'odd_dtype'): ('TypeError',),
     # ValueError: argument 'on' = array([1, 2]) -> 'The truth value of an array with more than one element is ambiguou
-    ('kpcompare.costs.toggle', 'argument_type'): ('ValueError',),
+    # TypeError: argument 'on' = <NA> -> 'boolean value of NA is ambiguous'
+    ('kpcompare.costs.toggle', 'argument_type'): ('TypeError', 'ValueError'),
     # KeyError: 0: MultiIndex columns -> "Index(['assumption_set', 'item', 'system'], dtype='str')"
     ('kpcompare.costs.toggle', 'column_names'): ('KeyError',),
     # ValueError: column 'assumption_set' of 0 twice -> "Grouper for '<class 'pandas.DataFrame'>' not 1-dimensional"
@@ -210,6 +221,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     ('kpcompare.crude_rate', 'list_cell'): ('TypeError',),
     # ComplexWarning: 0['population'] as complex -> 'Casting complex values to real discards the imaginary part'
     ('kpcompare.crude_rate', 'measure_dtype'): ('ComplexWarning',),
+    # RuntimeWarning: 0['deaths'] as uint64 -> 'invalid value encountered in cast'
+    ('kpcompare.crude_rate', 'odd_dtype'): ('RuntimeWarning',),
     # ValueError: argument 'reference' = Empty DataFrame Columns: [] Index: [] -> 'The truth value of a DataFrame is a
     ('kpcompare.decompose', 'argument_type'): ('ValueError',),
     # TypeError: 0: MultiIndex columns -> 'other must be a MultiIndex or a list of tuples'
@@ -242,9 +255,12 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     ('kpcompare.dsr', 'list_cell'): ('TypeError',),
     # ComplexWarning: 'standard'['population'] as complex -> 'Casting complex values to real discards the imaginary pa
     ('kpcompare.dsr', 'measure_dtype'): ('ComplexWarning',),
+    # RuntimeWarning: 0['deaths'] as uint64 -> 'invalid value encountered in cast'
+    ('kpcompare.dsr', 'odd_dtype'): ('RuntimeWarning',),
     # TypeError: argument 'value' = {'a': 1} -> "unhashable type: 'dict'"
     # silent NaN: argument 'n_boot' = {} -> "2 row(s) with NaN in ['value', 'lower', 'upper'] and no note, e.g. {'g"
-    ('kpcompare.gini', 'argument_type'): ('TypeError', 'silent NaN'),
+    # ValueError: argument 'random_state' = -1 -> 'expected non-negative integer'
+    ('kpcompare.gini', 'argument_type'): ('TypeError', 'ValueError', 'silent NaN'),
     # ValueError: column 'group' of 0 twice -> "Grouper for 'group' not 1-dimensional"
     # TypeError: column 'cost' of 0 twice -> 'arg must be a list, tuple, 1-d array, or Series'
     ('kpcompare.gini', 'duplicate_column'): ('TypeError', 'ValueError'),
@@ -275,7 +291,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     # ValueError: argument 'coding' = array([1, 2]) -> 'The truth value of an array with more than one element is ambi
     ('kpcompare.load_condition_set', 'argument_type'): ('TypeError', 'ValueError'),
     # TypeError: argument 'value' = array([1, 2]) -> "unhashable type: 'numpy.ndarray'"
-    ('kpcompare.lorenz', 'argument_type'): ('TypeError',),
+    # silent NaN: argument 'by' = None -> "1 row(s) with NaN in ['value'] and no note, e.g. {'value': nan, 'perso"
+    ('kpcompare.lorenz', 'argument_type'): ('TypeError', 'silent NaN'),
     # silent NaN: 0 as a pyarrow Table -> "2 row(s) with NaN in ['value'] and no note, e.g. {'group': 'x', 'value"
     ('kpcompare.lorenz', 'arrow_table'): ('silent NaN',),
     # silent NaN: 0: MultiIndex columns -> "2 row(s) with NaN in ['value'] and no note, e.g. {'group': 'x', 'value"
@@ -308,7 +325,10 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     # ValueError: list [1, 2] in 0['upper'] row 0 -> 'setting an array element with a sequence.'
     ('kpcompare.profiles.check_claims', 'list_cell'): ('TypeError', 'ValueError'),
     # TypeError: 1['claimed'] as period -> "float() argument must be a string or a real number, not 'Period'"
-    ('kpcompare.profiles.check_claims', 'measure_dtype'): ('TypeError',),
+    # ArrowNotImplementedError: 0['value'] as complex -> 'Unsupported numpy type 15'
+    ('kpcompare.profiles.check_claims', 'measure_dtype'): ('ArrowNotImplementedError', 'TypeError'),
+    # TypeError: missing key <NA> in 1['wording'] row 0 -> 'boolean value of NA is ambiguous'
+    ('kpcompare.profiles.check_claims', 'null_key'): ('TypeError',),
     # KeyError: 0: MultiIndex columns -> "Index(['system', 'measure'], dtype='str')"
     ('kpcompare.profiles.densities', 'column_names'): ('KeyError',),
     # ValueError: column 'system' of 0 twice -> "The column label 'system' is not unique."
@@ -322,7 +342,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     # silent NaN: nan nan in 0['value'] row 0 -> "1 row(s) with NaN in ['value'] and no note, e.g. {'system': 'A', 'me
     ('kpcompare.profiles.densities', 'nan'): ('silent NaN',),
     # ValueError: argument 0 = array([1, 2]) -> 'The truth value of an array with more than one element is ambiguous. 
-    ('kpcompare.profiles.profile_table', 'argument_type'): ('ValueError',),
+    # TypeError: argument 0 = <NA> -> 'boolean value of NA is ambiguous'
+    ('kpcompare.profiles.profile_table', 'argument_type'): ('TypeError', 'ValueError'),
     # TypeError: argument 'numerator' = array([1, 2]) -> "unhashable type: 'numpy.ndarray'"
     ('kpcompare.profiles.ratios', 'argument_type'): ('TypeError',),
     # silent NaN: 0 as a pyarrow Table -> "1 row(s) with NaN in ['value', 'lower', 'upper'] and no note, e.g. {'m"
@@ -341,7 +362,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     # silent NaN: list [1, 2] in 0['count'] row 0 -> "1 row(s) with NaN in ['value', 'lower', 'upper'] and no note, e.
     ('kpcompare.profiles.ratios', 'list_cell'): ('TypeError', 'silent NaN'),
     # silent NaN: 0['count'] as bool -> "1 row(s) with NaN in ['value', 'lower', 'upper'] and no note, e.g. {'m"
-    ('kpcompare.profiles.ratios', 'measure_dtype'): ('silent NaN',),
+    # ComplexWarning: 0['value'] as complex -> 'Casting complex values to real discards the imaginary part'
+    ('kpcompare.profiles.ratios', 'measure_dtype'): ('ComplexWarning', 'silent NaN'),
     # silent NaN: column 'count' of 0 dropped -> "1 row(s) with NaN in ['value', 'lower', 'upper'] and no note, e.g. {
     ('kpcompare.profiles.ratios', 'missing_column'): ('silent NaN',),
     # silent NaN: nan nan in 0['count'] row 0 -> "1 row(s) with NaN in ['value', 'lower', 'upper'] and no note, e.g. {
@@ -440,7 +462,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     # ArrowNotImplementedError: 0['episode_id'] as complex -> 'Unsupported numpy type 15'
     ('kpcompare.aggregate', 'measure_dtype'): ('ArrowNotImplementedError',),
     # ArrowNotImplementedError: 0['admission_date'] as all-null category -> 'DictionaryArray converter for type dictio
-    ('kpcompare.aggregate', 'odd_dtype'): ('ArrowNotImplementedError',),
+    # ArrowInvalid: 0['person_id'] as uint64 -> 'Integer value 9223372036854775813 not in range: 0 to 9223372036854775
+    ('kpcompare.aggregate', 'odd_dtype'): ('ArrowInvalid', 'ArrowNotImplementedError'),
     # ValueError: column 'person_id' of 0 twice -> "Duplicate column names found: ['person_id', 'episode_id', 'system'
     ('kpcompare.read_episodes', 'duplicate_column'): ('ValueError',),
     # ArrowNotImplementedError: 0['episode_id'] as complex -> 'Unsupported numpy type 15'
@@ -449,7 +472,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     ('kpcompare.read_episodes', 'odd_dtype'): ('ArrowNotImplementedError',),
     # --- h17fuzz (figures, plots) ----------------------------------------------------------------
     # TypeError: argument 1 = None -> "float() argument must be a string or a real number, not 'NoneType'"
-    ('kpcompare.figures.assert_figure', 'argument_type'): ('TypeError',),
+    # ValueError: argument 0 = [] -> 'Lengths must be equal'
+    ('kpcompare.figures.assert_figure', 'argument_type'): ('TypeError', 'ValueError'),
     # TypeError: argument 0 = None -> "float() argument must be a string or a real number, not 'NoneType'"
     # ValueError: argument 'wording' = array([1, 2]) -> 'The truth value of an array with more than one element is amb
     ('kpcompare.figures.bounds', 'argument_type'): ('TypeError', 'ValueError'),
@@ -467,11 +491,14 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     ('kpcompare.figures.check', 'list_cell'): ('TypeError',),
     # TypeError: 0['precision'] as period -> "float() argument must be a string or a real number, not 'Period'"
     ('kpcompare.figures.check', 'measure_dtype'): ('TypeError',),
+    # TypeError: column 'inputs' of 0 dropped -> "cost_net_total() missing 2 required keyword-only arguments: 'assumpt
+    ('kpcompare.figures.check', 'missing_column'): ('TypeError',),
     # TypeError: 0['unit'] as all-null category -> 'Cannot setitem on a Categorical with a new category (), set the ca
     ('kpcompare.figures.check', 'odd_dtype'): ('TypeError',),
     # FileNotFoundError: argument 0 = 'x' -> "[Errno 2] No such file or directory: 'x'"
     # TypeError: argument 0 = {'a': 1} -> 'expected str, bytes or os.PathLike object, not dict'
-    ('kpcompare.figures.load_registry', 'argument_type'): ('FileNotFoundError', 'TypeError'),
+    # IsADirectoryError: argument 0 = '' -> "[Errno 21] Is a directory: '.'"
+    ('kpcompare.figures.load_registry', 'argument_type'): ('FileNotFoundError', 'IsADirectoryError', 'TypeError'),
     # KeyError: 0: MultiIndex columns -> '"[(\'id\', \'\') (\'statement\', \'\') (\'printed\', \'\') (\'value\', \'\')
     ('kpcompare.figures.validate_registry', 'column_names'): ('KeyError',),
     # TypeError: 0['unit'] as all-null category -> 'Cannot setitem on a Categorical with a new category (), set the ca
@@ -484,18 +511,31 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     ('kpcompare.plots.bed_days_bars', 'list_cell'): ('TypeError',),
     # TypeError: 0['value'] as period -> "float() argument must be a string or a real number, not 'Period'"
     # DTypePromotionError: 0['confidence'] as text -> "The DType <class 'numpy.dtypes.StrDType'> could not be promoted
-    ('kpcompare.plots.bed_days_bars', 'measure_dtype'): ('DTypePromotionError', 'TypeError'),
+    # ComplexWarning: 0['value'] as complex -> 'Casting complex values to real discards the imaginary part'
+    ('kpcompare.plots.bed_days_bars', 'measure_dtype'): ('ComplexWarning', 'DTypePromotionError', 'TypeError'),
+    # KeyError: missing key None in 0['system'] row 1 -> 'None'
+    ('kpcompare.plots.bed_days_bars', 'null_key'): ('KeyError',),
+    # TypeError: 0['value'] as category -> "category dtype does not support aggregation 'mean'"
+    ('kpcompare.plots.bed_days_bars', 'odd_dtype'): ('TypeError',),
     # PerformanceWarning: 0: MultiIndex columns -> 'dropping on a non-lexsorted multi-index without a level parameter 
-    ('kpcompare.plots.ratio_forest', 'column_names'): ('PerformanceWarning',),
+    # KeyError: 0: column 'measure' named 0 -> "'measure'"
+    ('kpcompare.plots.ratio_forest', 'column_names'): ('KeyError', 'PerformanceWarning'),
     # ValueError: column 'system' of 0 twice -> 'cannot reindex on an axis with duplicate labels'
     ('kpcompare.plots.ratio_forest', 'duplicate_column'): ('ValueError',),
     # LinAlgError: huge 1.7e+308 in 0['ratio'] row 11 -> 'Singular matrix'
-    ('kpcompare.plots.ratio_forest', 'huge'): ('LinAlgError',),
+    # RuntimeWarning: huge 1e+300 in 0['ratio'] row 9 -> 'overflow encountered in exp'
+    ('kpcompare.plots.ratio_forest', 'huge'): ('LinAlgError', 'RuntimeWarning'),
     # ValueError: list [1, 2] in 0['system'] row 0 -> "('Lengths must match to compare', (6,), (2,))"
-    ('kpcompare.plots.ratio_forest', 'list_cell'): ('ValueError',),
+    # TypeError: list [1, 2] in 0['system'] row 1 -> "unhashable type: 'list'"
+    ('kpcompare.plots.ratio_forest', 'list_cell'): ('TypeError', 'ValueError'),
     # DTypePromotionError: 0['confidence'] as text -> "The DType <class 'numpy.dtypes.StrDType'> could not be promoted
     # TypeError: 0['ratio'] as period -> "float() argument must be a string or a real number, not 'Period'"
-    ('kpcompare.plots.ratio_forest', 'measure_dtype'): ('DTypePromotionError', 'TypeError'),
+    # ComplexWarning: 0['ratio'] as complex -> 'Casting complex values to real discards the imaginary part'
+    ('kpcompare.plots.ratio_forest', 'measure_dtype'): ('ComplexWarning', 'DTypePromotionError', 'TypeError'),
+    # KeyError: column 'measure' of 0 dropped -> "'measure'"
+    ('kpcompare.plots.ratio_forest', 'missing_column'): ('KeyError',),
+    # IndexError: 0['system'] as all-null category -> 'boolean index did not match indexed array along axis 0; size of
+    ('kpcompare.plots.ratio_forest', 'odd_dtype'): ('IndexError',),
     # KeyError: column 'value' of 0 twice -> "'min'"
     # TypeError: column 'baseline' of 0 twice -> "float() argument must be a string or a real number, not 'Series'"
     # ValueError: column 'system' of 0 twice -> 'cannot reindex on an axis with duplicate labels'
@@ -509,7 +549,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     # TypeError: list [1, 2] in 0['value'] row 8 -> "'<=' not supported between instances of 'list' and 'float'"
     ('kpcompare.plots.tornado_chart', 'list_cell'): ('TypeError',),
     # TypeError: 0['baseline'] as datetime -> "float() argument must be a string or a real number, not 'Timestamp'"
-    ('kpcompare.plots.tornado_chart', 'measure_dtype'): ('TypeError',),
+    # UFuncTypeError: 0['value'] as datetime -> "ufunc 'minimum' did not contain a loop with signature matching types 
+    ('kpcompare.plots.tornado_chart', 'measure_dtype'): ('TypeError', 'UFuncTypeError'),
     # TypeError: 0['value'] as all-null category -> 'Cannot perform min with non-ordered Categorical'
     ('kpcompare.plots.tornado_chart', 'odd_dtype'): ('TypeError',),
 }
