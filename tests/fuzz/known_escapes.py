@@ -153,7 +153,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     # TypeError: 0['source'] as all-null category -> 'Cannot setitem on a Categorical with a new category (), set the 
     ('kpcompare.costs.exchange_rates', 'odd_dtype'): ('TypeError',),
     # ValueError: argument 'reference' = Empty DataFrame Columns: [] Index: [] -> 'The truth value of a DataFrame is a
-    ('kpcompare.costs.sensitivity', 'argument_type'): ('ValueError',),
+    # TypeError: argument 'assumption_set' = <NA> -> 'boolean value of NA is ambiguous'
+    ('kpcompare.costs.sensitivity', 'argument_type'): ('TypeError', 'ValueError'),
     # KeyError: 0: MultiIndex columns -> "Index(['assumption_set', 'item', 'system'], dtype='str')"
     ('kpcompare.costs.sensitivity', 'column_names'): ('KeyError',),
     # ValueError: column 'assumption_set' of 0 twice -> "Grouper for '<class 'pandas.DataFrame'>' not 1-dimensional"
@@ -393,7 +394,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     # ComplexWarning: 'population'['population'] as complex -> 'Casting complex values to real discards the imaginary 
     ('kpcompare.rate_model', 'measure_dtype'): ('ComplexWarning', 'TypeError'),
     # ValueError: 'population'['population'] as uint64 -> 'NaN, inf or invalid value detected in weights, estimation i
-    ('kpcompare.rate_model', 'odd_dtype'): ('ValueError',),
+    # TypeError: 0['admissions'] as category -> 'category type does not support sum operations'
+    ('kpcompare.rate_model', 'odd_dtype'): ('TypeError', 'ValueError'),
     # KeyError: 0: MultiIndex columns -> "Index(['age_band'], dtype='str')"
     ('kpcompare.reband', 'column_names'): ('KeyError',),
     # TypeError: column 'age_band' of 0 twice -> 'unique requires a Series, Index, ExtensionArray, np.ndarray or Numpy
