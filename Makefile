@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PIP_FLAGS := --disable-pip-version-check --no-input -q
 
-.PHONY: demo test test-all bench install clean
+.PHONY: demo test test-all fuzz bench install clean
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; run 'make PYTHON=/path/to/python3.11 ...'"; exit 2; }
@@ -29,6 +29,11 @@ test: $(STAMP)
 
 test-all: $(STAMP)
 	$(PY) -m pytest -q -m "slow or not slow"
+
+# the long fuzz run (about ten minutes, 10,000+ generated cases; docs/contributing.md); `make test` runs a
+# bounded, deterministic part of it
+fuzz: $(STAMP)
+	KPCOMPARE_FUZZ=1 $(PY) -m pytest -q tests/fuzz
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)

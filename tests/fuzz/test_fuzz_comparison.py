@@ -1,0 +1,14 @@
+"""Fuzz: compare, decompose, rate_model, one fault at a time (tests/fuzz/_run.py; docs/contributing.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from _run import cases, fuzz
+
+NAMES = ["kpcompare.compare", "kpcompare.decompose", "kpcompare.rate_model"]
+
+
+@pytest.mark.parametrize(("name", "fault"), cases(NAMES))
+def test_only_kpcompare_errors_escape(name, fault):
+    fuzz(name, fault)
