@@ -467,11 +467,14 @@ def check_keys(data: pd.DataFrame, columns: Iterable[str], *, labels: bool = Fal
                               hint="Mixed kinds cannot be sorted or matched; convert the column first.")
 
 
-def check_whole_number(value: Any, *, argument: str, low: int = 0) -> int:
-    """A whole number >= ``low`` (replicates, sizes): not bool, not text, not a float with a fraction."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)) \
-            or not np.isfinite(value) or value != int(value) or value < low:
+def check_whole_number(value: Any, *, argument: str, low: int = 0, high: int | None = None) -> int:
+    """A whole number >= ``low`` (and <= ``high``: replicates, sizes): not bool, not text, no fraction."""
+    whole = isinstance(value, (int, np.integer)) or (
+        isinstance(value, (float, np.floating)) and bool(np.isfinite(value)) and value == int(value))
+    if isinstance(value, (bool, np.bool_)) or not whole or value < low:
         raise InvalidArgumentError(f"argument {argument!r}: {value!r} must be a whole number >= {low}.")
+    if high is not None and value > high:
+        raise InvalidArgumentError(f"argument {argument!r}: {value!r} is more than {high:,}; give at most {high:,}.")
     return int(value)
 
 

@@ -37,6 +37,8 @@ __all__ = ["lorenz", "gini", "top_share", "check_concentration", "CONCENTRATION_
 CONCENTRATION_COLUMNS = ["persons", "total", "value", "lower", "upper", "confidence", "method", "statistic", "note"]
 #: note of a result computed without a bootstrap (``lower``, ``upper``, ``confidence`` are NaN)
 NO_BOOTSTRAP = "no confidence limits: n_boot=0 (no bootstrap)"
+#: most bootstrap replicates accepted (10^6 replicates already give limits to about 3 significant figures)
+MAX_BOOTSTRAP = 1_000_000
 _MAX_CELLS = 4_000_000  # bootstrap block size (replicates x distinct values)
 
 
@@ -131,7 +133,7 @@ def _bootstrap(x: np.ndarray, n: np.ndarray, stat, n_boot: int, rng: np.random.G
 def _summarise(data, value, frequency, by, stat, *, confidence, n_boot, random_state, method_label,
                statistic):
     by = as_list(by)
-    n_boot = check_whole_number(n_boot, argument="n_boot")
+    n_boot = check_whole_number(n_boot, argument="n_boot", high=MAX_BOOTSTRAP)
     levels = check_confidence(confidence) if n_boot else []
     rng = np.random.default_rng(check_seed(random_state))
     keys, x, n = _matrix(_prepare(data, value, frequency, by), by)

@@ -45,3 +45,11 @@ def test_values(fn, column, fault, message):
 def test_no_bootstrap_says_why_limits_are_missing():
     out = top_share(DATA, value="v", n_boot=0)
     assert np.isnan(out["lower"].iloc[0]) and out["note"].iloc[0] == NO_BOOTSTRAP
+
+
+@pytest.mark.parametrize("n_boot", [10**30, 1_000_001])
+def test_n_boot_above_the_maximum_is_refused_before_any_work(n_boot):
+    # a huge n_boot used to loop block after block without end (found by the fuzz suite)
+    data = pd.DataFrame({"value": [1.0, 2.0, 5.0, 9.0]})
+    with pytest.raises(InvalidArgumentError, match=r"argument 'n_boot': .* is more than 1,000,000; give at most"):
+        gini(data, value="value", n_boot=n_boot)
