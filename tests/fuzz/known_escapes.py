@@ -451,8 +451,6 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     ('kpcompare.top_share', 'null_key'): ('silent NaN',),
     # silent NaN: 0['group'] as category -> "2 row(s) with NaN in ['value', 'lower', 'upper'] and no note, e.g. {'g"
     ('kpcompare.top_share', 'odd_dtype'): ('silent NaN',),
-    # silent NaN: the valid call (n_boot=0) -> 'lower/upper NaN without a bootstrap, note empty'
-    ('kpcompare.top_share', 'valid'): ('silent NaN',),
     # --- h17files --------------------------------------------------------------------------------
     # TypeError: argument 'by' = -1e+308 -> "'float' object is not iterable"
     # ValueError: argument 'progress' = Empty DataFrame Columns: [] Index: [] -> 'The truth value of a DataFrame is am
