@@ -20,26 +20,13 @@ import pytest
 
 import kpcompare
 from kpcompare import conventions as cv
+from public_api import public_functions, sample_strata  # tests/_support
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "conventions.md"
 MODULES = ("costs", "profiles", "concentration", "plots", "figures")
 
 
-def public_functions() -> dict[Any, list[str]]:
-    """Every public function -> its public names (``kpcompare.x`` and ``kpcompare.<module>.x``)."""
-    found: dict[Any, list[str]] = {}
-    entries = [(kpcompare, "kpcompare", name) for name in kpcompare._EXPORTS]
-    for mod_name in MODULES:
-        mod = importlib.import_module(f"kpcompare.{mod_name}")
-        entries += [(mod, f"kpcompare.{mod_name}", name) for name in getattr(mod, "__all__", [])]
-    for mod, prefix, name in entries:
-        obj = getattr(mod, name)
-        if inspect.isfunction(obj):
-            found.setdefault(obj, []).append(f"{prefix}.{name}")
-    return found
-
-
-FUNCTIONS = public_functions()
+FUNCTIONS = public_functions(MODULES)
 
 
 def _own_keywords(names: list[str]) -> dict[str, str]:
@@ -202,17 +189,7 @@ def output_problems(frame: pd.DataFrame, name: str, keys: list[str]) -> list[str
     return problems
 
 
-def _strata() -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows = []
-    for system, scale in (("A", 1.0), ("B", 1.5)):
-        for band, adm in (("0-64", 30), ("65+", 80)):
-            for cond, share in (("angina", 0.4), ("stroke", 0.6)):
-                a = round(adm * scale * share)
-                rows.append({"system": system, "age_band": band, "condition": cond, "admissions": a,
-                             "bed_days": 4 * a + 3})
-    pop = pd.DataFrame({"system": ["A", "A", "B", "B"], "age_band": ["0-64", "65+"] * 2,
-                        "population": [10_000, 2_000, 12_000, 3_000]})
-    return pd.DataFrame(rows), pop
+_strata = sample_strata  # tests/_support/public_api.py
 
 
 def _rates_input() -> tuple[pd.DataFrame, pd.DataFrame]:

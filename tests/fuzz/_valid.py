@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 import kpcompare
+from public_api import sample_strata  # tests/_support
 from kpcompare import concentration, conditions, costs, figures, plots, profiles, refdata
 
 
@@ -60,17 +61,7 @@ def _rates() -> tuple[pd.DataFrame, pd.DataFrame]:
     return data, std
 
 
-def _strata() -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows = []
-    for system, scale in (("A", 1.0), ("B", 1.5)):
-        for band, adm in (("0-64", 30), ("65+", 80)):
-            for cond, share in (("angina", 0.4), ("stroke", 0.6)):
-                a = round(adm * scale * share)
-                rows.append({"system": system, "age_band": band, "condition": cond, "admissions": a,
-                             "bed_days": 4 * a + 3})
-    pop = pd.DataFrame({"system": ["A", "A", "B", "B"], "age_band": ["0-64", "65+"] * 2,
-                        "population": [10_000, 2_000, 12_000, 3_000]})
-    return pd.DataFrame(rows), pop
+_strata = sample_strata  # tests/_support/public_api.py
 
 
 def episodes() -> pd.DataFrame:
