@@ -147,7 +147,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     # --- h17fuzz (figures, plots) ----------------------------------------------------------------
     # TypeError: argument 1 = None -> "float() argument must be a string or a real number, not 'NoneType'"
     # ValueError: argument 0 = [] -> 'Lengths must be equal'
-    ('kpcompare.figures.assert_figure', 'argument_type'): ('NotImplementedError', 'TypeError', 'ValueError'),
+    # OverflowError: argument 0 = 10**30 -> 'Python int too large to convert to C long' (second long run)
+    ('kpcompare.figures.assert_figure', 'argument_type'): ('NotImplementedError', 'OverflowError', 'TypeError', 'ValueError'),
     # TypeError: argument 0 = None -> "float() argument must be a string or a real number, not 'NoneType'"
     # ValueError: argument 'wording' = array([1, 2]) -> 'The truth value of an array with more than one element is amb
     ('kpcompare.figures.bounds', 'argument_type'): ('TypeError', 'ValueError'),
