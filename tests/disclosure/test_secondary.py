@@ -3,7 +3,8 @@
 The attacker's check is written here independently of kpcompare.disclosure.secondary: the published margins
 give one equation each (margin = sum of its parts); a suppressed cell is recovered by linear arithmetic iff
 its unit vector lies in the row space of those equations restricted to the suppressed cells, i.e. iff
-appending it does not raise the rank (numpy.linalg.matrix_rank; the package uses scipy's null space).
+appending it does not raise the rank (numpy.linalg.matrix_rank, an SVD; the package uses Gauss-Jordan
+elimination).
 """
 
 from __future__ import annotations

@@ -12,8 +12,9 @@ programme of tau-ARGUS's optimal method would):
 2. **Greedy pass, to a fixed point.**  In every group holding exactly one suppressed cell, suppress the
    smallest non-zero released part -- preferring one that also sits in another group with a lone suppressed
    cell, so that one extra cell protects two -- else a zero part, else the margin cell itself.
-3. **Audit.**  For each connected set of suppressed cells, compute the null space of the equations on them
-   (:func:`scipy.linalg.null_space`); a cell whose row of the null-space basis is zero is still determined.
+3. **Audit.**  For each connected set of suppressed cells, reduce the equations on them to reduced row
+   echelon form (Gauss-Jordan); a cell whose unit vector is one of its rows lies in their row space (its row
+   of the null-space basis is zero): it is still determined.
    For each such cell, suppress the smallest non-zero released cell of one of its groups, and audit again.
 
 The audit makes the result exact for linear arithmetic on the margins (the property the tests check with
@@ -173,9 +174,11 @@ def _components(groups: list[np.ndarray], suppressed: np.ndarray) -> list[tuple[
 
 
 def determined(groups: list[np.ndarray], suppressed: np.ndarray) -> np.ndarray:
-    """Row positions of suppressed cells that linear arithmetic on the published margins recovers."""
-    from scipy.linalg import null_space
+    """Row positions of suppressed cells that linear arithmetic on the published margins recovers.
 
+    Cell ``s`` is recovered iff its unit vector lies in the row space of the equations restricted to the
+    suppressed cells (:func:`_pinned_columns`), i.e. iff its row of the null-space basis is zero.
+    """
     out: list[int] = []
     for members, touching in _components(groups, suppressed):
         if not touching:
@@ -187,10 +190,37 @@ def determined(groups: list[np.ndarray], suppressed: np.ndarray) -> np.ndarray:
             for j, c in enumerate(group):
                 if suppressed[c]:
                     matrix[row, column[int(c)]] = -1.0 if j == 0 else 1.0
-        basis = null_space(matrix)
-        free = np.linalg.norm(basis, axis=1) > 1e-9 if basis.size else np.zeros(len(members), bool)
-        out.extend(int(c) for c in members[~free])
+        out.extend(int(members[c]) for c in _pinned_columns(matrix))
     return np.array(sorted(out), dtype=int)
+
+
+def _pinned_columns(matrix: np.ndarray, tol: float = 1e-9) -> list[int]:
+    """Columns ``s`` whose unit vector lies in the row space of ``matrix``.
+
+    Gauss-Jordan elimination to the reduced row echelon form R (same row space): ``e_s`` is a combination of
+    R's rows iff ``s`` is a pivot column and its row of R has no other non-zero entry.  Elementwise numpy
+    only (no multithreaded LAPACK call), and only the rows holding the pivot column are updated: the
+    equations are sparse.
+    """
+    m = matrix.astype(float).copy()
+    pivots: list[tuple[int, int]] = []
+    row = 0
+    for col in range(m.shape[1]):
+        if row == m.shape[0]:
+            break
+        candidates = np.flatnonzero(np.abs(m[row:, col]) > tol)
+        if not len(candidates):
+            continue
+        best = row + candidates[np.argmax(np.abs(m[row + candidates, col]))]
+        m[[row, best]] = m[[best, row]]
+        m[row] /= m[row, col]
+        others = np.flatnonzero(np.abs(m[:, col]) > tol)
+        others = others[others != row]
+        if len(others):
+            m[others] -= np.outer(m[others, col], m[row])
+        pivots.append((col, row))
+        row += 1
+    return [col for col, r in pivots if (np.abs(m[r]) > tol).sum() == 1]
 
 
 def protect(values: np.ndarray, suppressed: np.ndarray, groups: list[np.ndarray],
