@@ -54,12 +54,15 @@ def _aggregate(args: argparse.Namespace) -> int:
     )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    result.strata.to_csv(out, index=False)
+    from .disclosure.release import cli_strata  # disclosure control on by default (docs/disclosure.md)
+
+    disclosure = cli_strata(result, out, rule=args.disclosure, off=args.no_disclosure)
     exclusions = out.with_name(out.stem + ".exclusions.csv")
     result.exclusions.to_csv(exclusions, index=False)
     excluded = int(result.exclusions["rows"].sum())
     print(f"rows read {result.rows_read:,} = counted {result.rows_counted:,} + excluded {excluded:,}")
     print(f"{len(result.strata):,} strata written to {out}; exclusions to {exclusions}")
+    print(disclosure)
     return 0
 
 
@@ -149,6 +152,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="do not exclude repeated episode ids of a person (checked by default where episode "
                           "ids exist)")
     agg.add_argument("--progress", action="store_true", help="show a progress bar when attached to a terminal")
+    agg.add_argument("--disclosure", default=None, metavar="RULE",
+                     help="disclosure rule applied to the strata: 'hes' (default) or 'midpoint6'")
+    agg.add_argument("--no-disclosure", action="store_true",
+                     help="write exact counts, without disclosure control (warned, and recorded in "
+                          "<out>.disclosure.json)")
     agg.set_defaults(run=_aggregate)
 
     std = sub.add_parser("standards", help="list the registered standard populations")
