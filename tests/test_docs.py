@@ -219,3 +219,25 @@ def test_site_builds_in_strict_mode(tmp_path: Path) -> None:
     assert not fetched, f"pages that fetch a resource from the network: {fetched}"
     api = (tmp_path / "site" / "api" / "rates.html").read_text(encoding="utf-8")
     assert 'id="kpcompare.rates.dsr"' in api and ":func:`" not in api
+
+
+def test_docstring_extension_links_roles_and_separates_the_validation_paragraph() -> None:
+    """docs/_ext/sphinx_roles.py: a role becomes an optional link to the object's canonical path (lazy
+    re-exports followed), and "Validated against" after ``Returns`` is not read as a returned value."""
+    griffe = pytest.importorskip("griffe", reason="the docs extra is not installed")
+    sys.path.insert(0, str(DOCS / "_ext"))
+    try:
+        roles = importlib.import_module("sphinx_roles")
+    finally:
+        sys.path.remove(str(DOCS / "_ext"))
+    package = griffe.load("kpcompare", search_paths=[str(ROOT / "src")], docstring_parser="numpy",
+                          extensions=griffe.load_extensions(roles.SphinxRoles))
+    figures_doc = package["figures"].docstring.value
+    assert '<autoref identifier="kpcompare.wording.bounds" optional><code>bounds</code></autoref>' in figures_doc
+    assert ":func:`" not in figures_doc
+    aggregate = package["engine.arrow.aggregate"].docstring
+    sections = {s.kind.value: s for s in aggregate.parse("numpy")}
+    assert len(sections["returns"].value) == 1
+    assert any(s.title == "Validated against" for s in aggregate.parse("numpy") if s.kind.value == "admonition")
+    assert roles._validated_section("Text.\n\nValidated against: R\nepitools.\n") == (
+        "Text.\n\nValidated against\n-----------------\nR\nepitools.\n")

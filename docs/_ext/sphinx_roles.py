@@ -4,7 +4,9 @@ kpcompare's numpydoc docstrings refer to other objects with Sphinx roles (``:fun
 ``:class:`~kpcompare.errors.KpcompareError```, ``:mod:`kpcompare.rates```).  MkDocs does not read roles, so
 at build time each role becomes an optional cross-reference (mkdocs-autorefs): a link where the object is on
 the site, plain code where it is not (a private helper).  ``:math:`` becomes code.  The docstrings in the
-source are not changed.  Loaded by mkdocs.yml (``extensions``); not part of the package.
+source are not changed.  A "Validated against: ..." paragraph (the peers a function was checked against)
+becomes a section of its own: numpydoc would read it as one more item of the section before it.  Loaded by
+mkdocs.yml (``extensions``); not part of the package.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 import griffe
 
 _ROLE = re.compile(r":(func|class|meth|attr|data|mod|exc|obj|math):`(~?)([^`]+)`")
+#: a paragraph "Validated against: ..." (the peers a function was checked against), at the left margin
+_VALIDATED = re.compile(r"(?:^|(?<=\n\n))Validated against:?[ \t]*(?:\n(?=\S))?")
 
 
 def _lazy_exports(module: griffe.Object) -> dict[str, str]:
@@ -83,9 +87,24 @@ def _rewrite(obj: griffe.Object, text: str) -> str:
     return _ROLE.sub(one, text)
 
 
+def _validated_section(text: str) -> str:
+    """Make each "Validated against: ..." paragraph a section of its own (rendered as a titled box).
+
+    In numpydoc a section runs to the next section header, so the paragraph written after ``Returns`` or
+    ``Raises`` would otherwise be read as one more returned value or exception.
+    """
+    return _VALIDATED.sub("Validated against\n-----------------\n", text)
+
+
 class SphinxRoles(griffe.Extension):
-    """Rewrite the roles of every docstring once the object tree is complete."""
+    """Rewrite the roles of every docstring, and its "Validated against" paragraph, once the tree is complete."""
 
     def on_object(self, *, obj: griffe.Object, **kwargs: Any) -> None:
-        if obj.docstring is not None and ":`" in obj.docstring.value:
-            obj.docstring.value = _rewrite(obj, obj.docstring.value)
+        if obj.docstring is None:
+            return
+        text = obj.docstring.value
+        if ":`" in text:
+            text = _rewrite(obj, text)
+        if "Validated against" in text:
+            text = _validated_section(text)
+        obj.docstring.value = text
