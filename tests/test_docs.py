@@ -241,3 +241,5 @@ def test_docstring_extension_links_roles_and_separates_the_validation_paragraph(
     assert any(s.title == "Validated against" for s in aggregate.parse("numpy") if s.kind.value == "admonition")
     assert roles._validated_section("Text.\n\nValidated against: R\nepitools.\n") == (
         "Text.\n\nValidated against\n-----------------\nR\nepitools.\n")
+    plugin = package["figures.pytest_plugin"].docstring.value
+    assert "appendix:\n\n    pytest_plugins" in plugin and "::\n" not in plugin

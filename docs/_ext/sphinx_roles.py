@@ -5,8 +5,9 @@ kpcompare's numpydoc docstrings refer to other objects with Sphinx roles (``:fun
 at build time each role becomes an optional cross-reference (mkdocs-autorefs): a link where the object is on
 the site, plain code where it is not (a private helper).  ``:math:`` becomes code.  The docstrings in the
 source are not changed.  A "Validated against: ..." paragraph (the peers a function was checked against)
-becomes a section of its own: numpydoc would read it as one more item of the section before it.  Loaded by
-mkdocs.yml (``extensions``); not part of the package.
+becomes a section of its own: numpydoc would read it as one more item of the section before it.  The
+"::" that introduces a reStructuredText literal block becomes ":".  Loaded by mkdocs.yml (``extensions``);
+not part of the package.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 import griffe
 
 _ROLE = re.compile(r":(func|class|meth|attr|data|mod|exc|obj|math):`(~?)([^`]+)`")
+#: reStructuredText's "text::" before an indented literal block (Markdown shows the block as code already)
+_LITERAL = re.compile(r"(?<=\S)::(?=\n\n[ ]{4})")
 #: a paragraph "Validated against: ..." (the peers a function was checked against), at the left margin
 _VALIDATED = re.compile(r"(?:^|(?<=\n\n))Validated against:?[ \t]*(?:\n(?=\S))?")
 
@@ -107,4 +110,5 @@ class SphinxRoles(griffe.Extension):
             text = _rewrite(obj, text)
         if "Validated against" in text:
             text = _validated_section(text)
+        text = _LITERAL.sub(":", text)
         obj.docstring.value = text
