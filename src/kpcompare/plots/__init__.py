@@ -20,6 +20,7 @@ _EXPORTS = {
     "bed_days_bars": "comparison",
     "ratio_forest": "comparison",
     "tornado_chart": "costs",
+    "funnel_plot": "funnel",
 }
 
 __all__ = list(_EXPORTS)
