@@ -37,6 +37,7 @@ class _Units:
     precision: np.ndarray
     note: np.ndarray
     assessed: np.ndarray
+    dsr: bool = False
 
 
 def _options(kind: Any, method: Any, overdispersion: Any, multiplier: Any, confidence: Any) -> tuple[float, list]:
@@ -68,7 +69,14 @@ def _columns(data: pd.DataFrame, kind: str, observed: Any, expected: Any, denomi
     if "observed" not in cols or not set(cols) & set(wanted):
         raise InvalidArgumentError(f"kind {kind!r} needs 'observed' and {' or '.join(map(repr, wanted))}.")
     require_columns(data, list(cols.values()))
-    check_measure(data, list(cols.values()))
+    check_measure(data, [c for role, c in cols.items() if role != "rate"])
+    if "rate" in cols:  # a DSR may be missing where there are no events (PHE)
+        check_measure(data, [cols["rate"]], missing="allow")
+        events = pd.to_numeric(data[cols["observed"]]).to_numpy(float) > 0
+        gap = data[cols["rate"]].isna().to_numpy() & events
+        if gap.any():
+            raise row_problem(cols["rate"], "present where observed > 0", int(gap.sum()),
+                              f"row {data.index[gap][0]!r} is missing")
     return cols
 
 
@@ -83,18 +91,18 @@ def _sum_units(data: pd.DataFrame, keys: list[str], cols: dict) -> pd.DataFrame:
 
 
 def _dsr_precision(units: pd.DataFrame, multiplier: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """PHE's effective population of a DSR, multiplier × O / DSR (the denominator where O = 0)."""
+    """PHE's effective population of a DSR, multiplier × O / DSR (where O = 0: the denominator, if given).
+
+    A DSR from fewer than :data:`DSR_MIN_EVENTS` events is not assessed (PHE), so the population of a unit
+    with no events is never needed; PHE leaves it out of the pooled target too (see :func:`_target`).
+    """
     o, r = units["observed"].to_numpy(float), units["rate"].to_numpy(float)
     bad = (o > 0) & (r <= 0)
     if bad.any():
         raise row_problem("rate", "greater than 0 where observed > 0", int(bad.sum()), float(r[bad][0]))
-    has_denominator = "denominator" in units
-    if (o == 0).any() and not has_denominator:
-        raise InvalidArgumentError("argument 'denominator': units with 0 observed events need a population "
-                                   "(PHE): give the column of populations beside 'rate'.")
+    given = units["denominator"].to_numpy(float) if "denominator" in units else np.full(len(o), np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        precision = np.where(o > 0, multiplier * o / r,
-                             units["denominator"].to_numpy(float) if has_denominator else np.nan)
+        precision = np.where(o > 0, multiplier * o / r, given)
     few = o < DSR_MIN_EVENTS
     note = np.where(few, f"fewer than {DSR_MIN_EVENTS} events: a DSR is not placed on the funnel (PHE)", "")
     return precision, note.astype(object), ~few
@@ -106,6 +114,9 @@ def _units(data: Any, kind: str, by: Any, cols: dict, multiplier: float) -> _Uni
     check_keys(data, keys, labels=True)
     check_no_total_rows(data, keys)
     units = _sum_units(data, keys, cols)
+    if "rate" in cols and len(units) < len(data):
+        raise InvalidArgumentError("argument 'by': give one row per unit with 'rate' (directly standardised rates "
+                                   f"are not summed); {len(data)} rows hold {len(units)} units.")
     o = units["observed"].to_numpy(float)
     if "rate" in cols:
         precision, note, assessed = _dsr_precision(units, multiplier)
@@ -116,10 +127,10 @@ def _units(data: Any, kind: str, by: Any, cols: dict, multiplier: float) -> _Uni
         bad = o > precision
         raise row_problem(cols["observed"], "at most the denominator", int(bad.sum()), float(o[bad][0]),
                           hint="A proportion's numerator cannot exceed its denominator.")
-    zero = ~(precision > 0)
+    zero = ~(precision > 0) & ~np.isnan(precision)
     what = "expected count" if kind == "ratio" else "denominator"
     note = np.where(zero & assessed, f"{what} 0: the value and its limits are undefined", note).astype(object)
-    return _Units(units[keys], o, precision, note, assessed & ~zero)
+    return _Units(units[keys], o, precision, note, assessed & ~zero, "rate" in cols)
 
 
 def _target(kind: str, target: Any, units: _Units, multiplier: float) -> float:
@@ -130,7 +141,7 @@ def _target(kind: str, target: Any, units: _Units, multiplier: float) -> float:
                             high_open=True) / multiplier
     if kind == "ratio":
         return 1.0
-    use = units.precision > 0
+    use = (units.precision > 0) & ((units.observed > 0) | (not units.dsr))  # PHE: a DSR's 0-event units left out
     total = units.precision[use].sum()
     return float(units.observed[use].sum() / total) if total > 0 else float("nan")
 
@@ -165,7 +176,7 @@ def _dispersion(overdispersion: str | None, kind: str, units: _Units, target: fl
         return None
     precision = units.precision
     if overdispersion == "shmi":  # expected counts as NHS Digital publishes them (FunnelPlotR's default)
-        rounded = np.round(precision, 2)
+        rounded = np.array([round(float(v), 2) for v in precision])  # of the binary value, as R's round()
         precision = np.where(rounded > 0, rounded, precision)
     use = units.assessed & (precision > 0)
     dispersion = estimate(overdispersion, kind, units.observed[use], precision[use], target)
