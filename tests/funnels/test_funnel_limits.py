@@ -88,7 +88,7 @@ def test_wilson_limits_are_phe_proportion_funnel():
 
 
 @settings(max_examples=60, deadline=None)
-@given(observed=st.integers(0, 400), expected=st.floats(0.05, 400), confidence=st.sampled_from([0.9, 0.95, 0.998]))
+@given(observed=st.integers(0, 400), expected=st.floats(1e-4, 400), confidence=st.sampled_from([0.9, 0.95, 0.998]))
 def test_exact_position_is_the_exact_poisson_test(observed, expected, confidence):
     """Above the exact limit exactly when P(X >= O; E) < alpha/2 (scipy.stats.poisson), below when P(X <= O) < alpha/2."""
     a = (1 - confidence) / 2
@@ -98,6 +98,19 @@ def test_exact_position_is_the_exact_poisson_test(observed, expected, confidence
     if min(abs(p_high - a), abs(p_low - a)) > 1e-9 * a:  # not on the limit itself
         assert (value > lim["upper"]) == (p_high < a)
         assert (value < lim["lower"]) == (p_low < a)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 300), share=st.floats(0, 1), target=st.floats(0.001, 0.999),
+       confidence=st.sampled_from([0.9, 0.95, 0.998]))
+def test_exact_proportion_position_is_the_exact_binomial_test(n, share, target, confidence):
+    """As above for X ~ Binomial(n, target) (scipy.stats.binom)."""
+    observed, a = int(round(share * n)), (1 - confidence) / 2
+    lim = kpcompare.funnel_limits([n], kind="proportion", target=target, confidence=confidence).iloc[0]
+    p_high, p_low = stats.binom.sf(observed - 1, n, target), stats.binom.cdf(observed, n, target)
+    if min(abs(p_high - a), abs(p_low - a)) > 1e-7 * a:
+        assert (observed / n > lim["upper"]) == (p_high < a)
+        assert (observed / n < lim["lower"]) == (p_low < a)
 
 
 def test_limits_widen_with_confidence_and_narrow_with_precision():

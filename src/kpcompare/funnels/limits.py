@@ -48,6 +48,32 @@ def level_label(confidence: float) -> str:
     return f"{round(confidence * 100, 10):g}%"
 
 
+def _below_one(cdf, p: float, mask: np.ndarray, *args: np.ndarray) -> np.ndarray:
+    """Where the count limit lies in (−1, 0) (tiny means: P(X ≤ 0) > p), solve ``cdf(k, *args) = p`` there.
+
+    scipy's ``pdtrik``/``bdtrik`` stop at k = 0; the continuous extension goes on to k = −1 (where the CDF
+    is 0), and an upper limit below 1 event is what puts a unit with 1 event at a tiny expected count
+    above the funnel, as the exact test does.  Bisection, 60 halvings (to double precision).
+    """
+    lo, hi = np.full(int(mask.sum()), -1.0), np.zeros(int(mask.sum()))
+    sub = [np.broadcast_to(a, mask.shape)[mask] for a in args]
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        above = cdf(mid, *sub) > p
+        hi, lo = np.where(above, mid, hi), np.where(above, lo, mid)
+    return 0.5 * (lo + hi)
+
+
+def _poisson_cdf(k: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """P(X ≤ k) for X ~ Poisson(mean), continuous in k > −1: Q(k + 1, mean)."""
+    return special.gammaincc(k + 1.0, mean)
+
+
+def _binomial_cdf(k: np.ndarray, n: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """P(X ≤ k) for X ~ Binomial(n, target), continuous in k: I₁₋ₜ(n − k, k + 1)."""
+    return special.betainc(n - k, k + 1.0, 1.0 - target)
+
+
 def _poisson_exact(mean: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
     """Count limits (lo, hi): O > hi exactly when P(X ≥ O; mean) < α/2, O < lo when P(X ≤ O; mean) < α/2.
 
@@ -57,21 +83,29 @@ def _poisson_exact(mean: np.ndarray, confidence: float) -> tuple[np.ndarray, np.
     alpha = 1.0 - confidence
     with np.errstate(invalid="ignore"):
         lo = np.maximum(special.pdtrik(alpha / 2.0, mean), 0.0)
-        hi = special.pdtrik(1.0 - alpha / 2.0, mean) + 1.0
-    return lo, hi
+        k = special.pdtrik(1.0 - alpha / 2.0, mean)
+    tiny = (mean > 0) & (np.exp(-mean) > 1.0 - alpha / 2.0)
+    if tiny.any():
+        k = k.copy()
+        k[tiny] = _below_one(_poisson_cdf, 1.0 - alpha / 2.0, tiny, mean)
+    return lo, k + 1.0
 
 
 def _binomial_exact(n: np.ndarray, target: float, confidence: float) -> tuple[np.ndarray, np.ndarray]:
     """As :func:`_poisson_exact` for X ~ Binomial(n, target): P(X ≤ k) = I₁₋ₜ(n − k, k + 1) (``bdtrik``)."""
     alpha = 1.0 - confidence
+    if target <= 0.0:
+        return np.zeros_like(n), np.zeros_like(n)
+    if target >= 1.0:
+        return n.copy(), n.copy()
     with np.errstate(invalid="ignore"):
         lo = np.maximum(special.bdtrik(alpha / 2.0, n, target), 0.0)
-        hi = np.minimum(special.bdtrik(1.0 - alpha / 2.0, n, target) + 1.0, n)
-    if target <= 0.0:
-        lo, hi = np.zeros_like(n), np.zeros_like(n)
-    elif target >= 1.0:
-        lo, hi = n.copy(), n.copy()
-    return lo, hi
+        k = special.bdtrik(1.0 - alpha / 2.0, n, target)
+    tiny = (n > 0) & ((1.0 - target) ** n > 1.0 - alpha / 2.0)
+    if tiny.any():
+        k = k.copy()
+        k[tiny] = _below_one(_binomial_cdf, 1.0 - alpha / 2.0, tiny, n, np.asarray(target))
+    return lo, np.minimum(k + 1.0, n)
 
 
 def value_limits(kind: str, method: str, precision: np.ndarray, target: float,
