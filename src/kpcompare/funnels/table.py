@@ -17,7 +17,7 @@ import pandas as pd
 from .._checks import (as_pandas, check_choice, check_columns_arg, check_confidence, check_keys, check_measure,
                        check_no_total_rows, check_number, check_positive_number, require_columns)
 from ..errors import InvalidArgumentError, InvalidValueError, row_problem
-from .limits import METHODS, POSITION_UNASSESSED, positions, scale_limits, value_limits
+from .limits import METHODS, positions, scale_limits, value_limits
 from .overdispersion import OVERDISPERSION, Dispersion, estimate, scale_of
 
 __all__ = ["funnel", "funnel_limits", "KINDS", "DSR_MIN_EVENTS"]
@@ -259,6 +259,14 @@ def funnel(data: Any, *, kind: str, by: str | Sequence[str], observed: str, expe
         value = np.where(units.precision > 0, units.observed / units.precision, np.nan)
     dispersion = _dispersion(overdispersion, kind, units, t)
     lower, upper, label = _limits(kind, method, units.precision, t, levels, dispersion)
+    return _unit_table(units, value, lower, upper, levels, t, multiplier, label, dispersion,
+                       _statistic(kind, multiplier, "rate" in cols))
+
+
+def _unit_table(units: _Units, value: np.ndarray, lower: list[np.ndarray], upper: list[np.ndarray],
+                levels: list[float], t: float, multiplier: float, label: str, dispersion: Dispersion | None,
+                statistic: str) -> pd.DataFrame:
+    """funnel()'s table: units not assessed get NaN limits; positions; overdispersion columns and note."""
     lower = [np.where(units.assessed, lo, np.nan) for lo in lower]
     upper = [np.where(units.assessed, hi, np.nan) for hi in upper]
     position = positions(np.where(units.assessed, value, np.nan), lower, upper, levels)
@@ -270,8 +278,7 @@ def funnel(data: Any, *, kind: str, by: str | Sequence[str], observed: str, expe
     tail = {"target": t * multiplier, "position": position, "method": label,
             "overdispersion": "" if dispersion is None else dispersion.method,
             "phi": np.nan if dispersion is None else dispersion.phi,
-            "tau2": np.nan if dispersion is None else dispersion.tau2,
-            "statistic": _statistic(kind, multiplier, "rate" in cols), "note": note}
+            "tau2": np.nan if dispersion is None else dispersion.tau2, "statistic": statistic, "note": note}
     return _table(units.keys, head, [x * multiplier for x in lower], [x * multiplier for x in upper], levels,
                   tail)
 

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import as_pandas, check_columns_arg, require_columns
+from .._checks import (as_pandas, check_columns_arg, check_keys, check_measure, check_no_missing,
+                       require_columns)
 from ..errors import InvalidArgumentError
 from .comparison import _figure, _save
 
@@ -97,6 +98,10 @@ def funnel_plot(funnel: Any, *, by: str | Sequence[str], confidence: float | Seq
     require_columns(table, [*keys, *_COLUMNS], argument="funnel")
     if table.empty:
         raise InvalidArgumentError("argument 'funnel': the table has no rows.")
+    check_keys(table, [*keys, "position", "method", "overdispersion", "statistic"], labels=True)
+    check_measure(table, ["observed", "denominator", "value", "lower", "upper", "confidence", "target", "tau2"],
+                  missing="allow")
+    check_no_missing(table, ["confidence", "target", "position", "method", "overdispersion", "statistic"])
     in_table = sorted(set(table["confidence"].astype(float)))
     levels = in_table if confidence is None else [float(c) for c in np.atleast_1d(confidence)]
     if any(not np.isclose(in_table, c).any() for c in levels):
@@ -104,6 +109,7 @@ def funnel_plot(funnel: Any, *, by: str | Sequence[str], confidence: float | Seq
     kind = _kind(table)
     curves = _curves(table, kind, levels)
     units = table.drop_duplicates(subset=keys).reset_index(drop=True)
+    units["position"] = units["position"].astype(str)
     fig = _figure(8.0, 5.4)
     ax = fig.add_subplot(1, 1, 1)
     for level in levels:
