@@ -24,7 +24,7 @@ from .comparison import _figure, _save
 __all__ = ["funnel_plot"]
 
 #: line style of each confidence level's limits (others: dash-dot)
-_STYLES = {0.95: (0, (5, 3)), 0.998: (0, (1, 2))}
+_STYLES = {0.95: "--", 0.998: ":"}
 _X_LABELS = {"ratio": "Expected count E (events)", "rate": "Population (person-years)",
              "proportion": "Denominator (cases)"}
 _COLUMNS = ["observed", "denominator", "value", "lower", "upper", "confidence", "target", "position", "method",
@@ -114,7 +114,7 @@ def funnel_plot(funnel: Any, *, by: str | Sequence[str], confidence: float | Seq
     ax = fig.add_subplot(1, 1, 1)
     for level in levels:
         part = curves[np.isclose(curves["confidence"], level)]
-        style = _STYLES.get(round(level, 6), (0, (6, 2, 1, 2)))
+        style = _STYLES.get(round(level, 6), "-.")
         label = f"{level * 100:g}% limits"
         ax.plot(part["denominator"], part["lower"], color="black", lw=1.0, ls=style, label=label)
         ax.plot(part["denominator"], part["upper"], color="black", lw=1.0, ls=style)
