@@ -115,3 +115,16 @@ def test_shmi_is_not_for_proportions():
     with pytest.raises(kpcompare.errors.InvalidArgumentError, match="SHMI method is for ratios and rates"):
         kpcompare.funnel(units, kind="proportion", by="unit", observed="observed", denominator="denominator",
                          overdispersion="shmi")
+
+
+@pytest.mark.parametrize("method", [None, "shmi-unrounded", "cqc"])
+def test_a_rate_funnel_is_the_ratio_funnel_with_expected_at_the_target(method):
+    units = pd.read_csv(DATA / "units_sr.csv").assign(population=lambda d: d["expected"] * 1000)
+    rate = kpcompare.funnel(units, kind="rate", by="unit", observed="observed", denominator="population",
+                            overdispersion=method, multiplier=1)
+    target = rate["target"].iloc[0]
+    ratio = kpcompare.funnel(units.assign(e=units["population"] * target), kind="ratio", by="unit",
+                             observed="observed", expected="e", overdispersion=method)
+    np.testing.assert_allclose(rate["lower"] / target, ratio["lower"], rtol=1e-12)
+    np.testing.assert_allclose(rate["upper"] / target, ratio["upper"], rtol=1e-12)
+    assert rate["position"].tolist() == ratio["position"].tolist()
