@@ -131,6 +131,7 @@ def test_tiny_denominators_give_finite_limits_cut_at_zero_and_one():
 @pytest.mark.parametrize(("kwargs", "error", "message"), [
     ({"precision": [10, 0], "kind": "ratio"}, InvalidValueError, "rule 'finite and greater than 0' broken by 1 row"),
     ({"precision": ["a"], "kind": "ratio"}, InvalidArgumentError, "argument 'precision': expected numbers"),
+    ({"precision": [[1, 2], [3, 4]], "kind": "ratio"}, InvalidArgumentError, "argument 'precision': give one number"),
     ({"precision": [10], "kind": "rates"}, UnknownNameError, "argument 'kind': unknown value 'rates'"),
     ({"precision": [10], "kind": "rate"}, InvalidArgumentError, "argument 'target': required for kind 'rate'"),
     ({"precision": [10], "kind": "proportion", "target": 1.5}, InvalidArgumentError, "argument 'target'"),

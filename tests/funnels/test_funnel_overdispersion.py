@@ -108,6 +108,16 @@ def test_one_unit_is_not_estimable():
     table = kpcompare.funnel(units, kind="ratio", by="unit", observed="o", expected="e", overdispersion="shmi")
     assert (table["tau2"] == 0).all()
     assert "fewer than 2 units: overdispersion not estimable" in table["note"].iloc[0]
+    plain = kpcompare.funnel(units, kind="ratio", by="unit", observed="o", expected="e")
+    assert plain["position"].tolist() == ["above 95%"] * 2  # P(X >= 30; 20) = 0.0218 (R: ppois(29, 20, FALSE))
+
+
+def test_fewer_than_ten_units_are_not_truncated_and_the_note_says_so():
+    units = pd.read_csv(DATA / "units_sr.csv").head(8)
+    table = kpcompare.funnel(units, kind="ratio", by="unit", observed="observed", expected="expected",
+                             overdispersion="shmi")
+    assert "from 8 units (0 truncated; fewer than 10 units, so truncation leaves out few or none)" in \
+        table["note"].iloc[0]
 
 
 def test_shmi_is_not_for_proportions():

@@ -80,7 +80,7 @@ def test_the_table_has_fixed_columns_one_row_per_unit_and_level():
 
 
 def test_position_names_the_highest_level_crossed():
-    # O = 30 at E = 15: P(X >= 30; 15) = 0.00043 (R: ppois(29, 15, lower.tail = FALSE)), below 0.001 -> above 99.8%
+    # O = 30 at E = 15: P(X >= 30; 15) = 0.00042 (R: ppois(29, 15, lower.tail = FALSE)), below 0.001 -> above 99.8%
     # O = 24 at E = 15: P(X >= 24; 15) = 0.0195 (R: ppois(23, 15, lower.tail = FALSE)), below 0.025 only
     units = pd.DataFrame({"u": ["hi", "mid", "in", "lo"], "o": [30, 24, 15, 2], "e": [15.0, 15.0, 15.0, 15.0]})
     table = kpcompare.funnel(units, kind="ratio", by="u", observed="o", expected="e")

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure  # noqa: E402
 import kpcompare  # noqa: E402
 from kpcompare.errors import InvalidArgumentError, KpcompareError, MissingColumnError  # noqa: E402
 
-# O = 30 at E = 15 is above the 99.8% limit (R: ppois(29, 15, lower.tail = FALSE) = 0.00043), O = 2 at E = 15
+# O = 30 at E = 15 is above the 99.8% limit (R: ppois(29, 15, lower.tail = FALSE) = 0.00042), O = 2 at E = 15
 # below it (R: ppois(2, 15) = 3.9e-5); the others lie within
 TRUSTS = pd.DataFrame({"trust": ["High", "Low", "A", "B", "C"], "deaths": [30, 2, 15, 41, 8],
                        "expected": [15.0, 15.0, 14.2, 40.3, 9.1]})

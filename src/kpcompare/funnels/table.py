@@ -333,9 +333,13 @@ def _given_dispersion(overdispersion: Any, kind: str) -> Dispersion | None:
 
 def _precision_array(precision: Any) -> np.ndarray:
     try:
-        arr = np.asarray(precision, dtype=float).reshape(-1)
+        arr = np.asarray(precision, dtype=float)
     except (TypeError, ValueError):
         raise InvalidArgumentError(f"argument 'precision': expected numbers, got {precision!r}.") from None
+    if arr.ndim > 1:
+        raise InvalidArgumentError(f"argument 'precision': give one number or a list of them, got {arr.ndim} "
+                                   "dimensions.")
+    arr = arr.reshape(-1)
     bad = ~(np.isfinite(arr) & (arr > 0))
     if bad.any() or not len(arr):
         raise row_problem("precision", "finite and greater than 0", int(bad.sum()),
