@@ -156,3 +156,28 @@ def test_every_error_is_a_kpcompare_error():
         kpcompare.funnel("not a table", kind="ratio", by="u", observed="o", expected="e")
     assert np.isfinite(kpcompare.funnel(_UNITS, kind="proportion", by="u", observed="o",
                                         denominator="n")["upper"]).all()
+
+
+@pytest.mark.parametrize("kind", ["ratio", "proportion"])
+def test_position_agrees_with_the_limits_on_its_rows(kind):
+    """Property on random units: 'above x%' exactly when the value exceeds the x% upper limit of its row and no
+    wider upper limit, and so on (the labels are the limits' verdicts, nothing else)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(st.tuples(st.integers(0, 200), st.floats(0.5, 300)), min_size=1, max_size=12))
+    def check(pairs):
+        o = [p[0] for p in pairs]
+        d = [max(p[1], p[0]) if kind == "proportion" else p[1] for p in pairs]
+        units = pd.DataFrame({"u": range(len(pairs)), "o": o, "d": d})
+        col = {"expected": "d"} if kind == "ratio" else {"denominator": "d"}
+        table = kpcompare.funnel(units, kind=kind, by="u", observed="o", **col)
+        for _, rows in table.groupby("u"):
+            above = rows[rows["value"] > rows["upper"]]["confidence"]
+            below = rows[rows["value"] < rows["lower"]]["confidence"]
+            expected = (f"above {above.max() * 100:g}%" if len(above) else
+                        f"below {below.max() * 100:g}%" if len(below) else "within")
+            assert rows["position"].iloc[0] == expected
+
+    check()
