@@ -329,6 +329,8 @@ def _model_notes(fit: ModelFit, *, family: str, scale: str | None, df_resid: int
         messages = [m for m in messages if "converge" not in m]
         notes.append("alpha at its boundary 0 (no overdispersion beyond Poisson): the negative binomial "
                      "reduces to the Poisson model, whose estimates are reported")
+    if df_resid <= 0:  # saturated: statsmodels' own scale deviance/df divides by 0
+        messages = [m for m in messages if not m.startswith(("Perfect separation", "divide by zero"))]
     if np.isfinite(dispersion) and dispersion < 1e-10:
         # statsmodels reads an exact fit as 'perfect prediction'; the estimates are still the MLE
         messages = [m for m in messages if not m.startswith("Perfect separation")]
