@@ -89,6 +89,8 @@ KEYWORDS: tuple[Term, ...] = (
     Term("title", "text", "Figure title."),
     Term("path", "path", "File to write (None: return only)."),
     Term("measure", "choice", "The measure drawn ('admissions', 'bed_days', 'alos')."),
+    Term("test", "choice", "The significance test reported in `p_value`, a name from the function's documented "
+         "set (smr/isr: 'exact', 'midp', 'chisq', 'byar')."),
 )
 
 #: keyword -> its term
