@@ -318,8 +318,7 @@ def poisson_ci(count: Any, *, confidence: float = 0.95,
     kpcompare.errors.InvalidValueError
         A count is missing, negative or infinite.
     kpcompare.errors.InvalidArgumentError
-        ``confidence`` is not strictly between 0 and 1 (or is a sequence); ``ury-wiggins`` at a level
-        other than 0.90, 0.95 or 0.99.
+        ``confidence`` not strictly between 0 and 1 (or a sequence); ``ury-wiggins`` not at 0.9/0.95/0.99.
     kpcompare.errors.UnknownNameError
         Unknown ``method``.
 
@@ -338,33 +337,19 @@ def poisson_ci(count: Any, *, confidence: float = 0.95,
     * normal: O ± z√O (the Wald interval; not truncated, so the lower limit
       is negative when O < z², as epitools ``pois.approx``).  lognormal:
       O·exp(±z/√O), undefined at O = 0 (lower 0, upper NaN).
-    * ury-wiggins (Ury & Wiggins 1985): L = O − z√O + c₁, U = O + z√O + c₂ with
-      (c₁, c₂) = (0.65, 1.65), (1, 2), (2, 3) at 90%, 95%, 99%, the only levels
-      published (others are refused); L = 0 at O = 0 (epiR ``epi.smr`` gives c₁).
-    * vandenbroucke (Vandenbroucke 1982): (√O ∓ z/2)², the Wald interval of √O
-      (variance ¼); published at 95%, here at any level.  anscombe (Anscombe
-      1948, as R survival ``cipoisson``): (√(O − 1/8) − z/2)², (√(O + 7/8) + z/2)²,
-      the Wald interval of √(O + 3/8) with a continuity correction of ½.  Both
-      set L = 0 where the root is ≤ z/2 (epiR squares the negative root: 0.96 at
-      O = 0; survival gives NaN at O = 0).
-      See docs/methods.md#shortcut-poisson-limits.
+    * ury-wiggins: O ∓ z√O + (c₁, c₂), published at 90/95/99% only; vandenbroucke:
+      (√O ∓ z/2)²; anscombe: (√(O − 1/8) − z/2)², (√(O + 7/8) + z/2)² (R survival
+      ``cipoisson``); lower limit 0 where a root is ≤ z/2.  Definitions, constants
+      and departures from the peers: docs/methods.md#shortcut-poisson-limits.
 
     References
     ----------
     Garwood F (1936) Fiducial limits for the Poisson distribution. Biometrika
-    28:437-442. doi:10.1093/biomet/28.3-4.437.
-    Breslow NE, Day NE (1987) Statistical Methods in Cancer Research, vol II.
-    IARC Sci Publ 82.
-    Rothman KJ, Boice JD (1979) Epidemiologic analysis with a programmable
-    calculator. NIH Publication 79-1649.
-    Ury HK, Wiggins AD (1985) Another shortcut method for calculating the
-    confidence interval of a Poisson variable (or of a standardized mortality
-    ratio). Am J Epidemiol 122:197-198.
-    Vandenbroucke JP (1982) A shortcut method for calculating the 95 per cent
-    confidence interval of the standardized mortality ratio. Am J Epidemiol
-    115:303-304. doi:10.1093/oxfordjournals.aje.a113306.
-    Anscombe FJ (1948) The transformation of Poisson, binomial and
-    negative-binomial data. Biometrika 35:246-254. doi:10.1093/biomet/35.3-4.246.
+    28:437-442. doi:10.1093/biomet/28.3-4.437.  Breslow NE, Day NE (1987)
+    Statistical Methods in Cancer Research, vol II. IARC Sci Publ 82.  Rothman KJ,
+    Boice JD (1979) NIH Publication 79-1649.  Ury HK, Wiggins AD (1985) Am J Epidemiol 122:197-198.  Vandenbroucke JP (1982)
+    Am J Epidemiol 115:303-304, doi:10.1093/oxfordjournals.aje.a113306.  Anscombe
+    FJ (1948) Biometrika 35:246-254, doi:10.1093/biomet/35.3-4.246.
 
     Validated against: PHEindicatormethods 2.1.0 Byar limits (testdata_Byars_Wilson)
     and funnel-plot ratio limits; R ``poisson.test`` (exact); mid-p through
@@ -373,8 +358,7 @@ def poisson_ci(count: Any, *, confidence: float = 0.95,
     log-normal through the one-stratum identity with dsrTest's asymptotic log
     interval (no printed Poisson log-normal vector exists in the reference set);
     Ury-Wiggins and Vandenbroucke against epiR 2.0.57 ``epi.smr``, Anscombe
-    against R survival 3.5-3 ``cipoisson(method = "anscombe")``
-    (tests/rates/test_rates_poisson_shortcuts.py).
+    against R survival 3.5-3 ``cipoisson`` (tests/rates/test_rates_poisson_shortcuts.py).
 
     Examples
     --------
