@@ -16,9 +16,8 @@ Cancer Research, vol II, IARC Sci Publ 82: the comparison of two rates condition
   Epidemiology, 3rd ed, ch 14.
 * ``score``: z = (x₁ − ns)/√(ns(1 − s)), two-sided normal p (epitools ``rate2by2.test``, where the column
   is labelled ``wald``; R ``prop.test(x1, n, p = s, correct = FALSE)``), and the Wilson score limits of π
-  (``prop.test(x1, n, correct = FALSE)$conf.int``) transformed.  Graham PL, Mengersen K, Morton AP (2003)
-  Confidence limits for the ratio of two rates based on likelihood scores: non-iterative method. Stat Med
-  22:2071-2083, doi:10.1002/sim.1405.
+  (``prop.test(x1, n, correct = FALSE)$conf.int``) transformed.  Wilson EB (1927) Probable inference, the
+  law of succession, and statistical inference. JASA 22:209-212, doi:10.1080/01621459.1927.10502953.
 """
 
 from __future__ import annotations

@@ -143,8 +143,8 @@ compare_rates.__doc__ = """Compare every level of ``between`` with the ``referen
     ----------
     SAS Institute. SAS/STAT User's Guide: The STDRATE Procedure, "Comparing directly standardized
     rates".  Breslow NE, Day NE (1987) Statistical Methods in Cancer Research, vol II. IARC Sci Publ 82.
-    Clopper CJ, Pearson ES (1934) Biometrika 26:404-413, doi:10.1093/biomet/26.4.404.  Graham PL,
-    Mengersen K, Morton AP (2003) Stat Med 22:2071-2083, doi:10.1002/sim.1405.
+    Clopper CJ, Pearson ES (1934) Biometrika 26:404-413, doi:10.1093/biomet/26.4.404.  Wilson EB (1927)
+    JASA 22:209-212, doi:10.1080/01621459.1927.10502953.
 
     Validated against: SAS PROC STDRATE Alaska vs Florida example via R dsr 0.2.2 ``dsrr``
     (difference to 4 dp; the ratio against the recomputed log-method limits); R 4.2.2
