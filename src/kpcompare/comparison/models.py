@@ -382,8 +382,8 @@ def _fit(sub: pd.DataFrame, *, outcome: str, keys: list[str], systems: list[Any]
     notes += _model_notes(fit, family=family, scale=scale, df_resid=df_resid, dispersion=dispersion)
     adjustment = [] if coefficients == "systems" else [
         (k, n[len(k) + 1:-1], fit_sub[k].iloc[0]) for k in keys for n in names if n.startswith(f"{k}[")]
-    return _estimated_rows(_row_specs(others, reference, pairs, adjustment), fit, outcome=outcome, empty=empty, base=notes, n_strata=len(sub), method=method,
-                           dispersion=dispersion)
+    return _estimated_rows(_row_specs(others, reference, pairs, adjustment), fit, outcome=outcome, empty=empty,
+                           base=notes, n_strata=len(sub), method=method, dispersion=dispersion)
 
 
 def _empty_rows(rows: pd.DataFrame, n_strata: int, method: str, note: str) -> pd.DataFrame:

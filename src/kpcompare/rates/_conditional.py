@@ -46,7 +46,8 @@ def _odds(p: np.ndarray, t1: np.ndarray, t2: np.ndarray) -> np.ndarray:
 
 
 def _exact_limits(x: np.ndarray, n: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    """Clopper-Pearson: π_L = Beta⁻¹(α/2; x, n − x + 1) (0 at x = 0), π_U = Beta⁻¹(1 − α/2; x + 1, n − x) (1 at x = n)."""
+    """Clopper-Pearson: π_L = Beta⁻¹(α/2; x, n − x + 1) (0 at x = 0), π_U = Beta⁻¹(1 − α/2; x + 1, n − x)
+    (1 at x = n)."""
     with np.errstate(invalid="ignore"):
         lo = special.betaincinv(np.maximum(x, 1e-300), n - x + 1.0, alpha / 2.0)
         hi = special.betaincinv(x + 1.0, np.maximum(n - x, 1e-300), 1.0 - alpha / 2.0)

@@ -347,9 +347,10 @@ def poisson_ci(count: Any, *, confidence: float = 0.95,
     Garwood F (1936) Fiducial limits for the Poisson distribution. Biometrika
     28:437-442. doi:10.1093/biomet/28.3-4.437.  Breslow NE, Day NE (1987)
     Statistical Methods in Cancer Research, vol II. IARC Sci Publ 82.  Rothman KJ,
-    Boice JD (1979) NIH Publication 79-1649.  Ury HK, Wiggins AD (1985) Am J Epidemiol 122:197-198.  Vandenbroucke JP (1982)
-    Am J Epidemiol 115:303-304, doi:10.1093/oxfordjournals.aje.a113306.  Anscombe
-    FJ (1948) Biometrika 35:246-254, doi:10.1093/biomet/35.3-4.246.
+    Boice JD (1979) NIH Publication 79-1649.  Ury HK, Wiggins AD (1985) Am J
+    Epidemiol 122:197-198.  Vandenbroucke JP (1982) Am J Epidemiol 115:303-304,
+    doi:10.1093/oxfordjournals.aje.a113306.  Anscombe FJ (1948) Biometrika
+    35:246-254, doi:10.1093/biomet/35.3-4.246.
 
     Validated against: PHEindicatormethods 2.1.0 Byar limits (testdata_Byars_Wilson)
     and funnel-plot ratio limits; R ``poisson.test`` (exact); mid-p through
