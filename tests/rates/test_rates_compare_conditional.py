@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kpcompare import compare_rates, crude_rate, dsr, smr
 from kpcompare.errors import InvalidArgumentError, UnknownNameError
@@ -176,3 +178,27 @@ def test_conditional_methods_are_refused_where_they_do_not_apply():
     direct = dsr(data, count="n", population="pop", standard=standard, by="system")
     with pytest.raises(InvalidArgumentError, match=r"give a crude_rate, smr or isr result"):
         compare_rates(direct, between="system", reference="ref", method="exact")
+
+
+# ------------------------------------------------------------------ properties (hypothesis)
+
+_counts = st.integers(min_value=0, max_value=400)
+_times = st.floats(min_value=1.0, max_value=1e5, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(x1=_counts, t1=_times, x2=_counts, t2=_times, method=st.sampled_from(["exact", "midp", "score"]))
+def test_swapping_the_groups_inverts_the_interval_and_keeps_the_p_value(x1, t1, x2, t2, method):
+    if x1 + x2 == 0:
+        return
+    one = compare_rates(_crude(x1, t1, x2, t2), between="system", reference="ref", method=method)
+    data = pd.DataFrame({"system": ["level", "ref"], "n": [x2, x1], "pop": [t2, t1]})
+    two = compare_rates(crude_rate(data, count="n", population="pop", by="system"), between="system",
+                        reference="ref", method=method)
+    a, b = one.set_index("system").loc["level"], two.set_index("system").loc["level"]
+    with np.errstate(divide="ignore"):
+        assert a["lower"] == pytest.approx(1.0 / b["upper"], rel=1e-6, abs=1e-12)
+        assert a["upper"] == pytest.approx(1.0 / b["lower"], rel=1e-6)
+    assert a["p_value"] == pytest.approx(b["p_value"], rel=1e-6, abs=1e-12)
+    assert 0.0 <= a["p_value"] <= 1.0
+    assert a["lower"] <= a["value"] <= a["upper"]

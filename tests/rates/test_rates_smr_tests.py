@@ -17,6 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
 
 from kpcompare import isr, smr
 from kpcompare.errors import UnknownNameError
@@ -104,3 +107,17 @@ def test_zero_expected_gives_no_p_value():
 def test_unknown_test_is_refused():
     with pytest.raises(UnknownNameError, match=r"argument 'test': unknown value 'fisher'"):
         _smr([4], [3.3], test="fisher")
+
+
+# ------------------------------------------------------------------ the exact p-value by brute force
+
+
+@settings(max_examples=60, deadline=None)
+@given(o=st.integers(min_value=0, max_value=300), e=st.floats(min_value=0.05, max_value=300.0))
+def test_exact_p_value_is_the_sum_over_every_count_no_more_likely(o, e):
+    # R's definition summed directly over 0..N (N far in the upper tail), independently of the bisection
+    support = np.arange(0, int(4 * max(o, e) + 60))
+    pmf = stats.poisson.pmf(support, e)
+    d = stats.poisson.pmf(o, e)
+    brute = 1.0 if o == e else min(1.0, pmf[pmf <= d * (1 + 1e-7)].sum() + stats.poisson.sf(support[-1], e))
+    assert _smr([o], [e])["p_value"].item() == pytest.approx(brute, rel=1e-9, abs=1e-15)
