@@ -89,6 +89,11 @@ KEYWORDS: tuple[Term, ...] = (
     Term("title", "text", "Figure title."),
     Term("path", "path", "File to write (None: return only)."),
     Term("measure", "choice", "The measure drawn ('admissions', 'bed_days', 'alos')."),
+    Term("caption", "text", "Figure caption, kept on the figure (figure.kpcompare_notes) for a report; default: a "
+         "description of the figure."),
+    Term("source", "text", "Source line of a figure, drawn at its foot."),
+    Term("warning", "text", "A warning drawn on a figure (e.g. intervals known to be too narrow), besides those "
+         "the figure draws itself from the table's notes."),
 )
 
 #: keyword -> its term
@@ -203,6 +208,7 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("kpcompare.smr", "multiplier"): "a ratio O/E: multiplier 1 (x 100 on request), not a rate per population",
     ("kpcompare.plots.bed_days_bars", "by"): "one column: the level axis of compare's output drawn",
     ("kpcompare.plots.ratio_forest", "by"): "one column: the level axis of compare's output drawn",
+    ("kpcompare.plots.decomposition_bars", "by"): "one column: the cause axis of decompose's output drawn",
 }
 
 #: output column -> meaning, shared by every function that has it
