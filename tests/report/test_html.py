@@ -42,7 +42,7 @@ def test_one_table_and_caption_per_section_and_every_figure_embedded(bundle, pag
             match = re.search(rf'<figure id="figure-{fig.name}"><img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+" '
                               r'alt="([^"]+)">', page)
             assert match and len(match.group(1)) > 20
-    assert page.count("<figure ") == sum(len(s.figures) for s in bundle.sections) == 3
+    assert page.count("<figure ") == sum(len(s.figures) for s in bundle.sections) == 5
     assert page.count('<th scope="col"') >= sum(s.table.shape[1] for s in bundle.sections)
 
 

@@ -25,8 +25,9 @@ from ..errors import InvalidArgumentError
 __all__ = ["Series", "series", "new_figure", "finish", "check_text", "check_path", "log_ticks", "unit_text",
            "NICE_RATIOS", "WARNING_MARK"]
 
-#: Okabe & Ito's colour-blind-safe palette (black first), ordered so that neighbours differ in lightness
-_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
+#: Okabe & Ito's colour-blind-safe palette, ordered so that the first three differ in lightness by a third of
+#: the grey scale or more (greys 87, 163, 119 of 255), the later ones told apart by their hatch or marker
+_COLOURS = ("#0072B2", "#E69F00", "#D55E00", "#56B4E9", "#009E73", "#CC79A7", "#F0E442", "#000000")
 _HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++")
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 _LINESTYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 3)), (0, (8, 3)), (0, (3, 1, 1, 1, 1, 1)))
@@ -110,8 +111,13 @@ def log_ticks(ax: Any, *, axis: str = "x", width: float | None = None, fontsize:
     for tick in NICE_RATIOS:
         if low <= tick <= high and all(abs(np.log10(tick / t)) >= room(tick) + room(t) for t in ticks):
             ticks.append(tick)
-    if len(ticks) < 3:  # a narrow range: three ticks spread over it, to two significant digits
-        ticks = sorted(set(ticks) | {float(f"{v:.2g}") for v in np.geomspace(low, high, 5)[1:-1]})
+    if len(ticks) < 3:  # a narrow range: three ticks spread over it, with the fewest digits that tell them apart
+        inner = np.geomspace(low, high, 5)[1:-1] if low > 0 and high > low else np.array([1.0])
+        for digits in range(2, 8):
+            spread = sorted({float(f"{v:.{digits}g}") for v in inner})
+            if len(spread) == len(inner) and all(low <= t <= high for t in spread):
+                ticks = spread
+                break
     ticks = sorted(t for t in ticks if low <= t <= high)
     target = ax.xaxis if axis == "x" else ax.yaxis
     target.set_major_locator(FixedLocator(ticks))

@@ -18,11 +18,13 @@ from .._checks import check_distinct, check_number
 from ..errors import InvalidArgumentError
 from ._data import missing_note, prepare
 from ._labels import human
-from ._style import check_path, check_text, finish, new_figure, series
+from ._style import Series, check_path, check_text, finish, new_figure
 
 __all__ = ["tornado_chart", "cascade_waterfall"]
 
-_UP, _DOWN, _TOTAL = series(3), series(4), series(7)  # vermilion '///'... told apart by hatch, not only colour
+#: increases vermilion '///', decreases sky blue '\\\\\\' (greys 119 and 158 of 255, and told apart by hatch)
+_UP = Series("#D55E00", "///", "^", "-")
+_DOWN = Series("#56B4E9", "\\\\\\", "v", "--")
 
 
 def _texts(title: Any, caption: Any, source: Any, warning: Any) -> dict[str, str | None]:
@@ -123,12 +125,12 @@ def _waterfall_panel(ax: Any, steps: pd.DataFrame, *, start: float) -> None:
         if np.isnan(values[k]):
             continue
         if full[k]:
-            left, width, style = start, values[k] - start, _TOTAL
+            left, width, style = start, values[k] - start, None
         else:
             left, width = previous[k], values[k] - previous[k]
             style = _UP if width > 0 else _DOWN
-        ax.barh(y[k], width, left=left, height=0.62, color="#d9d9d9" if full[k] else style.colour,
-                hatch="" if full[k] else style.hatch, edgecolor="black", linewidth=0.6)
+        ax.barh(y[k], width, left=left, height=0.62, color="#d9d9d9" if style is None else style.colour,
+                hatch="" if style is None else style.hatch, edgecolor="black", linewidth=0.6)
         ax.text(max(values[k], previous[k]) if not full[k] else values[k], y[k], f" {values[k]:,.0f}",
                 va="center", ha="left", fontsize=7)
     ax.set_yticks(y)

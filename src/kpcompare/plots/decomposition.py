@@ -117,7 +117,10 @@ def decomposition_bars(decomposition: Any, *, by: str = "condition", title: str 
     unit = unit_text(rows["statistic"].iloc[0].split(";")[0]) if "statistic" in rows.columns \
         and rows["statistic"].iloc[0] else "Bed days per 1,000 population"
     bottom.set_xlabel(f"Difference from {reference}: {unit[:1].lower() + unit[1:]} (standardised)", fontsize=9)
-    main.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=3, frameon=False, fontsize=8)
+    handles, labels = main.get_legend_handles_labels()
+    order = sorted(range(len(labels)), key=lambda i: labels[i].startswith("Gap"))  # the parts, then their sum
+    main.legend([handles[i] for i in order], [labels[i] for i in order], loc="lower left",
+                bbox_to_anchor=(0, 1.01), ncol=3, frameon=False, fontsize=8)
     default = (f"Gap in standardised bed days from {reference} (diamond), split into the part due to the "
                "admission rate and the part due to the length of stay (Kitagawa 1955; the parts sum to the gap).")
     warnings = [*([opts["warning"]] if opts["warning"] else []),
