@@ -517,3 +517,28 @@ def check_drawable(data: pd.DataFrame, columns: Iterable[str], *, positive: bool
 
 
 __all__ += ["check_drawable", "DRAWABLE_LIMIT"]
+
+
+def check_text(value: Any, *, argument: str, allow_none: bool = True) -> str | None:
+    """A text option (a title, caption, source line): a str (or None with ``allow_none``)."""
+    if (value is None and allow_none) or isinstance(value, str):
+        return value
+    raise InvalidArgumentError(f"argument {argument!r}: give text (a str){' or None' if allow_none else ''}, got "
+                               f"{type(value).__name__} ({str(value)[:60]!r}).")
+
+
+def check_path(value: Any, *, argument: str = "path", allow_none: bool = True) -> Any:
+    """A file to write: a non-empty str or os.PathLike (returned as a pathlib.Path), or None with
+    ``allow_none``."""
+    import os
+    from pathlib import Path
+
+    if value is None and allow_none:
+        return None
+    if isinstance(value, str | os.PathLike) and str(os.fspath(value)):
+        return Path(value)
+    raise InvalidArgumentError(f"argument {argument!r}: give a file name (str or pathlib.Path)"
+                               f"{' or None' if allow_none else ''}, got {type(value).__name__} ({str(value)[:60]!r}).")
+
+
+__all__ += ["check_text", "check_path"]

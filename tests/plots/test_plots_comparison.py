@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import kpcompare
@@ -165,4 +164,3 @@ def test_plots_names_are_the_functions_of_their_modules():
     assert plots.cascade_waterfall is costs.cascade_waterfall
     assert plots.decomposition_bars is decomposition.decomposition_bars
     assert plots.lorenz_curves is concentration.lorenz_curves
-    assert isinstance(pd.DataFrame, type)

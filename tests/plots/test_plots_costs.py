@@ -108,6 +108,8 @@ def test_tornado_refuses_more_than_one_baseline(sens):
         plots.tornado_chart(sens.assign(baseline=range(len(sens))))
     with pytest.raises(InvalidArgumentError, match="argument 'threshold'"):
         plots.tornado_chart(sens, threshold="high")
+    with pytest.raises(InvalidArgumentError, match="argument 'ax': give matplotlib Axes to draw on"):
+        plots.tornado_chart(sens, ax="left")
 
 
 def test_waterfall_one_panel_per_system_running_totals_printed(chain, tmp_path):
@@ -134,6 +136,8 @@ def test_waterfall_increase_and_decrease_differ_in_greyscale(chain):
 def test_waterfall_errors(chain):
     with pytest.raises(InvalidArgumentError, match="argument 'systems': 'Medicare' is not in the cascade"):
         plots.cascade_waterfall(chain, systems=["Medicare"])
+    with pytest.raises(InvalidArgumentError, match="argument 'systems': give at least one system"):
+        plots.cascade_waterfall(chain, systems=[])
     with pytest.raises(InvalidValueError, match=r"column 'value': rule 'finite and at most 1e\+15"):
         plots.cascade_waterfall(chain.assign(value=1e300))
     gap = chain.copy()

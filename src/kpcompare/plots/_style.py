@@ -19,11 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_flag
-from ..errors import InvalidArgumentError
+from .._checks import check_path, check_text
 
 __all__ = ["Series", "series", "new_figure", "finish", "check_text", "check_path", "log_ticks", "unit_text",
-           "NICE_RATIOS", "WARNING_MARK"]
+           "NICE_RATIOS", "WARNING_MARK", "narrow_interval_warnings"]
 
 #: Okabe & Ito's colour-blind-safe palette, ordered so that the first three differ in lightness by a third of
 #: the grey scale or more (greys 87, 163, 119 of 255), the later ones told apart by their hatch or marker
@@ -62,24 +61,6 @@ def new_figure(width: float, height: float) -> Any:
     FigureCanvasAgg(fig)
     fig.set_facecolor("white")
     return fig
-
-
-def check_text(value: Any, *, argument: str) -> str | None:
-    """A text option (title, caption, source, warning): None or a string."""
-    if value is None or isinstance(value, str):
-        return value
-    raise InvalidArgumentError(f"argument {argument!r}: give text (a str) or None, got {type(value).__name__} "
-                               f"({str(value)[:60]!r}).")
-
-
-def check_path(value: Any) -> Path | None:
-    """The ``path`` option: None, or a file name (str or os.PathLike) to save the figure to."""
-    if value is None:
-        return None
-    if isinstance(value, str | Path) and str(value):
-        return Path(value)
-    raise InvalidArgumentError(f"argument 'path': give a file name (str or pathlib.Path) or None, got "
-                               f"{type(value).__name__} ({str(value)[:60]!r}).")
 
 
 def unit_text(statistic: str) -> str:
@@ -175,7 +156,3 @@ def narrow_interval_warnings(table: Any, *, label: str = "system") -> list[str]:
         return []
     return [f"intervals of {', '.join(systems)} are known to be too narrow (see the note column and the caveats)."]
 
-
-def flag(value: Any, *, argument: str) -> bool:
-    """A True/False option."""
-    return bool(check_flag(value, argument=argument))

@@ -76,20 +76,16 @@ def tornado_chart(table: pd.DataFrame, *, ax: Any = None, threshold: float | Non
     hi = np.fmax(span["max"].to_numpy(float), baseline)
     order = np.argsort(hi - lo, kind="stable")
     own = ax is None
+    if not own:
+        from matplotlib.axes import Axes
+
+        if not isinstance(ax, Axes):
+            raise InvalidArgumentError(f"argument 'ax': give matplotlib Axes to draw on (or None), got "
+                                       f"{type(ax).__name__}.")
     fig = new_figure(7.5, 0.42 * max(3, len(order)) + 1.9) if own else ax.figure
     ax = fig.add_subplot(1, 1, 1) if own else ax
-    ypos = np.arange(len(order))
-    ax.barh(ypos, hi[order] - baseline, left=baseline, color=_UP.colour, hatch=_UP.hatch, edgecolor="black",
-            linewidth=0.6, label="above baseline")
-    ax.barh(ypos, lo[order] - baseline, left=baseline, color=_DOWN.colour, hatch=_DOWN.hatch, edgecolor="black",
-            linewidth=0.6, label="below baseline")
-    ax.set_yticks(ypos, span.index.to_numpy()[order], fontsize=8)
-    ax.axvline(baseline, color="black", linewidth=1, label=f"baseline ({baseline:,.4g})")
-    if threshold is not None:
-        ax.axvline(threshold, color="black", linestyle="--", linewidth=1, label=f"threshold ({threshold:,.4g})")
+    _tornado_bars(ax, lo[order], hi[order], span.index.to_numpy()[order], baseline=baseline, threshold=threshold)
     ax.set_xlabel(str(data[label_column].iloc[0]))
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=4, frameon=False, fontsize=8)
-    ax.grid(axis="x", alpha=0.3)
     default = ("Range of the outcome over the settings of each input, widest on top; the solid line is the "
                "baseline" + (", the dashed line the threshold." if threshold is not None else "."))
     if not own:  # drawn on the caller's axes: leave the layout of the caller's figure alone
@@ -103,6 +99,22 @@ def tornado_chart(table: pd.DataFrame, *, ax: Any = None, threshold: float | Non
                   warnings=warnings, path=target)
 
 
+def _tornado_bars(ax: Any, lo: np.ndarray, hi: np.ndarray, labels: np.ndarray, *, baseline: float,
+                  threshold: float | None) -> None:
+    """One bar per input from the baseline to its lowest and highest outcome; baseline and threshold lines."""
+    ypos = np.arange(len(labels))
+    ax.barh(ypos, hi - baseline, left=baseline, color=_UP.colour, hatch=_UP.hatch, edgecolor="black",
+            linewidth=0.6, label="above baseline")
+    ax.barh(ypos, lo - baseline, left=baseline, color=_DOWN.colour, hatch=_DOWN.hatch, edgecolor="black",
+            linewidth=0.6, label="below baseline")
+    ax.set_yticks(ypos, labels, fontsize=8)
+    ax.axvline(baseline, color="black", linewidth=1, label=f"baseline ({baseline:,.4g})")
+    if threshold is not None:
+        ax.axvline(threshold, color="black", linestyle="--", linewidth=1, label=f"threshold ({threshold:,.4g})")
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=4, frameon=False, fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+
+
 def _axis_start(values: np.ndarray) -> float:
     """Where the value axis starts: 0, or a round number below the smallest running total when the changes
     would otherwise be squashed by the totals (the smallest total above 60% of the largest)."""
@@ -111,6 +123,16 @@ def _axis_start(values: np.ndarray) -> float:
         return 0.0
     step = 10 ** np.floor(np.log10(finite.max() - 0.8 * finite.min() + 1e-300))
     return float(np.floor(0.8 * finite.min() / step) * step)
+
+
+def _value_limits(values: np.ndarray, start: float) -> tuple[float, float]:
+    """The value axis: from its start (or the lowest total, when below 0) to the highest total, with room for
+    the printed totals; never an empty range."""
+    finite = values[np.isfinite(values)]
+    low = start if start > 0 or not len(finite) else min(0.0, float(finite.min()))
+    high = max(float(finite.max()), low) if len(finite) else low + 1.0
+    span = high - low if high > low else max(abs(low), 1.0)
+    return low, high + 0.14 * span
 
 
 def _waterfall_panel(ax: Any, steps: pd.DataFrame, *, start: float) -> None:
@@ -171,6 +193,8 @@ def cascade_waterfall(cascade: pd.DataFrame, *, systems: list[str] | None = None
     texts = _texts(title, caption, source, warning)
     target = check_path(path)
     chosen = check_distinct(systems, argument="systems")
+    if chosen is not None and not chosen:
+        raise InvalidArgumentError("argument 'systems': give at least one system to draw (or None for all).")
     data = prepare(cascade, argument="cascade", keys=["system", "kind", "item"], numbers=["step", "value"],
                    optional=["currency"])
     present = list(dict.fromkeys(data["system"]))
@@ -195,7 +219,7 @@ def cascade_waterfall(cascade: pd.DataFrame, *, systems: list[str] | None = None
     unit = f"Cost per head ({currency})" if currency else "Cost per head"
     axes[0].set_xlabel(unit + (f"; the axis starts at {start:,.0f}, not 0" if start > 0 else ""), fontsize=9,
                        loc="left")
-    axes[0].set_xlim(start, None)
+    axes[0].set_xlim(*_value_limits(data.loc[data["system"].isin(names), "value"].to_numpy(float), start))
     _waterfall_legend(axes[0])
     default = ("Each system's cost per head from gross expenditure through each adjustment and factor to the "
                "adjusted cost (grey: start and subtotal; hatched: increases and decreases; running total printed).")
