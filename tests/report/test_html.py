@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from kpcompare.errors import InvalidArgumentError
-from kpcompare.report.bundle import MethodNote, ReportBundle, ReportSection
+from kpcompare.report.bundle import MethodNote, ReportBundle, ReportFigure, ReportSection
 from kpcompare.report.html import accounting, render_html, write_html
 from report_bundles import combined_bundle  # tests/_support
 
@@ -127,5 +127,8 @@ def test_errors_name_the_argument():
         render_html({"title": "x"})
     with pytest.raises(InvalidArgumentError, match="argument 'bundle': the table of section 's1' is a list"):
         render_html(_small(sections=(ReportSection("s1", "x", [1, 2]),)))
+    with pytest.raises(InvalidArgumentError, match="the figures of section 's1' must be ReportFigure objects holding "
+                                                   "a matplotlib Figure; got str"):
+        render_html(_small(sections=(ReportSection("s1", "x", pd.DataFrame(), figures=(ReportFigure("f", "png"),)),)))
     with pytest.raises(InvalidArgumentError, match="argument 'path': give a file name"):
         write_html(_small(), None)
