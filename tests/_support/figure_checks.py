@@ -53,16 +53,6 @@ def legend_labels(fig: Any) -> list[str]:
     return out
 
 
-def greyscale(fig: Any) -> np.ndarray:
-    """The figure rendered as PNG and converted to greyscale (what a black-and-white print shows)."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=60)
-    buffer.seek(0)
-    return np.asarray(Image.open(buffer).convert("L"), dtype=float)
-
-
 def warning_texts(fig: Any) -> list[str]:
     return [t.get_text() for t in fig.texts if t.get_gid() == "kpcompare-warning"]
 
