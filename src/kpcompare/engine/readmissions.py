@@ -251,7 +251,8 @@ class ReadmissionPass:
         """What was applied, and what could not be, from the columns the extract has."""
         w = self.rules.window_days
         notes = [f"readmissions: {DEFINITION}; emergency admissions 0-{w - 1} days after an index discharge in "
-                 f"the period, counted in the index {unit}'s stratum (docs/readmissions.md)."]
+                 f"the period, counted in the stratum of the index "
+                 f"{'continuous inpatient spell' if unit == 'cips' else 'provider spell'} (docs/readmissions.md)."]
         missing = []
         if "discharge_method" not in self.columns_needed:
             missing.append("deaths (no discharge_method column)")
