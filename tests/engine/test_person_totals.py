@@ -56,14 +56,25 @@ def test_top_share_of_bed_days_known_answer():
     # system B: four persons with 5 bed days each: the top 25% hold 1/4
     rows = [ep(f"a{k}", 0, k, system="A") for k in range(1, 11)] + [ep(f"b{k}", 0, 5, system="B") for k in range(4)]
     totals = kpcompare.person_totals(pd.DataFrame(rows), progress=False)
-    top = totals.top_share(value="bed_days", top=0.1).set_index("system")
+    top = kpcompare.top_share(totals, value="bed_days", top=0.1, by="system").set_index("system")  # one call
     assert top.loc["A", "value"] == pytest.approx(10 / 55)
     assert top.loc["A", "persons"] == 10 and top.loc["A", "total"] == 55
-    assert totals.top_share(value="bed_days", top=0.25).set_index("system").loc["B", "value"] == pytest.approx(0.25)
-    # the same through the person-level table and kpcompare.top_share itself
+    quarter = kpcompare.top_share(totals, value="bed_days", top=0.25, by="system").set_index("system")
+    assert quarter.loc["B", "value"] == pytest.approx(0.25)
+    # the same through the person-level table
     direct = kpcompare.top_share(totals.to_pandas(), value="bed_days", top=0.1, by="system").set_index("system")
     assert direct.loc["A", "value"] == pytest.approx(10 / 55)
-    assert totals.gini(value="bed_days").set_index("system").loc["B", "value"] == pytest.approx(0.0)
+    assert kpcompare.gini(totals, value="bed_days", by="system").set_index("system").loc["B", "value"] == \
+        pytest.approx(0.0)
+    # across systems: 14 persons, 55 + 20 bed days, the top person (10 days) holds 10/75 of the top 1/14
+    overall = kpcompare.top_share(totals, value="bed_days", top=1 / 14)
+    assert overall["value"].iloc[0] == pytest.approx(10 / 75)
+
+
+def test_concentration_of_a_measure_that_is_not_a_total_refused():
+    totals = kpcompare.person_totals(pd.DataFrame([ep("a", 0, 3)]), progress=False)
+    with pytest.raises(InvalidArgumentError, match="argument 'value'"):
+        kpcompare.top_share(totals, value="cost", top=0.1)
 
 
 def test_written_as_parquet_partitions(tmp_path, monkeypatch):

@@ -131,9 +131,8 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         expression on canonical columns.  The others are excluded as ``filtered_out_by_where``, after every
         validity rule; spells and CIPS are selected by their first episode (docs/extracts.md#7-filtering-rows-where).
     readmissions : int, ReadmissionRules or None
-        With spells or CIPS: add ``readmissions`` (numerator) and ``readmission_eligible`` (denominator) per
-        stratum, emergency readmissions within this many days of discharge (30: NHS Digital's indicator, 0-29
-        days inclusive; docs/readmissions.md), and ``readmission_exclusions``; None (default) adds nothing.
+        Spells, CIPS: add ``readmissions``, ``readmission_eligible`` (emergency readmissions within this many
+        days of discharge; 30: NHS Digital's indicator; docs/readmissions.md); None (default) adds nothing.
 
     Returns
     -------
@@ -152,9 +151,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
                      period=period, weights=weights, newborns=newborns, admissions_by=admissions_by,
                      persons=persons, check_duplicates=check_duplicates, squares=bed_days_squared,
                      cips_rules=cips_rules, spell_diagnosis=spell_diagnosis, where=where)
-    hook = readmission_pass(readmissions, extract, plan)
-    if hook is not None:
-        plan.hooks.append(hook)
+    plan.hooks += [hook for hook in (readmission_pass(readmissions, extract, plan),) if hook is not None]
     return execute(extract, plan, progress=progress, threads=threads, period=period)
 
 

@@ -5,7 +5,8 @@ every unit of a person, so each partition's persons are complete and are written
 (``part-NNNN.parquet``) before the next is read; memory stays that of one partition however many persons
 there are.  The result is read lazily (:class:`PersonTotals`, a :class:`pyarrow.dataset.Dataset` inside) and
 feeds :mod:`kpcompare.concentration` through a frequency table built fragment by fragment
-(:meth:`PersonTotals.frequencies`), e.g. ``person_totals(x).top_share(value="bed_days", top=0.1)``:
+(:meth:`PersonTotals.frequencies`), e.g. ``kpcompare.top_share(person_totals(x), value="bed_days", top=0.1,
+by="system")``:
 "the top 10% of patients account for y% of bed days", by system (docs/readmissions.md#high-use-patients).
 """
 
@@ -148,26 +149,6 @@ class PersonTotals:
                                  "persons": pd.Series(dtype="int64")})
         return _combine(parts, self.by, value)
 
-    def top_share(self, *, value: str = "bed_days", top: float = 0.1, **options) -> pd.DataFrame:
-        """:func:`kpcompare.concentration.top_share` of ``value`` by the ``by`` columns: the share of the total held
-        by the top ``top`` fraction of persons (options: ``confidence``, ``n_boot``, ``random_state``)."""
-        from ..concentration import top_share
-
-        return top_share(self.frequencies(value), value=value, top=top, frequency="persons",
-                         by=self.by or None, **options)
-
-    def gini(self, *, value: str = "bed_days", **options) -> pd.DataFrame:
-        """:func:`kpcompare.concentration.gini` of ``value`` by the ``by`` columns."""
-        from ..concentration import gini
-
-        return gini(self.frequencies(value), value=value, frequency="persons", by=self.by or None, **options)
-
-    def lorenz(self, *, value: str = "bed_days") -> pd.DataFrame:
-        """:func:`kpcompare.concentration.lorenz` of ``value`` by the ``by`` columns."""
-        from ..concentration import lorenz
-
-        return lorenz(self.frequencies(value), value=value, frequency="persons", by=self.by or None)
-
 
 def _combine(parts: list[pd.DataFrame], by: list[str], value: str) -> pd.DataFrame:
     frame = pd.concat(parts, ignore_index=True)
@@ -175,8 +156,7 @@ def _combine(parts: list[pd.DataFrame], by: list[str], value: str) -> pd.DataFra
 
 
 def person_totals(extract: Any, *, period: Any = None, out: Any = None, by: Sequence[str] = ("system",),
-                  unit: str = "cips", cips_rules: Any = None, where: Any = None, bed_days: str = "midnights",
-                  newborns: str = "include", check_duplicates: bool | None = None,
+                  unit: str = "cips", cips_rules: Any = None, where: Any = None,
                   progress: bool | None = None) -> PersonTotals:
     """Per-person totals over a period: ``<by...>, person_id, admissions, emergency_admissions, bed_days, spells,
     episodes``, one row per (stratum, person) with a counted stay, written as Parquet partitions.
@@ -193,15 +173,16 @@ def person_totals(extract: Any, *, period: Any = None, out: Any = None, by: Sequ
         Stratum columns of a person's row (a stay is placed by its first episode, as in ``aggregate``).
     unit : {"cips", "spell"}
         What ``spells`` counts (and what an admission is): continuous inpatient spells or provider spells.
-    cips_rules, where, bed_days, newborns, check_duplicates, progress
-        As :func:`kpcompare.aggregate`.
+    cips_rules, where, progress
+        As :func:`kpcompare.aggregate`; bed days are midnights, newborns included and repeated episode ids
+        excluded as there by default.
 
     Returns
     -------
     PersonTotals
-        ``.dataset`` (lazy), ``.to_pandas()``, ``.to_table()``, ``.frequencies(value)``, ``.top_share(...)``,
-        ``.gini(...)``, ``.lorenz(...)`` (:mod:`kpcompare.concentration` by ``by``), and ``.result``, the
-        strata and exclusions of the same pass (rows read = counted + excluded).  ``emergency_admissions``
+        ``.dataset`` (lazy), ``.to_pandas()``, ``.to_table()``, ``.frequencies(value)``; taken as it is by
+        :func:`kpcompare.top_share`, :func:`kpcompare.gini` and :func:`kpcompare.lorenz` (through
+        ``frequencies``, in bounded memory); and ``.result``, the strata and exclusions of the same pass (rows read = counted + excluded).  ``emergency_admissions``
         are admissions whose first episode's admission method is an emergency (HES 21-25, 2A-2D, 28); NaN
         without an ``admission_method`` column.
 
@@ -215,9 +196,9 @@ def person_totals(extract: Any, *, period: Any = None, out: Any = None, by: Sequ
     if not isinstance(extract, Extract):
         extract = read_episodes(extract)
     directory, keep = _directory(out)
-    plan = make_plan(extract, by=by, age_bands="esp2013", conditions=None, unit=unit, bed_days=bed_days,
-                     period=period, weights=None, newborns=newborns, admissions_by="admission", persons=None,
-                     check_duplicates=check_duplicates, cips_rules=cips_rules, where=where)
+    plan = make_plan(extract, by=by, age_bands="esp2013", conditions=None, unit=unit, bed_days="midnights",
+                     period=period, weights=None, newborns="include", admissions_by="admission", persons=None,
+                     check_duplicates=None, cips_rules=cips_rules, where=where)
     extract.require(["person_id"], purpose="person_totals")
     plan.hooks.append(PersonTotalsPass(extract, directory, plan.by))
     result = execute(extract, plan, progress=progress, threads=None, period=period)
