@@ -101,6 +101,14 @@ def test_written_as_parquet_partitions(tmp_path, monkeypatch):
     assert totals.result.rows_read == len(frame)
 
 
+def test_text_ids_through_spilled_partitions(monkeypatch):
+    monkeypatch.setattr(engine_streaming, "PARTITION_ROWS", 3)
+    rows = [ep(f"p{k % 7}", 10 * k, 10 * k + k % 4) for k in range(30)]
+    got = kpcompare.person_totals(pd.DataFrame(rows), progress=False).to_pandas().set_index("person_id")
+    assert sorted(got.index) == [f"p{k}" for k in range(7)]
+    assert got.loc["p3", "spells"] == len(range(3, 30, 7)) and got.loc["p3", "bed_days"] == 3 + 2 + 1 + 0  # k = 3, 10, 17, 24: k % 4 nights
+
+
 def test_frequencies_are_counts_of_persons():
     rows = [ep("a", 0, 3), ep("b", 0, 3), ep("c", 0, 1)]
     freq = kpcompare.person_totals(pd.DataFrame(rows), progress=False).frequencies("bed_days")
