@@ -141,6 +141,11 @@ def test_chemotherapy_anywhere_in_readmission_not_counted():
     assert reason(result, "index", "cancer") == 1  # the readmitting spell is itself no index
 
 
+def test_chemotherapy_written_with_a_dot_recognised():
+    rows = [ep(1, 0, 5, method="11"), ep(1, 10, 12, code="R509", diagnoses=["R509", "Z51.1"])]
+    assert counts(run(rows)) == (0, 1)
+
+
 def test_obstetric_index_excluded():
     result = run([ep(1, 0, 5, code="O800"), ep(1, 10, 12)])
     assert counts(result) == (0, 1)

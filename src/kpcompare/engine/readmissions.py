@@ -75,7 +75,7 @@ class ReadmissionRules:
     transfer_methods: tuple[str, ...] = ("81", "2B")
     transfer_sources: tuple[str, ...] = ("49", "50", "51", "52", "53", "87")
     died_methods: tuple[str, ...] = ("4",)
-    cancer_pattern: str = r"^(C[0-8][0-9]|C9[0-7]|D3[7-9]|D4[0-8]|Z511)"
+    cancer_pattern: str = r"^(C[0-8][0-9]|C9[0-7]|D3[7-9]|D4[0-8]|Z51\.?1)"  # a dot tolerated
     obstetric_pattern: str = r"^O[0-9][0-9]"
 
     def __post_init__(self) -> None:
