@@ -16,6 +16,8 @@ of the rows by person); ``kpcompare_spell`` and ``kpcompare_cips`` the other uni
 duplicates checked).  ``kpcompare_duplicates_base`` runs ``check_duplicates=True`` with the kpcompare found
 in the directory ``$KPCOMPARE_BASE`` (an older version's ``src``), to compare with it, and
 ``kpcompare_persons_base`` that version's defaults (before issue 16: persons, no duplicate check).
+``kpcompare_readmissions`` is ``kpcompare_cips`` with ``readmissions=30`` (issue 21) and
+``kpcompare_person_totals`` writes the per-person totals (CIPS) and reads back the top 10% share of bed days.
 
 Each engine runs in a fresh Python process (imports included in the wall time), ``--repeat`` times, in
 rounds (every engine once per round, so changes in the machine's load hit all engines alike); the median
@@ -159,6 +161,20 @@ ENGINES["kpcompare_duplicates_base"] = _BASE + ENGINES["kpcompare"].replace(
     'check_duplicates=False if UNIT == "episode" else None', "check_duplicates=True")
 # aggregate's defaults of that older version (before issue 16: persons counted, no duplicate check)
 ENGINES["kpcompare_persons_base"] = _BASE + ENGINES["kpcompare_persons"]
+# issue 21: the CIPS unit with emergency readmissions (engine.readmissions, in the same pass), and the
+# per-person totals (engine.person_totals: Parquet partitions, then the top 10% share of bed days by system)
+ENGINES["kpcompare_readmissions"] = ENGINES["kpcompare_cips"].replace("progress=False,",
+                                                                      "progress=False, readmissions=30,")
+ENGINES["kpcompare_person_totals"] = """
+import kpcompare, shutil, tempfile
+import kpcompare.engine, kpcompare.extract
+T0 = time.perf_counter()
+out = tempfile.mkdtemp(prefix="bench-person-totals-")
+t = kpcompare.person_totals(kpcompare.read_episodes(PATH, coding="icd10"), out=out, progress=False)
+top = kpcompare.top_share(t, value="bed_days", top=0.1, by="system")
+rows = len(t); total = int(t.result.strata["bed_days"].sum())
+shutil.rmtree(out)
+"""
 EPILOGUE = """
 core = time.perf_counter() - T0
 print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rows": rows,

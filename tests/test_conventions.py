@@ -312,6 +312,7 @@ NOT_SAMPLED = {
     "kpcompare.disclosure.for_release": "returns its input table, disclosure-controlled (suppress)",
     "kpcompare.disclosure.strata_for_release": "returns an aggregate's stratum table, disclosure-controlled",
     "kpcompare.disclosure.present": "a presentation (text) of suppress's output",
+    "kpcompare.person_totals": "returns a PersonTotals (Parquet files read lazily): a per-person table of counts",
 }
 
 

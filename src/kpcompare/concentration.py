@@ -2,8 +2,9 @@
 
 Every function takes person-level data (one row per person, a ``value`` column such as bed days or
 cost) or an aggregated frequency table (``frequency=`` names a column counting the persons who have
-that value), optionally by groups.  Statements such as "15% of patients account for 70% of
-expenditure" become :func:`check_concentration` on supplied data.
+that value), optionally by groups; the per-person table of :func:`kpcompare.person_totals` is taken as it
+is (read part by part into a frequency table of its ``value``).  Statements such as "15% of patients
+account for 70% of expenditure" become :func:`check_concentration` on supplied data.
 
 The bootstrap resamples persons: every unit counted by ``frequency`` is treated as one independently
 sampled person.  Integer survey weights (such as the NHDS ``weighting``) may be passed as ``frequency``
@@ -43,6 +44,8 @@ _MAX_CELLS = 4_000_000  # bootstrap block size (replicates x distinct values)
 
 
 def _prepare(data: pd.DataFrame, value: str, frequency: str | None, by: list[str]) -> pd.DataFrame:
+    if frequency is None and hasattr(data, "frequencies"):  # kpcompare.person_totals: read part by part
+        data, frequency = data.frequencies(value), "persons"
     frame = as_pandas(data)
     check_column_name(value, argument="value")
     if frequency is not None:

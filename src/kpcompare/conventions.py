@@ -112,6 +112,13 @@ KEYWORDS: tuple[Term, ...] = (
     Term("source", "text", "Source line of a figure, drawn at its foot."),
     Term("warning", "text", "A warning drawn on a figure (e.g. intervals known to be too narrow), besides those "
          "the figure draws itself from the table's notes."),
+    Term("unit", "choice", "The counting unit of an episode extract: 'episode', 'spell' (provider spell) or "
+         "'cips' (continuous inpatient spell); person_totals takes the last two."),
+    Term("period", "other", "(first_day, last_day), inclusive dates of an episode extract's period: stays "
+         "overlapping it, bed days clipped to it, admissions admitted in it; None an open end."),
+    Term("progress", "other", "Show progress bars: True, False or None (when stderr is a terminal)."),
+    Term("cips_rules", "other", "The rules joining provider spells into CIPS (kpcompare.engine.spells.CipsRules; "
+         "None: NHS Digital's)."),
 )
 
 #: keyword -> its term
@@ -142,19 +149,17 @@ FUNCTION_KEYWORDS: dict[str, dict[str, str]] = {
     "kpcompare.aggregate": {
         "age_bands": "the age-band scheme the engine assigns (as `bands` of reband)",
         "conditions": "the condition set classifying diagnoses",
-        "unit": "counting unit ('episode', 'spell', 'cips')",
         "bed_days": "bed-day counting rule",
-        "period": "admission period kept",
-        "progress": "progress display",
         "newborns": "treatment of newborn episodes",
         "admissions_by": "which episode of a spell dates the admission",
         "persons": "whether to count distinct persons (flag)",
         "check_duplicates": "duplicate episode-id check",
         "threads": "worker threads",
         "bed_days_squared": "whether to add the sum of squared stays (flag)",
-        "cips_rules": "rules joining spells into CIPS",
         "spell_diagnosis": "which episode's diagnosis classifies a spell",
+        "readmissions": "emergency readmission window in days (adds numerator and denominator)",
     },
+    "kpcompare.person_totals": {"out": "directory the per-person Parquet partitions are written to"},
     "kpcompare.read_episodes": {
         "mapping": "registered column mapping of the extract",
         "constants": "columns given one value for every row",

@@ -229,6 +229,8 @@ VALID: dict[str, Callable[[], Call]] = {
     "kpcompare.aggregate": lambda: Call(aggregate_frame, (episodes(),),
                                         {"by": ("system", "sex", "age_band"), "age_bands": [0, 15, 65],
                                          "progress": False}),
+    "kpcompare.person_totals": lambda: Call(kpcompare.person_totals, (episodes().assign(provider="P"),),
+                                            {"progress": False}),
     "kpcompare.condition_set": lambda: Call(conditions.condition_set, ("ham2003_leading_causes",),
                                             {"coding": "icd10"}),
     "kpcompare.load_condition_set": lambda: Call(conditions.load_condition_set, (_condition_file(),),

@@ -144,6 +144,8 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     ('kpcompare.aggregate', 'measure_dtype'): ('ArrowNotImplementedError',),
     # ArrowNotImplementedError: 0['episode_id'] as complex -> 'Unsupported numpy type 15'
     ('kpcompare.read_episodes', 'measure_dtype'): ('ArrowNotImplementedError',),
+    # ArrowNotImplementedError: 0['person_id'] as complex -> 'Unsupported numpy type 15' (read_episodes' escape)
+    ('kpcompare.person_totals', 'measure_dtype'): ('ArrowNotImplementedError',),
     # --- h17fuzz (figures, plots) ----------------------------------------------------------------
     # TypeError: argument 1 = None -> "float() argument must be a string or a real number, not 'NoneType'"
     # ValueError: argument 0 = [] -> 'Lengths must be equal'

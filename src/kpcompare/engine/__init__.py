@@ -1,6 +1,7 @@
 """The aggregation engine: episode extracts -> stratum tables (Arrow, streaming, bounded memory).
 
-Public names: :func:`aggregate`, :class:`AggregateResult`.  Modules: ``arrow`` (aggregate), ``plan`` (the
+Public names: :func:`aggregate`, :class:`AggregateResult`, :class:`ReadmissionRules`; ``person_totals`` (the
+module of :func:`kpcompare.person_totals`).  Modules: ``arrow`` (aggregate), ``plan`` (the
 options checked, the row stage), ``stage`` (row codes), ``streaming`` (what the passes share),
 ``episode_pass`` and ``spell_pass`` (the units' passes), ``units`` (partitions, spells and CIPS records),
 ``spells`` (the spell and CIPS rules), ``persons``, ``duplicates``, ``strata`` (sums per stratum).
@@ -9,5 +10,6 @@ options checked, the row stage), ``stage`` (row codes), ``streaming`` (what the 
 from __future__ import annotations
 
 from .arrow import AggregateResult, aggregate
+from .readmissions import ReadmissionRules
 
-__all__ = ["aggregate", "AggregateResult"]
+__all__ = ["aggregate", "AggregateResult", "ReadmissionRules"]

@@ -15,6 +15,7 @@ from ..errors import DataQualityWarning, InvalidValueError, KpcompareError
 from ..extract.rules import DATA_QUALITY_SHARE, EXCLUSION_REASONS
 from .episode_pass import counted_names, measure_names, stream_episodes
 from .plan import make_plan
+from .readmissions import ReadmissionPass, readmission_pass
 from .spell_pass import stream_partitioned
 from .strata import Accumulator
 from .streaming import Tally, worker_threads
@@ -43,6 +44,10 @@ class AggregateResult:
     record_level : bool
         True: built from record-level data, so disclosure control applies before the strata leave kpcompare
         (:func:`kpcompare.disclosure.for_release`; docs/disclosure.md).
+    readmission_exclusions : pandas.DataFrame or None
+        With ``readmissions``: ``stage, reason, units`` (:data:`kpcompare.engine.readmissions.READMISSION_REASONS`):
+        every counted unit once in stage ``index``, each admission after an eligible index within the window
+        once in stage ``readmission``; None otherwise.
     """
 
     strata: pd.DataFrame
@@ -54,6 +59,7 @@ class AggregateResult:
     period: tuple[str, str] | None = None
     notes: list[str] = field(default_factory=list)
     record_level: bool = True
+    readmission_exclusions: pd.DataFrame | None = None
 
     @property
     def rows_counted(self) -> int:
@@ -74,7 +80,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
               newborns: str = "include", admissions_by: str = "admission", persons: bool | None = None,
               check_duplicates: bool | None = None, threads: int | None = None,
               bed_days_squared: bool = False, cips_rules: Any = None,
-              spell_diagnosis: str = "first", where: Any = None) -> AggregateResult:
+              spell_diagnosis: str = "first", where: Any = None, readmissions: Any = None) -> AggregateResult:
     """Stream an episode extract into admissions, bed days and episodes per stratum, accounting for every row.
 
     The rules (exclusion reasons and their order, units, bed days, period, ``where``, duplicates, memory,
@@ -124,6 +130,9 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         ``{"admission_method": ["21", "22", "23", "24", "28"]}``, emergency admissions) or an Arrow
         expression on canonical columns.  The others are excluded as ``filtered_out_by_where``, after every
         validity rule; spells and CIPS are selected by their first episode (docs/extracts.md#7-filtering-rows-where).
+    readmissions : int, ReadmissionRules or None
+        Spells, CIPS: add ``readmissions``, ``readmission_eligible`` (emergency readmissions within this many
+        days of discharge; 30: NHS Digital's indicator; docs/readmissions.md); None (default) adds nothing.
 
     Returns
     -------
@@ -142,8 +151,17 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
                      period=period, weights=weights, newborns=newborns, admissions_by=admissions_by,
                      persons=persons, check_duplicates=check_duplicates, squares=bed_days_squared,
                      cips_rules=cips_rules, spell_diagnosis=spell_diagnosis, where=where)
+    plan.hooks += [hook for hook in (readmission_pass(readmissions, extract, plan),) if hook is not None]
+    return execute(extract, plan, progress=progress, threads=threads, period=period)
+
+
+def execute(extract, plan, *, progress: bool | None, threads: int | None, period: Any) -> AggregateResult:
+    """Run a plan (and its hooks, whose columns are read too and whose measures come last)."""
+    for hook in plan.hooks:
+        plan.columns += [c for c in hook.columns_needed if c not in plan.columns]
     threads = worker_threads(threads, plan)
-    accumulator = Accumulator(plan.by, plan.labels, measure_names(plan))
+    extra = [name for hook in plan.hooks for name in hook.measures]
+    accumulator = Accumulator(plan.by, plan.labels, measure_names(plan) + extra)
     tally = Tally()
     stream = stream_partitioned if plan.partitioned else stream_episodes
     stream(extract, plan, accumulator, tally, progress, threads)
@@ -158,7 +176,7 @@ def _bound(value: Any) -> str | None:
 def _result(plan, accumulator: Accumulator, tally: Tally, *, period: Any) -> AggregateResult:
     """The strata (integer measures as int64) and exclusions, checked: rows read = counted + excluded."""
     strata = accumulator.frame()
-    for name in counted_names(plan):
+    for name in counted_names(plan) + [name for hook in plan.hooks for name in hook.measures]:
         values = strata[name].to_numpy()
         if len(values) and values.max() >= 2.0 ** 53:  # float64 sums are exact below 2**53 only
             raise InvalidValueError(
@@ -169,6 +187,10 @@ def _result(plan, accumulator: Accumulator, tally: Tally, *, period: Any) -> Agg
     exclusions = tally.frame(plan.weighted, where=plan.where is not None)
     result = AggregateResult(strata, exclusions, tally.read, plan.unit, plan.bed_rule, plan.by,
                              period=None if period is None else tuple(_bound(v) for v in period))
+    for hook in plan.hooks:
+        if isinstance(hook, ReadmissionPass):
+            result.readmission_exclusions = hook.table()
+            result.notes += hook.notes(plan.unit)
     if result.rows_counted + result.rows_excluded != result.rows_read:  # pragma: no cover - internal invariant
         raise KpcompareError(f"internal error: rows read {result.rows_read} != counted {result.rows_counted} + "
                              f"excluded {result.rows_excluded}; please report this.")

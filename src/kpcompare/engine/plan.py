@@ -122,6 +122,7 @@ class Plan:
     cips_rules: Any = None  # kpcompare.engine.spells.CipsRules (unit="cips"), None otherwise
     where: rules.Where | None = None  # the row filter of aggregate(..., where=...)
     spell_diagnosis: str = "first"  # which episode's diagnosis a spell or CIPS takes: "first" or "last"
+    hooks: list = field(default_factory=list)  # passes over a person's units: readmissions, person totals
     _dictionary_cache: dict = field(default_factory=dict, repr=False)
     _lock: Any = field(default_factory=threading.Lock, repr=False)
     scratch: Scratch = field(default_factory=Scratch, repr=False)

@@ -39,6 +39,8 @@ def partition_rows(plan: Plan, table) -> tuple[dict[str, np.ndarray], Partial]:
     if plan.weighted:
         arrays["weight"] = staged.weight[keep]
     arrays["first"] = staged.first[keep] if staged.first is not None else np.ones(int(keep.sum()), dtype=bool)
+    for hook in plan.hooks:  # readmissions, person totals: their columns of the kept rows
+        arrays.update({k: v[keep] for k, v in hook.columns(table).items()})
     for name in ("start", "end", "end_known", "length"):
         value = getattr(staged, name)
         if value is not None:
@@ -108,7 +110,8 @@ def stream_partitioned(extract, plan: Plan, accumulator: Accumulator, tally: Tal
 def _add_units(part: dict[str, np.ndarray], plan: Plan, accumulator: Accumulator, tally: Tally) -> None:
     recs = records(part, unit=plan.unit, n_by=len(plan.by), period=plan.period,
                    check_duplicates=plan.check_duplicates, rules=plan.cips_rules,
-                   diagnosis=(plan.by.index("condition"), plan.spell_diagnosis) if "condition" in plan.by else None)
+                   diagnosis=(plan.by.index("condition"), plan.spell_diagnosis) if "condition" in plan.by else None,
+                   detail=bool(plan.hooks))
     for reason, (rows, weighted) in recs.excluded.items():
         tally.add(reason, rows, weighted)
     n = len(recs.weight)
@@ -120,4 +123,6 @@ def _add_units(part: dict[str, np.ndarray], plan: Plan, accumulator: Accumulator
     if plan.persons:  # after episodes, before bed_days_squared (see episode_pass.counted_names)
         sizes = [max(len(lab), 1) for lab in plan.labels]
         values.insert(3, first_person(recs.ids, recs.person, sizes).astype(np.float64))
+    for hook in plan.hooks:  # their measures come last (kpcompare.engine.arrow)
+        values += hook.add(recs, plan, admitted=admitted, bed=bed)
     accumulator.add(recs.ids, values)

@@ -111,6 +111,24 @@ class Records:
     weighted_episodes: np.ndarray
     person: np.ndarray
     excluded: dict[str, tuple[int, float]]
+    detail: UnitDetail | None = None  # every unit formed, for the readmissions and person-totals hooks
+
+
+@dataclass
+class UnitDetail:
+    """Every unit of a partition (counted or not), for passes that look across a person's units
+    (:mod:`kpcompare.engine.readmissions`): the partition's rows, each unit's first and last episode (row
+    positions), its start and end day, person, whether it is counted (then its place in :class:`Records` is its
+    rank among the counted), and the unit of each row."""
+
+    rows: dict[str, np.ndarray]
+    head: np.ndarray
+    tail: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    person: np.ndarray
+    counted: np.ndarray
+    unit_of_row: np.ndarray
 
 
 def _exclude(excluded: dict, reason: str, rows: np.ndarray, weight: np.ndarray) -> None:
@@ -159,6 +177,14 @@ class _Spells:
     episodes: np.ndarray
     weight: np.ndarray
     head_weight: np.ndarray
+    perm: np.ndarray | None = None
+    spell_no: np.ndarray | None = None
+
+    def spell_of_row(self) -> np.ndarray:
+        """The spell of each row (positions in the partition's rows)."""
+        out = np.empty(len(self.perm), dtype=np.int64)
+        out[self.perm] = self.spell_no
+        return out
 
 
 def _provider_spells(rows: dict[str, np.ndarray]) -> _Spells:
@@ -177,7 +203,7 @@ def _provider_spells(rows: dict[str, np.ndarray]) -> _Spells:
         np.minimum.reduceat(rows["row"][perm], heads) if some else rows["row"][:0],
         np.minimum.reduceat(start, heads) if some else end[:0], np.maximum.reduceat(end, heads) if some else end[:0],
         np.diff(np.append(heads, len(spell_no))),
-        np.add.reduceat(weight_sorted, heads) if some else weight_sorted[:0], weight_sorted[heads])
+        np.add.reduceat(weight_sorted, heads) if some else weight_sorted[:0], weight_sorted[heads], perm, spell_no)
 
 
 def _link_cips(rows: dict[str, np.ndarray], s: _Spells, person: np.ndarray, rules: spells.CipsRules):
@@ -195,12 +221,12 @@ def _link_cips(rows: dict[str, np.ndarray], s: _Spells, person: np.ndarray, rule
     np.maximum.at(end, unit_of_spell, s.end)
     return (order[cips_heads], order[np.append(cips_heads[1:], len(cips_no)) - 1], start, end,
             np.bincount(unit_of_spell, weights=s.episodes, minlength=n_units).astype(np.int64),
-            np.bincount(unit_of_spell, weights=s.weight, minlength=n_units))
+            np.bincount(unit_of_spell, weights=s.weight, minlength=n_units), unit_of_spell)
 
 
 def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[int, int] | None,
             check_duplicates: bool, rules: spells.CipsRules | None = None,
-            diagnosis: tuple[int, str] | None = None) -> Records:
+            diagnosis: tuple[int, str] | None = None, detail: bool = False) -> Records:
     """Turn one partition of kept rows into counting units (spells or CIPS; ``rules``: the CIPS rules, NHS
     Digital's by default).
 
@@ -208,7 +234,8 @@ def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[
     ``j`` (the condition) from its last episode instead (of its last provider spell, for CIPS).  Rules in
     order: duplicate episode ids, the spell rules (no end, ending before it starts, outside the period), then
     ``where`` (a ``selected`` column): a unit whose first episode the filter does not select is excluded as
-    ``filtered_out_by_where`` with all its episodes.
+    ``filtered_out_by_where`` with all its episodes.  ``detail``: also describe every unit formed
+    (:class:`UnitDetail`).
     """
     rules = spells.CIPS_RULES if rules is None else rules
     excluded: dict[str, tuple[int, float]] = {}
@@ -220,8 +247,9 @@ def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[
     unit_head = np.arange(len(s.start))  # per unit: the spell whose first episode it takes its attributes from
     unit_tail = unit_head  # per unit: its last spell
     start, end, n_eps, row_weight = s.start, s.end, s.episodes, s.weight
+    unit_of_spell = None
     if unit == "cips":
-        unit_head, unit_tail, start, end, n_eps, row_weight = _link_cips(rows, s, person, rules)
+        unit_head, unit_tail, start, end, n_eps, row_weight, unit_of_spell = _link_cips(rows, s, person, rules)
     no_end = end == np.iinfo(np.int64).min
     before = ~no_end & (end < start)
     outside = np.zeros(len(start), dtype=bool)
@@ -235,10 +263,15 @@ def records(part: dict[str, np.ndarray], *, unit: str, n_by: int, period: tuple[
         dropped = ok & ~rows["selected"][s.first_rows[unit_head]]
         _exclude_units(excluded, "filtered_out_by_where", dropped, n_eps, row_weight)
         ok &= ~dropped
+    described = None
+    if detail:
+        spell_of_row = s.spell_of_row()
+        described = UnitDetail(rows, s.first_rows[unit_head], s.last_rows[unit_tail], start, end, person[unit_head],
+                               ok, spell_of_row if unit_of_spell is None else unit_of_spell[spell_of_row])
     unit_head = unit_head[ok]
     source_rows = [s.first_rows[unit_head]] * n_by
     if diagnosis is not None and diagnosis[1] == "last":
         source_rows[diagnosis[0]] = s.last_rows[unit_tail[ok]]
     return Records([rows[f"id{j}"][source_rows[j]].astype(np.int64) for j in range(n_by)], start[ok],
                    end[ok], None, np.ones(int(ok.sum()), dtype=bool), s.head_weight[unit_head], n_eps[ok],
-                   row_weight[ok], person[unit_head], excluded)
+                   row_weight[ok], person[unit_head], excluded, described)
