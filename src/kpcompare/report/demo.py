@@ -25,7 +25,7 @@ from ._text import wrapped
 if TYPE_CHECKING:
     from .england_chapters import ChapterRates
 
-__all__ = ["Section", "SECTIONS", "main", "ham_section", "england_chapters_section"]
+__all__ = ["Section", "SECTIONS", "main", "ham_section", "ham_summary", "england_chapters_section"]
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,10 @@ def _write(tables: dict[str, pd.DataFrame], out: Path, prefix: str) -> list[Path
 # ----------------------------------------------------------------------------------------- sections
 
 
-def ham_section(out: Path) -> str:
-    """The Ham-style comparison: NHS England 2000-01 against US hospitals 2010, ages 60-74 and 75+."""
+def ham_summary(tables: dict[str, pd.DataFrame]) -> str:
+    """The Ham-style comparison's notes (sources, condition set, exclusions) and its text report, as printed."""
     from . import ham
 
-    tables = ham.run_ham_comparison(out)
     causes = [c for c in pd.unique(tables["comparison"]["condition"]) if c != ham.ALL_SELECTED]
     excl = tables["exclusions"]
     unknown_age = excl[excl["reason"].str.startswith("FCEs of unknown age")]
@@ -76,11 +75,17 @@ def ham_section(out: Path) -> str:
         "Counts lost to the comparison (unknown age, newborns, ...) are in ham_exclusions.csv"
         + (f"; NHS admissions of unknown age: {unknown_age['admissions'].sum():,.0f}." if len(unknown_age) else "."),
     ]
+    return "\n".join([*wrapped(notes), "", ham.format_report(tables)])
+
+
+def ham_section(out: Path) -> str:
+    """The Ham-style comparison: NHS England 2000-01 against US hospitals 2010, ages 60-74 and 75+."""
+    from . import ham
+
+    tables = ham.run_ham_comparison(out)
     files = ham.output_files(tables)
     lines = [
-        *wrapped(notes),
-        "",
-        ham.format_report(tables),
+        ham_summary(tables),
         "",
         f"Written to {out.resolve()}:",
         *wrapped([", ".join(f for f in files if f.endswith(".csv")) + " (tables, full precision)",

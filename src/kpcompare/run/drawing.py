@@ -1,0 +1,49 @@
+"""The figures a configuration declares (``[[figures]]``), drawn by :mod:`kpcompare.plots`.
+
+Causes are shown with display names (``heart_failure`` -> "Heart failure"; the total -> "All N causes");
+the tables keep the condition-set group names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..report.bundle import ReportFigure
+from .config import RunConfig
+from .load import blamed
+
+__all__ = ["draw_figures"]
+
+
+def _display(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    from ..comparison.compare import ALL_SELECTED
+    from ..report.ham import cause_label
+
+    causes = [c for c in pd.unique(table[by]) if c != ALL_SELECTED]
+    return table.assign(**{by: cause_label(table[by], len(causes))})
+
+
+def _draw(fig_spec: dict[str, Any], table: pd.DataFrame, by: str) -> Any:
+    from .. import plots
+
+    if fig_spec["plot"] == "bed_days_bars":
+        return plots.bed_days_bars(_display(table, by), by=by, measure=fig_spec["measure"],
+                                   title=fig_spec["title"])
+    if fig_spec["plot"] == "ratio_forest":
+        return plots.ratio_forest(_display(table, by), by=by, title=fig_spec["title"])
+    return plots.tornado_chart(table, title=fig_spec["title"], threshold=fig_spec["threshold"])
+
+
+def draw_figures(config: RunConfig, tables: dict[str, pd.DataFrame]) -> dict[str, list[ReportFigure]]:
+    """Each declared figure, grouped by the table it draws (the section it belongs to)."""
+    cmp = config.settings["comparison"] or {}
+    by = cmp.get("by", "condition")
+    out: dict[str, list[ReportFigure]] = {}
+    for i, spec in enumerate(config.settings["figures"] or []):
+        with blamed(config, ("figures", i)):
+            figure = _draw(spec, tables[spec["table"]], by)
+        out.setdefault(spec["table"], []).append(
+            ReportFigure(name=spec["name"], figure=figure, caption=spec["caption"], source=spec["source"]))
+    return out
