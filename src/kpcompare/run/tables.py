@@ -42,11 +42,21 @@ def cell_text(value: Any, digits: int) -> str:
     return str(value)
 
 
+def _whole(series: pd.Series) -> bool:
+    """A float column holding only whole numbers (populations, counts): shown without decimals."""
+    if not pd.api.types.is_float_dtype(series):
+        return False
+    values = series.to_numpy(float)
+    values = values[np.isfinite(values)]
+    return bool(len(values)) and bool(np.all(values == np.round(values)))
+
+
 def _cells(table: pd.DataFrame, digits: Mapping[str, int], default: int) -> list[list[str]]:
     columns = list(table.columns)
+    places = [digits.get(str(c), 0 if _whole(table[c]) else default) for c in columns]
     out = []
     for row in table.itertuples(index=False, name=None):
-        out.append([cell_text(v, digits.get(str(c), default)) for c, v in zip(columns, row)])
+        out.append([cell_text(v, d) for d, v in zip(places, row)])
     return out
 
 
