@@ -193,10 +193,17 @@ def key_lines(text: str) -> dict[tuple, int]:
 
 
 def line_of(lines: dict[tuple, int], path: tuple) -> int | None:
-    """The line of ``path``, or of its nearest enclosing key or table that was located."""
+    """The line of ``path``, or of its nearest enclosing key or table that was located.
+
+    A single table where an array of tables may stand (``[populations]`` for ``[[populations]]``) is item 0
+    of the array: ``("populations", 0, "path")`` is also looked for as ``("populations", "path")``.
+    """
     path = tuple(path)
     while path:
-        if path in lines:
-            return lines[path]
+        single = tuple(p for k, p in enumerate(path) if not (p == 0 and type(p) is int and k > 0
+                                                             and (*path[:k], 0) not in lines))
+        for candidate in (path, single):
+            if candidate in lines:
+                return lines[candidate]
         path = path[:-1]
     return None

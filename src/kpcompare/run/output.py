@@ -58,7 +58,8 @@ def write_bundle(bundle: ReportBundle, out: str | Path, *, prefix: str, tables: 
                  figures: Sequence[str] = ("png", "svg"), html: bool = True, digits: int = 3) -> list[Path]:
     """Write the bundle into ``out`` (created if needed); returns the files written, in order.
 
-    Files: ``<section>.csv|md|tex`` per section, ``<prefix>_exclusions.*``, ``<figure>.png|svg|pdf`` per
+    Files: ``<section>.csv|md|tex`` per section, ``<prefix>_exclusions.*`` (when the run read extracts),
+    ``<figure>.png|svg|pdf`` per
     figure, ``report.html`` (when ``html`` and the HTML writer is available) and ``provenance.json``.
     """
     folder = Path(out)
@@ -67,9 +68,10 @@ def write_bundle(bundle: ReportBundle, out: str | Path, *, prefix: str, tables: 
     for section in bundle.sections:
         written += _table_files(section.name, section.table, folder, tables, title=section.title,
                                 digits=section.digits, default_digits=digits, notes=section.caveats)
-    written += _table_files(f"{prefix}_exclusions", bundle.exclusions, folder, tables,
-                            title="Exclusions: rows not counted, with their reason", digits={},
-                            default_digits=digits, notes=())
+    if len(bundle.exclusions):  # runs without extracts (cost cascades) exclude nothing
+        written += _table_files(f"{prefix}_exclusions", bundle.exclusions, folder, tables,
+                                title="Exclusions: rows not counted, with their reason", digits={},
+                                default_digits=digits, notes=())
     for section in bundle.sections:
         for fig in section.figures:
             written += [save_figure(fig.figure, folder / f"{fig.name}.{fmt}") for fmt in figures]
