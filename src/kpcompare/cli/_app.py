@@ -28,7 +28,30 @@ __all__ = ["cli", "main", "progress_wanted", "echo_table"]
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+def _warning_printer(original: Any) -> Any:
+    """kpcompare's warnings as one ``kpcompare: warning: ...`` line each; other warnings as Python prints them."""
+    def show(message: Any, category: type, filename: str, lineno: int, file: Any = None,
+             line: str | None = None) -> None:
+        if issubclass(category, KpcompareWarning):
+            click.echo(f"kpcompare: warning: {message}", err=True)
+        else:
+            original(message, category, filename, lineno, file, line)
+    return show
+
+
+class _Group(click.Group):
+    """The command group: kpcompare's warnings are printed as lines while a command runs (never raised)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with warnings.catch_warnings():
+            warnings.showwarning = _warning_printer(warnings.showwarning)
+            warnings.simplefilter("always", KpcompareWarning)  # the command line reports them, never raises
+            # pandera imports pyspark when it is installed; its pandas-version notice is not the user's concern
+            warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
 @click.option("--debug", is_flag=True, help="On an error, print the traceback too (also KPCOMPARE_DEBUG=1).")
 def cli(debug: bool) -> None:
     """Reproducible comparisons of health systems (kpcompare).
@@ -74,17 +97,6 @@ def _user_error(exc: BaseException, argv: Sequence[str], debug: bool) -> int:
     return 2
 
 
-def _warning_printer(original: Any) -> Any:
-    """kpcompare's warnings as one ``kpcompare: warning: ...`` line each; other warnings as Python prints them."""
-    def show(message: Any, category: type, filename: str, lineno: int, file: Any = None,
-             line: str | None = None) -> None:
-        if issubclass(category, KpcompareWarning):
-            click.echo(f"kpcompare: warning: {message}", err=True)
-        else:
-            original(message, category, filename, lineno, file, line)
-    return show
-
-
 def _quiet_pipe() -> int:
     """stdout was closed by the reader: point it at /dev/null so the interpreter's final flush is silent."""
     try:
@@ -101,12 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in args or os.environ.get("KPCOMPARE_DEBUG", "") not in ("", "0")
     args = [a for a in args if a != "--debug"]
     try:
-        with warnings.catch_warnings():
-            warnings.showwarning = _warning_printer(warnings.showwarning)
-            warnings.simplefilter("always", KpcompareWarning)  # the command line reports them, never raises
-            # pandera imports pyspark when it is installed; its pandas-version notice is not the user's concern
-            warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
-            result = cli.main(args=args, prog_name="kpcompare", standalone_mode=False)
+        result = cli.main(args=args, prog_name="kpcompare", standalone_mode=False)
         return result if isinstance(result, int) else 0
     except click.exceptions.Exit as exc:
         return exc.exit_code

@@ -70,4 +70,6 @@ def figures_check_command(registry: str | None, ids: tuple, as_csv: bool) -> int
     passed = int(checked["ok"].eq(True).fillna(False).sum())
     click.echo(f"{passed} of {len(checked)} figures reproduced; {failed} not; "
                f"{len(checked) - passed - failed} not computable from bundled inputs (see status).", err=True)
-    return 1 if failed else 0
+    if failed:
+        raise click.exceptions.Exit(1)
+    return 0

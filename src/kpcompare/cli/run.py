@@ -113,6 +113,9 @@ def demo_command(out: Path, sections: tuple, date: str | None) -> int:
     if sections:
         from ..report import demo
 
-        return demo.main(["--out", str(out), *sum((["--section", s] for s in sections), [])])
+        code = demo.main(["--out", str(out), *sum((["--section", s] for s in sections), [])])
+        if code:
+            raise click.exceptions.Exit(code)
+        return 0
     run_and_print("ham", out, date=date, progress=progress_wanted(None), quiet=False)
     return 0
