@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..report._text import wrapped
 from ._app import cli, echo_table, progress_wanted
 
 __all__ = ["run_command", "demo_command", "run_and_print"]
@@ -39,6 +38,8 @@ def _listing() -> str:
 
 def _written(paths: list[Path], out: Path) -> list[str]:
     """The files written, by kind: stems once, with their formats."""
+    from ..report._text import wrapped
+
     def kind(suffixes: tuple[str, ...], label: str, note: str = "") -> list[str]:
         chosen = [p for p in paths if p.suffix in suffixes]
         if not chosen:
