@@ -1,4 +1,8 @@
-"""The main job on bundled real data: ``python -m kpcompare.report.demo --out DIR`` (what ``make demo`` runs).
+"""The main job on bundled real data: ``python -m kpcompare.report.demo --out DIR``.
+
+``make demo`` runs the same Ham-style comparison through ``kpcompare run ham`` (the shipped configuration
+``kpcompare/run/configs/ham.toml``), which writes the same CSV files and also Markdown, LaTeX, SVG and
+provenance; :func:`ham_summary` is the text both print.
 
 The demo is a list of sections (:data:`SECTIONS`).  Each section computes its tables with a library function
 (no statistics here), writes them (CSV, and PNG figures) into the output folder and returns the text to print.
