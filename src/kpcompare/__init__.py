@@ -60,6 +60,7 @@ _SUBMODULES = {
     "errors", "wording", "refdata", "rates", "extract", "engine", "conditions", "comparison",
     "datasets", "costs", "figures", "profiles", "concentration", "schemas", "plots", "report", "cli",
     "spells", "demo",
+    "disclosure",
 }
 
 __all__ = sorted([*_EXPORTS, "errors", "datasets", "costs", "figures", "plots", "profiles",

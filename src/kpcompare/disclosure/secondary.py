@@ -1,0 +1,199 @@
+"""Secondary suppression: no suppressed cell may be recoverable from the published margins.
+
+A table with margins (``totals={"age_band": "All ages", "provider": "England"}``: the rows labelled so are
+sums of the rows beside them) publishes linear equations: each margin cell equals the sum of its parts.  A
+suppressed cell is *recoverable* when it is a linear combination of published cells, i.e. when its unit
+vector lies in the row space of those equations restricted to the suppressed cells.
+
+The algorithm (a heuristic; it does not minimise the number or total of extra cells as the integer
+programme of tau-ARGUS's optimal method would):
+
+1. **Groups.**  Every margin cell and its parts form a group (one equation).
+2. **Greedy pass, to a fixed point.**  In every group holding exactly one suppressed cell, suppress the
+   smallest non-zero released part (ties: the first row), else a zero part, else the margin cell itself.
+3. **Audit.**  For each connected set of suppressed cells, compute the null space of the equations on them
+   (:func:`scipy.linalg.null_space`); a cell whose row of the null-space basis is zero is still determined.
+   For each such cell, suppress the smallest non-zero released cell of one of its groups, and audit again.
+
+The audit makes the result exact for linear arithmetic on the margins (the property the tests check with
+hypothesis); it does not give interval protection (bounds that non-negativity or the 1-7 range imply) --
+rounding provides that under the ``"hes"`` rule.  See docs/disclosure.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Layout", "layout", "protect", "determined"]
+
+
+@dataclass
+class Layout:
+    """Where the margins of a table are: margin and grand-total rows, and the groups (equations)."""
+
+    margin: np.ndarray
+    grand: np.ndarray
+    groups: list[np.ndarray] = field(default_factory=list)  # row positions, the margin cell first
+    keys: pd.DataFrame | None = None
+    totals: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base(self) -> np.ndarray:
+        return ~self.margin
+
+    def total(self, values: np.ndarray) -> float:
+        """The table's total: its grand-total row where there is one, else the sum of its base cells."""
+        if self.grand.sum() == 1:
+            return float(values[self.grand][0])
+        return float(np.nansum(values[self.base]))
+
+    def resum(self, released: np.ndarray) -> np.ndarray:
+        """Each margin cell as the sum of the released base cells beneath it (suppressed cells count 0)."""
+        out = released.copy()
+        if self.keys is None or not self.margin.any():
+            return out
+        keys = self.keys
+        at_label = pd.DataFrame({k: (keys[k] == label).to_numpy() for k, label in self.totals.items()})
+        values = pd.Series(np.nan_to_num(released[self.base]), index=np.flatnonzero(self.base))
+        base_keys = keys[self.base]
+        for pattern, rows in at_label[self.margin].groupby(list(self.totals), sort=False):
+            free = [k for k in keys.columns if not (k in self.totals and pattern[list(self.totals).index(k)])]
+            if not free:
+                out[rows.index.to_numpy()] = values.sum()
+                continue
+            sums = values.groupby([base_keys[k].to_numpy() for k in free], sort=False).sum()
+            index = pd.MultiIndex.from_frame(keys.loc[rows.index, free]) if len(free) > 1 \
+                else pd.Index(keys.loc[rows.index, free[0]])
+            out[rows.index.to_numpy()] = sums.reindex(index).fillna(0.0).to_numpy()
+        return out
+
+
+def layout(keys: pd.DataFrame, totals: Mapping[str, Any]) -> Layout:
+    """The margins of a table keyed by ``keys`` (row positions 0..n-1) with ``totals`` {key: total label}."""
+    keys = keys.reset_index(drop=True)
+    n = len(keys)
+    if not totals:
+        return Layout(margin=np.zeros(n, bool), grand=np.zeros(n, bool))
+    at = {k: (keys[k] == label).to_numpy() for k, label in totals.items()}
+    margin = np.logical_or.reduce(list(at.values()))
+    grand = np.logical_and.reduce(list(at.values()))
+    groups: list[np.ndarray] = []
+    for key in totals:
+        others = [k for k in keys.columns if k != key]
+        ids = (keys.groupby(others, sort=False, dropna=False).ngroup().to_numpy() if others
+               else np.zeros(n, dtype=int))
+        order = np.argsort(ids, kind="stable")
+        bounds = np.flatnonzero(np.diff(ids[order])) + 1
+        for members in np.split(order, bounds):
+            heads = members[at[key][members]]
+            if len(heads) == 1 and len(members) > 1:
+                groups.append(np.concatenate([heads, members[~at[key][members]]]))
+    return Layout(margin=margin, grand=grand, groups=groups, keys=keys, totals=dict(totals))
+
+
+def _pick(group: np.ndarray, values: np.ndarray, suppressed: np.ndarray, frozen: np.ndarray) -> int | None:
+    """The cell of ``group`` to suppress next: the smallest non-zero free part, a zero part, the margin."""
+    parts = group[1:]
+    free = parts[~suppressed[parts] & ~frozen[parts]]
+    nonzero = free[values[free] > 0]
+    if len(nonzero):
+        return int(nonzero[np.argmin(values[nonzero])])
+    if len(free):
+        return int(free[0])
+    head = int(group[0])
+    if not suppressed[head] and not frozen[head]:
+        return head
+    rest = group[~suppressed[group]]
+    return int(rest[0]) if len(rest) else None  # last resort: a frozen (exempt) cell
+
+
+def _greedy(groups: list[np.ndarray], values: np.ndarray, suppressed: np.ndarray, frozen: np.ndarray) -> list[int]:
+    added: list[int] = []
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            if suppressed[group].sum() == 1:
+                pick = _pick(group, values, suppressed, frozen)
+                if pick is not None:
+                    suppressed[pick] = True
+                    added.append(pick)
+                    changed = True
+    return added
+
+
+def _components(groups: list[np.ndarray], suppressed: np.ndarray) -> list[tuple[np.ndarray, list[int]]]:
+    """Connected sets of suppressed cells (linked by sharing a group) and the groups touching each."""
+    cells = np.flatnonzero(suppressed)
+    parent = {int(c): int(c) for c in cells}
+
+    def find(c: int) -> int:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    touching = []
+    for g, group in enumerate(groups):
+        members = [int(c) for c in group if suppressed[c]]
+        if members:
+            touching.append(g)
+            root = find(members[0])
+            for c in members[1:]:
+                parent[find(c)] = root
+    by_root: dict[int, list[int]] = {}
+    for c in cells:
+        by_root.setdefault(find(int(c)), []).append(int(c))
+    group_root = {g: find(int(next(c for c in groups[g] if suppressed[c]))) for g in touching}
+    return [(np.array(members), [g for g in touching if group_root[g] == root]) for root, members in by_root.items()]
+
+
+def determined(groups: list[np.ndarray], suppressed: np.ndarray) -> np.ndarray:
+    """Row positions of suppressed cells that linear arithmetic on the published margins recovers."""
+    from scipy.linalg import null_space
+
+    out: list[int] = []
+    for members, touching in _components(groups, suppressed):
+        if not touching:
+            continue
+        column = {c: i for i, c in enumerate(members)}
+        matrix = np.zeros((len(touching), len(members)))
+        for row, g in enumerate(touching):
+            group = groups[g]
+            for j, c in enumerate(group):
+                if suppressed[c]:
+                    matrix[row, column[int(c)]] = -1.0 if j == 0 else 1.0
+        basis = null_space(matrix)
+        free = np.linalg.norm(basis, axis=1) > 1e-9 if basis.size else np.zeros(len(members), bool)
+        out.extend(int(c) for c in members[~free])
+    return np.array(sorted(out), dtype=int)
+
+
+def protect(values: np.ndarray, suppressed: np.ndarray, groups: list[np.ndarray],
+            frozen: np.ndarray | None = None) -> np.ndarray:
+    """Suppress further cells until no suppressed cell is recoverable; returns the cells added.
+
+    ``suppressed`` is updated in place; ``frozen`` cells (an exempt national total) are taken last.
+    """
+    frozen = np.zeros(len(values), bool) if frozen is None else frozen
+    added = _greedy(groups, values, suppressed, frozen)
+    member_of: dict[int, list[int]] = {}
+    for g, group in enumerate(groups):
+        for c in group:
+            member_of.setdefault(int(c), []).append(g)
+    while True:
+        open_cells = determined(groups, suppressed)
+        if not len(open_cells):
+            return np.array(sorted(added), dtype=int)
+        pick = next((p for cell in open_cells for g in member_of.get(int(cell), [])
+                     if (p := _pick(groups[g], values, suppressed, frozen)) is not None), None)
+        if pick is None:  # every cell of every group is suppressed already: nothing left to add
+            return np.array(sorted(added), dtype=int)
+        suppressed[pick] = True  # one cell at a time, then audit again: the fewest extra cells
+        added.append(pick)
+        added += _greedy(groups, values, suppressed, frozen)
