@@ -11,7 +11,7 @@ from _user_config import write_user_config
 
 from kpcompare.report.bundle import ReportBundle
 from kpcompare.run import ConfigError, load_config, run_config
-from kpcompare.run.execute import DisclosureWarning
+from kpcompare.disclosure import DisclosureOffWarning
 
 
 def _run(tmp_path, **kw):
@@ -70,17 +70,45 @@ def test_within_age_bands_and_decomposition(tmp_path):
 
 def test_disclosure_off_warns_and_is_recorded(tmp_path):
     _, bundle, seen = _run(tmp_path)
-    warned = [w for w in seen if issubclass(w.category, DisclosureWarning)]
+    warned = [w for w in seen if issubclass(w.category, DisclosureOffWarning)]
     assert len(warned) == 1 and "disclosure control is off ([disclosure] apply = false)" in str(warned[0].message)
     record = bundle.provenance["disclosure"]
     assert (record["applied"], record["requested"], record["record_level_extracts"]) == (False, False, ["both"])
 
 
-def test_disclosure_requested_but_unavailable_is_an_error(tmp_path):
+def _suppressible_extract(folder) -> None:
+    """System A: 12 one-night stroke stays at 70 (12 admissions, 12 bed days); system B: 3 at 80."""
+    head = "system,sex,age,admission_date,discharge_date,primary_diagnosis\n"
+    rows = ["A,F,70,2020-01-01,2020-01-02,I63.9"] * 12 + ["B,F,80,2020-01-01,2020-01-02,I63.9"] * 3
+    (folder / "extract.csv").write_text(head + "\n".join(rows) + "\n")
+
+
+def test_disclosure_applied_by_default(tmp_path):
+    """HES rule (NHS Digital, 2018): 1-7 suppressed, others rounded to the nearest 5; statistics resting on a
+    suppressed count suppressed.  12 -> 10; B's 3 stays suppressed, and B's rates with them."""
     path = write_user_config(tmp_path)
     path.write_text(path.read_text().replace("apply = false", "apply = true"))
-    with pytest.raises(ConfigError, match=r"line \d+: key 'disclosure': disclosure control of tables from "
-                                          "record-level extracts is not available"):
+    _suppressible_extract(tmp_path)
+    bundle = run_config(load_config(path), date="2026-01-31")
+    strata = _section(bundle, "strata").set_index("system")
+    assert strata.loc["A", "admissions"] == 10 and strata.loc["A", "admissions_suppressed"] == ""
+    assert strata.loc["B", ["admissions", "bed_days"]].isna().all()
+    assert strata.loc["B", "admissions_suppressed"] == "primary"
+    cmp = _section(bundle, "comparison")
+    b = cmp[(cmp["system"] == "B") & (cmp["condition"] == "stroke")]
+    assert b["count"].isna().all() and b["value"].isna().all() and set(b["value_suppressed"]) == {"derived"}
+    dec = _section(bundle, "decomposition")
+    assert dec.loc[dec["system"] == "B", "gap"].isna().all()
+    record = bundle.provenance["disclosure"]
+    assert record["applied"] is True and record["rule"] == "hes" and record["tables"]["two_strata"] >= 2
+    assert bundle.provenance["rows"] == {"both": {"read": 15, "counted": 15, "excluded": 0}}
+
+
+def test_an_unknown_rule_names_the_key(tmp_path):
+    path = write_user_config(tmp_path)
+    path.write_text(path.read_text().replace("apply = false", 'rule = "hez"'))
+    with pytest.raises(ConfigError, match=r"line \d+: key 'disclosure.rule': UnknownNameError: argument 'rule': "
+                                          "unknown rule 'hez'"):
         run_config(load_config(path))
 
 
@@ -108,7 +136,7 @@ def test_figures_and_caveats_beside_their_table(tmp_path):
     path.write_text(path.read_text() + '\n[[caveats]]\ntopic = "small"\ntext = "Five stays."\n'
                     'table = "strata"\n')
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DisclosureWarning)
+        warnings.simplefilter("ignore", DisclosureOffWarning)
         bundle = run_config(load_config(path), date="2026-01-31")
     sections = {s.name: s for s in bundle.sections}
     assert sections["two_strata"].caveats == ("small: Five stays.",)

@@ -10,14 +10,14 @@ import pytest
 
 from kpcompare.report import ham
 from kpcompare.run import load_config, run_config, write_bundle
-from kpcompare.run.execute import DisclosureWarning
+from kpcompare.disclosure import DisclosureOffWarning
 from kpcompare.run.provenance import run_date
 
 
 def _write(name, out, *, date="2026-01-31"):
     config = load_config(name)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DisclosureWarning)
+        warnings.simplefilter("ignore", DisclosureOffWarning)
         bundle = run_config(config, date=date)
     opts = config.settings["outputs"]
     return write_bundle(bundle, out, prefix=config.prefix, tables=opts["tables"], figures=opts["figures"],
@@ -47,7 +47,7 @@ def test_ham_tables_match_the_ham_report(ham_runs, tmp_path):
         table.to_csv(expected, index=False)
         assert written[f"ham_{key}.csv"].read_bytes() == expected.read_bytes(), key
     assert {"ham_bed_days_by_cause.png", "ham_ratios_forest.png", "ham_ratios_forest.svg",
-            "ham_comparison.md", "ham_comparison.tex", "provenance.json"} <= set(written)
+            "ham_comparison.md", "ham_comparison.tex", "report.html", "provenance.json"} <= set(written)
 
 
 def test_provenance_json(ham_runs):

@@ -36,14 +36,27 @@ def _draw(fig_spec: dict[str, Any], table: pd.DataFrame, by: str) -> Any:
     return plots.tornado_chart(table, title=fig_spec["title"], threshold=fig_spec["threshold"])
 
 
+def _drawable(table: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """Rows with a value (suppressed or missing ones are not drawn), and whether any were left out."""
+    if "value" not in table.columns:
+        return table, False
+    keep = table["value"].notna()
+    return table[keep], not bool(keep.all())
+
+
 def draw_figures(config: RunConfig, tables: dict[str, pd.DataFrame]) -> dict[str, list[ReportFigure]]:
     """Each declared figure, grouped by the table it draws (the section it belongs to)."""
     cmp = config.settings["comparison"] or {}
     by = cmp.get("by", "condition")
     out: dict[str, list[ReportFigure]] = {}
     for i, spec in enumerate(config.settings["figures"] or []):
+        table, left_out = _drawable(tables[spec["table"]])
+        caption = spec["caption"]
+        if left_out:
+            caption = (caption + " " if caption else "") + ("Cells without a value (suppressed by disclosure "
+                                                           "control, or too few events) are not drawn.")
         with blamed(config, ("figures", i)):
-            figure = _draw(spec, tables[spec["table"]], by)
+            figure = _draw(spec, table, by)
         out.setdefault(spec["table"], []).append(
-            ReportFigure(name=spec["name"], figure=figure, caption=spec["caption"], source=spec["source"]))
+            ReportFigure(name=spec["name"], figure=figure, caption=caption, source=spec["source"]))
     return out

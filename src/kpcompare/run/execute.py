@@ -4,18 +4,17 @@
 The steps: read the extracts (aggregated to strata, every row counted or excluded), the populations and the
 standard; run the declared comparison and cost analyses with the library's functions; draw the declared
 figures; collect the caveats (beside the table they qualify), the method notes, the exclusions and the
-provenance.  Disclosure control is applied to tables that derive from record-level extracts.
+provenance.  Disclosure control is applied to tables that rest on record-level extracts
+(:mod:`kpcompare.run.release`).
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
-from ..errors import KpcompareWarning
 from ..report.bundle import MethodNote, ReportBundle, ReportSection
 from . import methods
 from .analyses import comparison_tables, cost_tables, exclusions_table
@@ -23,10 +22,11 @@ from .config import RunConfig
 from .drawing import draw_figures
 from .load import Loaded, read_extracts
 from .provenance import build_provenance
+from .release import release
 from .sources import BUNDLED_CAVEATS
 from .summary import summary_text
 
-__all__ = ["run_config", "DisclosureWarning", "SECTION_TITLES"]
+__all__ = ["run_config", "SECTION_TITLES"]
 
 #: the title of each table's section (in the order written)
 SECTION_TITLES = {
@@ -42,10 +42,6 @@ SECTION_TITLES = {
 }
 
 
-class DisclosureWarning(KpcompareWarning):
-    """Tables from record-level data are written without disclosure control (``[disclosure] apply = false``)."""
-
-
 def _caveats(config: RunConfig) -> tuple[pd.DataFrame | None, dict[str, list[str]]]:
     """The caveats table (``topic, caveat``) and each table's caveats as text, most important first."""
     declared = config.settings["caveats"]
@@ -59,27 +55,6 @@ def _caveats(config: RunConfig) -> tuple[pd.DataFrame | None, dict[str, list[str
     for topic, text, table in rows:
         by_table.setdefault(table, []).append(f"{topic}: {text}")
     return pd.DataFrame([r[:2] for r in rows], columns=["topic", "caveat"]), by_table
-
-
-def _disclosure(config: RunConfig, loaded: Loaded, tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
-    """Apply the declared disclosure rule to the tables from record-level extracts; what was done, for
-    provenance.json."""
-    spec = config.settings["disclosure"] or {"rule": "hes", "apply": True}
-    record = {"rule": spec["rule"], "requested": spec["apply"], "applied": False,
-              "record_level_extracts": list(loaded.record_level), "tables": []}
-    if not loaded.record_level:
-        record["reason"] = ("no table derives from a record-level extract (the sources are published "
-                            "aggregate tables, public-use files or stratum tables)")
-        return record
-    if not spec["apply"]:
-        warnings.warn(f"{config.path.name}: disclosure control is off ([disclosure] apply = false): tables from "
-                      f"the record-level extracts {', '.join(loaded.record_level)} are written with small "
-                      "counts unsuppressed; do not publish them.", DisclosureWarning, stacklevel=3)
-        record["reason"] = "turned off by [disclosure] apply = false"
-        return record
-    raise config.error(("disclosure",), "disclosure control of tables from record-level extracts is not "
-                       "available in this version of kpcompare; set apply = false under [disclosure] to write "
-                       "them unsuppressed (not for publication).")
 
 
 def _sections(config: RunConfig, tables: dict[str, pd.DataFrame], caveats: pd.DataFrame | None,
@@ -140,13 +115,13 @@ def run_config(config: RunConfig, *, date: str | None = None, progress: bool = F
         if config.settings["costs"] is not None:
             tables.update(cost_tables(config, loaded))
         bar.update()
-        disclosure = _disclosure(config, loaded, tables)
+        tables, disclosure = release(config, loaded, tables)
         caveats, by_table = _caveats(config)
         sections = _sections(config, tables, caveats, by_table)
         bar.update()
         bundle = ReportBundle(
             title=config.settings["title"], sections=sections, exclusions=exclusions_table(loaded),
-            provenance=build_provenance(config, loaded.inputs, disclosure=disclosure, date=date),
+            provenance=build_provenance(config, loaded.inputs, disclosure=disclosure, date=date, rows=loaded.rows),
             methods=_methods(config, loaded), summary="")
         bar.update()
     return replace(bundle, summary=summary_text(config, bundle, loaded.reconciliation))

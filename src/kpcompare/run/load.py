@@ -33,6 +33,10 @@ class Loaded:
     inputs: list[dict[str, Any]] = field(default_factory=list)
     record_level: list[str] = field(default_factory=list)
     reconciliation: list[str] = field(default_factory=list)
+    #: per entry of ``strata``: whether it was aggregated from a record-level extract
+    part_record_level: list[bool] = field(default_factory=list)
+    #: rows read, counted and excluded per record-level extract (provenance.json ``rows``)
+    rows: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _sha256(path: Path) -> str:
@@ -120,6 +124,9 @@ def _one_extract(config: RunConfig, i: int, loaded: Loaded, progress: bool) -> N
         excluded = int(result.exclusions["rows"].sum())
         loaded.reconciliation.append(f"{ex['name']}: rows read {result.rows_read:,} = counted "
                                      f"{result.rows_counted:,} + excluded {excluded:,}")
+        loaded.rows[ex["name"]] = {"read": int(result.rows_read), "counted": int(result.rows_counted),
+                                   "excluded": excluded}
+    loaded.part_record_level.append(ex["path"] is not None)
     loaded.strata.append(strata)
     loaded.exclusions.append(exclusions)
 

@@ -7,16 +7,16 @@ date and with a fixed SVG id salt, so two runs give the same bytes.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..report.bundle import ReportBundle
+from ..report.html import write_html
 from .provenance import write_provenance
 from .tables import write_csv, write_latex, write_markdown
 
-__all__ = ["write_bundle", "save_figure", "html_writer"]
+__all__ = ["write_bundle", "save_figure"]
 
 #: metadata that would otherwise carry the date of the run
 _NO_DATE = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
@@ -30,14 +30,6 @@ def save_figure(figure: Any, path: Path) -> Path:
     with matplotlib.rc_context({"svg.hashsalt": "kpcompare", "svg.fonttype": "path"}):
         figure.savefig(path, bbox_inches="tight", metadata=_NO_DATE.get(fmt))
     return path
-
-
-def html_writer() -> Any:
-    """``kpcompare.report.html.write_html`` when this version has it, else None."""
-    try:
-        return importlib.import_module("kpcompare.report.html").write_html
-    except (ImportError, AttributeError):
-        return None
 
 
 def _table_files(name: str, table: Any, out: Path, formats: Sequence[str], *, title: str, digits: Any,
@@ -59,8 +51,8 @@ def write_bundle(bundle: ReportBundle, out: str | Path, *, prefix: str, tables: 
     """Write the bundle into ``out`` (created if needed); returns the files written, in order.
 
     Files: ``<section>.csv|md|tex`` per section, ``<prefix>_exclusions.*`` (when the run read extracts),
-    ``<figure>.png|svg|pdf`` per
-    figure, ``report.html`` (when ``html`` and the HTML writer is available) and ``provenance.json``.
+    ``<figure>.png|svg|pdf`` per figure, ``report.html`` (the self-contained report,
+    :func:`kpcompare.report.html.write_html`) and ``provenance.json``.
     """
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -75,9 +67,7 @@ def write_bundle(bundle: ReportBundle, out: str | Path, *, prefix: str, tables: 
     for section in bundle.sections:
         for fig in section.figures:
             written += [save_figure(fig.figure, folder / f"{fig.name}.{fmt}") for fmt in figures]
-    writer = html_writer() if html else None
-    if writer is not None:
-        writer(bundle, folder / "report.html")
-        written.append(folder / "report.html")
+    if html:
+        written.append(write_html(bundle, folder / "report.html"))
     written.append(write_provenance(dict(bundle.provenance), folder / "provenance.json"))
     return written

@@ -51,8 +51,9 @@ def _version(package: str) -> str | None:
 
 
 def build_provenance(config: RunConfig, inputs: list[dict[str, Any]], *, disclosure: dict[str, Any],
-                     date: str | None = None) -> dict[str, Any]:
-    """The provenance record of a run (what provenance.json holds)."""
+                     date: str | None = None, rows: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The provenance record of a run (what provenance.json holds); ``rows``: rows read, counted and excluded
+    per record-level extract (the HTML report's accounting, read = counted + excluded)."""
     return {
         "kpcompare": getattr(sys.modules.get("kpcompare"), "__version__", None) or _version("kpcompare"),
         "python": platform.python_version(),
@@ -61,6 +62,7 @@ def build_provenance(config: RunConfig, inputs: list[dict[str, Any]], *, disclos
         "configuration": {"name": config.name, "file": "shipped:" + config.path.name if config.shipped
                           else str(config.path), "resolved": _plain(dict(config.settings))},
         "inputs": inputs,
+        "rows": dict(rows or {}),
         "disclosure": disclosure,
     }
 
