@@ -51,7 +51,7 @@ def test_every_row_counted_or_excluded(tmp_path):
     excl = bundle.exclusions.set_index("reason")["rows"]
     assert excl[excl > 0].to_dict() == {"discharge_before_admission": 1}
     assert list(bundle.exclusions.columns[:2]) == ["extract", "reason"]
-    assert "both: rows read 6 = counted 5 + excluded 1" in bundle.summary
+    assert "both: rows read 6 = counted 5 + excluded 1." in bundle.summary
 
 
 def test_within_age_bands_and_decomposition(tmp_path):

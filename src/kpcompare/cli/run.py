@@ -56,6 +56,7 @@ def _written(paths: list[Path], out: Path) -> list[str]:
 def run_and_print(source: str, out: Path, *, date: str | None, progress: bool, quiet: bool) -> list[Path]:
     """Load, run and write a configuration; print its summary and the files written."""
     from ..run import load_config, run_config, write_bundle
+    from ..run.summary import printed_text
 
     config = load_config(source)
     bundle = run_config(config, date=date, progress=progress)
@@ -64,7 +65,7 @@ def run_and_print(source: str, out: Path, *, date: str | None, progress: bool, q
     paths = write_bundle(bundle, out, prefix=config.prefix, tables=opts["tables"], figures=opts["figures"],
                          html=opts["html"], digits=opts["digits"])
     if not quiet:
-        echo_table("\n".join(["=" * 100, bundle.title, "=" * 100, bundle.summary, "", *_written(paths, out)]))
+        echo_table("\n".join(["=" * 100, bundle.title, "=" * 100, printed_text(config, bundle), "", *_written(paths, out)]))
     return paths
 
 

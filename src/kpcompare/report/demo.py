@@ -29,7 +29,7 @@ from ._text import wrapped
 if TYPE_CHECKING:
     from .england_chapters import ChapterRates
 
-__all__ = ["Section", "SECTIONS", "main", "ham_section", "ham_summary", "england_chapters_section"]
+__all__ = ["Section", "SECTIONS", "main", "ham_section", "ham_notes", "ham_summary", "england_chapters_section"]
 
 
 @dataclass(frozen=True)
@@ -59,14 +59,14 @@ def _write(tables: dict[str, pd.DataFrame], out: Path, prefix: str) -> list[Path
 # ----------------------------------------------------------------------------------------- sections
 
 
-def ham_summary(tables: dict[str, pd.DataFrame]) -> str:
-    """The Ham-style comparison's notes (sources, condition set, exclusions) and its text report, as printed."""
+def ham_notes(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The Ham-style comparison's notes in words: the condition set, the sources, what was excluded."""
     from . import ham
 
     causes = [c for c in pd.unique(tables["comparison"]["condition"]) if c != ham.ALL_SELECTED]
     excl = tables["exclusions"]
     unknown_age = excl[excl["reason"].str.startswith("FCEs of unknown age")]
-    notes = [
+    return [
         f"Ham et al (BMJ 2003;327:1257) compared bed use of people aged 65+ for 11 leading causes; their "
         f"definitions were not published, so this uses the bundled condition set '{ham.CONDITION_SET}' "
         f"({len(causes)} causes, ICD-10 and ICD-9-CM, sources in data/conditions/SOURCES.md).",
@@ -79,7 +79,13 @@ def ham_summary(tables: dict[str, pd.DataFrame]) -> str:
         "Counts lost to the comparison (unknown age, newborns, ...) are in ham_exclusions.csv"
         + (f"; NHS admissions of unknown age: {unknown_age['admissions'].sum():,.0f}." if len(unknown_age) else "."),
     ]
-    return "\n".join([*wrapped(notes), "", ham.format_report(tables)])
+
+
+def ham_summary(tables: dict[str, pd.DataFrame]) -> str:
+    """The Ham-style comparison's notes and its text report, as printed."""
+    from . import ham
+
+    return "\n".join([*wrapped(ham_notes(tables)), "", ham.format_report(tables)])
 
 
 def ham_section(out: Path) -> str:

@@ -124,4 +124,4 @@ def run_config(config: RunConfig, *, date: str | None = None, progress: bool = F
             provenance=build_provenance(config, loaded.inputs, disclosure=disclosure, date=date, rows=loaded.rows),
             methods=_methods(config, loaded), summary="")
         bar.update()
-    return replace(bundle, summary=summary_text(config, bundle, loaded.reconciliation))
+    return replace(bundle, summary=summary_text(config, bundle))

@@ -32,7 +32,6 @@ class Loaded:
     exclusions: list[pd.DataFrame] = field(default_factory=list)
     inputs: list[dict[str, Any]] = field(default_factory=list)
     record_level: list[str] = field(default_factory=list)
-    reconciliation: list[str] = field(default_factory=list)
     #: per entry of ``strata``: whether it was aggregated from a record-level extract
     part_record_level: list[bool] = field(default_factory=list)
     #: rows read, counted and excluded per record-level extract (provenance.json ``rows``)
@@ -122,8 +121,6 @@ def _one_extract(config: RunConfig, i: int, loaded: Loaded, progress: bool) -> N
         loaded.inputs += file_record(path, role=f"extract {ex['name']}", shown=ex["path"])
         loaded.record_level.append(ex["name"])
         excluded = int(result.exclusions["rows"].sum())
-        loaded.reconciliation.append(f"{ex['name']}: rows read {result.rows_read:,} = counted "
-                                     f"{result.rows_counted:,} + excluded {excluded:,}")
         loaded.rows[ex["name"]] = {"read": int(result.rows_read), "counted": int(result.rows_counted),
                                    "excluded": excluded}
     loaded.part_record_level.append(ex["path"] is not None)
