@@ -62,7 +62,11 @@ def test_provenance_json(ham_runs):
 
 
 def test_feachem_writes_the_cost_tables(tmp_path):
+    """Feachem et al's printed $1,764 per head (BMJ 2002;324:135) is $1,763.39 unrounded (the tutorial's
+    value); column_digits shows it to the cent in Markdown, the CSV keeps full precision."""
     names = {p.name for p in _write("feachem", tmp_path)}
+    markdown = (tmp_path / "feachem_assumptions.md").read_text()
+    assert "| feachem2002 | NHS | Kaiser California | 1,763.39 | 1,951.07 | 187.68 | 0.904 | 0.096 |" in markdown
     assert {"feachem_cascade.csv", "feachem_assumptions.tex", "feachem_sensitivity.md",
             "feachem_tornado.png", "feachem_tornado.svg", "provenance.json"} <= names
     assert "feachem_exclusions.csv" not in names  # no extract, nothing excluded

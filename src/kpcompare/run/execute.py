@@ -60,11 +60,13 @@ def _caveats(config: RunConfig) -> tuple[pd.DataFrame | None, dict[str, list[str
 def _sections(config: RunConfig, tables: dict[str, pd.DataFrame], caveats: pd.DataFrame | None,
               by_table: dict[str, list[str]]) -> tuple[ReportSection, ...]:
     figures = draw_figures(config, tables)
+    digits = dict((config.settings["outputs"] or {}).get("column_digits") or {})
     if caveats is not None:
         tables = {**tables, "caveats": caveats}
     return tuple(
         ReportSection(name=f"{config.prefix}_{key}", title=SECTION_TITLES.get(key, key), table=table,
-                      caveats=tuple(by_table.get(key, ())), figures=tuple(figures.get(key, ())))
+                      caveats=tuple(by_table.get(key, ())), figures=tuple(figures.get(key, ())),
+                      digits={c: d for c, d in digits.items() if c in table.columns})
         for key, table in tables.items())
 
 

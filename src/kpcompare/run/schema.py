@@ -139,6 +139,7 @@ OUTPUTS: dict[str, Key] = {
     "figures": Key((_L,), default=["png", "svg"], items=(_S,), extra={"choices": FIGURE_FORMATS}),
     "html": Key((_B,), default=True, help="write the self-contained HTML report (report.html)"),
     "digits": Key((_I,), default=3, help="decimal places of numbers in Markdown and LaTeX tables"),
+    "column_digits": Key((_D,), values=(_I,), help="decimal places of named columns, e.g. {value = 1}"),
 }
 
 DISCLOSURE: dict[str, Key] = {
