@@ -1,11 +1,11 @@
-# kpcompare: the two commands are `make demo` and `make test`.
+# kpcompare: the two commands are `make demo` and `make test`; `make docs` builds the documentation site.
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PIP_FLAGS := --disable-pip-version-check --no-input -q
 
-.PHONY: demo test test-all fuzz bench install clean
+.PHONY: demo test test-all fuzz bench docs install clean
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; run 'make PYTHON=/path/to/python3.11 ...'"; exit 2; }
@@ -13,7 +13,7 @@ $(VENV)/bin/python:
 
 $(STAMP): $(VENV)/bin/python pyproject.toml requirements/constraints.txt
 	$(PY) -m pip install $(PIP_FLAGS) --upgrade pip
-	$(PY) -m pip install $(PIP_FLAGS) -c requirements/constraints.txt -e '.[test,bench]'
+	$(PY) -m pip install $(PIP_FLAGS) -c requirements/constraints.txt -e '.[test,bench,docs]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -39,5 +39,9 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
+# the documentation site (mkdocs.yml) in site/, strict: a broken link, cross-reference or docstring fails
+docs: $(STAMP)
+	$(PY) -m mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) output build dist .pytest_cache .hypothesis .import_linter_cache
+	rm -rf $(VENV) output site build dist .pytest_cache .hypothesis .import_linter_cache

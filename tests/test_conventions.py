@@ -23,7 +23,7 @@ from kpcompare import conventions as cv
 from public_api import public_functions, sample_strata  # tests/_support
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "conventions.md"
-MODULES = ("costs", "profiles", "concentration", "plots", "figures")
+MODULES = ("costs", "profiles", "concentration", "plots", "figures", "disclosure")
 
 
 FUNCTIONS = public_functions(MODULES)
@@ -296,6 +296,10 @@ NOT_SAMPLED = {
     "kpcompare.figures.computations": "a list of names",
     "kpcompare.figures.bounds": "returns a Bounds",
     "kpcompare.figures.printed_precision": "returns a number",
+    "kpcompare.disclosure.suppress": "returns its input table, counts controlled, with <column>_suppressed reasons",
+    "kpcompare.disclosure.for_release": "returns its input table, disclosure-controlled (suppress)",
+    "kpcompare.disclosure.strata_for_release": "returns an aggregate's stratum table, disclosure-controlled",
+    "kpcompare.disclosure.present": "a presentation (text) of suppress's output",
 }
 
 

@@ -232,8 +232,8 @@ def top_share(data: pd.DataFrame, *, value: str, top: float = 0.15, frequency: s
     top : float, default 0.15
         Fraction of persons (0 < top <= 1), those with the largest values.
     n_boot : int, default 0
-        Bootstrap replicates for an interval (0: point estimate only).
-    Other parameters as :func:`gini`.
+        Bootstrap replicates for an interval (0: point estimate only).  The other parameters are as in
+        :func:`gini`.
 
     Returns
     -------

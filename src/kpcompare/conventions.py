@@ -89,6 +89,14 @@ KEYWORDS: tuple[Term, ...] = (
     Term("title", "text", "Figure title."),
     Term("path", "path", "File to write (None: return only)."),
     Term("measure", "choice", "The measure drawn ('admissions', 'bed_days', 'alos')."),
+    Term("rule", "choice", "The disclosure-control rule: 'hes', 'midpoint6' or a kpcompare.disclosure.Rule "
+         "(for_release: False turns it off, warned and recorded)."),
+    Term("counts", "columns", "The count columns (events, persons, bed days) a disclosure rule suppresses and "
+         "rounds."),
+    Term("derived", "other", "{derived column: count column(s) it rests on}: means, medians, rates suppressed "
+         "with their counts."),
+    Term("totals", "other", "{key column: total label}: the rows so labelled are margins (sums of the rows "
+         "beside them), protected by secondary suppression."),
 )
 
 #: keyword -> its term
@@ -168,6 +176,13 @@ FUNCTION_KEYWORDS: dict[str, dict[str, str]] = {
     },
     "kpcompare.figures.check": {"ids": "figure ids checked"},
     "kpcompare.figures.assert_figure": {"registry": "the figure registry (default: bundled)"},
+    "kpcompare.disclosure.suppress": {
+        "secondary": "whether to protect suppressed cells from the margins (flag)",
+        "resum": "whether margins are re-summed from the released cells (flag)",
+    },
+    "kpcompare.disclosure.for_release": {"record_level": "whether the table was built from record-level data "
+                                                          "(flag)"},
+    "kpcompare.disclosure.present": {"symbol": "text shown for a suppressed cell"},
     "kpcompare.figures.bounds": {
         "wording": "the claim's wording ('about', 'more than', ...)",
         "printed": "the value as printed",

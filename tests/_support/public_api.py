@@ -18,7 +18,7 @@ import pandas as pd
 import kpcompare
 
 #: public modules whose ``__all__`` functions are public API beside kpcompare's own exports
-MODULES = ("costs", "profiles", "concentration", "plots", "figures", "refdata", "conditions")
+MODULES = ("costs", "profiles", "concentration", "plots", "figures", "refdata", "conditions", "disclosure")
 
 
 def public_functions(modules: tuple[str, ...] = MODULES) -> dict[Any, list[str]]:

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from kpcompare.cli import main
+
+# These tests check the exact counts of hand-built extracts, so they run `kpcompare aggregate` with
+# --no-disclosure (appended by _main); disclosure control on by default is tested in tests/disclosure.
+pytestmark = pytest.mark.filterwarnings("ignore::kpcompare.disclosure.DisclosureOffWarning")
+_cli_main = main
+
+
+def main(argv):  # noqa: F811 - the command with disclosure control off for aggregate
+    return _cli_main([*argv, "--no-disclosure"] if argv and argv[0] == "aggregate" else argv)
 
 # Three episodes: two stroke admissions of women aged 70 and 72 (2 and 0 midnights), and one row whose
 # discharge precedes its admission (excluded as discharge_before_admission).

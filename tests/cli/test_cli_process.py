@@ -65,6 +65,18 @@ def test_no_progress_bar_off_a_terminal(tmp_path):
     assert done.stdout.splitlines()[0] == "rows read 1 = counted 1 + excluded 0"
 
 
+def test_a_warning_is_one_line(tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "run"))
+    from _user_config import write_user_config
+
+    config = write_user_config(tmp_path)
+    done = _kpcompare("run", str(config), "--out", str(tmp_path / "o"), "--quiet")
+    assert done.returncode == 0 and done.stdout == ""
+    assert done.stderr == ("kpcompare: warning: two.toml: disclosure control is off ([disclosure] apply = false): "
+                           "tables from the record-level extracts both are written with their exact counts; check "
+                           "them before they leave the secure environment.\n")
+
+
 def test_run_shipped_check():
     done = _kpcompare("run", "feachem", "--check")
     assert done.returncode == 0 and done.stdout.startswith("feachem.toml: valid (Cost per head")

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kpcompare.cli import cli, main
+from kpcompare.disclosure import DisclosureOffWarning
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "run"))
 from _user_config import write_user_config  # noqa: E402 - the hand-built comparison of tests/run
@@ -23,6 +24,7 @@ def test_run_list():
     assert any(line.split()[:2] == ["extract", "ham_nhs"] for line in lines)
 
 
+@pytest.mark.filterwarnings("ignore::kpcompare.disclosure.DisclosureOffWarning")
 def test_run_a_users_file(tmp_path):
     config = write_user_config(tmp_path)
     out = tmp_path / "appendix"
@@ -35,12 +37,12 @@ def test_run_a_users_file(tmp_path):
             "two_bars.png", "two_bars.svg", "provenance.json"} <= names
 
 
-def test_disclosure_off_is_a_warning_line(tmp_path, capsys):
+def test_disclosure_off_warns_quietly(tmp_path, capsys):
+    """(In a real process the warning is one `kpcompare: warning:` line: tests/cli/test_cli_process.py.)"""
     config = write_user_config(tmp_path)
-    assert main(["run", str(config), "--out", str(tmp_path / "o"), "-q"]) == 0
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.startswith("kpcompare: warning: two.toml: disclosure control is off")
+    with pytest.warns(DisclosureOffWarning, match="two.toml: disclosure control is off"):
+        assert main(["run", str(config), "--out", str(tmp_path / "o"), "-q"]) == 0
+    assert capsys.readouterr().out == ""
 
 
 def test_check_only_validates(tmp_path):

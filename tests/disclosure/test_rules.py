@@ -2,7 +2,7 @@
 
 Expected values are the publishers' own statements, never output of kpcompare:
 * HES: NHS Digital, "Disclosure control methodology for HES and ECDS" (September 2018), as printed in request
-  10641's "Interpretation" sheet: 0 unchanged, 1-7 '*', "All other counts will be rounded to the nearest 5".
+  10641's "Footnotes" sheet: 0 unchanged, 1-7 '*', "All other counts will be rounded to the nearest 5".
 * midpoint6: OpenSAFELY documentation, "Releasing research outputs", section "Midpoint 6 rounding"
   (opensafely/documentation docs/releasing-files.md): the mapping table 0 -> 0, 1-6 -> 3, 7-12 -> 9, 13-18 -> 15.
 """

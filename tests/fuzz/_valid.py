@@ -263,3 +263,23 @@ DOCUMENTED: dict[str, tuple[type[BaseException], ...]] = {
 #: functions returning an input or reference table (not estimates): the "no NaN without a note" property does
 #: not apply (a registry row without explicit bounds has NaN `lower`/`upper` by design)
 INPUT_TABLES = frozenset({"kpcompare.figures.load_registry", "kpcompare.figures.validate_registry"})
+
+
+# --- issue 20, h20disc: kpcompare.disclosure (appended block) ------------------------------------------------
+def _disclosure_calls() -> dict[str, Callable[[], Call]]:
+    from kpcompare import disclosure
+
+    counts = {"counts": ["admissions", "bed_days"]}
+    return {
+        "kpcompare.disclosure.suppress": lambda: Call(disclosure.suppress, (_strata()[0],),
+                                                      {**counts, "derived": None, "rule": "hes"}),
+        "kpcompare.disclosure.for_release": lambda: Call(disclosure.for_release, (_strata()[0],),
+                                                         {**counts, "record_level": True}),
+        "kpcompare.disclosure.strata_for_release": lambda: Call(
+            disclosure.strata_for_release, (aggregate_frame(episodes(), by=("system", "sex"), progress=False),)),
+        "kpcompare.disclosure.present": lambda: Call(disclosure.present,
+                                                     (disclosure.suppress(_strata()[0], **counts),)),
+    }
+
+
+VALID.update(_disclosure_calls())

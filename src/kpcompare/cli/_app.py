@@ -28,27 +28,31 @@ __all__ = ["cli", "main", "progress_wanted", "echo_table"]
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def _warning_printer(original: Any) -> Any:
-    """kpcompare's warnings as one ``kpcompare: warning: ...`` line each; other warnings as Python prints them."""
-    def show(message: Any, category: type, filename: str, lineno: int, file: Any = None,
-             line: str | None = None) -> None:
-        if issubclass(category, KpcompareWarning):
-            click.echo(f"kpcompare: warning: {message}", err=True)
-        else:
-            original(message, category, filename, lineno, file, line)
-    return show
+def _one_line(message: Any, category: type, filename: str, lineno: int, line: str | None = None) -> str:
+    """kpcompare's warnings as ``kpcompare: warning: ...`` (the default format shows a source line)."""
+    if issubclass(category, KpcompareWarning):
+        return f"kpcompare: warning: {message}\n"
+    return _PYTHON_FORMAT(message, category, filename, lineno, line)
+
+
+_PYTHON_FORMAT = warnings.formatwarning
 
 
 class _Group(click.Group):
-    """The command group: kpcompare's warnings are printed as lines while a command runs (never raised)."""
+    """The command group: kpcompare's warnings are printed as one line each while a command runs."""
 
     def invoke(self, ctx: click.Context) -> Any:
         with warnings.catch_warnings():
-            warnings.showwarning = _warning_printer(warnings.showwarning)
-            warnings.simplefilter("always", KpcompareWarning)  # the command line reports them, never raises
+            # the command line reports kpcompare's warnings (every time), unless a filter given with -W, or a test's,
+            # says otherwise (appended: lower priority than the filters in force)
+            warnings.simplefilter("always", KpcompareWarning, append=True)
             # pandera imports pyspark when it is installed; its pandas-version notice is not the user's concern
             warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
-            return super().invoke(ctx)
+            formatting, warnings.formatwarning = warnings.formatwarning, _one_line
+            try:
+                return super().invoke(ctx)
+            finally:
+                warnings.formatwarning = formatting
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)

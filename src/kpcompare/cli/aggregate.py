@@ -58,6 +58,7 @@ Examples:
   kpcompare aggregate extract.csv --mapping hes --conditions ham2003_leading_causes --out strata.csv
   kpcompare aggregate extract.csv --column system=REGION --where admission_method=21,28 --out e.csv
   kpcompare aggregate uk.csv --delimiter ';' --date-format %d/%m/%Y --period 2020-01-01 - --out s.csv
+  kpcompare aggregate extract.csv --disclosure midpoint6 --out s.csv   # OpenSAFELY's rounding instead of HES
 """
 
 
@@ -97,16 +98,24 @@ Examples:
               help="Do not exclude repeated episode ids of a person (checked by default where ids exist).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bars (default: only when stderr is a terminal).")
+@click.option("--disclosure", "disclosure_rule", default=None, metavar="RULE",
+              help="Disclosure rule applied to the strata: 'hes' (default) or 'midpoint6' (docs/disclosure.md).")
+@click.option("--no-disclosure", is_flag=True,
+              help="Write exact counts, without disclosure control (warned, and recorded in "
+                   "<out>.disclosure.json).")
 def aggregate_command(extract: str, out: str, mapping: str, by: str, age_bands: str, conditions: str | None,
                       unit: str, bed_days: str, period: tuple | None, encoding: str, delimiter: str,
                       date_format: str | None, weights: bool, newborns: str, bed_days_squared: bool,
                       cips_gap_days: int | None, spell_diagnosis: str, no_persons: bool, columns: tuple,
-                      wheres: tuple, no_check_duplicates: bool, progress: bool | None) -> int:
+                      wheres: tuple, no_check_duplicates: bool, progress: bool | None,
+                      disclosure_rule: str | None, no_disclosure: bool) -> int:
     """Aggregate an episode extract (CSV, Parquet file or folder) into a stratum table.
 
-    Writes the strata to OUT and, beside it, the exclusions table (<OUT>.exclusions.csv), and prints the
+    Writes the strata to OUT (disclosure control on by default: the HES rule), beside it the exclusions
+    table (<OUT>.exclusions.csv) and the disclosure record (<OUT>.disclosure.json), and prints the
     reconciliation: rows read = rows counted + rows excluded.
     """
+    from ..disclosure.release import cli_strata
     from ..engine import aggregate
     from ..engine.spells import CipsRules
     from ..extract import read_episodes
@@ -123,10 +132,11 @@ def aggregate_command(extract: str, out: str, mapping: str, by: str, age_bands: 
         where=pairs(wheres, option="--where", several=True) or None)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    result.strata.to_csv(path, index=False)
+    disclosure = cli_strata(result, path, rule=disclosure_rule, off=no_disclosure)
     exclusions = path.with_name(path.stem + ".exclusions.csv")
     result.exclusions.to_csv(exclusions, index=False)
     excluded = int(result.exclusions["rows"].sum())
     click.echo(f"rows read {result.rows_read:,} = counted {result.rows_counted:,} + excluded {excluded:,}")
     click.echo(f"{len(result.strata):,} strata written to {path}; exclusions to {exclusions}")
+    click.echo(disclosure)
     return 0

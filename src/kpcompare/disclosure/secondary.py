@@ -10,9 +10,11 @@ programme of tau-ARGUS's optimal method would):
 
 1. **Groups.**  Every margin cell and its parts form a group (one equation).
 2. **Greedy pass, to a fixed point.**  In every group holding exactly one suppressed cell, suppress the
-   smallest non-zero released part (ties: the first row), else a zero part, else the margin cell itself.
-3. **Audit.**  For each connected set of suppressed cells, compute the null space of the equations on them
-   (:func:`scipy.linalg.null_space`); a cell whose row of the null-space basis is zero is still determined.
+   smallest non-zero released part -- preferring one that also sits in another group with a lone suppressed
+   cell, so that one extra cell protects two -- else a zero part, else the margin cell itself.
+3. **Audit.**  For each connected set of suppressed cells, reduce the equations on them to reduced row
+   echelon form (Gauss-Jordan); a cell whose unit vector is one of its rows lies in their row space (its row
+   of the null-space basis is zero): it is still determined.
    For each such cell, suppress the smallest non-zero released cell of one of its groups, and audit again.
 
 The audit makes the result exact for linear arithmetic on the margins (the property the tests check with
@@ -96,35 +98,53 @@ def layout(keys: pd.DataFrame, totals: Mapping[str, Any]) -> Layout:
     return Layout(margin=margin, grand=grand, groups=groups, keys=keys, totals=dict(totals))
 
 
-def _pick(group: np.ndarray, values: np.ndarray, suppressed: np.ndarray, frozen: np.ndarray) -> int | None:
-    """The cell of ``group`` to suppress next: the smallest non-zero free part, a zero part, the margin."""
-    parts = group[1:]
-    free = parts[~suppressed[parts] & ~frozen[parts]]
-    nonzero = free[values[free] > 0]
-    if len(nonzero):
-        return int(nonzero[np.argmin(values[nonzero])])
-    if len(free):
-        return int(free[0])
-    head = int(group[0])
-    if not suppressed[head] and not frozen[head]:
-        return head
-    rest = group[~suppressed[group]]
-    return int(rest[0]) if len(rest) else None  # last resort: a frozen (exempt) cell
+class _State:
+    """Which cells are suppressed and how many each group holds, kept up to date as cells are added."""
 
+    def __init__(self, groups: list[np.ndarray], values: np.ndarray, suppressed: np.ndarray,
+                 frozen: np.ndarray) -> None:
+        self.groups, self.values, self.suppressed, self.frozen = groups, values, suppressed, frozen
+        self.count = np.array([int(suppressed[g].sum()) for g in groups], dtype=int)
+        self.member_of: dict[int, list[int]] = {}
+        for g, group in enumerate(groups):
+            for c in group:
+                self.member_of.setdefault(int(c), []).append(g)
+        self.added: list[int] = []
 
-def _greedy(groups: list[np.ndarray], values: np.ndarray, suppressed: np.ndarray, frozen: np.ndarray) -> list[int]:
-    added: list[int] = []
-    changed = True
-    while changed:
-        changed = False
-        for group in groups:
-            if suppressed[group].sum() == 1:
-                pick = _pick(group, values, suppressed, frozen)
-                if pick is not None:
-                    suppressed[pick] = True
-                    added.append(pick)
+    def add(self, cell: int) -> None:
+        self.suppressed[cell] = True
+        self.added.append(cell)
+        for g in self.member_of.get(cell, []):
+            self.count[g] += 1
+
+    def pick(self, g: int) -> int | None:
+        """The cell of group ``g`` to suppress next: a free non-zero part, the smallest first, preferring one
+        that also protects another group's lone suppressed cell; else a zero part; else the margin."""
+        group = self.groups[g]
+        parts = group[1:]
+        free = parts[~self.suppressed[parts] & ~self.frozen[parts]]
+        nonzero = free[self.values[free] > 0]
+        if len(nonzero):
+            helps = np.array([any(self.count[h] == 1 for h in self.member_of[int(c)] if h != g) for c in nonzero])
+            order = np.lexsort((self.values[nonzero], ~helps))
+            return int(nonzero[order[0]])
+        if len(free):
+            return int(free[0])
+        head = int(group[0])
+        if not self.suppressed[head] and not self.frozen[head]:
+            return head
+        rest = group[~self.suppressed[group]]
+        return int(rest[0]) if len(rest) else None  # last resort: a frozen (exempt) cell
+
+    def greedy(self) -> None:
+        """Until no group holds exactly one suppressed cell (or nothing is left to add)."""
+        changed = True
+        while changed:
+            changed = False
+            for g in np.flatnonzero(self.count == 1):
+                if self.count[g] == 1 and (cell := self.pick(int(g))) is not None:
+                    self.add(cell)
                     changed = True
-    return added
 
 
 def _components(groups: list[np.ndarray], suppressed: np.ndarray) -> list[tuple[np.ndarray, list[int]]]:
@@ -154,9 +174,11 @@ def _components(groups: list[np.ndarray], suppressed: np.ndarray) -> list[tuple[
 
 
 def determined(groups: list[np.ndarray], suppressed: np.ndarray) -> np.ndarray:
-    """Row positions of suppressed cells that linear arithmetic on the published margins recovers."""
-    from scipy.linalg import null_space
+    """Row positions of suppressed cells that linear arithmetic on the published margins recovers.
 
+    Cell ``s`` is recovered iff its unit vector lies in the row space of the equations restricted to the
+    suppressed cells (:func:`_pinned_columns`), i.e. iff its row of the null-space basis is zero.
+    """
     out: list[int] = []
     for members, touching in _components(groups, suppressed):
         if not touching:
@@ -168,10 +190,37 @@ def determined(groups: list[np.ndarray], suppressed: np.ndarray) -> np.ndarray:
             for j, c in enumerate(group):
                 if suppressed[c]:
                     matrix[row, column[int(c)]] = -1.0 if j == 0 else 1.0
-        basis = null_space(matrix)
-        free = np.linalg.norm(basis, axis=1) > 1e-9 if basis.size else np.zeros(len(members), bool)
-        out.extend(int(c) for c in members[~free])
+        out.extend(int(members[c]) for c in _pinned_columns(matrix))
     return np.array(sorted(out), dtype=int)
+
+
+def _pinned_columns(matrix: np.ndarray, tol: float = 1e-9) -> list[int]:
+    """Columns ``s`` whose unit vector lies in the row space of ``matrix``.
+
+    Gauss-Jordan elimination to the reduced row echelon form R (same row space): ``e_s`` is a combination of
+    R's rows iff ``s`` is a pivot column and its row of R has no other non-zero entry.  Elementwise numpy
+    only (no multithreaded LAPACK call), and only the rows holding the pivot column are updated: the
+    equations are sparse.
+    """
+    m = matrix.astype(float).copy()
+    pivots: list[tuple[int, int]] = []
+    row = 0
+    for col in range(m.shape[1]):
+        if row == m.shape[0]:
+            break
+        candidates = np.flatnonzero(np.abs(m[row:, col]) > tol)
+        if not len(candidates):
+            continue
+        best = row + candidates[np.argmax(np.abs(m[row + candidates, col]))]
+        m[[row, best]] = m[[best, row]]
+        m[row] /= m[row, col]
+        others = np.flatnonzero(np.abs(m[:, col]) > tol)
+        others = others[others != row]
+        if len(others):
+            m[others] -= np.outer(m[others, col], m[row])
+        pivots.append((col, row))
+        row += 1
+    return [col for col, r in pivots if (np.abs(m[r]) > tol).sum() == 1]
 
 
 def protect(values: np.ndarray, suppressed: np.ndarray, groups: list[np.ndarray],
@@ -181,19 +230,13 @@ def protect(values: np.ndarray, suppressed: np.ndarray, groups: list[np.ndarray]
     ``suppressed`` is updated in place; ``frozen`` cells (an exempt national total) are taken last.
     """
     frozen = np.zeros(len(values), bool) if frozen is None else frozen
-    added = _greedy(groups, values, suppressed, frozen)
-    member_of: dict[int, list[int]] = {}
-    for g, group in enumerate(groups):
-        for c in group:
-            member_of.setdefault(int(c), []).append(g)
-    while True:
-        open_cells = determined(groups, suppressed)
-        if not len(open_cells):
-            return np.array(sorted(added), dtype=int)
-        pick = next((p for cell in open_cells for g in member_of.get(int(cell), [])
-                     if (p := _pick(groups[g], values, suppressed, frozen)) is not None), None)
+    state = _State(groups, values, suppressed, frozen)
+    state.greedy()
+    while len(open_cells := determined(groups, suppressed)):
+        pick = next((p for cell in open_cells for g in state.member_of.get(int(cell), [])
+                     if (p := state.pick(g)) is not None), None)
         if pick is None:  # every cell of every group is suppressed already: nothing left to add
-            return np.array(sorted(added), dtype=int)
-        suppressed[pick] = True  # one cell at a time, then audit again: the fewest extra cells
-        added.append(pick)
-        added += _greedy(groups, values, suppressed, frozen)
+            break
+        state.add(pick)  # one cell at a time, then audit again: few extra cells
+        state.greedy()
+    return np.array(sorted(state.added), dtype=int)

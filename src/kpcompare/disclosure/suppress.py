@@ -258,6 +258,10 @@ def present(table: Any, *, symbol: str = "*") -> pd.DataFrame:
     out = frame.drop(columns=companions)
     for companion in companions:
         column = companion[: -len(SUFFIX)]
+        bad, kind = not_a_measure(frame[column])
+        if bad.any():
+            raise row_problem(column, "numeric", int(bad.sum()), frame[column][bad].iloc[0],
+                              hint=f"give the output of kpcompare.disclosure.suppress; the column holds {kind}.")
         shown = frame[column].map(lambda v: "" if pd.isna(v) else (f"{v:.0f}" if column in counts else f"{v:g}"))
         out[column] = np.where(frame[companion].astype(str) != "", symbol, shown)
     return out

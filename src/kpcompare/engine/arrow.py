@@ -40,6 +40,9 @@ class AggregateResult:
         was given).
     rows_read : int
         Rows read from the source; ``rows_read == strata["episodes"].sum() + exclusions["rows"].sum()``.
+    record_level : bool
+        True: built from record-level data, so disclosure control applies before the strata leave kpcompare
+        (:func:`kpcompare.disclosure.for_release`; docs/disclosure.md).
     """
 
     strata: pd.DataFrame
@@ -50,6 +53,7 @@ class AggregateResult:
     by: list[str]
     period: tuple[str, str] | None = None
     notes: list[str] = field(default_factory=list)
+    record_level: bool = True
 
     @property
     def rows_counted(self) -> int:

@@ -4,8 +4,8 @@ rest on record-level extracts (``[[extracts]] path = ...``).
 What is controlled, with the ``[disclosure]`` rule (default ``"hes"``: counts 1-7 suppressed, others rounded
 to 5; statistics resting on a suppressed count suppressed):
 
-* ``strata``: the rows of record-level extracts (counts ``admissions, bed_days, episodes, persons,
-  bed_days_squared``; weighted totals as statistics resting on the records counted); rows of published or
+* ``strata``: the rows of record-level extracts (the counts and weighted totals of
+  :mod:`kpcompare.disclosure.release`, the same as ``kpcompare aggregate`` writes); rows of published or
   public-use sources are unchanged;
 * ``comparison`` and ``by_age_band``: ``count`` is the count, every rate, interval, ratio and test resting
   on it is suppressed with it;
@@ -27,15 +27,11 @@ import numpy as np
 import pandas as pd
 
 from ..disclosure import DisclosureOffWarning, suppress
+from ..disclosure.release import STRATA_COUNTS, STRATA_DERIVED
 from .config import RunConfig
 from .load import Loaded, blamed
 
-__all__ = ["release", "STRATA_COUNTS", "COMPARISON_DERIVED"]
-
-STRATA_COUNTS = ("admissions", "bed_days", "episodes", "persons", "bed_days_squared")
-#: weighted totals rest on the records counted
-STRATA_DERIVED = {"weighted_admissions": "admissions", "weighted_bed_days": "admissions",
-                  "weighted_episodes": "episodes"}
+__all__ = ["release", "COMPARISON_DERIVED"]
 #: the statistics of a comparison row, all resting on its ``count``
 COMPARISON_DERIVED = ("crude", "value", "lower", "upper", "variance", "ratio", "ratio_lower", "ratio_upper", "z",
                       "p_value")
@@ -47,7 +43,7 @@ def _strata(loaded: Loaded, rule: str, systems: list[str] | None) -> pd.DataFram
     for part, record_level in zip(loaded.strata, loaded.part_record_level):
         if record_level:
             counts = [c for c in STRATA_COUNTS if c in part.columns]
-            derived = {c: s for c, s in STRATA_DERIVED.items() if c in part.columns and s in counts}
+            derived = {c: s for c, s in STRATA_DERIVED.items() if c in part.columns and set(s) <= set(counts)}
             keys = [c for c in part.columns if c not in counts and c not in derived and not c.endswith("_variance")
                     and c != "admissions_bed_days_covariance"]
             part = suppress(part, rule=rule, counts=counts, derived=derived or None, by=keys)
