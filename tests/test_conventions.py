@@ -66,7 +66,7 @@ def _kind_problem(term: cv.Term, param: inspect.Parameter, names: list[str]) -> 
         return f"{term.name!r} is a flag (True/False); annotated {ann!r} with default {default!r}"
     if term.kind == "number" and given and (isinstance(default, bool) or not isinstance(default, int | float)):
         return f"{term.name!r} is a number; default {default!r}"
-    if term.kind == "confidence" and given and default != 0.95:
+    if term.kind == "confidence" and given and default != 0.95 and not _exception(names, "confidence"):
         return f"'confidence' defaults to 0.95 everywhere; default {default!r}"
     if term.kind in ("level", "levels") and _TABLE.search(ann):
         return f"{term.name!r} is a level (not a table); annotated {ann!r}"
@@ -262,6 +262,14 @@ def _outputs() -> list[tuple[str, pd.DataFrame, list[str]]]:
         ("kpcompare.costs.exchange_rates", costs.exchange_rates(a.factors), []),
         ("kpcompare.figures.check", importlib.import_module("kpcompare.figures").check(), []),
     ]
+    trusts = pd.DataFrame({"trust": list("ABCDEFGHIJKL"), "deaths": [30, 52, 9, 41, 20, 66, 12, 35, 28, 47, 18, 25],
+                           "expected": [28.1, 35.2, 15.3, 40.0, 22.5, 50.1, 13.0, 30.2, 31.9, 45.5, 20.0, 24.4]})
+    table = kpcompare.funnel(trusts, kind="ratio", by="trust", observed="deaths", expected="expected",
+                             overdispersion="shmi")
+    out += [
+        ("kpcompare.funnel", table, ["trust"]),
+        ("kpcompare.funnel_limits", kpcompare.funnel_limits([15, 20, 30], kind="ratio", overdispersion=table), []),
+    ]
     return out
 
 
@@ -289,6 +297,7 @@ NOT_SAMPLED = {
     "kpcompare.profiles.profile_table": "a bundled input table",
     "kpcompare.plots.bed_days_bars": "a figure",
     "kpcompare.plots.ratio_forest": "a figure",
+    "kpcompare.plots.funnel_plot": "a figure",
     "kpcompare.figures.load_registry": "the bundled registry (an input table)",
     "kpcompare.figures.validate_registry": "returns its input, checked",
     "kpcompare.figures.assert_figure": "returns None or raises",

@@ -52,6 +52,9 @@ _EXPORTS: dict[str, str] = {
     "gini": "kpcompare.concentration",
     "lorenz": "kpcompare.concentration",
     "top_share": "kpcompare.concentration",
+    # funnel plots (issue 20)
+    "funnel": "kpcompare.funnels",
+    "funnel_limits": "kpcompare.funnels",
 }
 
 # submodules reachable as attributes (kpcompare.errors, kpcompare.datasets, ...); ``spells`` and ``demo``
@@ -60,7 +63,7 @@ _SUBMODULES = {
     "errors", "wording", "refdata", "rates", "extract", "engine", "conditions", "comparison",
     "datasets", "costs", "figures", "profiles", "concentration", "schemas", "plots", "report", "cli",
     "spells", "demo",
-    "disclosure",
+    "disclosure", "funnels",
 }
 
 __all__ = sorted([*_EXPORTS, "errors", "datasets", "costs", "figures", "plots", "profiles",

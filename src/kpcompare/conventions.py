@@ -59,7 +59,8 @@ KEYWORDS: tuple[Term, ...] = (
          "levels give several rows (plots: the level of the rows drawn)."),
     Term("method", "choice", "The interval method, a name from the function's documented set."),
     Term("kind", "choice", "Which contrast with `reference`: 'ratio' or 'difference' (costs.sensitivity also "
-         "'value': the system's own value)."),
+         "'value': the system's own value); funnel/funnel_limits: which kind of value is set against the "
+         "target ('ratio' O/E, 'rate', 'proportion')."),
     Term("weights", "column", "Column of each row's weight: survey weights (aggregate) or need weights per head "
          "(costs.age_need_factor)."),
     Term("weighted", "flag", "True: the counts are weighted estimates (survey weights; may be fractional), so "
@@ -97,6 +98,13 @@ KEYWORDS: tuple[Term, ...] = (
          "with their counts."),
     Term("totals", "other", "{key column: total label}: the rows so labelled are margins (sums of the rows "
          "beside them), protected by secondary suppression."),
+    Term("denominator", "other", "What is below the line of a ratio: the system divided by (profiles.ratios), "
+         "or the column of each unit's denominator, the funnel's x-axis: population (rate) or cases (proportion)."),
+    Term("target", "number", "The value a funnel is centred on, in the units of `value` (None: 1 for ratios, "
+         "the pooled value for rates and proportions)."),
+    Term("overdispersion", "other", "How a funnel's limits allow for overdispersion: None, or a method name "
+         "('shmi', 'shmi-unrounded', 'cqc', 'spiegelhalter'; funnel_limits: funnel()'s table or "
+         "{'method', 'tau2'})."),
 )
 
 #: keyword -> its term
@@ -169,7 +177,7 @@ FUNCTION_KEYWORDS: dict[str, dict[str, str]] = {
     },
     "kpcompare.costs.age_need_factor": {"need": "table of need weights per head by age band"},
     "kpcompare.plots.tornado_chart": {"ax": "matplotlib axes to draw on", "threshold": "reference line drawn"},
-    "kpcompare.profiles.ratios": {"numerator": "system on top of the ratio", "denominator": "system below"},
+    "kpcompare.profiles.ratios": {"numerator": "system on top of the ratio"},
     "kpcompare.concentration.gini": {"correction": "small-sample N/(N-1) correction (flag)"},
     "kpcompare.concentration.check_concentration": {
         "claimed": "the published share checked",
@@ -188,7 +196,12 @@ FUNCTION_KEYWORDS: dict[str, dict[str, str]] = {
         "printed": "the value as printed",
         "lower": "explicit lower bound",
         "upper": "explicit upper bound",
+    },    "kpcompare.funnel": {
+        "observed": "column of observed events O (the numerator)",
+        "expected": "column of expected counts E (kind 'ratio')",
+        "rate": "column of directly standardised rates (kind 'rate'; PHE's effective population)",
     },
+    "kpcompare.plots.funnel_plot": {"caption": "text printed under the figure (e.g. the source)"},
 }
 
 #: (function, rule) -> why the function departs from a general rule
@@ -217,7 +230,11 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("kpcompare.figures.printed_precision", "first"): "precision of one printed number",
     ("kpcompare.smr", "multiplier"): "a ratio O/E: multiplier 1 (x 100 on request), not a rate per population",
     ("kpcompare.plots.bed_days_bars", "by"): "one column: the level axis of compare's output drawn",
-    ("kpcompare.plots.ratio_forest", "by"): "one column: the level axis of compare's output drawn",
+    ("kpcompare.plots.ratio_forest", "by"): "one column: the level axis of compare's output drawn",    ("kpcompare.funnel", "confidence"): "funnels are drawn at 95% and 99.8% (PHE, NHS Digital, FunnelPlotR)",
+    ("kpcompare.funnel_limits", "confidence"): "as funnel: 95% and 99.8%",
+    ("kpcompare.funnel", "multiplier"): "None: 100,000 for rates, 1 for ratios and proportions",
+    ("kpcompare.funnel_limits", "multiplier"): "as funnel",
+    ("kpcompare.funnel_limits", "first"): "takes the x-axis grid (expected counts or denominators)",
 }
 
 #: output column -> meaning, shared by every function that has it
@@ -274,7 +291,8 @@ FUNCTION_OUTPUTS: dict[str, tuple[str, ...]] = {
     "kpcompare.figures.check": ("id", "published", "computed", "computed_lower", "computed_upper", "bounds", "ok",
                                 "unit", "source", "status"),
     "kpcompare.profiles.check_claims": ("statement", "claimed", "wording", "computed", "computed_lower",
-                                        "computed_upper", "holds", "holds_throughout"),
+                                        "computed_upper", "holds", "holds_throughout"),    "kpcompare.funnel": ("denominator", "target", "position", "overdispersion", "phi", "tau2"),
+    "kpcompare.funnel_limits": ("denominator", "target", "overdispersion", "tau2"),
 }
 
 #: (function, output column) -> how the column departs from :data:`OUTPUT_COLUMNS` (kept for this release)

@@ -138,6 +138,14 @@ def _sensitivity() -> pd.DataFrame:
                              reference="Kaiser California")
 
 
+def _trusts() -> pd.DataFrame:
+    return pd.DataFrame({"trust": ["A", "B", "C", "D"], "deaths": [30, 52, 9, 0], "expected": [28.1, 35.2, 15.3, 2.5]})
+
+
+def _funnel_table() -> pd.DataFrame:
+    return kpcompare.funnel(_trusts(), kind="ratio", by="trust", observed="deaths", expected="expected")
+
+
 NHS, KP = "NHS", "Kaiser California"
 
 
@@ -253,6 +261,12 @@ VALID: dict[str, Callable[[], Call]] = {
     "kpcompare.figures.computations": lambda: Call(figures.computations),
     "kpcompare.figures.bounds": lambda: Call(figures.bounds, (3.5,), {"wording": "printed", "printed": "3.5 times"}),
     "kpcompare.figures.printed_precision": lambda: Call(figures.printed_precision, ("3.5",)),
+    "kpcompare.funnel": lambda: Call(kpcompare.funnel, (_trusts(),), {"kind": "ratio", "by": "trust",
+                                                                      "observed": "deaths", "expected": "expected",
+                                                                      "overdispersion": "shmi"}),
+    "kpcompare.funnel_limits": lambda: Call(kpcompare.funnel_limits, ([15.0, 20.0, 30.0],),
+                                            {"kind": "rate", "target": 250.0}),
+    "kpcompare.plots.funnel_plot": lambda: Call(plots.funnel_plot, (_funnel_table(),), {"by": "trust"}),
 }
 
 #: documented exceptions that are not KpcompareError: function -> exception types it may raise by design

@@ -40,9 +40,9 @@ def test_plots_package_loads_matplotlib_only_when_a_figure_is_drawn():
     import sys
 
     code = ("import sys, kpcompare.plots as p; assert 'matplotlib' not in sys.modules; "
-            "p.tornado_chart; p.bed_days_bars; print(sorted(p.__all__))")
+            "p.tornado_chart; p.bed_days_bars; p.funnel_plot; print(sorted(p.__all__))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['bed_days_bars', 'ratio_forest', 'tornado_chart']"
+    assert out.stdout.strip() == "['bed_days_bars', 'funnel_plot', 'ratio_forest', 'tornado_chart']"
 
 
 def test_plots_names_are_the_functions_of_their_modules():

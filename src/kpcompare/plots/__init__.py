@@ -1,8 +1,9 @@
 """Figures (presentation only: no statistics are computed here).
 
 Every figure of the package lives here, one module per domain: :mod:`kpcompare.plots.comparison`
-(``bed_days_bars``, ``ratio_forest``: the output of :func:`kpcompare.compare`) and
-:mod:`kpcompare.plots.costs` (``tornado_chart``: the output of :func:`kpcompare.costs.sensitivity`).
+(``bed_days_bars``, ``ratio_forest``: the output of :func:`kpcompare.compare`),
+:mod:`kpcompare.plots.costs` (``tornado_chart``: the output of :func:`kpcompare.costs.sensitivity`) and
+:mod:`kpcompare.plots.funnel` (``funnel_plot``: the output of :func:`kpcompare.funnel`).
 Each draws with matplotlib's object-oriented API on a bare ``Figure`` (no pyplot state, no backend
 switch) and returns it.
 
@@ -20,6 +21,7 @@ _EXPORTS = {
     "bed_days_bars": "comparison",
     "ratio_forest": "comparison",
     "tornado_chart": "costs",
+    "funnel_plot": "funnel",
 }
 
 __all__ = list(_EXPORTS)
