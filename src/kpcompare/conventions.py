@@ -105,6 +105,8 @@ KEYWORDS: tuple[Term, ...] = (
     Term("overdispersion", "other", "How a funnel's limits allow for overdispersion: None, or a method name "
          "('shmi', 'shmi-unrounded', 'cqc', 'spiegelhalter'; funnel_limits: funnel()'s table or "
          "{'method', 'tau2'})."),
+    Term("test", "choice", "The significance test reported in `p_value`, a name from the function's documented "
+         "set (smr/isr: 'exact', 'midp', 'chisq', 'byar')."),
 )
 
 #: keyword -> its term
@@ -129,6 +131,8 @@ FUNCTION_KEYWORDS: dict[str, dict[str, str]] = {
         "family": "distribution of the model ('poisson', 'negbin')",
         "adjust": "model terms adjusted for (stratum columns)",
         "scale": "variance scaling of the Poisson model ('pearson')",
+        "coefficients": "which coefficients are reported ('systems'; 'all': also the adjustment terms)",
+        "contrasts": "pairs of systems compared from the same fit, e.g. [('B', 'C')]",
     },
     "kpcompare.aggregate": {
         "age_bands": "the age-band scheme the engine assigns (as `bands` of reband)",
@@ -276,7 +280,7 @@ FUNCTION_OUTPUTS: dict[str, tuple[str, ...]] = {
     "kpcompare.decompose": ("age_band", "weight", "admission_rate", "reference_admission_rate", "alos",
                             "reference_alos", "bed_day_rate", "reference_bed_day_rate", "gap",
                             "admission_component", "los_component"),
-    "kpcompare.rate_model": ("dispersion", "alpha", "n_strata"),
+    "kpcompare.rate_model": ("dispersion", "alpha", "n_strata", "term", "alpha_se"),
     "kpcompare.costs.cascade": ("step", "category", "sign", "amount", "factor", "contested", "included",
                                 "total_local", "currency_local", "total", "value_local", "source"),
     "kpcompare.costs.compare_assumptions": ("relative_difference",),

@@ -126,7 +126,7 @@ def test_zero_observed_is_correct_at_zero(dohoo):
     out = smr(data.assign(obs=0), count="obs", population="pop", standard=reference, by="area")
     assert (out["value"] == 0).all() and (out["lower"] == 0).all()
     np.testing.assert_allclose(out["upper"], -np.log(0.025) / out["expected"], rtol=1e-12)
-    assert out["method"].tolist() == ["exact (Garwood)"] * 2
+    assert out["method"].tolist() == ["exact (Garwood); p_value: exact (R poisson.test)"] * 2
 
 
 def test_several_confidence_levels_are_rows(dohoo):

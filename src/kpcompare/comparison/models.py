@@ -12,7 +12,6 @@ overdispersion statistic.  It is a check on the standardised ratios of
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +25,7 @@ from .._checks import (
     check_choice,
     check_confidence,
     check_keys,
+    check_level,
     check_measure,
     check_no_missing,
     check_no_total_rows,
@@ -35,18 +35,23 @@ from .._deprecation import renamed_keywords
 from ..errors import DuplicateKeyError, InvalidArgumentError, MissingStratumError, UnknownNameError, row_problem
 from ..rates.poisson import z_value
 from ._by import by_columns
+from ._model_fit import ALPHA_BOUNDARY, ModelFit, design, drop_aliased, estimate
 from ._strata import strata_frame
 
-__all__ = ["rate_model", "MODEL_COLUMNS", "FAMILIES"]
+__all__ = ["rate_model", "MODEL_COLUMNS", "FAMILIES", "COEFFICIENTS"]
 
 FAMILIES = ("poisson", "negbin")
 
-#: fixed output columns after the optional ``<by>`` column
-MODEL_COLUMNS = ["system", "reference", "measure", "value", "lower", "upper", "confidence", "statistic", "z",
-                 "p_value", "dispersion", "alpha", "n_strata", "method", "note"]
+#: ``coefficients`` -> which rows are reported
+COEFFICIENTS = {"systems": "each system against the reference (and the contrasts asked for)",
+                "all": "also every adjustment term's rate ratio to its first level"}
 
-#: NB2 alpha below this is reported as the boundary 0 (the Poisson model)
-_ALPHA_BOUNDARY = 1e-6
+#: fixed output columns after the optional ``<by>`` column
+MODEL_COLUMNS = ["system", "reference", "term", "measure", "value", "lower", "upper", "confidence", "statistic",
+                 "z", "p_value", "dispersion", "alpha", "alpha_se", "n_strata", "method", "note"]
+
+#: internal columns of the row specifications, dropped before output
+_SPEC_COLUMNS = ("plus", "minus", "systems", "row_note")
 
 #: family -> label written in the ``statistic`` column
 STATISTICS = {"poisson": "rate ratio (Poisson model)", "negbin": "rate ratio (negative binomial model)"}
@@ -62,8 +67,33 @@ def rate_model(data: Any, *, population: Any, count: str = "admissions", family:
                by: str | Sequence[str] | None = None, reference: Any = None,
                confidence: float | Sequence[float] = 0.95,
                adjust: Sequence[str] | None = ("age_band", "sex"), levels: Sequence[Any] | None = None,
-               scale: str | None = None) -> pd.DataFrame:
-    """Incidence rate ratios between systems from a Poisson or negative-binomial model.
+               scale: str | None = None, coefficients: str = "systems",
+               contrasts: Sequence[tuple[Any, Any]] | None = None) -> pd.DataFrame:
+    frame = strata_frame(data)
+    pop = as_pandas(population, argument="population")
+    _check_options(family, scale)
+    check_choice(coefficients, COEFFICIENTS, argument="coefficients")
+    conf_levels = check_confidence(confidence)
+    keys = [k for k in as_list(adjust, argument="adjust") if k != "sex" or "sex" in frame.columns]
+    by_cols = by_columns(by, allow_none=True)
+    outcome = count
+    _check_inputs(frame, pop, outcome=outcome, keys=keys, by_cols=by_cols)
+    table = _join(frame, pop, outcome=outcome, keys=keys, by=by_cols)
+    systems = _systems(frame, reference)
+    pairs = _check_contrasts(contrasts, systems)
+    reference = systems[0] if reference is None else reference
+    frames = []
+    for level, sub in _groups(frame, table, by_cols, levels):
+        fit = _fit(sub, outcome=outcome, keys=keys, systems=systems, reference=reference, family=family,
+                   scale=scale, pairs=pairs, coefficients=coefficients)
+        frames.extend(_with_limits(fit, conf_levels, dict(zip(by_cols, level))))
+    out = pd.concat(frames, ignore_index=True)
+    out["measure"] = outcome
+    out["statistic"] = STATISTICS[family]
+    return out[[*by_cols, *MODEL_COLUMNS]]
+
+
+rate_model.__doc__ = """Incidence rate ratios between systems from a Poisson or negative-binomial model.
 
     Parameters
     ----------
@@ -88,55 +118,53 @@ def rate_model(data: Any, *, population: Any, count: str = "admissions", family:
     levels : sequence, optional
         With ``by``: the levels of its first column to model (default all, in order of appearance).
     scale : {None, "pearson"}
-        Poisson only: ``"pearson"`` scales the variance by the Pearson dispersion (quasi-Poisson).
+        Poisson only: ``"pearson"`` keeps the Poisson estimates and multiplies their covariance by the
+        Pearson dispersion X2/df (quasi-Poisson); with no residual degrees of freedom the limits, ``z``
+        and ``p_value`` are NaN (noted).
+    coefficients : {"systems", "all"}, default "systems"
+        ``"all"`` adds one row per adjustment coefficient (``term`` ``"age_band[75+]"``: the rate ratio of
+        that level to the column's first level in data order, ``system`` empty); the intercept (a
+        baseline rate, not a ratio) is not reported.
+    contrasts : sequence of (system, system) pairs, optional
+        Further ratios between two systems from the same fit, e.g. ``[("B", "C")]``: B against C without
+        refitting, exp(b_B - b_C) with SE sqrt(V_BB + V_CC - 2 V_BC) from the fitted covariance (delta
+        method; exact for a linear contrast of the coefficients).  ``system`` B, ``reference`` C.
 
     Returns
     -------
     pandas.DataFrame
-        ``[<by...>,] system, reference, measure, value, lower, upper, confidence, statistic, z, p_value,
-        dispersion, alpha, n_strata, method, note`` per level x non-reference system x confidence level:
-        ``value`` the rate ratio exp(beta_system) of the ``measure`` (the ``count`` column), ``statistic``
-        its label, ``z`` its Wald statistic, ``dispersion`` Pearson chi2/df, ``alpha`` the NB2 parameter.
+        ``[<by...>,] system, reference, term, measure, value, lower, upper, confidence, statistic, z,
+        p_value, dispersion, alpha, alpha_se, n_strata, method, note`` per level x row x confidence level;
+        rows: each non-reference system against ``reference``, then the ``contrasts``, then (with
+        ``coefficients="all"``) the adjustment terms.  ``value`` is the rate ratio exp(c'beta) of the
+        ``measure`` (the ``count`` column), ``term`` the coefficient (``"system[B]"``, ``"system[B] -
+        system[C]"``, ``"age_band[75+]"``), ``z`` its Wald statistic, ``dispersion`` Pearson chi2/df,
+        ``alpha`` the NB2 parameter and ``alpha_se`` its standard error (as R ``MASS::glm.nb`` reports
+        SE(theta) for theta = 1/alpha, converted by the delta method: SE(alpha) = SE(theta)/theta**2).
 
     Raises
     ------
-    kpcompare.errors.MissingStratumError, UnknownNameError, InvalidValueError
-        A stratum without population; unknown ``family``/``reference``/``scale``/level; missing keys,
-        negative counts or events in a stratum of zero population.
+    kpcompare.errors.MissingStratumError, UnknownNameError, InvalidValueError, InvalidArgumentError
+        A stratum without population; unknown ``family``/``reference``/``scale``/``coefficients``/level or
+        a system of ``contrasts`` not in the data; a malformed ``contrasts``; missing keys, negative counts
+        or events in a stratum of zero population.
 
     Notes
     -----
     ``log E[y] = log P + X beta`` (treatment dummies of system and of each ``adjust`` column); rate
     ratio ``exp(beta_s)``, interval ``exp(beta_s -/+ z se)``, two-sided Wald p-value, Pearson
-    dispersion ``sum((y - mu)**2 / V(mu)) / (n - p)``.  Details, when the model and the standardised
-    ratios disagree, and overdispersion: docs/models.md#method-notes.  Frome EL. Biometrics
-    1983;39:665-74, doi:10.2307/2531094; Cameron AC, Trivedi PK 2013, doi:10.1017/CBO9781139013567.
+    dispersion ``sum((y - mu)**2 / V(mu)) / (n - p)``.  A system with no events is left out of the fit
+    (its row is NaN and noted), which removes its strata from the residual degrees of freedom.  Details,
+    when the model and the standardised ratios disagree, and overdispersion: docs/models.md#method-notes.
+    Frome EL. Biometrics 1983;39:665-74, doi:10.2307/2531094; Cameron AC, Trivedi PK 2013,
+    doi:10.1017/CBO9781139013567; Venables WN, Ripley BD 2002, doi:10.1007/978-0-387-21706-2.
 
     Validated against: R ``glm(..., family = poisson, offset = log(...))`` on ISwR ``eba1977`` and MASS
-    ``Insurance`` and ``ships`` (tests/comparison/test_models_peer_r.py); statsmodels formula fits.
+    ``Insurance`` and ``ships`` (tests/comparison/test_models_peer_r.py); R 4.2.2 ``glm(..., family =
+    quasipoisson)``, ``confint.default``, ``relevel`` refits for the contrasts and MASS 7.3-58
+    ``glm.nb`` theta and SE (tests/comparison/test_models_peer_r_more.py); statsmodels formula fits.
     Examples: docs/models.md#a-first-fit.
     """
-    frame = strata_frame(data)
-    pop = as_pandas(population, argument="population")
-    _check_options(family, scale)
-    conf_levels = check_confidence(confidence)
-    keys = [k for k in as_list(adjust, argument="adjust") if k != "sex" or "sex" in frame.columns]
-    by_cols = by_columns(by, allow_none=True)
-    outcome = count
-    _check_inputs(frame, pop, outcome=outcome, keys=keys, by_cols=by_cols)
-    table = _join(frame, pop, outcome=outcome, keys=keys, by=by_cols)
-    systems = _systems(frame, reference)
-    reference = systems[0] if reference is None else reference
-    frames = []
-    for level, sub in _groups(frame, table, by_cols, levels):
-        fit = _fit(sub, outcome=outcome, keys=keys, systems=systems, reference=reference, family=family,
-                   scale=scale)
-        frames.extend(_with_limits(fit, conf_levels, dict(zip(by_cols, level))))
-    out = pd.concat(frames, ignore_index=True)
-    out["measure"] = outcome
-    out["reference"] = reference
-    out["statistic"] = STATISTICS[family]
-    return out[[*by_cols, *MODEL_COLUMNS]]
 
 
 def _with_limits(fit: pd.DataFrame, conf_levels: list[float], level: dict[str, Any]) -> list[pd.DataFrame]:
@@ -254,26 +282,32 @@ def _join(data: pd.DataFrame, pop: pd.DataFrame, *, outcome: str, keys: list[str
     return full
 
 
-def _design(sub: pd.DataFrame, keys: list[str], systems: list[Any], reference: Any) -> tuple[np.ndarray, list[str]]:
-    """Intercept, system dummies (treatment against reference), dummies of each adjust column."""
-    cols = [np.ones(len(sub))]
-    names = ["Intercept"]
-    sys_values = sub["system"].to_numpy()
-    for s in systems:
-        if s != reference:
-            cols.append((sys_values == s).astype(float))
-            names.append(f"system[{s}]")
-    for k in keys:
-        values = sub[k].to_numpy()
-        for lv in list(dict.fromkeys(values))[1:]:
-            cols.append((values == lv).astype(float))
-            names.append(f"{k}[{lv}]")
-    return np.column_stack(cols), names
+
+def _check_contrasts(contrasts: Any, systems: list[Any]) -> list[tuple[Any, Any]]:
+    """``contrasts``: None or a sequence of (system, compared-with system) pairs of systems in ``data``."""
+    if contrasts is None:
+        return []
+    if isinstance(contrasts, (str, bytes)) or not isinstance(contrasts, (list, tuple)):
+        raise InvalidArgumentError(f"argument 'contrasts': give a list of (system, other system) pairs, "
+                                   f"e.g. [('B', 'C')], got {contrasts!r}.")
+    pairs = []
+    for pair in contrasts:
+        if isinstance(pair, (str, bytes)) or not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise InvalidArgumentError(f"argument 'contrasts': each item is a pair (system, other system), "
+                                       f"got {pair!r}.")
+        for s in pair:
+            check_level(s, argument="contrasts")
+            if s not in systems:
+                raise UnknownNameError(f"argument 'contrasts': system {s!r} not found in strata column 'system' "
+                                       f"(systems present: {', '.join(map(repr, systems))}).")
+        if pair[0] == pair[1]:
+            raise InvalidArgumentError(f"argument 'contrasts': {pair!r} compares a system with itself.")
+        pairs.append((pair[0], pair[1]))
+    return pairs
 
 
-def _fit(sub: pd.DataFrame, *, outcome: str, keys: list[str], systems: list[Any], reference: Any,
-         family: str, scale: str | None) -> pd.DataFrame:
-    """Fit one model; return per non-reference system: value, _b, _se, z, p_value, dispersion, ..."""
+def _prepared(sub: pd.DataFrame, outcome: str) -> tuple[pd.DataFrame, list[str]]:
+    """The informative strata of one model and the notes that apply to every row."""
     notes: list[str] = []
     informative = ~((sub["population"] <= 0) & (sub[outcome] <= 0))
     if not informative.all():
@@ -283,31 +317,20 @@ def _fit(sub: pd.DataFrame, *, outcome: str, keys: list[str], systems: list[Any]
     if np.any(np.abs(y - np.round(y)) > 1e-9):
         notes.append(f"{outcome} not whole numbers (weighted estimates?): a quasi-likelihood fit; its "
                      "intervals ignore the survey design")
-    totals = sub.groupby("system", sort=False)[outcome].sum()
-    others = [s for s in systems if s != reference]
-    empty = [s for s in systems if totals.get(s, 0.0) <= 0]
-    method = _METHOD[family] + ("; variance scaled by Pearson chi2/df" if scale else "")
-    result = pd.DataFrame({"system": others, "value": np.nan, "_b": np.nan, "_se": np.nan,
-                           "z": np.nan, "p_value": np.nan, "dispersion": np.nan, "alpha": np.nan,
-                           "n_strata": len(sub), "method": method})
-    if reference in empty:
-        result["note"] = "; ".join([*notes, f"no {outcome} in the reference system {reference!r}: no rate ratio"])
-        return result
-    keep = ~sub["system"].isin([s for s in empty if s != reference]).to_numpy()
-    fit_sub = sub[keep]
-    X, names = _design(fit_sub, keys, [s for s in systems if s not in empty or s == reference], reference)
-    X, names = _drop_aliased(X, names)
-    y = fit_sub[outcome].to_numpy(float)
-    offset = np.log(fit_sub["population"].to_numpy(float))
-    params, bse, alpha, mu, var, messages = _estimate(y, X, offset, family=family, scale=scale)
-    df_resid = len(y) - X.shape[1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dispersion = float(np.sum((y - mu) ** 2 / var) / df_resid) if df_resid > 0 else np.nan
-    if family == "negbin" and alpha < _ALPHA_BOUNDARY:
+    return sub, notes
+
+
+def _model_notes(fit: ModelFit, *, family: str, scale: str | None, df_resid: int,
+                 dispersion: float) -> list[str]:
+    """Notes on the fit: alpha at its boundary, an exact fit, statsmodels' warnings, no residual df."""
+    notes, messages = [], fit.messages
+    if family == "negbin" and fit.alpha < ALPHA_BOUNDARY:
         # the likelihood is maximal at alpha = 0, where the optimiser (on log alpha) cannot converge
         messages = [m for m in messages if "converge" not in m]
         notes.append("alpha at its boundary 0 (no overdispersion beyond Poisson): the negative binomial "
                      "reduces to the Poisson model, whose estimates are reported")
+    if df_resid <= 0:  # saturated: statsmodels' own scale deviance/df divides by 0
+        messages = [m for m in messages if not m.startswith(("Perfect separation", "divide by zero"))]
     if np.isfinite(dispersion) and dispersion < 1e-10:
         # statsmodels reads an exact fit as 'perfect prediction'; the estimates are still the MLE
         messages = [m for m in messages if not m.startswith("Perfect separation")]
@@ -315,62 +338,77 @@ def _fit(sub: pd.DataFrame, *, outcome: str, keys: list[str], systems: list[Any]
     notes.extend(f"statsmodels: {m}" for m in messages)
     if df_resid <= 0:
         notes.append("no residual degrees of freedom: the model is saturated, dispersion not estimable")
-    for s in empty:
-        if s != reference:
-            notes_s = f"no {outcome} in system {s!r}: rate ratio not estimable"
-            result.loc[result["system"] == s, "note"] = notes_s
-    for i, s in enumerate(others):
-        name = f"system[{s}]"
-        if s in empty or name not in names:
-            continue
-        j = names.index(name)
-        b, se = params[j], bse[j]
-        zstat = b / se if se > 0 else np.nan
-        result.loc[i, ["value", "_b", "_se", "z", "p_value"]] = [
-            np.exp(b), b, se, zstat, 2.0 * stats.norm.sf(abs(zstat))]
-    result["dispersion"] = dispersion
-    result["alpha"] = alpha
-    base = "; ".join(notes)
-    if "note" not in result.columns:
-        result["note"] = base
-    else:
-        result["note"] = [("; ".join(x for x in (base, n) if x)) if isinstance(n, str) else base
-                          for n in result["note"]]
-    return result
+        if scale:
+            notes.append("quasi-Poisson standard errors need the dispersion: limits, z and p_value are NaN")
+    return notes
 
 
-def _estimate(y: np.ndarray, X: np.ndarray, offset: np.ndarray, *, family: str,
-              scale: str | None) -> tuple[np.ndarray, np.ndarray, float, np.ndarray, np.ndarray, list[str]]:
-    """statsmodels fit: coefficients, standard errors, NB2 alpha, fitted means, variances, warnings."""
-    import statsmodels.api as sm
-    from statsmodels.discrete.discrete_model import NegativeBinomial
+def _row_specs(others: list[Any], reference: Any, pairs: list[tuple[Any, Any]], adjustment: list[tuple[str, Any, Any]]
+               ) -> list[dict[str, Any]]:
+    """The rows of one model: each system against the reference, the contrasts, the adjustment terms."""
+    def name(s: Any) -> str | None:
+        return None if s == reference else f"system[{s}]"
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        if family == "poisson":
-            res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(scale="X2" if scale else None)
-            mu = res.fittedvalues
-            var = mu
-            alpha = np.nan
-            params, bse = np.asarray(res.params), np.asarray(res.bse)
-        else:
-            model = NegativeBinomial(y, X, loglike_method="nb2", offset=offset)
-            res = model.fit(method="bfgs", maxiter=2000, disp=0)
-            if not res.mle_retvals.get("converged", True):
-                res = model.fit(start_params=res.params, method="nm", maxiter=20000, disp=0)
-                res = model.fit(start_params=res.params, method="bfgs", maxiter=2000, disp=0)
-            params, bse = np.asarray(res.params)[:-1], np.asarray(res.bse)[:-1]
-            alpha = float(np.asarray(res.params)[-1])
-            if alpha < _ALPHA_BOUNDARY:  # maximum on the boundary alpha = 0: the Poisson MLE
-                res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit()
-                params, bse, alpha = np.asarray(res.params), np.asarray(res.bse), 0.0
-            mu = np.exp(X @ params + offset)
-            var = mu + alpha * mu ** 2
-    messages = sorted({str(w.message).splitlines()[0] for w in caught})
-    return params, bse, alpha, mu, var, messages
+    specs = [{"system": s, "reference": reference, "term": f"system[{s}]", "plus": name(s), "minus": None,
+              "systems": (s,)} for s in others]
+    specs += [{"system": s, "reference": t, "term": f"system[{s}] - system[{t}]", "plus": name(s),
+               "minus": name(t), "systems": (s, t)} for s, t in pairs]
+    specs += [{"system": None, "reference": reference, "term": f"{k}[{lv}]", "plus": f"{k}[{lv}]", "minus": None,
+               "systems": (), "row_note": f"adjustment term: rate ratio of {k} {lv!r} to {base!r} (its first "
+               "level), adjusted for the other terms"} for k, lv, base in adjustment]
+    return specs
 
 
-def _drop_aliased(X: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Drop columns that are constant zero (a level absent after filtering) so the fit is identifiable."""
-    keep = [j for j in range(X.shape[1]) if j == 0 or X[:, j].any()]
-    return X[:, keep], [names[j] for j in keep]
+def _fit(sub: pd.DataFrame, *, outcome: str, keys: list[str], systems: list[Any], reference: Any,
+         family: str, scale: str | None, pairs: list[tuple[Any, Any]], coefficients: str) -> pd.DataFrame:
+    """Fit one model; one row per requested ratio: value, _b, _se, z, p_value, dispersion, alpha, ..."""
+    sub, notes = _prepared(sub, outcome)
+    totals = sub.groupby("system", sort=False)[outcome].sum()
+    others = [s for s in systems if s != reference]
+    empty = [s for s in systems if totals.get(s, 0.0) <= 0]
+    method = _METHOD[family] + ("; variance scaled by Pearson chi2/df" if scale else "")
+    if reference in empty:
+        rows = _empty_rows(pd.DataFrame(_row_specs(others, reference, pairs, [])), len(sub), method,
+                           "; ".join([*notes, f"no {outcome} in the reference system {reference!r}: no rate ratio"]))
+        return rows.drop(columns=[c for c in _SPEC_COLUMNS if c in rows.columns])
+    fit_sub = sub[~sub["system"].isin([s for s in empty if s != reference]).to_numpy()]
+    X, names = drop_aliased(*design(fit_sub, keys, [s for s in systems if s not in empty or s == reference],
+                                    reference))
+    y = fit_sub[outcome].to_numpy(float)
+    fit = estimate(y, X, names, np.log(fit_sub["population"].to_numpy(float)), family=family, scale=scale)
+    df_resid = len(y) - X.shape[1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dispersion = float(np.sum((y - fit.mu) ** 2 / fit.var) / df_resid) if df_resid > 0 else np.nan
+    notes += _model_notes(fit, family=family, scale=scale, df_resid=df_resid, dispersion=dispersion)
+    adjustment = [] if coefficients == "systems" else [
+        (k, n[len(k) + 1:-1], fit_sub[k].iloc[0]) for k in keys for n in names if n.startswith(f"{k}[")]
+    return _estimated_rows(_row_specs(others, reference, pairs, adjustment), fit, outcome=outcome, empty=empty,
+                           base=notes, n_strata=len(sub), method=method, dispersion=dispersion)
+
+
+def _empty_rows(rows: pd.DataFrame, n_strata: int, method: str, note: str) -> pd.DataFrame:
+    """Rows without estimates (no events in the reference system)."""
+    for col in ("value", "_b", "_se", "z", "p_value", "dispersion", "alpha", "alpha_se"):
+        rows[col] = np.nan
+    rows["n_strata"], rows["method"], rows["note"] = n_strata, method, note
+    return rows
+
+
+def _estimated_rows(specs: list[dict[str, Any]], fit: ModelFit, *, outcome: str, empty: list[Any],
+                    base: list[str], n_strata: int, method: str, dispersion: float) -> pd.DataFrame:
+    """Each row's ratio exp(c'b), its SE sqrt(c'Vc), z and p from the one fit (NaN, noted, where not estimable)."""
+    rows = _empty_rows(pd.DataFrame(specs), n_strata, method, "")
+    notes = []
+    for i, spec in enumerate(specs):
+        missing = [s for s in spec["systems"] if s in empty]
+        own = [spec["row_note"]] if "row_note" in spec else []
+        if missing:
+            own = [f"no {outcome} in system {s!r}: rate ratio not estimable" for s in missing]
+        elif all(n is None or n in fit.names for n in (spec["plus"], spec["minus"])):
+            b, se = fit.contrast(spec["plus"], spec["minus"])
+            zstat = b / se if se > 0 else np.nan
+            rows.loc[i, ["value", "_b", "_se", "z", "p_value"]] = [
+                np.exp(b), b, se, zstat, 2.0 * stats.norm.sf(abs(zstat))]
+        notes.append("; ".join([*base, *own]))
+    rows["dispersion"], rows["alpha"], rows["alpha_se"], rows["note"] = dispersion, fit.alpha, fit.alpha_se, notes
+    return rows.drop(columns=[c for c in _SPEC_COLUMNS if c in rows.columns])

@@ -19,7 +19,7 @@ __all__ = ["RATE_COLUMNS", "RATIO_COLUMNS", "COMPARISON_COLUMNS", "tidy_result",
 RATE_COLUMNS = ["count", "population", "value", "lower", "upper", "variance", "confidence",
                 "method", "statistic", "note"]
 #: columns after the group columns, for smr and isr
-RATIO_COLUMNS = ["observed", "expected", "population", "value", "lower", "upper", "variance",
+RATIO_COLUMNS = ["observed", "expected", "population", "value", "lower", "upper", "variance", "p_value",
                  "confidence", "method", "statistic", "note"]
 #: columns after the group and ``between`` columns, for compare_rates
 COMPARISON_COLUMNS = ["value", "lower", "upper", "confidence", "statistic", "z", "p_value", "method", "note"]
@@ -46,7 +46,7 @@ def join_notes(*notes: np.ndarray) -> np.ndarray:
 def tidy_result(keys: pd.DataFrame, *, head: dict[str, np.ndarray], value: np.ndarray,
                 variance: np.ndarray, levels: Sequence[float], lower: Sequence[np.ndarray],
                 upper: Sequence[np.ndarray], method: np.ndarray | str, statistic: str,
-                note: np.ndarray) -> pd.DataFrame:
+                note: np.ndarray, p_value: np.ndarray | None = None) -> pd.DataFrame:
     """Assemble the tidy result.
 
     Parameters
@@ -62,6 +62,8 @@ def tidy_result(keys: pd.DataFrame, *, head: dict[str, np.ndarray], value: np.nd
         Confidence levels; ``lower[i]`` and ``upper[i]`` are per-group arrays for ``levels[i]``.
     method : ndarray or str
         Per-group labels, or one label.
+    p_value : ndarray, optional
+        Per group (smr, isr): placed after ``variance``.
     """
     n_groups = len(keys)
     k = len(levels)
@@ -73,6 +75,8 @@ def tidy_result(keys: pd.DataFrame, *, head: dict[str, np.ndarray], value: np.nd
     out["lower"] = np.column_stack(lower).reshape(-1) if n_groups else np.empty(0)
     out["upper"] = np.column_stack(upper).reshape(-1) if n_groups else np.empty(0)
     out["variance"] = np.repeat(np.asarray(variance, dtype=float), k)
+    if p_value is not None:
+        out["p_value"] = np.repeat(np.asarray(p_value, dtype=float), k)
     out["confidence"] = np.tile(np.asarray(levels, dtype=float), n_groups)
     if isinstance(method, str):
         out["method"] = method

@@ -54,7 +54,8 @@ def crude_rate(data: Any, *, count: str, population: str, by: Any = None, confid
         Each level strictly between 0 and 1; several levels give several rows.
     multiplier : float, default 100000
         Rates are per ``multiplier`` population.
-    method : {"auto", "exact", "byar", "midp", "normal", "lognormal"}, default "auto"
+    method : {"auto", "exact", "byar", "midp", "normal", "lognormal", "ury-wiggins", "vandenbroucke", \
+"anscombe"}, default "auto"
         Poisson limits for the total count (see :func:`kpcompare.poisson_ci`);
         ``auto`` is exact below 10 events and Byar from 10 (PHE / Fingertips).
     weighted : bool, default False

@@ -9,19 +9,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import as_list
+from .._checks import as_list, check_choice
 from .._deprecation import renamed_keywords
 from ._prepare import read_rate_input, zero_population_notes
 from .standard import resolve_rates_standard, strata_keys, stratum_codes
 from ._result import join_notes, statistic_label, tidy_result
 from .crude import weighted_notes
 from .poisson import POISSON_METHODS, method_labels, scaled_limits, undefined_notes
+from ._significance import DEFAULT_SMR_TEST, SMR_TESTS, smr_p_values
 
 __all__ = ["smr", "isr"]
 
 
 def _indirect(data: Any, *, count: str, population: str, standard: Any, age: str, strata: Any, by: Any,
-              method: str, confidence: Any, multiplier: float, weighted: bool, rate: bool) -> pd.DataFrame:
+              method: str, confidence: Any, multiplier: float, weighted: bool, rate: bool,
+              test: str) -> pd.DataFrame:
+    check_choice(test, SMR_TESTS, argument="test")
     keys = strata_keys(strata, age=age, by=as_list(by))
     inp = read_rate_input(data, count=count, population=population, by=by, confidence=confidence,
                           multiplier=multiplier, weighted=weighted, method=method, methods=POISSON_METHODS,
@@ -43,16 +46,17 @@ def _indirect(data: Any, *, count: str, population: str, standard: Any, age: str
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(no_expected, np.nan, scale / expected)
     lower, upper = scaled_limits(observed, inp.levels, method, factor)
+    p_value, p_note = smr_p_values(observed, expected, test)
     return tidy_result(
         g.keys,
         head={"observed": observed if weighted else observed.round().astype(np.int64),
               "expected": expected, "population": pop},
         value=observed * factor,
         variance=observed * factor**2,
-        levels=inp.levels, lower=lower, upper=upper,
-        method=method_labels(observed, method),
+        levels=inp.levels, lower=lower, upper=upper, p_value=p_value,
+        method=method_labels(observed, method) + f"; p_value: {SMR_TESTS[test]}",
         statistic=statistic_label("isr", multiplier) if rate else statistic_label("smr", multiplier, per=False),
-        note=join_notes(note, undefined_notes(observed, method), weighted_notes(g.n, weighted)),
+        note=join_notes(note, undefined_notes(observed, method), weighted_notes(g.n, weighted), p_note),
     )
 
 
@@ -95,22 +99,30 @@ _PARAMETERS = """
         a key the standard lacks raises :class:`~kpcompare.errors.KeyMismatchError`.
     by : str or list of str, optional
         Group columns (not also in ``strata``).
-    method : {"auto", "exact", "byar", "midp", "normal", "lognormal"}, default "auto"
+    method : {"auto", "exact", "byar", "midp", "normal", "lognormal", "ury-wiggins", "vandenbroucke", \
+"anscombe"}, default "auto"
         Poisson limits of the observed count O (see :func:`kpcompare.poisson_ci`),
         divided by E.
     confidence : float or sequence of float, default 0.95
         One output row per level.
     weighted : bool, default False
         Observed counts are weighted and may be fractional (noted).
+    test : {"exact", "midp", "chisq", "byar"}, default "exact"
+        The two-sided test of SMR = 1 (O = E) reported in ``p_value`` and named in ``method``:
+        ``exact`` as R ``poisson.test(O, E)`` (valid at any count, hence the default), ``midp``
+        (Rothman & Boice), ``chisq`` ((O − E)²/E) and ``byar`` (Breslow & Day), as epiR ``epi.smr``
+        defines them (docs/methods.md#smr-significance-tests).  Exact and mid-p need whole O (NaN, noted).
 """
 
 
 @renamed_keywords(reference="standard")
 def smr(data: Any, *, count: str, population: str, standard: Any, age: str = "age_band",
         strata: str | Sequence[str] | None = None, by: Any = None, method: str = "auto", confidence: Any = 0.95,
-        multiplier: float = 1, weighted: bool = False) -> pd.DataFrame:
+        multiplier: float = 1, weighted: bool = False,
+        test: str = DEFAULT_SMR_TEST) -> pd.DataFrame:
     return _indirect(data, count=count, population=population, standard=standard, age=age, strata=strata, by=by,
-                     method=method, confidence=confidence, multiplier=multiplier, weighted=weighted, rate=False)
+                     method=method, confidence=confidence, multiplier=multiplier, weighted=weighted, rate=False,
+                     test=test)
 
 
 smr.__doc__ = """Standardised (admission / mortality) ratio O/E per group.
@@ -121,7 +133,9 @@ smr.__doc__ = """Standardised (admission / mortality) ratio O/E per group.
     -------
     pandas.DataFrame
         ``<by...>, observed, expected, population, value, lower, upper, variance,
-        confidence, method, statistic, note``; ``variance`` = O/E² × multiplier².
+        p_value, confidence, method, statistic, note``; ``variance`` = O/E² × multiplier²;
+        ``p_value`` the two-sided p-value of SMR = 1 by ``test``; ``method`` names the
+        interval and, after ``"; p_value: "``, the test.
 
     Raises
     ------
@@ -155,7 +169,8 @@ smr.__doc__ = """Standardised (admission / mortality) ratio O/E per group.
     design and analysis of cohort studies. IARC Sci Publ 82, pp 69-71.
 
     Validated against: PHEindicatormethods 2.1.0 funnel-plot ratio limits and
-    significance (exact below 10, Byar from 10); epiR 2.0.94 ``epi.indirectadj``
+    significance (exact below 10, Byar from 10); ``p_value``: R 4.2.2 ``poisson.test``
+    and epiR 2.0.57 ``epi.smr`` (tests/rates/test_rates_smr_tests.py); epiR 2.0.94 ``epi.indirectadj``
     (observed, expected and ratio; epiR's limits use Poisson quantiles and are
     not reproduced); SAS PROC STDRATE "Strata SMR Estimates" (normal limits, 4 dp;
     SAS leaves the limits blank at O = 0 where ``normal`` gives 0 and 0); R
@@ -167,9 +182,11 @@ smr.__doc__ = """Standardised (admission / mortality) ratio O/E per group.
 @renamed_keywords(reference="standard")
 def isr(data: Any, *, count: str, population: str, standard: Any, age: str = "age_band",
         strata: str | Sequence[str] | None = None, by: Any = None, method: str = "auto", confidence: Any = 0.95,
-        multiplier: float = 100_000, weighted: bool = False) -> pd.DataFrame:
+        multiplier: float = 100_000, weighted: bool = False,
+        test: str = DEFAULT_SMR_TEST) -> pd.DataFrame:
     return _indirect(data, count=count, population=population, standard=standard, age=age, strata=strata, by=by,
-                     method=method, confidence=confidence, multiplier=multiplier, weighted=weighted, rate=True)
+                     method=method, confidence=confidence, multiplier=multiplier, weighted=weighted, rate=True,
+                     test=test)
 
 
 isr.__doc__ = """Indirectly standardised rate: SMR × the standard's crude rate × multiplier.
@@ -180,7 +197,8 @@ isr.__doc__ = """Indirectly standardised rate: SMR × the standard's crude rate 
     -------
     pandas.DataFrame
         ``<by...>, observed, expected, population, value, lower, upper, variance,
-        confidence, method, statistic, note``; ``variance`` = O/E² × (R × multiplier)².
+        p_value, confidence, method, statistic, note``; ``variance`` = O/E² × (R × multiplier)²;
+        ``p_value`` tests ISR = R × multiplier, i.e. SMR = 1 (as :func:`smr`).
 
     Raises
     ------

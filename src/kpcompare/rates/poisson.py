@@ -27,7 +27,13 @@ POISSON_METHODS: dict[str, str] = {
     "normal": "normal",
     "lognormal": "log-normal",
     "auto": "exact (Garwood) below 10, Byar from 10",
+    "ury-wiggins": "Ury-Wiggins",
+    "vandenbroucke": "Vandenbroucke (square root)",
+    "anscombe": "Anscombe (square root, survival cipoisson)",
 }
+
+#: Ury & Wiggins' constants (c_lower, c_upper) for the confidence levels they published (as epiR ``epi.smr``)
+URY_WIGGINS = {0.90: (0.65, 1.65), 0.95: (1.0, 2.0), 0.99: (2.0, 3.0)}
 
 #: below this count ``auto`` uses exact limits, from it Byar's (PHE / Fingertips convention)
 AUTO_BYAR_FROM = 10
@@ -202,8 +208,45 @@ def _auto(count: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
     return np.where(use_byar, bl, el), np.where(use_byar, bu, eu)
 
 
+def _ury_wiggins(count: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Ury & Wiggins (1985): O − z√O + c_L, O + z√O + c_U at 90%, 95% and 99% only; lower 0 at O = 0."""
+    constants = [c for level, c in URY_WIGGINS.items() if abs(level - (1.0 - alpha)) < 1e-9]
+    if not constants:
+        raise InvalidArgumentError(
+            f"argument 'confidence': method 'ury-wiggins' is defined at confidence 0.9, 0.95 and 0.99 only "
+            f"(Ury & Wiggins 1985), not {1.0 - alpha:g}.")
+    (c_lower, c_upper), half = constants[0], z_value(1.0 - alpha) * np.sqrt(count)
+    return np.where(count > 0, count - half + c_lower, 0.0), count + half + c_upper
+
+
+def _square_root(count: np.ndarray, alpha: float, low_shift: float, high_shift: float
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(√(O + low_shift) − z/2)², (√(O + high_shift) + z/2)²: Wald limits on a square-root scale (variance ¼).
+
+    The lower limit is 0 where the root is ≤ z/2 or undefined (O + low_shift < 0): the square of a negative
+    root is not a limit (it would grow with the confidence level).
+    """
+    half = z_value(1.0 - alpha) / 2.0
+    with np.errstate(invalid="ignore"):
+        root = np.sqrt(count + low_shift)
+    lower = np.where(root > half, (root - half) ** 2, 0.0)
+    return lower, (np.sqrt(count + high_shift) + half) ** 2
+
+
+def _vandenbroucke(count: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Vandenbroucke (1982), as epiR ``epi.smr``: (√O ∓ z/2)²."""
+    return _square_root(count, alpha, 0.0, 0.0)
+
+
+def _anscombe(count: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Anscombe's √(O + 3/8) with a continuity correction of ½, as R survival ``cipoisson``:
+    (√(O − 1/8) − z/2)², (√(O + 7/8) + z/2)²."""
+    return _square_root(count, alpha, -0.125, 0.875)
+
+
 _KERNELS = {"exact": _exact, "byar": _byar, "midp": _midp, "normal": _normal,
-            "lognormal": _lognormal, "auto": _auto}
+            "lognormal": _lognormal, "auto": _auto, "ury-wiggins": _ury_wiggins,
+            "vandenbroucke": _vandenbroucke, "anscombe": _anscombe}
 
 
 def poisson_limits(count: np.ndarray, confidence: float, method: str) -> tuple[np.ndarray, np.ndarray]:
@@ -261,7 +304,8 @@ def poisson_ci(count: Any, *, confidence: float = 0.95,
         distribution in place of the Poisson); they are approximate.
     confidence : float, default 0.95
         Two-sided confidence level, strictly between 0 and 1.
-    method : {"exact", "byar", "midp", "normal", "lognormal", "auto"}, default "exact"
+    method : {"exact", "byar", "midp", "normal", "lognormal", "auto", "ury-wiggins", "vandenbroucke", \
+"anscombe"}, default "exact"
         ``auto`` is exact below 10 and Byar from 10, as PHE / Fingertips.
 
     Returns
@@ -274,7 +318,7 @@ def poisson_ci(count: Any, *, confidence: float = 0.95,
     kpcompare.errors.InvalidValueError
         A count is missing, negative or infinite.
     kpcompare.errors.InvalidArgumentError
-        ``confidence`` is not strictly between 0 and 1 (or is a sequence).
+        ``confidence`` not strictly between 0 and 1 (or a sequence); ``ury-wiggins`` not at 0.9/0.95/0.99.
     kpcompare.errors.UnknownNameError
         Unknown ``method``.
 
@@ -293,22 +337,29 @@ def poisson_ci(count: Any, *, confidence: float = 0.95,
     * normal: O ± z√O (the Wald interval; not truncated, so the lower limit
       is negative when O < z², as epitools ``pois.approx``).  lognormal:
       O·exp(±z/√O), undefined at O = 0 (lower 0, upper NaN).
+    * ury-wiggins: O ∓ z√O + (c₁, c₂), published at 90/95/99% only; vandenbroucke:
+      (√O ∓ z/2)²; anscombe: (√(O − 1/8) − z/2)², (√(O + 7/8) + z/2)² (R survival
+      ``cipoisson``); lower limit 0 where a root is ≤ z/2.  Definitions, constants
+      and departures from the peers: docs/methods.md#shortcut-poisson-limits.
 
     References
     ----------
     Garwood F (1936) Fiducial limits for the Poisson distribution. Biometrika
-    28:437-442. doi:10.1093/biomet/28.3-4.437.
-    Breslow NE, Day NE (1987) Statistical Methods in Cancer Research, vol II.
-    IARC Sci Publ 82.
-    Rothman KJ, Boice JD (1979) Epidemiologic analysis with a programmable
-    calculator. NIH Publication 79-1649.
+    28:437-442. doi:10.1093/biomet/28.3-4.437.  Breslow NE, Day NE (1987)
+    Statistical Methods in Cancer Research, vol II. IARC Sci Publ 82.  Rothman KJ,
+    Boice JD (1979) NIH Publication 79-1649.  Ury HK, Wiggins AD (1985) Am J
+    Epidemiol 122:197-198.  Vandenbroucke JP (1982) Am J Epidemiol 115:303-304,
+    doi:10.1093/oxfordjournals.aje.a113306.  Anscombe FJ (1948) Biometrika
+    35:246-254, doi:10.1093/biomet/35.3-4.246.
 
     Validated against: PHEindicatormethods 2.1.0 Byar limits (testdata_Byars_Wilson)
     and funnel-plot ratio limits; R ``poisson.test`` (exact); mid-p through
     dsrTest 1.0.0's Dobson mid-p interval (7 significant digits); normal
     against SAS PROC STDRATE's stratum normal limits (4 dp, incl. O = 0);
     log-normal through the one-stratum identity with dsrTest's asymptotic log
-    interval (no printed Poisson log-normal vector exists in the reference set).
+    interval (no printed Poisson log-normal vector exists in the reference set);
+    Ury-Wiggins and Vandenbroucke against epiR 2.0.57 ``epi.smr``, Anscombe
+    against R survival 3.5-3 ``cipoisson`` (tests/rates/test_rates_poisson_shortcuts.py).
 
     Examples
     --------

@@ -159,7 +159,8 @@ def rate_result_schema(*, by: Iterable[str] = (), indirect: bool = False):
     """The pandera ``DataFrameSchema`` of a rate result (the shared contract; ``strict`` and ordered).
 
     ``crude_rate``/``dsr``: ``<by...>, count, population, value, lower, upper, variance, confidence, method,
-    statistic, note``; ``smr``/``isr``: ``observed, expected`` in place of ``count``.
+    statistic, note``; ``smr``/``isr``: ``observed, expected`` in place of ``count`` and ``p_value`` after
+    ``variance``.
     """
     import pandera.pandas as pa
 
@@ -171,6 +172,7 @@ def rate_result_schema(*, by: Iterable[str] = (), indirect: bool = False):
                "lower": pa.Column(float, nullable=True),
                "upper": pa.Column(float, nullable=True),
                "variance": pa.Column(float, nullable=True),
+               **({"p_value": pa.Column(float, [pa.Check.ge(0), pa.Check.le(1)], nullable=True)} if indirect else {}),
                "confidence": pa.Column(float, [pa.Check.gt(0), pa.Check.lt(1)]),
                "method": pa.Column(str),
                "statistic": pa.Column(str),
