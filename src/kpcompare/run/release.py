@@ -83,18 +83,20 @@ def _decomposition(table: pd.DataFrame, comparison: pd.DataFrame, strata: pd.Dat
 def release(config: RunConfig, loaded: Loaded, tables: dict[str, pd.DataFrame]) -> tuple[dict, dict[str, Any]]:
     """The tables as they may be written, and what disclosure control did (for provenance.json)."""
     spec = config.settings["disclosure"] or {"rule": "hes", "apply": True}
-    record: dict[str, Any] = {"rule": spec["rule"], "requested": spec["apply"], "applied": False,
+    # "rule" only once applied: the HTML report shows "applied (rule)" or "not applied (description)"
+    record: dict[str, Any] = {"declared_rule": spec["rule"], "requested": spec["apply"], "applied": False,
                               "record_level_extracts": list(loaded.record_level), "tables": {}}
     if not loaded.record_level:
-        record["reason"] = ("no table rests on a record-level extract (the sources are published aggregate "
-                            "tables, public-use files or stratum tables)")
+        record["reason"] = record["description"] = (
+            "no table rests on a record-level extract: the sources are published aggregate tables, public-use "
+            "files or stratum tables")
         return tables, record
     if not spec["apply"]:
         warnings.warn(f"{config.path.name}: disclosure control is off ([disclosure] apply = false): tables from "
                       f"the record-level extracts {', '.join(loaded.record_level)} are written with their exact "
                       "counts; check them before they leave the secure environment.", DisclosureOffWarning,
                       stacklevel=3)
-        record["reason"] = "turned off by [disclosure] apply = false"
+        record["reason"] = record["description"] = "turned off by [disclosure] apply = false"
         return tables, record
     out = dict(tables)
     with blamed(config, ("disclosure", "rule")):
@@ -112,4 +114,5 @@ def release(config: RunConfig, loaded: Loaded, tables: dict[str, pd.DataFrame]) 
             flags = out[key][[c for c in out[key].columns if c.endswith(SUFFIX)]]
             record["tables"][f"{config.prefix}_{key}"] = int(flags.fillna("").ne("").to_numpy().sum())
     record["applied"] = True
+    record["rule"] = spec["rule"]
     return out, record
