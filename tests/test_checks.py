@@ -85,3 +85,44 @@ def test_values_in():
     df = pd.DataFrame({"sex": ["M", "F", "X"]})
     with pytest.raises(InvalidValueError, match=r"column 'sex': rule 'sex is M or F' broken by 1 row \(e.g. 'X'\)"):
         _checks.check_values_in(df, "sex", {"M", "F"}, rule="sex is M or F")
+
+
+# --- issue 18: numbers a figure can draw ---------------------------------------------------------------------
+
+
+def test_check_drawable():
+    import numpy as np
+    import pandas as pd
+    import pytest
+
+    from kpcompare._checks import check_drawable
+    from kpcompare.errors import InvalidValueError
+
+    check_drawable(pd.DataFrame({"x": [-1.0, np.nan, 1e15]}), ["x"])  # negatives and missing values pass
+    with pytest.raises(InvalidValueError, match=r"column 'x': rule 'finite and at most 1e\+15 in size \(drawable\)' "
+                                                r"broken by 1 row \(e.g. 1e\+300\)"):
+        check_drawable(pd.DataFrame({"x": [1.0, 1e300]}), ["x"])
+    with pytest.raises(InvalidValueError, match=r"rule '> 0 \(drawn on a log axis\)' broken by 1 row \(e.g. 0.0\)"):
+        check_drawable(pd.DataFrame({"x": [1.0, 0.0]}), ["x"], positive=True)
+    with pytest.raises(InvalidValueError, match=r"rule 'numeric' broken by 1 row \(e.g. \[1, 2\]\)"):
+        check_drawable(pd.DataFrame({"x": [1.0, [1, 2]]}), ["x"])
+
+
+def test_check_text_and_check_path(tmp_path):
+    from pathlib import Path
+
+    import pytest
+
+    from kpcompare._checks import check_path, check_text
+    from kpcompare.errors import InvalidArgumentError
+
+    assert check_text("a", argument="title") == "a" and check_text(None, argument="title") is None
+    with pytest.raises(InvalidArgumentError, match=r"argument 'title': give text \(a str\) or None, got int \('3'\)"):
+        check_text(3, argument="title")
+    assert check_path(str(tmp_path / "f.png")) == tmp_path / "f.png" and check_path(None) is None
+    assert isinstance(check_path(tmp_path), Path)
+    with pytest.raises(InvalidArgumentError, match=r"argument 'path': give a file name \(str or pathlib.Path\), got "
+                                                   r"NoneType"):
+        check_path(None, allow_none=False)
+    with pytest.raises(InvalidArgumentError, match="argument 'path': give a file name"):
+        check_path("")

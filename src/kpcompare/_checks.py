@@ -486,3 +486,59 @@ def check_seed(value: Any, *, argument: str = "random_state") -> int | None:
 __all__ += ["check_whole_number", "check_seed", "check_keys", "check_level", "check_column_name", "check_distinct",
             "check_columns_arg", "check_frame_columns", "check_measure", "not_a_measure", "check_flag",
             "check_number", "check_pair", "check_no_total_rows", "TOTAL_LABELS", "EXACT_LIMIT"]
+
+
+# --- issue 18, h18report: numbers a figure can draw (appended block) --------------------------------------------
+
+#: the largest size of a number a figure draws (beyond it matplotlib's transforms overflow)
+DRAWABLE_LIMIT = 1e15
+
+
+def check_drawable(data: pd.DataFrame, columns: Iterable[str], *, positive: bool = False) -> None:
+    """Numbers a figure draws: real, finite and at most :data:`DRAWABLE_LIMIT` in size (and > 0 with
+    ``positive``, for a log axis); missing values pass (the figure says how many it could not draw)."""
+    for col in columns:
+        series = data[col]
+        bad, kind = not_a_measure(series)
+        if bad.any():
+            raise row_problem(col, "numeric", int(bad.sum()), _first(series, bad),
+                              hint=f"The column holds {kind}; a figure draws numbers.")
+        values = series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series
+        arr = pd.to_numeric(values).to_numpy(dtype=float, na_value=np.nan)
+        size = np.abs(np.where(np.isnan(arr), 0.0, arr))
+        mask = np.isinf(arr) | (size > DRAWABLE_LIMIT)
+        if mask.any():
+            raise row_problem(col, f"finite and at most {DRAWABLE_LIMIT:g} in size (drawable)", int(mask.sum()),
+                              _first(series, mask))
+        if positive:
+            mask = ~np.isnan(arr) & (arr <= 0)
+            if mask.any():
+                raise row_problem(col, "> 0 (drawn on a log axis)", int(mask.sum()), _first(series, mask))
+
+
+__all__ += ["check_drawable", "DRAWABLE_LIMIT"]
+
+
+def check_text(value: Any, *, argument: str, allow_none: bool = True) -> str | None:
+    """A text option (a title, caption, source line): a str (or None with ``allow_none``)."""
+    if (value is None and allow_none) or isinstance(value, str):
+        return value
+    raise InvalidArgumentError(f"argument {argument!r}: give text (a str){' or None' if allow_none else ''}, got "
+                               f"{type(value).__name__} ({str(value)[:60]!r}).")
+
+
+def check_path(value: Any, *, argument: str = "path", allow_none: bool = True) -> Any:
+    """A file to write: a non-empty str or os.PathLike (returned as a pathlib.Path), or None with
+    ``allow_none``."""
+    import os
+    from pathlib import Path
+
+    if value is None and allow_none:
+        return None
+    if isinstance(value, str | os.PathLike) and str(os.fspath(value)):
+        return Path(value)
+    raise InvalidArgumentError(f"argument {argument!r}: give a file name (str or pathlib.Path)"
+                               f"{' or None' if allow_none else ''}, got {type(value).__name__} ({str(value)[:60]!r}).")
+
+
+__all__ += ["check_text", "check_path"]

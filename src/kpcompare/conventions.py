@@ -107,6 +107,11 @@ KEYWORDS: tuple[Term, ...] = (
          "{'method', 'tau2'})."),
     Term("test", "choice", "The significance test reported in `p_value`, a name from the function's documented "
          "set (smr/isr: 'exact', 'midp', 'chisq', 'byar')."),
+    Term("caption", "text", "Figure caption, kept on the figure (figure.kpcompare_notes) for a report; default: a "
+         "description of the figure."),
+    Term("source", "text", "Source line of a figure, drawn at its foot."),
+    Term("warning", "text", "A warning drawn on a figure (e.g. intervals known to be too narrow), besides those "
+         "the figure draws itself from the table's notes."),
 )
 
 #: keyword -> its term
@@ -205,7 +210,6 @@ FUNCTION_KEYWORDS: dict[str, dict[str, str]] = {
         "expected": "column of expected counts E (kind 'ratio')",
         "rate": "column of directly standardised rates (kind 'rate'; PHE's effective population)",
     },
-    "kpcompare.plots.funnel_plot": {"caption": "text printed under the figure (e.g. the source)"},
 }
 
 #: (function, rule) -> why the function departs from a general rule
@@ -239,6 +243,8 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("kpcompare.funnel", "multiplier"): "None: 100,000 for rates, 1 for ratios and proportions",
     ("kpcompare.funnel_limits", "multiplier"): "as funnel",
     ("kpcompare.funnel_limits", "first"): "takes the x-axis grid (expected counts or denominators)",
+    ("kpcompare.plots.ratio_forest", "by"): "one column: the level axis of compare's output drawn",
+    ("kpcompare.plots.decomposition_bars", "by"): "one column: the cause axis of decompose's output drawn",
 }
 
 #: output column -> meaning, shared by every function that has it

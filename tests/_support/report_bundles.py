@@ -29,12 +29,11 @@ def ham_data() -> dict[str, pd.DataFrame]:
 
 def _comparison_figures(tables: dict[str, pd.DataFrame]) -> tuple[ReportFigure, ...]:
     cmp = ham._for_display(tables["comparison"])
-    bars = plots.bed_days_bars(cmp, measure="bed_days", title="Bed days per 1,000 aged 60+, by cause")
-    forest = plots.ratio_forest(cmp, title="Ratios to NHS England 2000-01")
-    return (ReportFigure("ham_bed_days_by_cause", bars, "Standardised bed days per 1,000 population aged 60+, "
-                         "by cause and system, with 95% intervals.", SOURCE_HAM),
-            ReportFigure("ham_ratios_forest", forest, "Ratios to the NHS (standardised, ages 60+), 95% "
-                         "intervals.", SOURCE_HAM))
+    notes = {"source": ham.FIGURE_SOURCE, "warning": ham.FIGURE_WARNING}
+    bars = plots.bed_days_bars(cmp, measure="bed_days", **notes)
+    forest = plots.ratio_forest(cmp, title="Ratios to NHS England 2000-01", **notes)
+    return tuple(ReportFigure(name, fig, fig.kpcompare_notes["caption"], fig.kpcompare_notes["source"])
+                 for name, fig in (("ham_bed_days_by_cause", bars), ("ham_ratios_forest", forest)))
 
 
 def _provenance(inputs: list[dict]) -> dict:
@@ -65,6 +64,8 @@ def ham_sections() -> tuple[ReportSection, ...]:
     dec = ReportSection(
         "ham_decomposition", "Decomposition of the gap in bed days", tables["decomposition"],
         caveats=(caveats["age split"], caveats["day cases"]),
+        figures=(ReportFigure("ham_decomposition", plots.decomposition_bars(tables["decomposition"]),
+                              "The gap in bed days split into admissions and length of stay.", SOURCE_HAM),),
         digits={c: 1 for c in ("gap", "admission_component", "los_component", "bed_day_rate")})
     return rates, dec
 
@@ -81,8 +82,10 @@ def feachem_sections() -> tuple[ReportSection, ...]:
         "feachem_cascade", "Feachem's cost cascade, per head (USD)",
         chain[["system", "step", "item", "amount", "factor", "value", "currency"]],
         caveats=("Contested lines follow Talbot-Smith et al 2004; the age/need factor is Feachem's.",),
-        figures=(ReportFigure("feachem_tornado", tornado, "Range of the difference per head over each contested "
-                              "input.", SOURCE_FEACHEM),),
+        figures=(ReportFigure("feachem_waterfall", plots.cascade_waterfall(chain), "Feachem's cascade per head.",
+                              SOURCE_FEACHEM),
+                 ReportFigure("feachem_tornado", tornado, "Range of the difference per head over each contested "
+                              "input.", SOURCE_FEACHEM)),
         digits={"amount": 0, "factor": 4, "value": 0}),)
 
 

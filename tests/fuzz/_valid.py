@@ -149,6 +149,18 @@ def _funnel_table() -> pd.DataFrame:
 NHS, KP = "NHS", "Kaiser California"
 
 
+@functools.cache
+def _decomposition() -> pd.DataFrame:
+    strata, pop = _strata()
+    return kpcompare.decompose(strata, population=pop, standard="A", reference="A")
+
+
+@functools.cache
+def _cascade() -> pd.DataFrame:
+    a = _assumptions()
+    return costs.cascade(a.lines, factors=a.factors)
+
+
 def _rate(func: Callable[..., Any], **extra: Any) -> Callable[[], Call]:
     def build() -> Call:
         data, std = _rates()
@@ -251,6 +263,12 @@ VALID: dict[str, Callable[[], Call]] = {
     "kpcompare.plots.bed_days_bars": lambda: Call(plots.bed_days_bars, (_comparison().copy(),)),
     "kpcompare.plots.ratio_forest": lambda: Call(plots.ratio_forest, (_comparison().copy(),)),
     "kpcompare.plots.tornado_chart": lambda: Call(plots.tornado_chart, (_sensitivity().copy(),)),
+    "kpcompare.plots.decomposition_bars": lambda: Call(plots.decomposition_bars, (_decomposition().copy(),),
+                                                       {"title": "t", "caption": "c", "source": "s", "warning": "w"}),
+    "kpcompare.plots.cascade_waterfall": lambda: Call(plots.cascade_waterfall, (_cascade().copy(),),
+                                                      {"systems": [NHS, KP]}),
+    "kpcompare.plots.lorenz_curves": lambda: Call(plots.lorenz_curves, (concentration.lorenz(
+        _people(), value="cost", by="group"),), {"by": "group"}),
     "kpcompare.figures.load_registry": lambda: Call(figures.load_registry, (_registry_path(),)),
     "kpcompare.figures.validate_registry": lambda: Call(figures.validate_registry, (_registry().copy(),)),
     "kpcompare.figures.check": lambda: Call(figures.check, (_registry().copy(),),

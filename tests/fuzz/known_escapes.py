@@ -170,43 +170,4 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     ('kpcompare.figures.load_registry', 'argument_type'): ('FileNotFoundError', 'IsADirectoryError', 'TypeError'),
     # TypeError: 0['unit'] as all-null category -> 'Cannot setitem on a Categorical with a new category (), set the ca
     ('kpcompare.figures.validate_registry', 'odd_dtype'): ('TypeError',),
-    # TypeError: list [1, 2] in 0['lower'] row 16 -> 'agg function failed [how->mean,dtype->object]'
-    ('kpcompare.plots.bed_days_bars', 'list_cell'): ('TypeError', 'ValueError'),
-    # TypeError: 0['value'] as period -> "float() argument must be a string or a real number, not 'Period'"
-    # DTypePromotionError: 0['confidence'] as text -> "The DType <class 'numpy.dtypes.StrDType'> could not be promoted
-    # ComplexWarning: 0['value'] as complex -> 'Casting complex values to real discards the imaginary part'
-    ('kpcompare.plots.bed_days_bars', 'measure_dtype'): ('ComplexWarning', 'DTypePromotionError', 'TypeError'),
-    # KeyError: missing key None in 0['system'] row 1 -> 'None'
-    ('kpcompare.plots.bed_days_bars', 'null_key'): ('KeyError',),
-    # TypeError: 0['value'] as category -> "category dtype does not support aggregation 'mean'"
-    ('kpcompare.plots.bed_days_bars', 'odd_dtype'): ('KeyError', 'TypeError'),
-    # LinAlgError: huge 1.7e+308 in 0['ratio'] row 11 -> 'Singular matrix'
-    # RuntimeWarning: huge 1e+300 in 0['ratio'] row 9 -> 'overflow encountered in exp'
-    ('kpcompare.plots.ratio_forest', 'huge'): ('LinAlgError', 'RuntimeWarning'),
-    # ValueError: list [1, 2] in 0['system'] row 0 -> "('Lengths must match to compare', (6,), (2,))"
-    # TypeError: list [1, 2] in 0['system'] row 1 -> "unhashable type: 'list'"
-    ('kpcompare.plots.ratio_forest', 'list_cell'): ('TypeError', 'ValueError'),
-    # DTypePromotionError: 0['confidence'] as text -> "The DType <class 'numpy.dtypes.StrDType'> could not be promoted
-    # TypeError: 0['ratio'] as period -> "float() argument must be a string or a real number, not 'Period'"
-    # ComplexWarning: 0['ratio'] as complex -> 'Casting complex values to real discards the imaginary part'
-    ('kpcompare.plots.ratio_forest', 'measure_dtype'): ('ComplexWarning', 'DTypePromotionError', 'TypeError'),
-    # KeyError: column 'measure' of 0 dropped -> "'measure'"
-    ('kpcompare.plots.ratio_forest', 'missing_column'): ('KeyError',),
-    # IndexError: 0['system'] as all-null category -> 'boolean index did not match indexed array along axis 0; size of
-    ('kpcompare.plots.ratio_forest', 'odd_dtype'): ('IndexError',),
-    # IndexError: 0 empty -> 'single positional indexer is out-of-bounds'
-    ('kpcompare.plots.tornado_chart', 'empty_frame'): ('IndexError',),
-    # OverflowError: huge 1.7e+308 in 0['value'] row 11 -> 'cannot convert float infinity to integer'
-    ('kpcompare.plots.tornado_chart', 'huge'): ('OverflowError',),
-    # RuntimeWarning: inf -inf in 0['value'] row 6 -> 'invalid value encountered in dot'
-    ('kpcompare.plots.tornado_chart', 'inf'): ('RuntimeWarning',),
-    # TypeError: list [1, 2] in 0['value'] row 8 -> "'<=' not supported between instances of 'list' and 'float'"
-    ('kpcompare.plots.tornado_chart', 'list_cell'): ('TypeError',),
-    # TypeError: 0['baseline'] as datetime -> "float() argument must be a string or a real number, not 'Timestamp'"
-    # UFuncTypeError: 0['value'] as datetime -> "ufunc 'minimum' did not contain a loop with signature matching types 
-    ('kpcompare.plots.tornado_chart', 'measure_dtype'): ('ComplexWarning', 'TypeError', 'UFuncTypeError'),
-    # TypeError: 0['value'] as all-null category -> 'Cannot perform min with non-ordered Categorical'
-    ('kpcompare.plots.tornado_chart', 'odd_dtype'): ('TypeError',),
-    # found by the long run after the hardening branches merged (5 December)
-    ('kpcompare.plots.bed_days_bars', 'inf'): ('RuntimeWarning',),
 }

@@ -9,7 +9,8 @@ from _run import cases, fuzz
 NAMES = ["kpcompare.figures.load_registry", "kpcompare.figures.validate_registry", "kpcompare.figures.check",
          "kpcompare.figures.assert_figure", "kpcompare.figures.register", "kpcompare.figures.bounds",
          "kpcompare.figures.printed_precision", "kpcompare.plots.bed_days_bars", "kpcompare.plots.ratio_forest",
-         "kpcompare.plots.tornado_chart", "kpcompare.condition_set", "kpcompare.load_condition_set",
+         "kpcompare.plots.tornado_chart", "kpcompare.plots.decomposition_bars", "kpcompare.plots.cascade_waterfall",
+         "kpcompare.plots.lorenz_curves", "kpcompare.condition_set", "kpcompare.load_condition_set",
          "kpcompare.conditions.normalise_codes"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -28,6 +29,7 @@ def test_tornado_chart_draws_one_bar_per_input(sens):
     # the label of what was computed: column "statistic" (kpcompare 0.1's sensitivity called it "outcome")
     label = "statistic" if "statistic" in sens.columns else "outcome"
     assert ax.get_xlabel() == sens[label].iloc[0]
+    assert fig._suptitle.get_text() == "Feachem 2002"
 
 
 def test_tornado_on_given_axes_and_saved(sens, tmp_path):
@@ -74,3 +76,71 @@ def test_deprecated_costs_tornado_module_warns_and_gives_the_same_function():
         old = module.tornado_chart
     assert old is plots.tornado_chart
 
+
+
+# --- issue 18: figures fit for a journal ---------------------------------------------------------------------
+
+from figure_checks import (SNAKE, all_texts, bar_textures, legend_labels, textures_differ,  # noqa: E402
+                           warning_texts)
+from kpcompare.errors import InvalidArgumentError, InvalidValueError  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def chain() -> pd.DataFrame:
+    a = costs.assumptions("feachem2002")
+    return costs.cascade(a.lines, factors=a.factors)
+
+
+def test_tornado_greyscale_legend_and_notes(sens):
+    fig = plots.tornado_chart(sens, threshold=0.0, title="Feachem 2002", source="Feachem et al BMJ 2002")
+    ax = fig.axes[0]
+    assert set(legend_labels(fig)) == {"above baseline", "below baseline", "threshold (0)",
+                                       f"baseline ({sens['baseline'].iloc[0]:,.4g})"}
+    assert [c.patches[0].get_hatch() for c in ax.containers] == ["///", "\\\\\\"]
+    assert textures_differ(bar_textures(fig, ax))
+    assert "dashed line the threshold" in fig.kpcompare_notes["caption"]
+    assert not [t for t in all_texts(fig) if SNAKE.match(t)]  # 'age_need' is shown as 'Age need'
+    assert any(t.endswith(": Age need") for t in all_texts(fig))
+
+
+def test_tornado_refuses_more_than_one_baseline(sens):
+    with pytest.raises(InvalidArgumentError, match="column 'baseline' must hold one value"):
+        plots.tornado_chart(sens.assign(baseline=range(len(sens))))
+    with pytest.raises(InvalidArgumentError, match="argument 'threshold'"):
+        plots.tornado_chart(sens, threshold="high")
+    with pytest.raises(InvalidArgumentError, match="argument 'ax': give matplotlib Axes to draw on"):
+        plots.tornado_chart(sens, ax="left")
+
+
+def test_waterfall_one_panel_per_system_running_totals_printed(chain, tmp_path):
+    fig = plots.cascade_waterfall(chain, source="Feachem et al BMJ 2002", path=tmp_path / "w.png")
+    nhs = next(ax for ax in fig.axes if ax.get_title() == "NHS")
+    # Feachem's chain for the NHS, as printed (BMJ 2002;324:135): $1,402 -> $2,130 -> $1,764 (we round 1,763.39)
+    printed = [t.get_text().strip() for t in nhs.texts]
+    assert {"1,402", "2,130", "1,763"} <= set(printed)
+    assert len(nhs.get_yticks()) == (chain["system"] == "NHS").sum()  # one bar per step
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()][0] == "Gross expenditures/revenue"
+    assert legend_labels(fig) == ["start and subtotal", "increase", "decrease"]
+    assert fig.axes[0].get_xlabel() == "Cost per head (USD); the axis starts at 1,000, not 0"
+    assert [ax.get_xlabel() for ax in fig.axes[1:]] == [""]  # the unit spelt once
+    assert (tmp_path / "w.png").stat().st_size > 10_000
+
+
+def test_waterfall_increase_and_decrease_differ_in_greyscale(chain):
+    fig = plots.cascade_waterfall(chain, systems=["NHS"])
+    ax = fig.axes[0]
+    hatches = {p.get_hatch() for p in ax.patches if p.get_facecolor()[:3] != (217 / 255,) * 3}
+    assert hatches == {"///", "\\\\\\"}  # the NHS cascade has both increases and decreases
+
+
+def test_waterfall_errors(chain):
+    with pytest.raises(InvalidArgumentError, match="argument 'systems': 'Medicare' is not in the cascade"):
+        plots.cascade_waterfall(chain, systems=["Medicare"])
+    with pytest.raises(InvalidArgumentError, match="argument 'systems': give at least one system"):
+        plots.cascade_waterfall(chain, systems=[])
+    with pytest.raises(InvalidValueError, match=r"column 'value': rule 'finite and at most 1e\+15"):
+        plots.cascade_waterfall(chain.assign(value=1e300))
+    gap = chain.copy()
+    gap.loc[3, "value"] = np.nan
+    assert "1 step with no estimate is not drawn." in " ".join(" ".join(
+        warning_texts(plots.cascade_waterfall(gap))).split())

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from kpcompare.errors import InvalidArgumentError
-from kpcompare.report.bundle import MethodNote, ReportBundle, ReportSection
+from kpcompare.report.bundle import MethodNote, ReportBundle, ReportFigure, ReportSection
 from kpcompare.report.html import accounting, render_html, write_html
 from report_bundles import combined_bundle  # tests/_support
 
@@ -42,7 +42,7 @@ def test_one_table_and_caption_per_section_and_every_figure_embedded(bundle, pag
             match = re.search(rf'<figure id="figure-{fig.name}"><img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+" '
                               r'alt="([^"]+)">', page)
             assert match and len(match.group(1)) > 20
-    assert page.count("<figure ") == sum(len(s.figures) for s in bundle.sections) == 3
+    assert page.count("<figure ") == sum(len(s.figures) for s in bundle.sections) == 5
     assert page.count('<th scope="col"') >= sum(s.table.shape[1] for s in bundle.sections)
 
 
@@ -127,5 +127,8 @@ def test_errors_name_the_argument():
         render_html({"title": "x"})
     with pytest.raises(InvalidArgumentError, match="argument 'bundle': the table of section 's1' is a list"):
         render_html(_small(sections=(ReportSection("s1", "x", [1, 2]),)))
+    with pytest.raises(InvalidArgumentError, match="the figures of section 's1' must be ReportFigure objects holding "
+                                                   "a matplotlib Figure; got str"):
+        render_html(_small(sections=(ReportSection("s1", "x", pd.DataFrame(), figures=(ReportFigure("f", "png"),)),)))
     with pytest.raises(InvalidArgumentError, match="argument 'path': give a file name"):
         write_html(_small(), None)

@@ -2,10 +2,14 @@
 
 Every figure of the package lives here, one module per domain: :mod:`kpcompare.plots.comparison`
 (``bed_days_bars``, ``ratio_forest``: the output of :func:`kpcompare.compare`),
-:mod:`kpcompare.plots.costs` (``tornado_chart``: the output of :func:`kpcompare.costs.sensitivity`) and
-:mod:`kpcompare.plots.funnel` (``funnel_plot``: the output of :func:`kpcompare.funnel`).
-Each draws with matplotlib's object-oriented API on a bare ``Figure`` (no pyplot state, no backend
-switch) and returns it.
+:mod:`kpcompare.plots.decomposition` (``decomposition_bars``: :func:`kpcompare.decompose`),
+:mod:`kpcompare.plots.costs` (``cascade_waterfall``: :func:`kpcompare.costs.cascade`; ``tornado_chart``:
+:func:`kpcompare.costs.sensitivity`), :mod:`kpcompare.plots.concentration` (``lorenz_curves``:
+:func:`kpcompare.concentration.lorenz`) and :mod:`kpcompare.plots.funnel` (``funnel_plot``:
+:func:`kpcompare.funnel`).  Each draws with matplotlib's object-oriented API on a bare ``Figure`` (no pyplot state, no backend switch) in one house style (:mod:`kpcompare.plots._style`: readable in
+greyscale, units spelt once, human labels, a legend for every colour, readable log ticks, warnings drawn where
+intervals are known to be too narrow) and returns it, with its caption, source line and warnings on
+``figure.kpcompare_notes``.  docs/figures.md shows them all.
 
 Names are resolved lazily (PEP 562), so ``import kpcompare.plots`` does not load matplotlib or pandas
 until a figure is drawn.
@@ -22,6 +26,9 @@ _EXPORTS = {
     "ratio_forest": "comparison",
     "tornado_chart": "costs",
     "funnel_plot": "funnel",
+    "decomposition_bars": "decomposition",
+    "cascade_waterfall": "costs",
+    "lorenz_curves": "concentration",
 }
 
 __all__ = list(_EXPORTS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["LABELS", "UNITS", "human", "is_identifier"]
+__all__ = ["LABELS", "UNITS", "human", "is_identifier", "is_total"]
 
 #: names whose label is not simply the name with spaces (abbreviations, units, the all-causes total)
 LABELS = {
@@ -51,6 +51,7 @@ UNITS = {
     "alos": "days",
 }
 
+_TOTAL = re.compile(r"^all( \d+)?( selected)? causes$|^all selected$", re.IGNORECASE)
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|^[a-z][a-z0-9]*$")
 
 
@@ -73,3 +74,8 @@ def human(name: Any) -> str:
              for w in text.split("_")]
     joined = " ".join(words)
     return joined[:1].upper() + joined[1:]
+
+
+def is_total(label: Any) -> bool:
+    """Whether a cause label names the total over all causes (``"all selected"``, ``"All 12 causes"``)."""
+    return bool(_TOTAL.match(str(label)))

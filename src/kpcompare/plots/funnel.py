@@ -19,7 +19,7 @@ import pandas as pd
 from .._checks import (as_pandas, check_columns_arg, check_keys, check_measure, check_no_missing,
                        require_columns)
 from ..errors import InvalidArgumentError
-from .comparison import _figure, _save
+from ._style import new_figure as _figure
 
 __all__ = ["funnel_plot"]
 
@@ -130,5 +130,7 @@ def funnel_plot(funnel: Any, *, by: str | Sequence[str], confidence: float | Seq
     if caption:
         fig.text(0.01, 0.01, caption, fontsize=7, ha="left", va="bottom")
         fig.subplots_adjust(bottom=0.16)
-    _save(fig, path)
+    if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, bbox_inches="tight")
     return fig

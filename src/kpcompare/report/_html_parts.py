@@ -58,6 +58,8 @@ figure { margin: 1.2rem 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
 figcaption { font-size: .88rem; max-width: 60rem; }
 figcaption .source { display: block; color: #444; margin-top: .2rem; }
+figcaption .warning { display: block; margin-top: .2rem; padding: .1rem .4rem; border-left: 4px solid #8a6d00;
+                      background: #fff3cd; }
 .accounting { font-size: 1rem; }
 .accounting .ok { font-weight: bold; }
 .accounting .broken { font-weight: bold; color: #a00; }
@@ -126,7 +128,7 @@ def _holds_names(column: pd.Series) -> bool:
         and any("_" in v for v in values)
 
 
-def table_html(frame: pd.DataFrame, *, caption: str, digits: Mapping[str, int], table_id: str) -> str:
+def table_html(frame: pd.DataFrame, *, caption: str, digits: Mapping[str, int], table_id: str = "") -> str:
     """One table: a caption, column headers (``scope="col"``) and every row, numbers right-aligned."""
     columns = list(frame.columns)
     numeric = {c for c in columns if pd.api.types.is_numeric_dtype(frame[c])
@@ -145,7 +147,8 @@ def table_html(frame: pd.DataFrame, *, caption: str, digits: Mapping[str, int], 
     if not body:
         body.append(f'<tr><td colspan="{max(len(columns), 1)}">No rows.</td></tr>')
     caption_html = f"<caption>{caption}</caption>" if caption else ""
-    return (f'<table id="{esc(table_id)}" class="data">{caption_html}'
+    ident = f' id="{esc(table_id)}"' if table_id else ""
+    return (f'<table{ident} class="data">{caption_html}'
             f"<thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table>")
 
 
@@ -174,9 +177,13 @@ def _figure_title(figure: Any) -> str:
 def figure_html(report_figure: Any, *, number: int) -> str:
     """``<figure>`` with the image (alternative text: title and caption), its caption and source line."""
     title = _figure_title(report_figure.figure)
-    alt = ". ".join(t for t in (title, report_figure.caption) if t) or f"Figure {number}: {report_figure.name}"
+    notes = getattr(report_figure.figure, "kpcompare_notes", None)
+    warnings = [str(w) for w in notes.get("warnings", ())] if isinstance(notes, dict) else []
+    alt = ". ".join(t.rstrip(".") for t in (title, report_figure.caption, *warnings) if t) + "." \
+        if (title or report_figure.caption or warnings) else f"Figure {number}: {report_figure.name}"
     source = (f'<span class="source">Source: {esc(report_figure.source)}</span>'
               if report_figure.source else "")
+    source += "".join(f'<span class="warning">Warning: {esc(w)}</span>' for w in warnings)
     return (f'<figure id="figure-{esc(report_figure.name)}">'
             f'<img src="{figure_data_uri(report_figure.figure)}" alt="{esc(alt)}">'
             f'<figcaption><strong>Figure {number}.</strong> {esc(report_figure.caption or title)}{source}'
@@ -194,7 +201,7 @@ def value_html(value: Any, *, depth: int = 0) -> str:
     if isinstance(value, Sequence) and not isinstance(value, str | bytes):
         if value and all(isinstance(v, Mapping) for v in value):
             frame = pd.DataFrame([{k: _plain(v) for k, v in item.items()} for item in value])
-            return table_html(frame, caption="", digits={}, table_id=f"value-{depth}-{len(value)}")
+            return table_html(frame, caption="", digits={})
         return "<ul>" + "".join(f"<li>{value_html(v, depth=depth + 1)}</li>" for v in value) + "</ul>" \
             if value else "<em>none</em>"
     if isinstance(value, bool):

@@ -34,7 +34,7 @@ from ._text import interval_text, p_text, plain_table, wrapped
 __all__ = [
     "NHS", "US_ALL", "US_MEDICARE", "AGE_BANDS", "CAVEATS",
     "FIGURES", "nhs_strata", "us_strata", "ham_population", "ham_tables", "run_ham_comparison", "format_report",
-    "output_files", "cause_label",
+    "output_files", "cause_label", "FIGURE_SOURCE", "FIGURE_WARNING",
 ]
 
 NHS = "NHS England 2000-01"
@@ -276,6 +276,13 @@ def ham_tables(*, confidence: float = 0.95, multiplier: float = 1000) -> dict[st
 
 #: the two figures :func:`run_ham_comparison` writes
 FIGURES = {"bed_days": "ham_bed_days_by_cause.png", "forest": "ham_ratios_forest.png"}
+#: the source line of the figures
+FIGURE_SOURCE = ("HES 2000-01 (NHS Digital) and ONS mid-2000 population; NHDS 2010 public-use file (NCHS) and "
+                 "US Census Bureau 2010 population")
+#: drawn on the figures: the US intervals are too narrow (CAVEATS "survey weights"; the NHS ones say so in their
+#: notes, which the figures read themselves)
+FIGURE_WARNING = ("US intervals are too narrow: the NHDS public-use file has no design variables, so the "
+                  "clustering of stays within hospitals is ignored (see the caveats).")
 
 #: how causes are printed (tables and CSV files keep the condition-set group names)
 CAUSE_LABELS = {
@@ -325,9 +332,10 @@ def run_ham_comparison(out_dir: str | Path) -> dict[str, pd.DataFrame]:
     cmp = _for_display(tables["comparison"])
     plots.bed_days_bars(cmp, measure="bed_days", path=out / FIGURES["bed_days"],
                         title="Bed days per 1,000 aged 60+ (standardised to England mid-2000), by cause; "
-                              "95% intervals")
+                              "95% intervals", source=FIGURE_SOURCE, warning=FIGURE_WARNING)
     plots.ratio_forest(cmp, path=out / FIGURES["forest"],
-                       title=f"Ratios to {NHS} (standardised, ages 60+), 95% intervals")
+                       title=f"Ratios to {NHS} (standardised, ages 60+), 95% intervals", source=FIGURE_SOURCE,
+                       warning=FIGURE_WARNING)
     return tables
 
 

@@ -28,9 +28,10 @@ from typing import Any
 
 import pandas as pd
 
+from .._checks import check_path
 from ..errors import InvalidArgumentError
 from ._html_parts import CSP, STYLE, esc, figure_html, table_html, value_html
-from .bundle import ReportBundle, ReportSection
+from .bundle import ReportBundle, ReportFigure, ReportSection
 
 __all__ = ["render_html", "write_html"]
 
@@ -213,6 +214,11 @@ def _check_bundle(bundle: Any) -> ReportBundle:
         if not isinstance(section.table, pd.DataFrame):
             raise InvalidArgumentError(f"argument 'bundle': the table of section {section.name!r} is a "
                                        f"{type(section.table).__name__}, not a pandas DataFrame.")
+        odd = [f for f in section.figures if not isinstance(f, ReportFigure) or not hasattr(f.figure, "savefig")]
+        if odd:
+            raise InvalidArgumentError(f"argument 'bundle': the figures of section {section.name!r} must be "
+                                       "ReportFigure objects holding a matplotlib Figure; got "
+                                       f"{type(getattr(odd[0], 'figure', odd[0])).__name__}.")
     if not isinstance(bundle.exclusions, pd.DataFrame):
         raise InvalidArgumentError(f"argument 'bundle': exclusions is a {type(bundle.exclusions).__name__}, not a "
                                    "pandas DataFrame (one row per source and reason with its row count).")
@@ -250,10 +256,7 @@ def render_html(bundle: ReportBundle) -> str:
 
 def write_html(bundle: ReportBundle, path: str | Path) -> Path:
     """Write :func:`render_html`'s document to ``path`` (UTF-8; folders made as needed); return the path."""
-    if not isinstance(path, str | Path) or not str(path):
-        raise InvalidArgumentError(f"argument 'path': give a file name (str or pathlib.Path), got "
-                                   f"{type(path).__name__} ({path!r:.60}).")
-    target = Path(path)
+    target = check_path(path, allow_none=False)
     text = render_html(bundle)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
