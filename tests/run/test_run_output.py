@@ -68,7 +68,8 @@ def test_feachem_writes_the_cost_tables(tmp_path):
     markdown = (tmp_path / "feachem_assumptions.md").read_text()
     assert "| feachem2002 | NHS | Kaiser California | 1,763.39 | 1,951.07 | 187.68 | 0.904 | 0.096 |" in markdown
     assert {"feachem_cascade.csv", "feachem_assumptions.tex", "feachem_sensitivity.md",
-            "feachem_tornado.png", "feachem_tornado.svg", "provenance.json"} <= names
+            "feachem_tornado.png", "feachem_tornado.svg", "feachem_cascade.png", "report.html",
+            "provenance.json"} <= names
     assert "feachem_exclusions.csv" not in names  # no extract, nothing excluded
 
 

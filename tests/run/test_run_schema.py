@@ -27,4 +27,5 @@ def test_nested_tables_are_declared():
     assert schema.TOP["extracts"].keys is schema.EXTRACT
     assert schema.COMPARISON["within"].keys is schema.WITHIN
     assert schema.COSTS["sensitivity"].keys is schema.SENSITIVITY
-    assert set(schema.PLOTS) == {"bed_days_bars", "ratio_forest", "tornado_chart"}
+    assert set(schema.PLOTS) == {"bed_days_bars", "ratio_forest", "decomposition_bars", "tornado_chart",
+                                 "cascade_waterfall"}

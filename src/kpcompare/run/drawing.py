@@ -28,12 +28,16 @@ def _display(table: pd.DataFrame, by: str) -> pd.DataFrame:
 def _draw(fig_spec: dict[str, Any], table: pd.DataFrame, by: str) -> Any:
     from .. import plots
 
+    texts = {"title": fig_spec["title"], "caption": fig_spec["caption"] or None, "source": fig_spec["source"] or None}
     if fig_spec["plot"] == "bed_days_bars":
-        return plots.bed_days_bars(_display(table, by), by=by, measure=fig_spec["measure"],
-                                   title=fig_spec["title"])
+        return plots.bed_days_bars(_display(table, by), by=by, measure=fig_spec["measure"], **texts)
     if fig_spec["plot"] == "ratio_forest":
-        return plots.ratio_forest(_display(table, by), by=by, title=fig_spec["title"])
-    return plots.tornado_chart(table, title=fig_spec["title"], threshold=fig_spec["threshold"])
+        return plots.ratio_forest(_display(table, by), by=by, **texts)
+    if fig_spec["plot"] == "decomposition_bars":
+        return plots.decomposition_bars(_display(table, by), by=by, **texts)
+    if fig_spec["plot"] == "cascade_waterfall":
+        return plots.cascade_waterfall(table, **texts)
+    return plots.tornado_chart(table, threshold=fig_spec["threshold"], **texts)
 
 
 def _drawable(table: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
@@ -50,7 +54,13 @@ def draw_figures(config: RunConfig, tables: dict[str, pd.DataFrame]) -> dict[str
     by = cmp.get("by", "condition")
     out: dict[str, list[ReportFigure]] = {}
     for i, spec in enumerate(config.settings["figures"] or []):
-        table, left_out = _drawable(tables[spec["table"]])
+        table = tables[spec["table"]]
+        if spec["assumption_set"] is not None and "assumption_set" in table.columns:
+            table = table[table["assumption_set"] == spec["assumption_set"]]
+            if table.empty:
+                raise config.error(("figures", i, "assumption_set"),
+                                   f"no row of table {spec['table']!r} has assumption set {spec['assumption_set']!r}.")
+        table, left_out = _drawable(table)
         caption = spec["caption"]
         if left_out:
             caption = (caption + " " if caption else "") + ("Cells without a value (suppressed by disclosure "

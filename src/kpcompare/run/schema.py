@@ -13,7 +13,7 @@ __all__ = ["Key", "TOP", "EXTRACT", "POPULATION", "COMPARISON", "WITHIN", "COSTS
            "FIGURE", "OUTPUTS", "DISCLOSURE", "CAVEAT", "PLOTS", "TABLE_FORMATS", "FIGURE_FORMATS"]
 
 #: the plots a ``[[figures]]`` entry may draw (functions of kpcompare.plots)
-PLOTS = ("bed_days_bars", "ratio_forest", "tornado_chart")
+PLOTS = ("bed_days_bars", "ratio_forest", "decomposition_bars", "tornado_chart", "cascade_waterfall")
 TABLE_FORMATS = ("csv", "md", "tex")
 FIGURE_FORMATS = ("png", "svg", "pdf")
 
@@ -126,12 +126,13 @@ COSTS: dict[str, Key] = {
 FIGURE: dict[str, Key] = {
     "name": Key((_S,), required=True, help="file stem of the figure"),
     "plot": Key((_S,), required=True, choices=PLOTS),
-    "table": Key((_S,), required=True, help="the table drawn: comparison or sensitivity"),
+    "table": Key((_S,), required=True, help="the table drawn: comparison, decomposition, cascade or sensitivity"),
     "measure": Key((_S,), default="bed_days", help="bed_days_bars: the measure drawn"),
     "title": Key((_S,)),
     "caption": Key((_S,), default=""),
     "source": Key((_S,), default=""),
     "threshold": Key(_NUM, help="tornado_chart: a reference line"),
+    "assumption_set": Key((_S,), help="cost tables: draw only this assumption set"),
 }
 
 OUTPUTS: dict[str, Key] = {
