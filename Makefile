@@ -18,8 +18,9 @@ $(STAMP): $(VENV)/bin/python pyproject.toml requirements/constraints.txt
 
 install: $(STAMP)
 
+# the shipped Ham-style configuration through `kpcompare run` (src/kpcompare/run/configs/ham.toml)
 demo: $(STAMP)
-	$(PY) -m kpcompare.report.demo --out output
+	$(PY) -m kpcompare.cli run ham --out output
 
 # the layers of the package first (import-linter contracts in pyproject.toml), then the tests
 test: $(STAMP)

@@ -1,4 +1,8 @@
-"""The main job on bundled real data: ``python -m kpcompare.report.demo --out DIR`` (what ``make demo`` runs).
+"""The main job on bundled real data: ``python -m kpcompare.report.demo --out DIR``.
+
+``make demo`` runs the same Ham-style comparison through ``kpcompare run ham`` (the shipped configuration
+``kpcompare/run/configs/ham.toml``), which writes the same CSV files and also Markdown, LaTeX, SVG and
+provenance; :func:`ham_summary` is the text both print.
 
 The demo is a list of sections (:data:`SECTIONS`).  Each section computes its tables with a library function
 (no statistics here), writes them (CSV, and PNG figures) into the output folder and returns the text to print.
@@ -25,7 +29,7 @@ from ._text import wrapped
 if TYPE_CHECKING:
     from .england_chapters import ChapterRates
 
-__all__ = ["Section", "SECTIONS", "main", "ham_section", "england_chapters_section"]
+__all__ = ["Section", "SECTIONS", "main", "ham_section", "ham_notes", "ham_summary", "england_chapters_section"]
 
 
 @dataclass(frozen=True)
@@ -55,15 +59,14 @@ def _write(tables: dict[str, pd.DataFrame], out: Path, prefix: str) -> list[Path
 # ----------------------------------------------------------------------------------------- sections
 
 
-def ham_section(out: Path) -> str:
-    """The Ham-style comparison: NHS England 2000-01 against US hospitals 2010, ages 60-74 and 75+."""
+def ham_notes(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The Ham-style comparison's notes in words: the condition set, the sources, what was excluded."""
     from . import ham
 
-    tables = ham.run_ham_comparison(out)
     causes = [c for c in pd.unique(tables["comparison"]["condition"]) if c != ham.ALL_SELECTED]
     excl = tables["exclusions"]
     unknown_age = excl[excl["reason"].str.startswith("FCEs of unknown age")]
-    notes = [
+    return [
         f"Ham et al (BMJ 2003;327:1257) compared bed use of people aged 65+ for 11 leading causes; their "
         f"definitions were not published, so this uses the bundled condition set '{ham.CONDITION_SET}' "
         f"({len(causes)} causes, ICD-10 and ICD-9-CM, sources in data/conditions/SOURCES.md).",
@@ -76,11 +79,23 @@ def ham_section(out: Path) -> str:
         "Counts lost to the comparison (unknown age, newborns, ...) are in ham_exclusions.csv"
         + (f"; NHS admissions of unknown age: {unknown_age['admissions'].sum():,.0f}." if len(unknown_age) else "."),
     ]
+
+
+def ham_summary(tables: dict[str, pd.DataFrame]) -> str:
+    """The Ham-style comparison's notes and its text report, as printed."""
+    from . import ham
+
+    return "\n".join([*wrapped(ham_notes(tables)), "", ham.format_report(tables)])
+
+
+def ham_section(out: Path) -> str:
+    """The Ham-style comparison: NHS England 2000-01 against US hospitals 2010, ages 60-74 and 75+."""
+    from . import ham
+
+    tables = ham.run_ham_comparison(out)
     files = ham.output_files(tables)
     lines = [
-        *wrapped(notes),
-        "",
-        ham.format_report(tables),
+        ham_summary(tables),
         "",
         f"Written to {out.resolve()}:",
         *wrapped([", ".join(f for f in files if f.endswith(".csv")) + " (tables, full precision)",

@@ -1,4 +1,4 @@
-"""The ``kpcompare`` command line: hand-built extract, hand-computed strata, and the error exit."""
+"""`kpcompare aggregate` (and the first commands): hand-built extract, hand-computed strata, and the error exit."""
 
 from __future__ import annotations
 

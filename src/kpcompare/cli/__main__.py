@@ -1,0 +1,7 @@
+"""``python -m kpcompare.cli``: the ``kpcompare`` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
