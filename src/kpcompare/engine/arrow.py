@@ -13,6 +13,7 @@ import pandas as pd
 from .._checks import check_flag
 from ..errors import DataQualityWarning, InvalidValueError, KpcompareError
 from ..extract.rules import DATA_QUALITY_SHARE, EXCLUSION_REASONS
+from ..extract.spark_source import is_spark_dataframe
 from .episode_pass import counted_names, measure_names, stream_episodes
 from .plan import make_plan
 from .spell_pass import stream_partitioned
@@ -78,8 +79,10 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
 
     Parameters
     ----------
-    extract : Extract, path, pyarrow.Table or pandas.DataFrame
-        From :func:`kpcompare.read_episodes`; anything else is read with ``read_episodes(extract)``.
+    extract : Extract, path, pyarrow.Table, pandas.DataFrame, Arrow stream or Spark DataFrame
+        From :func:`kpcompare.read_episodes`; anything else is read with ``read_episodes(extract)``.  A Spark
+        DataFrame (or ``read_episodes(..., engine="spark")``) is aggregated on Spark with the same rules and
+        gives the same result (docs/scale.md).
     by : sequence of str, default ("system", "sex", "age_band", "condition")
         Stratum columns: canonical columns plus ``age_band`` (from ``age`` and ``age_bands``) and ``condition``
         (from ``primary_diagnosis`` and ``conditions``).
@@ -134,13 +137,19 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     progress = check_flag(progress, argument="progress", allow_none=True)
     if not isinstance(extract, Extract):
         extract = read_episodes(extract)
-    plan = make_plan(extract, by=by, age_bands=age_bands, conditions=conditions, unit=unit, bed_days=bed_days,
-                     period=period, weights=weights, newborns=newborns, admissions_by=admissions_by,
-                     persons=persons, check_duplicates=check_duplicates, squares=bed_days_squared,
-                     cips_rules=cips_rules, spell_diagnosis=spell_diagnosis, where=where)
+    options = dict(by=by, age_bands=age_bands, conditions=conditions, unit=unit, bed_days=bed_days,
+                   period=period, weights=weights, newborns=newborns, admissions_by=admissions_by,
+                   persons=persons, check_duplicates=check_duplicates, squares=bed_days_squared,
+                   cips_rules=cips_rules, spell_diagnosis=spell_diagnosis, where=where)
+    plan = make_plan(extract, **options)
     threads = worker_threads(threads, plan)
     accumulator = Accumulator(plan.by, plan.labels, measure_names(plan))
     tally = Tally()
+    if getattr(extract.source, "frame", None) is not None and is_spark_dataframe(extract.source.frame):
+        from .spark import aggregate_on_spark  # the same rules, run on Spark (docs/scale.md)
+
+        aggregate_on_spark(extract, plan, options, accumulator, tally)
+        return _result(plan, accumulator, tally, period=period)
     stream = stream_partitioned if plan.partitioned else stream_episodes
     stream(extract, plan, accumulator, tally, progress, threads)
     return _result(plan, accumulator, tally, period=period)
