@@ -13,7 +13,7 @@ $(VENV)/bin/python:
 
 $(STAMP): $(VENV)/bin/python pyproject.toml requirements/constraints.txt
 	$(PY) -m pip install $(PIP_FLAGS) --upgrade pip
-	$(PY) -m pip install $(PIP_FLAGS) -c requirements/constraints.txt -e '.[test,bench]'
+	$(PY) -m pip install $(PIP_FLAGS) -c requirements/constraints.txt -e '.[test,bench,spark]'
 	@touch $(STAMP)
 
 install: $(STAMP)
