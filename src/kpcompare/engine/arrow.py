@@ -80,9 +80,8 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     Parameters
     ----------
     extract : Extract, path, pyarrow.Table, pandas.DataFrame, Arrow stream or Spark DataFrame
-        From :func:`kpcompare.read_episodes`; anything else is read with ``read_episodes(extract)``.  A Spark
-        DataFrame (or ``read_episodes(..., engine="spark")``) is aggregated on Spark with the same rules and
-        gives the same result (docs/scale.md).
+        From :func:`kpcompare.read_episodes`, else read with ``read_episodes(extract)``; a Spark DataFrame is
+        aggregated on Spark with the same rules and result (docs/scale.md).
     by : sequence of str, default ("system", "sex", "age_band", "condition")
         Stratum columns: canonical columns plus ``age_band`` (from ``age`` and ``age_bands``) and ``condition``
         (from ``primary_diagnosis`` and ``conditions``).
@@ -142,17 +141,22 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
                    persons=persons, check_duplicates=check_duplicates, squares=bed_days_squared,
                    cips_rules=cips_rules, spell_diagnosis=spell_diagnosis, where=where)
     plan = make_plan(extract, **options)
-    threads = worker_threads(threads, plan)
     accumulator = Accumulator(plan.by, plan.labels, measure_names(plan))
     tally = Tally()
-    if getattr(extract.source, "frame", None) is not None and is_spark_dataframe(extract.source.frame):
+    _run(extract, plan, options, accumulator, tally, progress=progress, threads=worker_threads(threads, plan))
+    return _result(plan, accumulator, tally, period=period)
+
+
+def _run(extract, plan, options: dict, accumulator: Accumulator, tally: Tally, *, progress: bool | None,
+         threads: int) -> None:
+    """Stream the extract through the plan's passes, or run them on Spark for a Spark DataFrame."""
+    if is_spark_dataframe(getattr(extract.source, "frame", None)):
         from .spark import aggregate_on_spark  # the same rules, run on Spark (docs/scale.md)
 
         aggregate_on_spark(extract, plan, options, accumulator, tally)
-        return _result(plan, accumulator, tally, period=period)
+        return
     stream = stream_partitioned if plan.partitioned else stream_episodes
     stream(extract, plan, accumulator, tally, progress, threads)
-    return _result(plan, accumulator, tally, period=period)
 
 
 def _bound(value: Any) -> str | None:

@@ -252,10 +252,8 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
     ----------
     source : str, Path, pyarrow.Table, pandas.DataFrame, Arrow stream or Spark DataFrame
         A CSV file (``.csv``, ``.csv.gz``: streamed in blocks), a Parquet file (read one row group at a
-        time), a directory of Parquet files sharing one schema, a pyarrow Table or a pandas DataFrame; any
-        object exporting an Arrow C stream (``__arrow_c_stream__``: a Polars DataFrame, a DuckDB relation, a
-        pyarrow RecordBatchReader) or a pyarrow dataset, streamed batch by batch; a Spark DataFrame (see
-        ``engine``).
+        time), a directory of Parquet files sharing one schema, a pyarrow Table or a pandas DataFrame, an Arrow
+        C stream (Polars, DuckDB, pyarrow readers and datasets: streamed) or a Spark DataFrame (``engine``).
     mapping : str or dict, default "canonical"
         ``{canonical column: source column}`` (every source column must exist), or a registered name:
         ``"canonical"`` (columns already carry canonical names), ``"hes"`` (HES admitted patient care field
@@ -282,10 +280,8 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
         the ``"hes"`` mapping reads the HES text formats).
 
     engine : {None, "arrow", "spark"}, default None
-        Where the extract is read and aggregated.  ``"spark"``: ``source`` is a Spark DataFrame, a table name
-        (``"catalog.schema.table"``) or a path read by the active Spark session (a Delta table directory,
-        Parquet, CSV), and :func:`kpcompare.aggregate` runs on Spark (docs/scale.md).  None: Spark
-        DataFrames on Spark, everything else on Arrow.
+        ``"spark"``: a Spark DataFrame, table name (``"catalog.schema.table"``) or path (Delta, Parquet, CSV)
+        read by the active session and aggregated on Spark (docs/scale.md); None: Spark DataFrames on Spark.
 
     Returns
     -------
@@ -331,7 +327,7 @@ def _open(source: Any, engine: Any, *, batch_rows: int, text) -> Source:
 
     if engine is not None:
         check_choice(engine, ENGINES, argument="engine")
-    if engine == "spark":
+    if engine == "spark" or (engine is None and is_spark_dataframe(source)):
         return SparkSource(spark_frame(source))
     if engine == "arrow" and is_spark_dataframe(source):
         raise InvalidArgumentError(

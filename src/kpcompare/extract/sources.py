@@ -13,7 +13,8 @@
 * Anything exporting an Arrow C stream (``__arrow_c_stream__``: Polars DataFrames, DuckDB relations,
   pyarrow record-batch readers) and pyarrow datasets: streamed batch by batch (:class:`ArrowStreamSource`),
   never converted whole.
-* A Spark DataFrame: :class:`kpcompare.extract.spark_source.SparkSource` (aggregated on Spark).
+* A Spark DataFrame: :class:`kpcompare.extract.spark_source.SparkSource` (aggregated on Spark; opened by
+  ``read_episodes``).
 
 Every read error becomes :class:`kpcompare.errors.SourceReadError` naming the
 file and the row group or line.
@@ -418,10 +419,6 @@ def open_source(source, *, batch_rows: int = BATCH_ROWS, text: TextOptions | Non
         return PandasSource(source, batch_rows=batch_rows)
     if isinstance(source, (str, Path)):
         return _open_path(Path(source), text)
-    from .spark_source import SparkSource, is_spark_dataframe
-
-    if is_spark_dataframe(source):
-        return SparkSource(source)
     import pyarrow.dataset as ds
 
     if hasattr(source, "__arrow_c_stream__") or isinstance(source, ds.Dataset):
