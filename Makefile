@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PIP_FLAGS := --disable-pip-version-check --no-input -q
 
-.PHONY: demo test test-all fuzz bench install clean
+.PHONY: demo test test-all fuzz bench install clean test-oldest
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; run 'make PYTHON=/path/to/python3.11 ...'"; exit 2; }
@@ -38,5 +38,15 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
+# the oldest supported combination (requirements/oldest.txt: numpy 2.0, pandas 2.2.2, pyarrow 16, PySpark 3.5.0)
+# in a virtual environment of its own; not part of `make test` (docs/scale.md#3-supported-versions)
+OLDEST := .venv-oldest
+test-oldest:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; run 'make PYTHON=/path/to/python3.11 ...'"; exit 2; }
+	test -x $(OLDEST)/bin/python || $(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -m pip install $(PIP_FLAGS) -c requirements/oldest.txt -e '.[test,bench,spark]'
+	$(OLDEST)/bin/python -m pip check
+	$(OLDEST)/bin/python -m pytest -q -p no:cacheprovider
+
 clean:
-	rm -rf $(VENV) output build dist .pytest_cache .hypothesis .import_linter_cache
+	rm -rf $(VENV) $(OLDEST) output build dist .pytest_cache .hypothesis .import_linter_cache
