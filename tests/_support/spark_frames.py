@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+
+BENCHMARKS = str(Path(__file__).resolve().parents[2] / "benchmarks")  # the benchmark generator's module
+if BENCHMARKS not in sys.path:
+    sys.path.insert(0, BENCHMARKS)
 
 
 def to_spark(session, data):

@@ -54,3 +54,24 @@ def test_a_spark_frame_is_not_read_by_the_arrow_engine(spark_classic):
     extract = kpcompare.read_episodes(frame)
     with pytest.raises(InvalidArgumentError, match="is aggregated on Spark"):
         list(extract.batches(["sex"]))
+
+
+def test_user_mapping_and_constants_travel_to_the_executors(spark_classic):
+    renamed = ROWS.rename(columns={"system": "REGION", "primary_diagnosis": "DIAG"})
+    options = dict(mapping={"sex": "sex", "age": "age", "admission_date": "admission_date",
+                            "discharge_date": "discharge_date", "primary_diagnosis": "DIAG", "provider": "REGION"},
+                   constants={"system": "NHS England"}, coding="icd10")
+    want = kpcompare.aggregate(kpcompare.read_episodes(renamed, **options), by=("system", "provider"),
+                               progress=False)
+    got = kpcompare.aggregate(kpcompare.read_episodes(to_spark(spark_classic, renamed), **options),
+                              by=("system", "provider"), progress=False)
+    pd.testing.assert_frame_equal(got.strata, want.strata)
+    assert list(got.strata["system"]) == ["NHS England", "NHS England"]
+
+
+def test_an_empty_spark_frame_gives_empty_tables(spark_classic):
+    frame = to_spark(spark_classic, ROWS).limit(0)
+    got = kpcompare.aggregate(frame, by=("system",), progress=False)
+    want = kpcompare.aggregate(ROWS.iloc[:0], by=("system",), progress=False)
+    assert got.rows_read == 0 and len(got.strata) == 0
+    pd.testing.assert_frame_equal(got.exclusions, want.exclusions)
