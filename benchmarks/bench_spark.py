@@ -77,15 +77,17 @@ def run(path: str, engine: str, unit: str, cores: int, memory: str) -> dict:
     out = f"/tmp/kpcompare_bench_spark_{engine}_{unit}"
     env = dict(os.environ, KPCOMPARE_BENCH_OUT=out)
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", CHILD, path, engine, unit, str(cores), memory,
-                              json.dumps(GROUPS)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                             text=True)
-    watched, peak = psutil.Process(child.pid), 0
-    while child.poll() is None:
-        peak = max(peak, _tree_rss(watched))
-        time.sleep(0.1)
+    # the child's output goes to a file: Spark's JVM inherits it, and a pipe nobody reads would block it
+    with open(out + ".log", "w") as log:
+        child = subprocess.Popen([sys.executable, "-c", CHILD, path, engine, unit, str(cores), memory,
+                                  json.dumps(GROUPS)], stdout=log, stderr=subprocess.STDOUT, env=env, text=True)
+        watched, peak = psutil.Process(child.pid), 0
+        while child.poll() is None:
+            peak = max(peak, _tree_rss(watched))
+            time.sleep(0.1)
     wall = time.perf_counter() - start
-    lines = child.stdout.read().strip().splitlines()
+    with open(out + ".log") as log:
+        lines = [line for line in log.read().splitlines() if line.startswith("{")]
     if child.returncode != 0 or not lines:
         raise SystemExit(f"{engine} {unit}: the child failed (exit {child.returncode})")
     got = json.loads(lines[-1])
