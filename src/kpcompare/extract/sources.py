@@ -158,6 +158,22 @@ def plain_schema(schema: pa.Schema) -> pa.Schema:
     return pa.schema([pa.field(f.name, _plain_type(f.type)) for f in schema])
 
 
+def _cast_plain(batch: pa.RecordBatch, plain: pa.Schema) -> pa.RecordBatch:
+    """``batch`` with the types of ``plain``; pyarrow < 17 cannot cast string views, whose values are then
+    copied through Python (slow, but only there)."""
+    try:
+        return batch.cast(plain)
+    except pa.ArrowNotImplementedError:
+        columns = []
+        for column, field in zip(batch.columns, plain, strict=True):
+            try:
+                columns.append(column.cast(field.type))
+            except pa.ArrowNotImplementedError:
+                kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+                columns.append(pa.array(column.to_pylist(), type=kind))
+        return pa.RecordBatch.from_arrays(columns, names=plain.names)
+
+
 class ArrowStreamSource(Source):
     """An object exporting the Arrow C stream interface (``__arrow_c_stream__``), or a pyarrow dataset,
     read batch by batch (big batches sliced to ``batch_rows``).
@@ -209,7 +225,7 @@ class ArrowStreamSource(Source):
             for batch in reader:
                 batch = batch.select(list(columns))
                 if batch.schema != (plain := plain_schema(batch.schema)):
-                    batch = batch.cast(plain)
+                    batch = _cast_plain(batch, plain)
                 for start in range(0, batch.num_rows, self.batch_rows):
                     part = batch.slice(start, self.batch_rows)
                     yield Piece(part, f"{self.description} rows {done + 1}-{done + part.num_rows}")
