@@ -61,3 +61,19 @@ def spark_connect(spark_classic):
 def spark(request):
     """Each test taking ``spark`` runs on the classic session and on the Connect session."""
     return request.getfixturevalue(f"spark_{request.param}")
+
+
+@pytest.fixture(autouse=True)
+def _spark_mode(request, monkeypatch):
+    """PySpark 4 picks classic or Connect functions (``pyspark.sql.functions``) by one environment variable,
+    which creating a Connect session sets for the whole process: each test gets the mode of the session it uses
+    (a Python process normally uses one of them)."""
+    if "KPCOMPARE_TEST_CONNECT_PORT" not in os.environ:
+        return
+    callspec = getattr(request.node, "callspec", None)
+    connect = "spark_connect" in request.fixturenames or (
+        callspec is not None and callspec.params.get("spark") == "connect")
+    if connect:
+        monkeypatch.setenv("SPARK_CONNECT_MODE_ENABLED", "1")
+    else:
+        monkeypatch.delenv("SPARK_CONNECT_MODE_ENABLED", raising=False)

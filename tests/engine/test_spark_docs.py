@@ -13,7 +13,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "scale.md"
 @pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning")
 def test_the_spark_example_of_scale_md_runs(spark_classic, capsys, monkeypatch):
     # a Connect session made in this process switches the builder to Connect: the example uses the classic one
-    for name in ("SPARK_CONNECT_MODE_ENABLED", "SPARK_REMOTE", "SPARK_LOCAL_REMOTE"):
+    for name in ("SPARK_REMOTE", "SPARK_LOCAL_REMOTE"):
         monkeypatch.delenv(name, raising=False)
     blocks = re.findall(r"^```python\n(# doctest: skip\n# \(run by tests/engine/test_spark_docs.py.*?)^```",
                         DOC.read_text(encoding="utf-8"), flags=re.DOTALL | re.MULTILINE)
