@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PIP_FLAGS := --disable-pip-version-check --no-input -q
 
-.PHONY: demo test test-all fuzz bench docs install clean
+.PHONY: demo test test-all fuzz bench docs install clean test-oldest
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; run 'make PYTHON=/path/to/python3.11 ...'"; exit 2; }
@@ -13,7 +13,7 @@ $(VENV)/bin/python:
 
 $(STAMP): $(VENV)/bin/python pyproject.toml requirements/constraints.txt
 	$(PY) -m pip install $(PIP_FLAGS) --upgrade pip
-	$(PY) -m pip install $(PIP_FLAGS) -c requirements/constraints.txt -e '.[test,bench,docs]'
+	$(PY) -m pip install $(PIP_FLAGS) -c requirements/constraints.txt -e '.[test,bench,docs,spark]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -43,5 +43,18 @@ bench: $(STAMP)
 docs: $(STAMP)
 	$(PY) -m mkdocs build --strict --site-dir site
 
+
+# the oldest supported combination (requirements/oldest.txt: numpy 2.0, pandas 2.2.2, pyarrow 16, PySpark 3.5.0)
+# in a virtual environment of its own; not part of `make test` (docs/scale.md#3-supported-versions)
+OLDEST := .venv-oldest
+test-oldest:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; run 'make PYTHON=/path/to/python3.11 ...'"; exit 2; }
+	test -x $(OLDEST)/bin/python || $(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -c "import re, sys; pins = lambda f: {re.split('[=<>]', l)[0].lower(): l for l in open(f).read().splitlines() if l and not l.startswith('#')}; old = pins('requirements/oldest.txt'); new = {**pins('requirements/constraints.txt'), **old}; open('$(OLDEST)/constraints.txt', 'w').write(chr(10).join(new.values()) + chr(10))"
+	$(OLDEST)/bin/python -m pip install $(PIP_FLAGS) -c $(OLDEST)/constraints.txt -e '.[test,bench,spark]'
+	$(OLDEST)/bin/python -m pip check
+	$(OLDEST)/bin/python -m pytest -q -p no:cacheprovider
+
+
 clean:
-	rm -rf $(VENV) output site build dist .pytest_cache .hypothesis .import_linter_cache
+	rm -rf $(VENV) $(OLDEST) output site build dist .pytest_cache .hypothesis .import_linter_cache

@@ -168,6 +168,7 @@ FUNCTION_KEYWORDS: dict[str, dict[str, str]] = {
         "encoding": "text encoding of a CSV extract",
         "delimiter": "field delimiter of a CSV extract",
         "date_format": "strptime format(s) of dates held as text",
+        "engine": "where the extract is read and aggregated ('arrow', 'spark')",
     },
     "kpcompare.load_condition_set": {
         "allow_overlap": "what to do with codes in two conditions",

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_flag
-from ..errors import DataQualityWarning, InvalidValueError, KpcompareError
+from ..errors import DataQualityWarning, InvalidArgumentError, InvalidValueError, KpcompareError
 from ..extract.rules import DATA_QUALITY_SHARE, EXCLUSION_REASONS
+from ..extract.spark_source import is_spark_dataframe
 from .episode_pass import counted_names, measure_names, stream_episodes
 from .plan import make_plan
 from .readmissions import ReadmissionPass, readmission_pass
@@ -88,8 +89,9 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
 
     Parameters
     ----------
-    extract : Extract, path, pyarrow.Table or pandas.DataFrame
-        From :func:`kpcompare.read_episodes`; anything else is read with ``read_episodes(extract)``.
+    extract : Extract, path, pyarrow.Table, pandas.DataFrame, Arrow stream or Spark DataFrame
+        From :func:`kpcompare.read_episodes`, else read with ``read_episodes(extract)``; a Spark DataFrame is
+        aggregated on Spark with the same rules and result (docs/scale.md).
     by : sequence of str, default ("system", "sex", "age_band", "condition")
         Stratum columns: canonical columns plus ``age_band`` (from ``age`` and ``age_bands``) and ``condition``
         (from ``primary_diagnosis`` and ``conditions``).
@@ -145,27 +147,45 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     from ..extract import Extract, read_episodes
 
     progress = check_flag(progress, argument="progress", allow_none=True)
-    if not isinstance(extract, Extract):
-        extract = read_episodes(extract)
-    plan = make_plan(extract, by=by, age_bands=age_bands, conditions=conditions, unit=unit, bed_days=bed_days,
-                     period=period, weights=weights, newborns=newborns, admissions_by=admissions_by,
-                     persons=persons, check_duplicates=check_duplicates, squares=bed_days_squared,
-                     cips_rules=cips_rules, spell_diagnosis=spell_diagnosis, where=where)
+    extract = extract if isinstance(extract, Extract) else read_episodes(extract)
+    options = dict(by=by, age_bands=age_bands, conditions=conditions, unit=unit, bed_days=bed_days,
+                   period=period, weights=weights, newborns=newborns, admissions_by=admissions_by,
+                   persons=persons, check_duplicates=check_duplicates, squares=bed_days_squared,
+                   cips_rules=cips_rules, spell_diagnosis=spell_diagnosis, where=where)
+    plan = make_plan(extract, **options)
     plan.hooks += [hook for hook in (readmission_pass(readmissions, extract, plan),) if hook is not None]
-    return execute(extract, plan, progress=progress, threads=threads, period=period)
+    return execute(extract, plan, progress=progress, threads=threads, period=period, options=options)
 
 
-def execute(extract, plan, *, progress: bool | None, threads: int | None, period: Any) -> AggregateResult:
-    """Run a plan (and its hooks, whose columns are read too and whose measures come last)."""
+def execute(extract, plan, *, progress: bool | None, threads: int | None, period: Any,
+            options: dict | None = None) -> AggregateResult:
+    """Run a plan (and its hooks, whose columns are read too and whose measures come last); a Spark DataFrame
+    runs on Spark with the same rules (``options``: make_plan's keywords, which the Spark engine needs)."""
     for hook in plan.hooks:
         plan.columns += [c for c in hook.columns_needed if c not in plan.columns]
     threads = worker_threads(threads, plan)
     extra = [name for hook in plan.hooks for name in hook.measures]
     accumulator = Accumulator(plan.by, plan.labels, measure_names(plan) + extra)
     tally = Tally()
+    _run(extract, plan, options, accumulator, tally, progress=progress, threads=threads)
+    return _result(plan, accumulator, tally, period=period)
+
+
+def _run(extract, plan, options: dict | None, accumulator: Accumulator, tally: Tally, *, progress: bool | None,
+         threads: int) -> None:
+    """Stream the extract through the plan's passes, or run them on Spark for a Spark DataFrame."""
+    if is_spark_dataframe(getattr(extract.source, "frame", None)):
+        if plan.hooks or options is None:
+            raise InvalidArgumentError(
+                "argument 'readmissions': aggregate(readmissions=...) and person_totals run on the Arrow engine only: the Spark engine does "
+                "not compute readmissions or per-person totals yet; aggregate on Spark without them, or read the "
+                "extract with engine='arrow' where it can leave the cluster.")
+        from .spark import aggregate_on_spark  # the same rules, run on Spark (docs/scale.md)
+
+        aggregate_on_spark(extract, plan, options, accumulator, tally)
+        return
     stream = stream_partitioned if plan.partitioned else stream_episodes
     stream(extract, plan, accumulator, tally, progress, threads)
-    return _result(plan, accumulator, tally, period=period)
 
 
 def _bound(value: Any) -> str | None:

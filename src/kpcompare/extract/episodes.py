@@ -8,7 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .._checks import check_mapping_argument, check_positive_integer
+from .._checks import check_choice, check_mapping_argument, check_positive_integer
 from ..errors import ColumnTypeError, InvalidArgumentError, MissingColumnError
 from .convert import HES_DATES, ISO_DATE
 from .columns import CANONICAL_COLUMNS
@@ -245,14 +245,15 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
                   coding: str | None = None, constants: MappingABC[str, Any] | None = None,
                   columns: MappingABC[str, Any] | None = None, batch_rows: int = BATCH_ROWS,
                   encoding: str = "utf-8", delimiter: str = ",",
-                  date_format: str | Sequence[str] | None = None) -> Extract:
+                  date_format: str | Sequence[str] | None = None, engine: str | None = None) -> Extract:
     """Open an episode extract lazily and check its mapping and column types.
 
     Parameters
     ----------
-    source : str, Path, pyarrow.Table or pandas.DataFrame
+    source : str, Path, pyarrow.Table, pandas.DataFrame, Arrow stream or Spark DataFrame
         A CSV file (``.csv``, ``.csv.gz``: streamed in blocks), a Parquet file (read one row group at a
-        time), a directory of Parquet files sharing one schema, a pyarrow Table or a pandas DataFrame.
+        time), a directory of Parquet files sharing one schema, a pyarrow Table or a pandas DataFrame, an Arrow
+        C stream (Polars, DuckDB, pyarrow readers and datasets: streamed) or a Spark DataFrame (``engine``).
     mapping : str or dict, default "canonical"
         ``{canonical column: source column}`` (every source column must exist), or a registered name:
         ``"canonical"`` (columns already carry canonical names), ``"hes"`` (HES admitted patient care field
@@ -277,6 +278,10 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
         strptime format(s) of dates held as text, tried in order, e.g. ``"%d/%m/%Y"``; ``"iso"``
         (``%Y-%m-%d``) or ``"hes"`` (``%Y-%m-%d``, ``%d/%m/%Y``, ``%Y%m%d``).  Default: the mapping's (ISO;
         the ``"hes"`` mapping reads the HES text formats).
+
+    engine : {None, "arrow", "spark"}, default None
+        ``"spark"``: a Spark DataFrame, table name (``"catalog.schema.table"``) or path (Delta, Parquet, CSV)
+        read by the active session and aggregated on Spark (docs/scale.md); None: Spark DataFrames on Spark.
 
     Returns
     -------
@@ -309,8 +314,23 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
     batch_rows = check_positive_integer(batch_rows, argument="batch_rows")
     text = check_text_options(encoding, delimiter)
     chosen = _chosen_mapping(mapping, coding, columns, constants, date_format)
-    opened = open_source(source, batch_rows=batch_rows, text=text)
+    opened = _open(source, engine, batch_rows=batch_rows, text=text)
     fields = resolve_mapping(chosen, opened.columns, source=opened.description)
     extract = Extract(opened, chosen, fields)
     extract.check_types()
     return extract
+
+
+def _open(source: Any, engine: Any, *, batch_rows: int, text) -> Source:
+    """The source of ``read_episodes``, on the engine asked for."""
+    from .spark_source import ENGINES, SparkSource, is_spark_dataframe, spark_frame
+
+    if engine is not None:
+        check_choice(engine, ENGINES, argument="engine")
+    if engine == "spark" or (engine is None and is_spark_dataframe(source)):
+        return SparkSource(spark_frame(source))
+    if engine == "arrow" and is_spark_dataframe(source):
+        raise InvalidArgumentError(
+            "argument 'engine': a Spark DataFrame is aggregated on Spark; give engine='spark' (or None), or "
+            "convert it first (frame.toArrow()).")
+    return open_source(source, batch_rows=batch_rows, text=text)

@@ -10,6 +10,11 @@
   ``pyarrow.csv.open_csv``; code columns are read as strings so leading zeros
   of ICD-9-CM codes survive.
 * pyarrow Table / pandas DataFrame: sliced into batches.
+* Anything exporting an Arrow C stream (``__arrow_c_stream__``: Polars DataFrames, DuckDB relations,
+  pyarrow record-batch readers) and pyarrow datasets: streamed batch by batch (:class:`ArrowStreamSource`),
+  never converted whole.
+* A Spark DataFrame: :class:`kpcompare.extract.spark_source.SparkSource` (aggregated on Spark; opened by
+  ``read_episodes``).
 
 Every read error becomes :class:`kpcompare.errors.SourceReadError` naming the
 file and the row group or line.
@@ -31,7 +36,7 @@ import pyarrow.parquet as pq
 from ..errors import SourceReadError
 from .text_files import LineCounter, TextOptions, detect_compression, locate_problem, open_stream, read_header
 
-__all__ = ["Piece", "Source", "open_source", "BATCH_ROWS"]
+__all__ = ["Piece", "Source", "ArrowStreamSource", "plain_schema", "open_source", "BATCH_ROWS"]
 
 #: rows per batch for in-memory sources (Parquet batches follow the file's row groups)
 BATCH_ROWS = 1_000_000
@@ -135,6 +140,100 @@ class PandasSource(Source):
                 raise SourceReadError(f"{location}: a column holds values of mixed types ({exc}).") from exc
             batches = table.combine_chunks().to_batches()
             yield Piece(batches[0] if batches else pa.RecordBatch.from_pylist([], schema=table.schema), location)
+
+
+def _plain_type(kind: pa.DataType) -> pa.DataType:
+    """Large and view string types (Polars, DuckDB, PySpark 4 send them) as plain strings (binary alike)."""
+    if pa.types.is_dictionary(kind):
+        return pa.dictionary(kind.index_type, _plain_type(kind.value_type))
+    if pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        return pa.string()
+    if pa.types.is_large_binary(kind) or pa.types.is_binary_view(kind):
+        return pa.binary()
+    return kind
+
+
+def plain_schema(schema: pa.Schema) -> pa.Schema:
+    """``schema`` with :func:`_plain_type` applied to every field."""
+    return pa.schema([pa.field(f.name, _plain_type(f.type)) for f in schema])
+
+
+def _cast_plain(batch: pa.RecordBatch, plain: pa.Schema) -> pa.RecordBatch:
+    """``batch`` with the types of ``plain``; pyarrow < 17 cannot cast string views, whose values are then
+    copied through Python (slow, but only there)."""
+    try:
+        return batch.cast(plain)
+    except pa.ArrowNotImplementedError:
+        columns = []
+        for column, field in zip(batch.columns, plain, strict=True):
+            try:
+                columns.append(column.cast(field.type))
+            except pa.ArrowNotImplementedError:
+                kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+                columns.append(pa.array(column.to_pylist(), type=kind))
+        return pa.RecordBatch.from_arrays(columns, names=plain.names)
+
+
+class ArrowStreamSource(Source):
+    """An object exporting the Arrow C stream interface (``__arrow_c_stream__``), or a pyarrow dataset,
+    read batch by batch (big batches sliced to ``batch_rows``).
+
+    Each read opens a new stream: Polars DataFrames, DuckDB relations and datasets can be read again (a
+    second pass of :func:`kpcompare.aggregate`); a ``pyarrow.RecordBatchReader`` is consumed by its one read.
+    """
+
+    def __init__(self, stream, *, batch_rows: int = BATCH_ROWS) -> None:
+        import pyarrow.dataset as ds
+
+        self.stream = stream
+        self.batch_rows = batch_rows
+        self.once = isinstance(stream, pa.RecordBatchReader)
+        self.dataset = isinstance(stream, ds.Dataset)
+        self.reads = 0
+        self.description = f"the {type(stream).__module__.split('.')[0]} {type(stream).__name__} (Arrow stream)"
+        try:
+            if self.once or self.dataset:
+                self.schema = stream.schema
+            elif hasattr(stream, "__arrow_c_schema__"):
+                self.schema = pa.schema(stream)
+            else:  # the schema of a stream opened and dropped unread
+                self.schema = pa.RecordBatchReader.from_stream(stream).schema
+        except (pa.ArrowException, TypeError, ValueError) as exc:
+            raise SourceReadError(f"{self.description}: its Arrow stream cannot be opened ({exc}).") from exc
+        self.columns = list(self.schema.names)
+        self.plain = plain_schema(self.schema)
+        self.num_rows = stream.count_rows() if self.dataset else None
+
+    def types(self) -> dict[str, pa.DataType]:
+        return {f.name: f.type for f in self.plain}
+
+    def _reader(self, columns: Sequence[str]) -> pa.RecordBatchReader:
+        if self.once and self.reads:
+            raise SourceReadError(
+                f"{self.description} has been read already: a pyarrow RecordBatchReader can be read once. "
+                "Give a source that can be read again (a pyarrow Table or dataset, a Polars DataFrame, a "
+                "DuckDB relation) or aggregate with check_duplicates=False, persons=False.")
+        self.reads += 1
+        if self.dataset:
+            return self.stream.scanner(columns=list(columns), batch_size=self.batch_rows).to_reader()
+        return self.stream if self.once else pa.RecordBatchReader.from_stream(self.stream)
+
+    def pieces(self, columns, *, dictionary=(), types=None):
+        done = 0
+        try:
+            reader = self._reader(columns)
+            for batch in reader:
+                batch = batch.select(list(columns))
+                if batch.schema != (plain := plain_schema(batch.schema)):
+                    batch = _cast_plain(batch, plain)
+                for start in range(0, batch.num_rows, self.batch_rows):
+                    part = batch.slice(start, self.batch_rows)
+                    yield Piece(part, f"{self.description} rows {done + 1}-{done + part.num_rows}")
+                    done += part.num_rows
+        except (pa.ArrowException, OSError) as exc:
+            raise SourceReadError(f"{self.description} after {done:,} rows: {exc}") from exc
+        if not done:  # an empty stream: one empty piece, as the other sources give
+            yield Piece(pa.RecordBatch.from_pylist([], schema=self.plain).select(list(columns)), self.description)
 
 
 def _named_columns(frame, description: str):
@@ -336,9 +435,14 @@ def open_source(source, *, batch_rows: int = BATCH_ROWS, text: TextOptions | Non
         return PandasSource(source, batch_rows=batch_rows)
     if isinstance(source, (str, Path)):
         return _open_path(Path(source), text)
+    import pyarrow.dataset as ds
+
+    if hasattr(source, "__arrow_c_stream__") or isinstance(source, ds.Dataset):
+        return ArrowStreamSource(source, batch_rows=batch_rows)
     raise InvalidArgumentError(
         "argument 'source': expected a path to a CSV or Parquet file, a directory of Parquet files, a pyarrow "
-        f"Table or a pandas DataFrame, got {type(source).__name__}."
+        "Table, a pandas DataFrame, an Arrow stream (a Polars DataFrame, a DuckDB relation, a pyarrow "
+        f"dataset or RecordBatchReader) or a Spark DataFrame, got {type(source).__name__}."
     )
 
 
