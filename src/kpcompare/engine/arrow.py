@@ -43,6 +43,10 @@ class AggregateResult:
     record_level : bool
         True: built from record-level data, so disclosure control applies before the strata leave kpcompare
         (:func:`kpcompare.disclosure.for_release`; docs/disclosure.md).
+    cips_rules : str or None
+        ``unit="cips"``: the CIPS rules counted with, by :meth:`kpcompare.engine.spells.CipsRules.label` (a
+        preset's name such as ``"nhs_digital"``, or ``"custom(...)"``), also in ``strata.attrs["cips_rules"]``;
+        None for other units.
     """
 
     strata: pd.DataFrame
@@ -54,6 +58,7 @@ class AggregateResult:
     period: tuple[str, str] | None = None
     notes: list[str] = field(default_factory=list)
     record_level: bool = True
+    cips_rules: str | None = None
 
     @property
     def rows_counted(self) -> int:
@@ -116,7 +121,8 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         Add ``bed_days_squared`` = sum of squared bed days per stratum, the compound-Poisson variance of bed
         days used by :func:`kpcompare.compare`; only where every record is one stay with its admission counted.
     cips_rules : kpcompare.engine.spells.CipsRules, optional
-        With ``unit="cips"``: the gap and transfer codes that link spells (None: NHS Digital's).
+        With ``unit="cips"``: the gap and transfer codes that link spells (None: NHS Digital's).  Named rule sets:
+        ``CipsRules.preset(name)``, ``name`` in ``CipsRules.presets()``; the choice is recorded in the result.
     spell_diagnosis : {"first", "last"}, default "first"
         With spells and CIPS: the episode whose primary diagnosis gives the ``condition``.
     where : mapping or pyarrow.compute.Expression, optional
@@ -169,6 +175,8 @@ def _result(plan, accumulator: Accumulator, tally: Tally, *, period: Any) -> Agg
     exclusions = tally.frame(plan.weighted, where=plan.where is not None)
     result = AggregateResult(strata, exclusions, tally.read, plan.unit, plan.bed_rule, plan.by,
                              period=None if period is None else tuple(_bound(v) for v in period))
+    if plan.cips_rules is not None:  # the rules counted with, recorded with the result
+        result.cips_rules = strata.attrs["cips_rules"] = plan.cips_rules.label()
     if result.rows_counted + result.rows_excluded != result.rows_read:  # pragma: no cover - internal invariant
         raise KpcompareError(f"internal error: rows read {result.rows_read} != counted {result.rows_counted} + "
                              f"excluded {result.rows_excluded}; please report this.")
