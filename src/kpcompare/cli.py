@@ -31,10 +31,14 @@ def _aggregate(args: argparse.Namespace) -> int:
                             encoding=args.encoding, delimiter=args.delimiter.replace("\\t", "\t"),
                             date_format=args.date_format)
     cips_rules = None
-    if args.cips_gap_days is not None:
+    if args.cips_gap_days is not None or args.cips_rules is not None:
+        import dataclasses
+
         from .engine.spells import CipsRules
 
-        cips_rules = CipsRules(gap_days=args.cips_gap_days)
+        cips_rules = CipsRules.preset(args.cips_rules or "nhs_digital")
+        if args.cips_gap_days is not None:
+            cips_rules = dataclasses.replace(cips_rules, gap_days=args.cips_gap_days)
     conditions = args.conditions
     if conditions is not None and conditions.lower().endswith((".csv", ".toml")):
         from .conditions import load_condition_set
@@ -62,6 +66,8 @@ def _aggregate(args: argparse.Namespace) -> int:
     excluded = int(result.exclusions["rows"].sum())
     print(f"rows read {result.rows_read:,} = counted {result.rows_counted:,} + excluded {excluded:,}")
     print(f"{len(result.strata):,} strata written to {out}; exclusions to {exclusions}")
+    if result.cips_rules is not None:
+        print(f"CIPS rules: {result.cips_rules}")
     print(disclosure)
     return 0
 
@@ -132,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     agg.add_argument("--newborns", default="include", choices=["include", "exclude"])
     agg.add_argument("--bed-days-squared", action="store_true",
                      help="add the sum of squared stays (compound-Poisson bed-day variance; spell/CIPS units)")
+    agg.add_argument("--cips-rules", default=None, metavar="PRESET",
+                     help="with --unit cips: a named rule set (kpcompare.engine.spells.CipsRules.presets(): "
+                          "nhs_digital (default), health_foundation, epidm)")
     agg.add_argument("--cips-gap-days", type=int, default=None, metavar="DAYS",
                      help="with --unit cips: link spells admitted at most DAYS after a transfer discharge "
                           "(default 3, NHS Digital; transfer codes as kpcompare.engine.spells.CIPS_RULES)")
