@@ -262,6 +262,10 @@ def _outputs() -> list[tuple[str, pd.DataFrame, list[str]]]:
         ("kpcompare.costs.exchange_rates", costs.exchange_rates(a.factors), []),
         ("kpcompare.figures.check", importlib.import_module("kpcompare.figures").check(), []),
     ]
+    episodes = pd.DataFrame({"person_id": [1, 1], "provider": ["P", "Q"], "system": "A",
+                             "admission_date": pd.to_datetime(["2020-01-01"] * 2).date,
+                             "discharge_date": pd.to_datetime(["2020-01-01", "2020-01-03"]).date})
+    out.append(("kpcompare.spell_diagnostics", kpcompare.spell_diagnostics(episodes), ["kind", "system"]))
     return out
 
 

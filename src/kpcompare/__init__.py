@@ -35,6 +35,7 @@ _EXPORTS: dict[str, str] = {
     # episode extracts and aggregation
     "read_episodes": "kpcompare.extract",
     "aggregate": "kpcompare.engine",
+    "spell_diagnostics": "kpcompare.engine",
     # condition sets
     "ConditionSet": "kpcompare.conditions",
     "condition_set": "kpcompare.conditions",

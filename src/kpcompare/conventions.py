@@ -189,6 +189,9 @@ FUNCTION_KEYWORDS: dict[str, dict[str, str]] = {
         "lower": "explicit lower bound",
         "upper": "explicit upper bound",
     },
+    "kpcompare.spell_diagnostics": {
+        "examples": "how many example source rows per kind and stratum",
+    },
 }
 
 #: (function, rule) -> why the function departs from a general rule
@@ -275,6 +278,7 @@ FUNCTION_OUTPUTS: dict[str, tuple[str, ...]] = {
                                 "unit", "source", "status"),
     "kpcompare.profiles.check_claims": ("statement", "claimed", "wording", "computed", "computed_lower",
                                         "computed_upper", "holds", "holds_throughout"),
+    "kpcompare.spell_diagnostics": ("spells", "share", "example_rows"),
 }
 
 #: (function, output column) -> how the column departs from :data:`OUTPUT_COLUMNS` (kept for this release)

@@ -121,8 +121,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         Add ``bed_days_squared`` = sum of squared bed days per stratum, the compound-Poisson variance of bed
         days used by :func:`kpcompare.compare`; only where every record is one stay with its admission counted.
     cips_rules : kpcompare.engine.spells.CipsRules, optional
-        With ``unit="cips"``: the gap and transfer codes that link spells (None: NHS Digital's).  Named rule sets:
-        ``CipsRules.preset(name)``, ``name`` in ``CipsRules.presets()``; the choice is recorded in the result.
+        With ``unit="cips"``: the rules linking spells (None: NHS Digital's; named: ``CipsRules.preset(name)``).
     spell_diagnosis : {"first", "last"}, default "first"
         With spells and CIPS: the episode whose primary diagnosis gives the ``condition``.
     where : mapping or pyarrow.compute.Expression, optional

@@ -64,7 +64,11 @@ class _Turns:
 
 
 def stream_partitioned(extract, plan: Plan, accumulator: Accumulator, tally: Tally,
-                       progress: bool | None, threads: int) -> None:
+                       progress: bool | None, threads: int, units: Callable | None = None) -> None:
+    """Partition the kept rows by person, then ``units(partition, plan, accumulator, tally)`` each partition
+    (default: count its spells or CIPS into ``accumulator``; :mod:`kpcompare.engine.spell_diagnostics` passes
+    its own)."""
+    units = _add_units if units is None else units
     turns = _Turns()
     offset = [0]
 
@@ -102,7 +106,7 @@ def stream_partitioned(extract, plan: Plan, accumulator: Accumulator, tally: Tal
         # the second half of a spell or CIPS run (sorting each partition into units) has its own bar
         for part in progress_bar(partitioner.partitions(), total=len(partitioner), enabled=progress,
                                  desc="kpcompare.aggregate: units by person"):
-            _add_units(part, plan, accumulator, tally)
+            units(part, plan, accumulator, tally)
 
 
 def _add_units(part: dict[str, np.ndarray], plan: Plan, accumulator: Accumulator, tally: Tally) -> None:
