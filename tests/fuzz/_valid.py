@@ -209,6 +209,7 @@ VALID: dict[str, Callable[[], Call]] = {
     "kpcompare.aggregate": lambda: Call(aggregate_frame, (episodes(),),
                                         {"by": ("system", "sex", "age_band"), "age_bands": [0, 15, 65],
                                          "progress": False}),
+    "kpcompare.spell_diagnostics": lambda: Call(kpcompare.spell_diagnostics, (episodes().assign(provider="P"),)),
     "kpcompare.condition_set": lambda: Call(conditions.condition_set, ("ham2003_leading_causes",),
                                             {"coding": "icd10"}),
     "kpcompare.load_condition_set": lambda: Call(conditions.load_condition_set, (_condition_file(),),
