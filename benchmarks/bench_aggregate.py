@@ -16,7 +16,8 @@ of the rows by person); ``kpcompare_spell`` and ``kpcompare_cips`` the other uni
 duplicates checked), ``duckdb_spell`` and ``duckdb_cips`` the same rules in DuckDB window-function SQL
 (``spell_sql.py``; identical strata).  ``kpcompare_duplicates_base`` runs ``check_duplicates=True`` with the kpcompare found
 in the directory ``$KPCOMPARE_BASE`` (an older version's ``src``), to compare with it, and
-``kpcompare_persons_base`` that version's defaults (before issue 16: persons, no duplicate check).
+``kpcompare_persons_base`` that version's defaults (before issue 16: persons, no duplicate check), and
+``kpcompare_spell_base``, ``kpcompare_cips_base`` that version's spell and CIPS units.
 
 Each engine runs in a fresh Python process (imports included in the wall time), ``--repeat`` times, in
 rounds (every engine once per round, so changes in the machine's load hit all engines alike); the median
@@ -170,6 +171,9 @@ ENGINES["kpcompare_duplicates_base"] = _BASE + ENGINES["kpcompare"].replace(
     'check_duplicates=False if UNIT == "episode" else None', "check_duplicates=True")
 # aggregate's defaults of that older version (before issue 16: persons counted, no duplicate check)
 ENGINES["kpcompare_persons_base"] = _BASE + ENGINES["kpcompare_persons"]
+# that older version's spell and CIPS units (to compare a change in the same run)
+ENGINES["kpcompare_spell_base"] = _BASE + ENGINES["kpcompare_spell"]
+ENGINES["kpcompare_cips_base"] = _BASE + ENGINES["kpcompare_cips"]
 EPILOGUE = """
 core = time.perf_counter() - T0
 print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rows": rows,
