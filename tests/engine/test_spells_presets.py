@@ -11,10 +11,8 @@ Sources (cited in kpcompare.engine.spells.CIPS_PRESETS and docs/extracts.md sect
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-import kpcompare
 from kpcompare.engine.spells import CIPS_PRESETS, CipsRules
 from kpcompare.errors import InvalidArgumentError, UnknownNameError
 
@@ -87,4 +85,3 @@ def test_the_rules_are_recorded_in_the_result():
     assert custom.cips_rules == custom.strata.attrs["cips_rules"] == "custom(gap_days=0)"
     assert agg(rows, "cips").cips_rules == "nhs_digital"
     assert agg(rows, "spell").cips_rules is None and "cips_rules" not in agg(rows, "spell").strata.attrs
-    assert isinstance(kpcompare.aggregate, object) and isinstance(custom.strata, pd.DataFrame)
