@@ -7,10 +7,13 @@ docs/extracts.md#5-provider-spells-and-continuous-inpatient-spells-cips, with th
 * provider spell (S1-S5): the episodes of one person in one provider with the same ``spell_id`` (without
   one, the same admission date), ordered by ``episode_order``, ``episode_start`` and input order; from the
   earliest admission to the latest discharge; the attributes of its first episode;
-* CIPS (C1-C4; NHS Digital, "Methodology to create provider and CIP spells from HES APC data", HSCIC 2014;
+* CIPS (C1-C5; NHS Digital, "Methodology to create provider and CIP spells from HES APC data", HSCIC 2014;
   Busby et al 2017, doi:10.1186/s12913-017-2295-z): provider spells of a person linked when the next is
   admitted at most :attr:`CipsRules.gap_days` after the previous discharge and a transfer code links them
-  (:class:`CipsRules`, NHS Digital's by default).
+  (:class:`CipsRules`, NHS Digital's by default); C5 (empty by default) keeps some pairs apart.  Named rule
+  sets with their sources: ``CipsRules.preset(name)`` for a name in ``CipsRules.presets()``
+  (:data:`CIPS_PRESETS`: ``nhs_digital``, ``health_foundation``, ``epidm``;
+  ``tests/engine/test_spells_presets.py``).
 """
 
 from __future__ import annotations
