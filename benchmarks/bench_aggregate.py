@@ -13,11 +13,13 @@ person counts, and neither DuckDB nor pandas looks for repeated ids); ``kpcompar
 default duplicate check (the generated episode ids are unique: the check finds none); ``kpcompare_persons``
 with aggregate's defaults, which also count the distinct persons of each stratum (both partition small keys
 of the rows by person); ``kpcompare_spell`` and ``kpcompare_cips`` the other units (persons counted,
-duplicates checked).  ``kpcompare_duplicates_base`` runs ``check_duplicates=True`` with the kpcompare found
+duplicates checked), ``duckdb_spell`` and ``duckdb_cips`` the same rules in DuckDB window-function SQL
+(``spell_sql.py``; identical strata).  ``kpcompare_duplicates_base`` runs ``check_duplicates=True`` with the kpcompare found
 in the directory ``$KPCOMPARE_BASE`` (an older version's ``src``), to compare with it, and
 ``kpcompare_persons_base`` that version's defaults (before issue 16: persons, no duplicate check).
 ``kpcompare_readmissions`` is ``kpcompare_cips`` with ``readmissions=30`` (issue 21) and
 ``kpcompare_person_totals`` writes the per-person totals (CIPS) and reads back the top 10% share of bed days.
+``kpcompare_spell_base``, ``kpcompare_cips_base`` are that older version's spell and CIPS units.
 
 Each engine runs in a fresh Python process (imports included in the wall time), ``--repeat`` times, in
 rounds (every engine once per round, so changes in the machine's load hit all engines alike); the median
@@ -130,6 +132,16 @@ for g in range(f.num_row_groups):
 total = 0
 """,
 }
+# DuckDB's window-function SQL for kpcompare's spell and CIPS rules (spell_sql.py; the same strata, checked in
+# tests/test_benchmarks.py)
+for _unit in ("spell", "cips"):
+    ENGINES[f"duckdb_{_unit}"] = f"""
+import duckdb
+from spell_sql import {_unit}_query
+T0 = time.perf_counter()
+con = duckdb.connect(); con.execute("PRAGMA threads=2"); con.execute("PRAGMA disable_progress_bar")
+df = con.execute({_unit}_query(PATH, GROUPS)).df(); rows = len(df); total = int(df["bed_days"].sum())
+"""
 # the floor as the PERFORMANCE notes measured it: the needed columns read into one table
 ENGINES["floor_table"] = """
 import pyarrow.parquet as pq
@@ -175,6 +187,9 @@ top = kpcompare.top_share(t, value="bed_days", top=0.1, by="system")
 rows = len(t); total = int(t.result.strata["bed_days"].sum())
 shutil.rmtree(out)
 """
+# that older version's spell and CIPS units (to compare a change in the same run)
+ENGINES["kpcompare_spell_base"] = _BASE + ENGINES["kpcompare_spell"]
+ENGINES["kpcompare_cips_base"] = _BASE + ENGINES["kpcompare_cips"]
 EPILOGUE = """
 core = time.perf_counter() - T0
 print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rows": rows,
@@ -245,7 +260,7 @@ def main() -> None:
     parser.add_argument("--engines",
                         default="floor,floor_table,floor_numpy,kpcompare,duckdb,pandas_naive,kpcompare_duplicates,"
                                 "kpcompare_persons,"
-                                "kpcompare_spell,kpcompare_cips")
+                                "kpcompare_spell,kpcompare_cips,duckdb_spell,duckdb_cips")
     parser.add_argument("--in-process", action="store_true",
                         help="run the engines alternately in one process after a warm-up round")
     args = parser.parse_args()

@@ -103,3 +103,50 @@ def test_bench_aggregate_in_process(extract):
     assert float(lines["floor"][2]) == 1.0 and float(lines["floor_table"][3]) == 1.0
     ratios, runs = [float(x) for x in lines["kpcompare"][2:4]], [float(x) for x in lines["kpcompare"][4:]]
     assert len(runs) == 2 and all(r > 0 for r in runs) and all(r > 0 for r in ratios)
+
+
+def _dense(extract, tmp_path) -> Path:
+    """The benchmark extract with 4,000 persons in 3 providers over 60 days (many multi-episode spells and
+    transfers, 2% of discharges missing), so every spell and CIPS rule is exercised."""
+    import pyarrow as pa
+
+    t = pq.read_table(extract).slice(0, 60_000)
+    rng = np.random.default_rng(5)
+    n = t.num_rows
+    admission = np.datetime64("2020-01-01") + rng.integers(0, 60, n).astype("timedelta64[D]")
+    discharge = pc.if_else(pa.array(rng.random(n) < 0.02), pa.scalar(None, pa.date32()),
+                           pa.array(admission + rng.integers(0, 4, n).astype("timedelta64[D]"), pa.date32()))
+    for name, values in (("person_id", pa.array(rng.integers(0, 4_000, n))),
+                         ("provider", pa.array(rng.choice(["A", "B", "C"], n)).dictionary_encode()),
+                         ("admission_date", pa.array(admission, pa.date32())), ("discharge_date", discharge),
+                         ("discharge_destination", pa.array(rng.choice(["19", "51", "87", "84"], n,
+                                                                       p=[0.7, 0.1, 0.1, 0.1])))):
+        t = t.set_column(t.schema.get_field_index(name), name, values)
+    path = tmp_path / "dense.parquet"
+    pq.write_table(t, path, row_group_size=20_000)
+    return path
+
+
+@pytest.mark.parametrize("unit", ["spell", "cips"])
+def test_duckdb_spell_and_cips_sql_give_kpcompares_strata(extract, tmp_path, unit, monkeypatch):
+    """benchmarks/spell_sql.py (DuckDB window functions) gives aggregate's strata, stratum by stratum."""
+    duckdb = pytest.importorskip("duckdb")
+    monkeypatch.syspath_prepend(str(BENCH))
+    spell_sql = _module("spell_sql")
+    groups = _module("bench_aggregate").GROUPS
+    keys = ["system", "sex", "age_band", "condition"]
+    measures = ["admissions", "bed_days", "episodes", "persons"]
+    for path in (extract, _dense(extract, tmp_path)):
+        query = getattr(spell_sql, f"{unit}_query")(str(path), groups)
+        sql = duckdb.connect().execute(query).df()
+        ours = kpcompare.aggregate(kpcompare.read_episodes(path, coding="icd10"), conditions=groups,
+                                   progress=False, unit=unit).strata
+        frames = [f.astype({k: str for k in keys}).set_index(keys).sort_index()[measures].astype("int64")
+                  for f in (sql, ours)]
+        assert len(frames[1]) > 100 and frames[0].equals(frames[1])
+
+
+def test_bench_aggregate_runs_the_duckdb_spell_engines(extract):
+    lines = {row[0]: row for row in _run(str(extract), "--repeat", "1",
+                                         "--engines", "floor,kpcompare_spell,duckdb_spell")}
+    assert lines["duckdb_spell"][-2:] == lines["kpcompare_spell"][-2:]  # strata and bed days

@@ -270,6 +270,10 @@ def _outputs() -> list[tuple[str, pd.DataFrame, list[str]]]:
         ("kpcompare.funnel", table, ["trust"]),
         ("kpcompare.funnel_limits", kpcompare.funnel_limits([15, 20, 30], kind="ratio", overdispersion=table), []),
     ]
+    episodes = pd.DataFrame({"person_id": [1, 1], "provider": ["P", "Q"], "system": "A",
+                             "admission_date": pd.to_datetime(["2020-01-01"] * 2).date,
+                             "discharge_date": pd.to_datetime(["2020-01-01", "2020-01-03"]).date})
+    out.append(("kpcompare.spell_diagnostics", kpcompare.spell_diagnostics(episodes), ["kind", "system"]))
     return out
 
 

@@ -36,6 +36,7 @@ _EXPORTS: dict[str, str] = {
     "read_episodes": "kpcompare.extract",
     "aggregate": "kpcompare.engine",
     "person_totals": "kpcompare.engine.person_totals",
+    "spell_diagnostics": "kpcompare.engine",
     # condition sets
     "ConditionSet": "kpcompare.conditions",
     "condition_set": "kpcompare.conditions",

@@ -216,6 +216,9 @@ FUNCTION_KEYWORDS: dict[str, dict[str, str]] = {
         "expected": "column of expected counts E (kind 'ratio')",
         "rate": "column of directly standardised rates (kind 'rate'; PHE's effective population)",
     },
+    "kpcompare.spell_diagnostics": {
+        "examples": "how many example source rows per kind and stratum",
+    },
 }
 
 #: (function, rule) -> why the function departs from a general rule
@@ -307,8 +310,10 @@ FUNCTION_OUTPUTS: dict[str, tuple[str, ...]] = {
     "kpcompare.figures.check": ("id", "published", "computed", "computed_lower", "computed_upper", "bounds", "ok",
                                 "unit", "source", "status"),
     "kpcompare.profiles.check_claims": ("statement", "claimed", "wording", "computed", "computed_lower",
-                                        "computed_upper", "holds", "holds_throughout"),    "kpcompare.funnel": ("denominator", "target", "position", "overdispersion", "phi", "tau2"),
+                                        "computed_upper", "holds", "holds_throughout"),
+    "kpcompare.funnel": ("denominator", "target", "position", "overdispersion", "phi", "tau2"),
     "kpcompare.funnel_limits": ("denominator", "target", "overdispersion", "tau2"),
+    "kpcompare.spell_diagnostics": ("spells", "share", "example_rows"),
 }
 
 #: (function, output column) -> how the column departs from :data:`OUTPUT_COLUMNS` (kept for this release)

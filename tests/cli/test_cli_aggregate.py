@@ -197,3 +197,24 @@ def test_text_file_options_and_open_period(tmp_path, capsys):
     assert strata[["admissions", "bed_days"]].values.tolist() == [[1, 2 + 3]]  # 1-3 Jan, 1-4 Feb
     assert main(["aggregate", str(path), "--out", str(out), "--by", "system"]) == 2
     assert "delimiter=';'" in capsys.readouterr().err
+
+
+def test_aggregate_cips_rules_preset_is_applied_and_printed(tmp_path, capsys):
+    # discharged 2020-01-03 to DISDEST 51, readmitted elsewhere a day later: NHS Digital links (gap <= 3 days),
+    # epidm's rules (in effect a gap of 0 days) do not
+    src = tmp_path / "transfer.csv"
+    src.write_text("person_id,episode_id,provider,system,sex,age,admission_date,discharge_date,"
+                   "discharge_destination,primary_diagnosis\n"
+                   "1,1,A,NHS,F,70,2020-01-01,2020-01-03,51,I63.9\n"
+                   "1,2,B,NHS,F,70,2020-01-04,2020-01-09,19,I63.9\n")
+    admissions = {}
+    for preset in ("nhs_digital", "epidm"):
+        out = tmp_path / f"strata_{preset}.csv"
+        assert main(["aggregate", str(src), "--out", str(out), "--by", "system", "--unit", "cips",
+                     "--cips-rules", preset]) == 0
+        assert f"CIPS rules: {preset}" in capsys.readouterr().out
+        admissions[preset] = int(pd.read_csv(out)["admissions"].sum())
+    assert admissions == {"nhs_digital": 1, "epidm": 2}
+    assert main(["aggregate", str(src), "--out", str(tmp_path / "g.csv"), "--by", "system", "--unit", "cips",
+                 "--cips-rules", "epidm", "--cips-gap-days", "1"]) == 0
+    assert "CIPS rules: custom(gap_days=1, transfer_destinations=" in capsys.readouterr().out

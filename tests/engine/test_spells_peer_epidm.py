@@ -326,3 +326,25 @@ def test_cips_rules_errors():
                        match=r"^CipsRules 'transfer_sources': expected a sequence of code strings"):
         spells.CipsRules(transfer_sources="51")
     assert spells.CipsRules(transfer_methods=["81"]).transfer_methods == ("81",)
+
+
+def test_preset_epidm_reproduces_every_epidm_cips():
+    """``CipsRules.preset("epidm")`` (gap 0, no DISDEST 87, and rule C5: home then ADMISORC 51 + ADMIMETH 21
+    does not link) groups all 55 rows as epidm's cip_indx does, in link_cips and in aggregate."""
+    rules = spells.CipsRules.preset("epidm")
+    person = pd.factorize(PEER["group"])[0].astype(np.int64)
+    columns = {"admission_source": pa.array(PEER["adm_src"].tolist()),
+               "admission_method": pa.array(PEER["adm_meth"].tolist()),
+               "discharge_destination": pa.array(PEER["dis_dest"].tolist())}
+    flags = spells.transfer_flags(columns, len(PEER), rules)
+    start = np.array([_date(s).toordinal() for s in PEER["spell_start"]], dtype=np.int64)
+    end = np.array([_date(s).toordinal() for s in PEER["spell_end"]], dtype=np.int64)
+    perm, cips_no = spells.link_cips(person, start, end, flags["transfer_out"], flags["transfer_in"],
+                                     np.arange(len(PEER), dtype=np.int64), rules=rules,
+                                     unlinked=(flags["unlinked_out"], flags["unlinked_in"]))
+    ours = np.empty(len(PEER), dtype=np.int64)
+    ours[perm] = cips_no
+    assert _same_partition(ours, PEER["cip_indx"].add("@" + PEER["group"]).to_numpy())
+    result = kpcompare.aggregate(_canonical(PEER), by=("system",), unit="cips", progress=False, cips_rules=rules)
+    assert result.strata["admissions"].sum() == PEER.groupby("group")["cip_indx"].nunique().sum()
+    assert result.cips_rules == "epidm" and result.strata.attrs["cips_rules"] == "epidm"

@@ -231,6 +231,7 @@ VALID: dict[str, Callable[[], Call]] = {
                                          "progress": False}),
     "kpcompare.person_totals": lambda: Call(kpcompare.person_totals, (episodes().assign(provider="P"),),
                                             {"progress": False}),
+    "kpcompare.spell_diagnostics": lambda: Call(kpcompare.spell_diagnostics, (episodes().assign(provider="P"),)),
     "kpcompare.condition_set": lambda: Call(conditions.condition_set, ("ham2003_leading_causes",),
                                             {"coding": "icd10"}),
     "kpcompare.load_condition_set": lambda: Call(conditions.load_condition_set, (_condition_file(),),

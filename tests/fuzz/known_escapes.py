@@ -146,6 +146,9 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     ('kpcompare.read_episodes', 'measure_dtype'): ('ArrowNotImplementedError',),
     # ArrowNotImplementedError: 0['person_id'] as complex -> 'Unsupported numpy type 15' (read_episodes' escape)
     ('kpcompare.person_totals', 'measure_dtype'): ('ArrowNotImplementedError',),
+    # --- h21spells: the same read_episodes escape, through spell_diagnostics' reading of the frame
+    # ArrowNotImplementedError: 0['person_id'] as complex -> 'Unsupported numpy type 15'
+    ('kpcompare.spell_diagnostics', 'measure_dtype'): ('ArrowNotImplementedError',),
     # --- h17fuzz (figures, plots) ----------------------------------------------------------------
     # TypeError: argument 1 = None -> "float() argument must be a string or a real number, not 'NoneType'"
     # ValueError: argument 0 = [] -> 'Lengths must be equal'

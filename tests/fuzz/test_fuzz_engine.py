@@ -6,7 +6,7 @@ import pytest
 
 from _run import cases, fuzz
 
-NAMES = ["kpcompare.read_episodes", "kpcompare.aggregate", "kpcompare.person_totals"]
+NAMES = ["kpcompare.read_episodes", "kpcompare.aggregate", "kpcompare.person_totals", "kpcompare.spell_diagnostics"]
 
 
 @pytest.mark.parametrize(("name", "fault"), cases(NAMES))

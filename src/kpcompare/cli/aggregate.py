@@ -84,6 +84,9 @@ Examples:
 @click.option("--newborns", default="include", show_default=True, type=click.Choice(["include", "exclude"]))
 @click.option("--bed-days-squared", is_flag=True,
               help="Add the sum of squared stays (compound-Poisson bed-day variance; spell/CIPS units).")
+@click.option("--cips-rules", "cips_preset", default=None, metavar="PRESET",
+              help="With --unit cips: a named rule set (CipsRules.presets(): nhs_digital (default), "
+                   "health_foundation, epidm).")
 @click.option("--cips-gap-days", type=int, default=None, metavar="DAYS",
               help="With --unit cips: link spells admitted at most DAYS after a transfer discharge (default 3).")
 @click.option("--spell-diagnosis", default="first", show_default=True, type=click.Choice(["first", "last"]),
@@ -106,7 +109,7 @@ Examples:
 def aggregate_command(extract: str, out: str, mapping: str, by: str, age_bands: str, conditions: str | None,
                       unit: str, bed_days: str, period: tuple | None, encoding: str, delimiter: str,
                       date_format: str | None, weights: bool, newborns: str, bed_days_squared: bool,
-                      cips_gap_days: int | None, spell_diagnosis: str, no_persons: bool, columns: tuple,
+                      cips_preset: str | None, cips_gap_days: int | None, spell_diagnosis: str, no_persons: bool, columns: tuple,
                       wheres: tuple, no_check_duplicates: bool, progress: bool | None,
                       disclosure_rule: str | None, no_disclosure: bool) -> int:
     """Aggregate an episode extract (CSV, Parquet file or folder) into a stratum table.
@@ -117,7 +120,6 @@ def aggregate_command(extract: str, out: str, mapping: str, by: str, age_bands: 
     """
     from ..disclosure.release import cli_strata
     from ..engine import aggregate
-    from ..engine.spells import CipsRules
     from ..extract import read_episodes
 
     table = read_episodes(extract, mapping=mapping, columns=pairs(columns, option="--column", several=False) or None,
@@ -126,7 +128,7 @@ def aggregate_command(extract: str, out: str, mapping: str, by: str, age_bands: 
         table, by=tuple(by.split(",")), age_bands=_age_bands(age_bands), conditions=_conditions(conditions, table.coding),
         unit=unit, bed_days=bed_days, period=period_option(period), weights="weight" if weights else None,
         progress=None if progress_wanted(progress) else False, newborns=newborns, bed_days_squared=bed_days_squared,
-        cips_rules=None if cips_gap_days is None else CipsRules(gap_days=cips_gap_days),
+        cips_rules=_cips_rules(cips_preset, cips_gap_days),
         persons=False if no_persons else None, spell_diagnosis=spell_diagnosis,
         check_duplicates=False if no_check_duplicates else None,
         where=pairs(wheres, option="--where", several=True) or None)
@@ -138,5 +140,19 @@ def aggregate_command(extract: str, out: str, mapping: str, by: str, age_bands: 
     excluded = int(result.exclusions["rows"].sum())
     click.echo(f"rows read {result.rows_read:,} = counted {result.rows_counted:,} + excluded {excluded:,}")
     click.echo(f"{len(result.strata):,} strata written to {path}; exclusions to {exclusions}")
+    if result.cips_rules is not None:
+        click.echo(f"CIPS rules: {result.cips_rules}")
     click.echo(disclosure)
     return 0
+
+
+def _cips_rules(preset: str | None, gap_days: int | None):
+    """--cips-rules PRESET and --cips-gap-days DAYS (which changes the preset's gap) as a CipsRules, or None."""
+    if preset is None and gap_days is None:
+        return None
+    import dataclasses
+
+    from ..engine.spells import CipsRules
+
+    rules = CipsRules.preset(preset or "nhs_digital")
+    return rules if gap_days is None else dataclasses.replace(rules, gap_days=gap_days)

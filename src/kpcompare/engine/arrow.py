@@ -49,6 +49,10 @@ class AggregateResult:
         With ``readmissions``: ``stage, reason, units`` (:data:`kpcompare.engine.readmissions.READMISSION_REASONS`):
         every counted unit once in stage ``index``, each admission after an eligible index within the window
         once in stage ``readmission``; None otherwise.
+    cips_rules : str or None
+        ``unit="cips"``: the CIPS rules counted with, by :meth:`kpcompare.engine.spells.CipsRules.label` (a
+        preset's name such as ``"nhs_digital"``, or ``"custom(...)"``), also in ``strata.attrs["cips_rules"]``;
+        None for other units.
     """
 
     strata: pd.DataFrame
@@ -61,6 +65,7 @@ class AggregateResult:
     notes: list[str] = field(default_factory=list)
     record_level: bool = True
     readmission_exclusions: pd.DataFrame | None = None
+    cips_rules: str | None = None
 
     @property
     def rows_counted(self) -> int:
@@ -124,7 +129,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         Add ``bed_days_squared`` = sum of squared bed days per stratum, the compound-Poisson variance of bed
         days used by :func:`kpcompare.compare`; only where every record is one stay with its admission counted.
     cips_rules : kpcompare.engine.spells.CipsRules, optional
-        With ``unit="cips"``: the gap and transfer codes that link spells (None: NHS Digital's).
+        With ``unit="cips"``: the rules linking spells (None: NHS Digital's; named: ``CipsRules.preset(name)``).
     spell_diagnosis : {"first", "last"}, default "first"
         With spells and CIPS: the episode whose primary diagnosis gives the ``condition``.
     where : mapping or pyarrow.compute.Expression, optional
@@ -211,6 +216,8 @@ def _result(plan, accumulator: Accumulator, tally: Tally, *, period: Any) -> Agg
         if isinstance(hook, ReadmissionPass):
             result.readmission_exclusions = hook.table()
             result.notes += hook.notes(plan.unit)
+    if plan.cips_rules is not None:  # the rules counted with, recorded with the result
+        result.cips_rules = strata.attrs["cips_rules"] = plan.cips_rules.label()
     if result.rows_counted + result.rows_excluded != result.rows_read:  # pragma: no cover - internal invariant
         raise KpcompareError(f"internal error: rows read {result.rows_read} != counted {result.rows_counted} + "
                              f"excluded {result.rows_excluded}; please report this.")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
+import pandas as pd
 
 from . import spells
 from .plan import MISSING_ID
@@ -30,15 +31,37 @@ def first_person(ids: Sequence[np.ndarray], person: np.ndarray, sizes: Sequence[
 
 
 def _first_of_pairs(key: np.ndarray, person: np.ndarray) -> np.ndarray:
-    """:func:`first_person` for rows with their stratum keys already formed."""
-    perm = spells.sort_keys(key, person, row=np.arange(len(person)))
-    first = np.zeros(len(person), dtype=bool)
-    if len(perm):
+    """:func:`first_person` for rows with their stratum keys already formed.
+
+    The first row (in row order) of each (stratum key, person) pair: the persons are numbered in order of
+    appearance by hashing (``pandas.factorize``), each pair packed into one int64 and its repeats found by
+    hashing too, with no sort; where the packed pairs would not fit in 63 bits, by sorting (the same rows).
+    """
+    n = len(person)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    codes, uniques = pd.factorize(person)
+    span = int(key.max()) + 1
+    if int(key.min()) >= 0 and span * max(len(uniques), 1) < 1 << 62:
+        first = ~pd.Series(key * len(uniques) + codes).duplicated().to_numpy()
+    else:
+        perm = spells.sort_keys(key, person, row=np.arange(n))
+        first = np.zeros(n, dtype=bool)
         sk, sp = key[perm], person[perm]
-        new = np.ones(len(perm), dtype=bool)
+        new = np.ones(n, dtype=bool)
         new[1:] = (sk[1:] != sk[:-1]) | (sp[1:] != sp[:-1])
         first[perm] = new
     return first & (person != MISSING_ID)
+
+
+def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``keys`` (int64 >= 0), ascending, and how often each occurs (``numpy.unique``
+    with ``return_counts``; by counting on a table of the keys' span when it is at most 4 per key)."""
+    if len(keys) and int(keys.max()) < 4 * len(keys) + 4096:
+        counts = np.bincount(keys)
+        values = np.flatnonzero(counts)
+        return values.astype(np.int64), counts[values]
+    return np.unique(keys, return_counts=True)
 
 
 def add_person_counts(partitions: Iterable[dict[str, np.ndarray]], accumulator: Accumulator, *,
@@ -50,7 +73,7 @@ def add_person_counts(partitions: Iterable[dict[str, np.ndarray]], accumulator: 
     for part in progress(iter(partitions)):
         ids = [part[f"id{j}"].astype(np.int64) for j in range(n_by)]
         key = _stratum_keys(ids, sizes, len(part["person"]))
-        keys, counts = np.unique(key[_first_of_pairs(key, part["person"])], return_counts=True)
+        keys, counts = _counts(key[_first_of_pairs(key, part["person"])])
         decoded = np.empty((len(keys), n_by), dtype=np.int64)
         rest = keys.copy()
         for j in range(n_by - 1, -1, -1):

@@ -33,7 +33,7 @@ def partition_rows(plan: Plan, table) -> tuple[dict[str, np.ndarray], Partial]:
     tally = Partial(np.empty((0, len(plan.by)), dtype=np.int64), np.empty((0, 0)),
                     np.bincount(reason, minlength=N_REASONS).astype(np.int64), weighted, len(reason))
     keep = reason == 0
-    arrays = {f"id{j}": ids.astype(np.int32) for j, ids in enumerate(staged.kept_ids(keep))}
+    arrays = {f"id{j}": ids for j, ids in enumerate(_kept_ids(staged, keep))}
     arrays.update({k: v[keep] for k, v in staged.extra.items()})
     arrays["row"] = np.flatnonzero(keep).astype(np.int64)
     if plan.weighted:
@@ -46,6 +46,21 @@ def partition_rows(plan: Plan, table) -> tuple[dict[str, np.ndarray], Partial]:
         if value is not None:
             arrays[name] = value[keep].astype(np.int32) if value.dtype == np.int64 else value[keep]
     return arrays, tally
+
+
+#: stratum keys up to this many are decoded through a table of their ids (one gather per ``by`` column)
+_DECODE_TABLE = 1 << 16
+
+
+def _kept_ids(staged, keep: np.ndarray) -> list[np.ndarray]:
+    """The kept rows' stratum ids (int32, one array per ``by`` column), as ``staged.kept_ids(keep)`` gives
+    them: for few stratum keys from a table of each key's ids instead of a division per column and row."""
+    codes = staged.codes
+    if codes.total > _DECODE_TABLE or not codes.sizes:
+        return [ids.astype(np.int32) for ids in staged.kept_ids(keep)]
+    table = codes.decode(np.arange(codes.total)).astype(np.int32)
+    key = codes.code[keep] % codes.total  # a kept row's code is its stratum key (+ total x not_admitted)
+    return [np.ascontiguousarray(table[:, j])[key] for j in range(table.shape[1])]
 
 
 class _Turns:
@@ -66,7 +81,11 @@ class _Turns:
 
 
 def stream_partitioned(extract, plan: Plan, accumulator: Accumulator, tally: Tally,
-                       progress: bool | None, threads: int) -> None:
+                       progress: bool | None, threads: int, units: Callable | None = None) -> None:
+    """Partition the kept rows by person, then ``units(partition, plan, accumulator, tally)`` each partition
+    (default: count its spells or CIPS into ``accumulator``; :mod:`kpcompare.engine.spell_diagnostics` passes
+    its own)."""
+    units = _add_units if units is None else units
     turns = _Turns()
     offset = [0]
 
@@ -104,7 +123,7 @@ def stream_partitioned(extract, plan: Plan, accumulator: Accumulator, tally: Tal
         # the second half of a spell or CIPS run (sorting each partition into units) has its own bar
         for part in progress_bar(partitioner.partitions(), total=len(partitioner), enabled=progress,
                                  desc="kpcompare.aggregate: units by person"):
-            _add_units(part, plan, accumulator, tally)
+            units(part, plan, accumulator, tally)
 
 
 def _add_units(part: dict[str, np.ndarray], plan: Plan, accumulator: Accumulator, tally: Tally) -> None:

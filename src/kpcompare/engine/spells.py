@@ -7,47 +7,116 @@ docs/extracts.md#5-provider-spells-and-continuous-inpatient-spells-cips, with th
 * provider spell (S1-S5): the episodes of one person in one provider with the same ``spell_id`` (without
   one, the same admission date), ordered by ``episode_order``, ``episode_start`` and input order; from the
   earliest admission to the latest discharge; the attributes of its first episode;
-* CIPS (C1-C4; NHS Digital, "Methodology to create provider and CIP spells from HES APC data", HSCIC 2014;
+* CIPS (C1-C5; NHS Digital, "Methodology to create provider and CIP spells from HES APC data", HSCIC 2014;
   Busby et al 2017, doi:10.1186/s12913-017-2295-z): provider spells of a person linked when the next is
   admitted at most :attr:`CipsRules.gap_days` after the previous discharge and a transfer code links them
-  (:class:`CipsRules`, NHS Digital's by default).
+  (:class:`CipsRules`, NHS Digital's by default); C5 (empty by default) keeps some pairs apart.  Named rule
+  sets with their sources: ``CipsRules.preset(name)`` for a name in ``CipsRules.presets()``
+  (:data:`CIPS_PRESETS`: ``nhs_digital``, ``health_foundation``, ``epidm``;
+  ``tests/engine/test_spells_presets.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, UnknownNameError
 
-__all__ = ["CipsRules", "CIPS_RULES", "transfer_flags", "provider_spells", "link_cips", "first_of_groups",
+__all__ = ["CipsRules", "CIPS_RULES", "CIPS_PRESETS", "transfer_flags", "provider_spells", "link_cips", "first_of_groups",
            "sort_keys"]
 
 
 @dataclass(frozen=True)
 class CipsRules:
-    """Codes and the gap that make two provider spells one continuous inpatient spell."""
+    """Codes and the gap that make two provider spells one continuous inpatient spell.
+
+    Named rule sets: ``CipsRules.preset(name)`` for a name in ``CipsRules.presets()`` (sources in
+    :data:`CIPS_PRESETS` and docs/extracts.md#5-provider-spells-and-continuous-inpatient-spells-cips);
+    ``CipsRules()`` is NHS Digital's (``"nhs_digital"``).  Two spells link (rule C1) when the next is admitted
+    at most ``gap_days`` after the previous discharge and a transfer code links them (C2-C4), unless (rule C5)
+    the previous spell was discharged to one of ``unlinked_destinations`` and the next admitted with an
+    (admission source, admission method) pair in ``unlinked_admissions`` (both empty by default).
+    """
 
     gap_days: int = 3
     transfer_destinations: tuple[str, ...] = ("49", "50", "51", "52", "53", "84", "87")
     transfer_sources: tuple[str, ...] = ("49", "50", "51", "52", "53", "87")
     transfer_methods: tuple[str, ...] = ("81", "2B")
+    unlinked_destinations: tuple[str, ...] = ()
+    unlinked_admissions: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         gap = self.gap_days
         if isinstance(gap, bool) or not isinstance(gap, (int, np.integer)) or gap < 0:
             raise InvalidArgumentError(f"CipsRules 'gap_days': expected a whole number of days >= 0, got {gap!r}.")
-        for name in ("transfer_destinations", "transfer_sources", "transfer_methods"):
+        for name in ("transfer_destinations", "transfer_sources", "transfer_methods", "unlinked_destinations"):
             codes = getattr(self, name)
             if isinstance(codes, str) or not all(isinstance(c, str) for c in codes):
                 raise InvalidArgumentError(
                     f"CipsRules {name!r}: expected a sequence of code strings such as ('51', '52'), got {codes!r}.")
             object.__setattr__(self, name, tuple(codes))  # frozen: lists become tuples (hashable, read-only)
+        pairs = self.unlinked_admissions
+        if isinstance(pairs, str) or not all(
+                not isinstance(p, str) and len(p) == 2 and all(isinstance(c, str) for c in p) for p in pairs):
+            raise InvalidArgumentError(
+                "CipsRules 'unlinked_admissions': expected (admission source, admission method) pairs of code "
+                f"strings such as (('51', '21'),), got {pairs!r}.")
+        object.__setattr__(self, "unlinked_admissions", tuple(tuple(p) for p in pairs))
+
+    @classmethod
+    def presets(cls) -> tuple[str, ...]:
+        """The names :meth:`preset` accepts (the first is the default rules)."""
+        return tuple(CIPS_PRESETS)
+
+    @classmethod
+    def preset(cls, name: str) -> CipsRules:
+        """The named rule set (:data:`CIPS_PRESETS`: its fields and its source)."""
+        if not isinstance(name, str) or name not in CIPS_PRESETS:
+            raise UnknownNameError(f"CipsRules.preset: unknown preset {name!r}; known: {', '.join(CIPS_PRESETS)}.")
+        return cls(**CIPS_PRESETS[name]["rules"])
+
+    def label(self) -> str:
+        """The preset these rules equal (``"epidm"``), else ``"custom(...)"`` with the fields that differ from
+        NHS Digital's: how a result records the rules it was counted with."""
+        for name in CIPS_PRESETS:
+            if self == CipsRules.preset(name):
+                return name
+        default = CipsRules()
+        changed = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)
+                   if getattr(self, f.name) != getattr(default, f.name)]
+        return f"custom({', '.join(changed)})"
+
+
+#: The named CIPS rule sets, as data (each a dict of :class:`CipsRules` fields and its source); read by
+#: :meth:`CipsRules.preset`.  Sources and what each leaves out: docs/extracts.md section 5.
+CIPS_PRESETS: dict[str, dict] = {
+    "nhs_digital": {
+        "rules": {},
+        "source": "NHS Digital (HSCIC), 'Methodology to create provider and CIP spells from HES APC data', 2014 "
+                  "(content.digital.nhs.uk/media/11859/Provider-Spells-Methodology/pdf/Spells_Methodology.pdf): "
+                  "gap <= 3 days; DISDEST 49-53, 84, 87; ADMISORC 49-53, 87; ADMIMETH 2B, 81",
+    },
+    "health_foundation": {
+        "rules": {"transfer_destinations": ("51", "52", "53"), "transfer_sources": ("51", "52", "53")},
+        "source": "The Health Foundation, HES_pipeline (github.com/HFAnalyticsLab/HES_pipeline), src/spells.R "
+                  "derive_cips and doc/adr/creating_continuous_inpatient_spells.md: gap <= 3 days; DISDEST 51-53; "
+                  "ADMISORC 51-53; ADMIMETH 2B (recoded 67), 81",
+    },
+    "epidm": {
+        "rules": {"gap_days": 0, "transfer_destinations": ("49", "50", "51", "52", "53", "84"),
+                  "unlinked_destinations": ("19",), "unlinked_admissions": (("51", "21"),)},
+        "source": "UKHSA epidm (github.com/ukhsa-collaboration/epidm), R/continuous_inpatient_spells.R "
+                  "cip_spells: DISDEST 49-53, 84; ADMISORC 49-53, 87; ADMIMETH 2B, 81; not linked when "
+                  "discharged home (DISDEST 19) and readmitted with ADMISORC 51 and ADMIMETH 21; its running-"
+                  "maximum cut links in effect only spells admitted by the previous discharge day (gap 0)",
+    },
+}
 
 
 #: NHS Digital's rules (the default)
@@ -70,7 +139,23 @@ def transfer_flags(columns: Mapping[str, pa.Array], n: int, rules: CipsRules = C
         transfer_in |= _in_codes(columns["admission_method"], rules.transfer_methods)
     transfer_out = _in_codes(columns["discharge_destination"], rules.transfer_destinations) \
         if "discharge_destination" in columns else np.zeros(n, dtype=bool)
-    return {"transfer_in": transfer_in, "transfer_out": transfer_out}
+    flags = {"transfer_in": transfer_in, "transfer_out": transfer_out}
+    if rules.unlinked_destinations and rules.unlinked_admissions:  # rule C5 (presets such as epidm's)
+        flags.update(_unlinked_flags(columns, n, rules))
+    return flags
+
+
+def _unlinked_flags(columns: Mapping[str, pa.Array], n: int, rules: CipsRules) -> dict[str, np.ndarray]:
+    """Rule C5 per episode: ``unlinked_out`` (discharged to an unlinked destination) and ``unlinked_in``
+    (admitted with an unlinked (source, method) pair); absent columns match nothing."""
+    out = _in_codes(columns["discharge_destination"], rules.unlinked_destinations) \
+        if "discharge_destination" in columns else np.zeros(n, dtype=bool)
+    into = np.zeros(n, dtype=bool)
+    if "admission_source" in columns and "admission_method" in columns:
+        for source, method in rules.unlinked_admissions:
+            into |= _in_codes(columns["admission_source"], (source,)) & _in_codes(columns["admission_method"],
+                                                                                  (method,))
+    return {"unlinked_out": out, "unlinked_in": into}
 
 
 def first_of_groups(*keys: np.ndarray) -> np.ndarray:
@@ -166,13 +251,16 @@ def provider_spells(person: np.ndarray, provider: np.ndarray, spell_key: np.ndar
 
 def link_cips(person: np.ndarray, start: np.ndarray, end: np.ndarray, transfer_out: np.ndarray,
               transfer_in: np.ndarray, first_row: np.ndarray, end_known: np.ndarray | None = None,
-              rules: CipsRules = CIPS_RULES) -> tuple[np.ndarray, np.ndarray]:
-    """Link provider spells into CIPS (rules C1-C4).
+              rules: CipsRules = CIPS_RULES, unlinked: tuple[np.ndarray, np.ndarray] | None = None,
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Link provider spells into CIPS (rules C1-C5).
 
     Parameters are per spell: the person, first admission day, last discharge day, whether its last episode was
     discharged to a transfer destination, whether its first episode was admitted by transfer, and its first
-    input row (ties).  A spell without a known end never links to the next.  Returns the sorting permutation
-    of the spells (by person, start, end, first row) and, for the sorted spells, a CIPS number.
+    input row (ties).  A spell without a known end never links to the next.  ``unlinked``: rule C5's
+    ``(unlinked_out, unlinked_in)`` per spell (its last and first episode's flags of :func:`transfer_flags`),
+    when the rules have one.  Returns the sorting permutation of the spells (by person, start, end, first row)
+    and, for the sorted spells, a CIPS number.
     """
     known = np.ones(len(person), dtype=bool) if end_known is None else end_known
     perm = sort_keys(person, start, end, row=first_row)
@@ -183,4 +271,6 @@ def link_cips(person: np.ndarray, start: np.ndarray, end: np.ndarray, transfer_o
         same = p[1:] == p[:-1]
         close = known[perm][:-1] & ((s[1:] - np.where(known[perm], e, 0)[:-1]) <= rules.gap_days)
         link[1:] = same & close & (out[:-1] | into[1:])
+        if unlinked is not None:  # rule C5: e.g. epidm's "home, then readmitted from another provider"
+            link[1:] &= ~(unlinked[0][perm][:-1] & unlinked[1][perm][1:])
     return perm, np.cumsum(~link) - 1

@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping as MappingABC
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -36,12 +37,13 @@ __all__ = [
     "missing_date", "discharge_before_admission", "unknown_sex", "age_out_of_range",
     "unfinished_episode", "invalid_code", "invalid_length_of_stay", "missing_stratum", "invalid_weight",
     "is_newborn", "outside_period", "duplicate_episode_id", "missing_person_id", "first_reason",
-    "Where", "where_filter",
+    "Where", "where_filter", "HES_SENTINEL_DATES",
 ]
 
 #: reason name -> what it means, in precedence order (index + 1 is the reason code; 0 = counted)
 EXCLUSION_REASONS: dict[str, str] = {
-    "missing_date": "admission/discharge (or episode start/end) date missing, unparseable or outside 1850-2100",
+    "missing_date": "admission/discharge (or episode start/end) date missing, unparseable, outside 1850-2100 or "
+                    "a HES placeholder for no date (1800-01-01, 1801-01-01, 1600-01-01, 1582-10-15)",
     "invalid_length_of_stay": "length of stay missing or negative (sources without dates)",
     "discharge_before_admission": "discharge (end) date earlier than admission (start) date",
     "unknown_sex": "sex not known (not 'M' or 'F'; HES SEX 0 or 9)",
@@ -77,6 +79,15 @@ CODE_PATTERNS: dict[str, str] = RECORD_PATTERNS
 def mask(array: pa.Array) -> np.ndarray:
     """Boolean Arrow array -> numpy bool (null = False)."""
     return pc.fill_null(array, False).to_numpy(zero_copy_only=False)
+
+
+#: Placeholder dates HES writes where a date was not submitted or was invalid; read as missing (they fall
+#: before :data:`kpcompare.extract.convert.MIN_VALID_DATE`, so the converters turn them into nulls and the
+#: ``missing_date`` rule counts them).  Source: The Health Foundation's HES pipeline
+#: (github.com/HFAnalyticsLab/HES_pipeline, ``src/clean.R``, ``parse_HES``), which sets exactly these four to
+#: NA in every HES date column (ADMIDATE, DISDATE, EPISTART, EPIEND, ...).  A tuple of dates other engines
+#: (kpcompare's Spark mirror) read too.
+HES_SENTINEL_DATES: tuple[date, ...] = (date(1800, 1, 1), date(1801, 1, 1), date(1600, 1, 1), date(1582, 10, 15))
 
 
 def missing_date(start: pa.Array, end: pa.Array | None = None) -> np.ndarray:
