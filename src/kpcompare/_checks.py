@@ -42,7 +42,7 @@ def as_pandas(data: Any, *, argument: str = "data") -> pd.DataFrame:
     """
     if isinstance(data, pd.DataFrame):
         check_frame_columns(data, argument=argument)
-        return data
+        return _numbers_from_categories(data)
     try:
         import pyarrow as pa
     except ImportError:  # pragma: no cover - pyarrow is a dependency
@@ -51,11 +51,30 @@ def as_pandas(data: Any, *, argument: str = "data") -> pd.DataFrame:
         names = list(data.column_names)
         if len(set(names)) != len(names):
             _duplicate_names(names, argument)
-        return data.to_pandas()
+        return _numbers_from_categories(data.to_pandas())
     raise InvalidArgumentError(
         f"argument {argument!r}: expected a pandas DataFrame or a pyarrow Table, got {type(data).__name__}"
         f"{_short(data)}; build one with pandas.DataFrame(...) first."
     )
+
+
+def _numbers_from_categories(data: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns whose categories are numbers are read by their values (a shallow copy when any).
+
+    A count or population held as a categorical (``astype("category")``, or a dictionary-encoded Arrow column)
+    is still a count; text categoricals are kept, so an ordered ``age_band`` keeps its order.
+    """
+    numeric = [c for c in data.columns if isinstance(data[c].dtype, pd.CategoricalDtype)
+               and pd.api.types.is_numeric_dtype(data[c].dtype.categories.dtype)
+               and not pd.api.types.is_bool_dtype(data[c].dtype.categories.dtype)]
+    if not numeric:
+        return data
+    data = data.copy(deep=False)
+    for col in numeric:
+        values = data[col]
+        kind = values.dtype.categories.dtype
+        data[col] = values.astype(kind if not values.isna().any() else "float64")
+    return data
 
 
 def _short(value: Any) -> str:
@@ -149,6 +168,12 @@ def _first(values: pd.Series, mask: np.ndarray) -> Any:
     return ex.item() if hasattr(ex, "item") else ex
 
 
+def check_not_empty(data: pd.DataFrame, *, argument: str = "data", need: str = "") -> None:
+    """``data`` must have at least one row (``need`` says why, e.g. "a rate needs at least one row ...")."""
+    if len(data) == 0:
+        raise InvalidValueError(f"{argument}: no rows{'; ' + need if need else '.'}")
+
+
 def check_no_missing(data: pd.DataFrame, columns: Iterable[str]) -> None:
     """Every value in ``columns`` must be present (no NaN/None/NA)."""
     for col in columns:
@@ -160,11 +185,33 @@ def check_no_missing(data: pd.DataFrame, columns: Iterable[str]) -> None:
                               hint="Fill or drop these rows explicitly before calling.")
 
 
-def not_a_measure(series: pd.Series) -> tuple[np.ndarray, str]:
+def _object_kind(value: Any) -> str:
+    """What a present cell of an object column is, in the words of an error message."""
+    import datetime as _dt
+
+    if isinstance(value, (bool, np.bool_)):
+        return "booleans"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return "numbers"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (complex, np.complexfloating)):
+        return "complex numbers"
+    if isinstance(value, (_dt.date, np.datetime64)):
+        return "dates"
+    if isinstance(value, (_dt.timedelta, np.timedelta64)):
+        return "durations (timedelta)"
+    if isinstance(value, pd.Period):
+        return "periods"
+    return f"other objects ({type(value).__name__})"
+
+
+def not_a_measure(series: pd.Series, *, allow_text: bool = False) -> tuple[np.ndarray, str]:
     """Mask of present values that are not real numbers, and what they are (``""`` when none).
 
-    Refused: text, booleans, dates and times, durations, periods, complex numbers and other objects.
-    Missing values (NaN/None/NA) are not flagged here.
+    Refused: text (unless ``allow_text``: text is then left for the caller to parse), booleans, dates and
+    times, durations, periods, complex numbers and other objects.  Missing values (NaN/None/NA) are not
+    flagged here.
     """
     dtype = series.dtype
     kinds = [(pd.api.types.is_bool_dtype, "booleans"), (pd.api.types.is_datetime64_any_dtype, "dates"),
@@ -178,10 +225,37 @@ def not_a_measure(series: pd.Series) -> tuple[np.ndarray, str]:
         return np.zeros(len(series), dtype=bool), ""
     values = series.astype(object).to_numpy() if isinstance(dtype, pd.CategoricalDtype) else series.to_numpy(object)
     present = ~pd.isna(series).to_numpy()
-    real = np.array([isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
-                     for v in values], dtype=bool)
-    mask = present & ~real
-    return mask, "text or other objects" if mask.any() else ""
+    accepted = ("numbers", "text") if allow_text else ("numbers",)
+    found = [_object_kind(v) if p else "numbers" for v, p in zip(values, present)]
+    mask = np.array([k not in accepted for k in found], dtype=bool)
+    return mask, found[int(np.argmax(mask))] if mask.any() else ""
+
+
+def check_real(data: pd.DataFrame, columns: Iterable[str], *, missing: str = "refuse") -> None:
+    """Numeric ``columns`` that may be negative (signs, differences, log ratios) must be real and finite.
+
+    Text, booleans, dates, durations, periods and complex values are refused, never converted;
+    ``missing="allow"`` lets NaN/None through for the caller to note.
+    """
+    for col in columns:
+        series = data[col]
+        bad, kind = not_a_measure(series)
+        if bad.any():
+            raise row_problem(col, "numeric", int(bad.sum()), _first(series, bad),
+                              hint=f"The column holds {kind}; give numbers.")
+        if missing == "refuse":
+            check_no_missing(data, [col])
+        arr = pd.to_numeric(series).to_numpy(dtype=float, na_value=np.nan)
+        mask = np.isinf(arr)
+        if mask.any():
+            raise row_problem(col, "finite", int(mask.sum()), _first(series, mask))
+
+
+def text_or_blank(series: pd.Series) -> pd.Series:
+    """A free-text column (source, note, basis) as ``str`` cells, missing ones blank; any dtype, categoricals
+    too (also all-null ones, whose ``fillna("")`` pandas refuses)."""
+    values = series.astype(object)
+    return values.where(values.notna(), "").astype(str)
 
 
 #: largest integer float64 holds exactly; totals above it lose precision
@@ -416,15 +490,30 @@ def check_distinct(values: Any, *, argument: str) -> list[Any] | None:
 def check_level(value: Any, *, argument: str) -> Any:
     """One level of a key column (a reference system or cause): a present, scalar value."""
     if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)) \
-            or not np.isscalar(value):
+            or not np.isscalar(value) or (isinstance(value, int) and not -2**63 <= value < 2**64):
+        # (an integer beyond 64 bits cannot be held by any column, and numpy cannot compare it with one)
         raise InvalidArgumentError(f"argument {argument!r}: give one level (e.g. a system name), got {value!r}.")
     return value
 
 
 def check_column_name(value: Any, *, argument: str) -> str:
     """One column name (non-empty text)."""
+    return check_name(value, argument=argument, what="column name")
+
+
+def check_name(value: Any, *, argument: str, what: str = "name") -> str:
+    """One name (non-empty text): a column, an assumption set, a label."""
     if not isinstance(value, str) or not value:
-        raise InvalidArgumentError(f"argument {argument!r}: give one column name (text), got {value!r}.")
+        raise InvalidArgumentError(f"argument {argument!r}: give one {what} (text), got {_short(value)[2:-1]}.")
+    return value
+
+
+def check_instance(value: Any, kind: type | tuple[type, ...], *, argument: str, hint: str = "") -> Any:
+    """``value`` must be an instance of ``kind`` (an object the library made, e.g. ``CostAssumptions``)."""
+    if not isinstance(value, kind):
+        names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise InvalidArgumentError(f"argument {argument!r}: expected {names}, got {type(value).__name__}"
+                                   f"{_short(value)}.{' ' + hint if hint else ''}")
     return value
 
 
@@ -485,4 +574,5 @@ def check_seed(value: Any, *, argument: str = "random_state") -> int | None:
 
 __all__ += ["check_whole_number", "check_seed", "check_keys", "check_level", "check_column_name", "check_distinct",
             "check_columns_arg", "check_frame_columns", "check_measure", "not_a_measure", "check_flag",
-            "check_number", "check_pair", "check_no_total_rows", "TOTAL_LABELS", "EXACT_LIMIT"]
+            "check_number", "check_pair", "check_no_total_rows", "TOTAL_LABELS", "EXACT_LIMIT", "check_real",
+            "text_or_blank", "check_name", "check_instance", "check_not_empty"]

@@ -9,7 +9,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import as_list, as_pandas, check_no_missing, check_non_negative, require_columns
+from .._checks import (
+    as_list,
+    as_pandas,
+    check_keys,
+    check_level,
+    check_no_missing,
+    check_non_negative,
+    require_columns,
+)
 from .._deprecation import warn_moved
 from ..errors import InvalidArgumentError, InvalidValueError, UnknownNameError
 from ..rates.standard import check_same_keys
@@ -25,6 +33,7 @@ def _need_table(need: Any, *, age: str, weight: str, by: list[str]) -> pd.DataFr
     wts = as_pandas(need, argument="need")
     require_columns(wts, [age, weight, *by], argument="need")
     check_no_missing(wts, [age, weight, *by])
+    check_keys(wts, [age, *by], labels=True)
     check_non_negative(wts, [weight])
     keys = [age, *by]
     dup = wts.duplicated(keys, keep=False).to_numpy()
@@ -38,6 +47,7 @@ def _need_table(need: Any, *, age: str, weight: str, by: list[str]) -> pd.DataFr
 def _systems(pops: pd.DataFrame, wts: pd.DataFrame, *, reference: str, systems: Any,
              keys: list[str]) -> list[Any]:
     """The systems adjusted, each checked to have exactly the bands of the need weights."""
+    reference = check_level(reference, argument="reference")
     names = list(dict.fromkeys(pops["system"]))
     if reference not in names:
         raise UnknownNameError(f"argument 'reference': {reference!r} is not a system of populations "
@@ -130,6 +140,7 @@ def age_need_factor(populations: pd.DataFrame, *, need: pd.DataFrame, reference:
     pops = as_pandas(populations, argument="populations")
     require_columns(pops, ["system", age, population, *extra], argument="populations")
     check_no_missing(pops, ["system", age, population, *extra])
+    check_keys(pops, ["system", age, *extra], labels=True)
     check_non_negative(pops, [population])
     keys = [age, *extra]
     chosen = _systems(pops, wts, reference=reference, systems=systems, keys=keys)

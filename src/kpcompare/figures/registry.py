@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import as_pandas, check_no_missing, check_values_in, require_columns
+from .._checks import as_pandas, check_no_missing, check_values_in, require_columns, text_or_blank
 from .._paths import data_path
 from ..errors import DuplicateKeyError, InvalidValueError, UnknownNameError, row_problem
 from ..wording import WORDINGS, Bounds, bounds
@@ -90,7 +90,7 @@ def validate_registry(registry: pd.DataFrame) -> pd.DataFrame:
         if col not in reg:
             reg[col] = np.nan if col in ("precision", "tolerance", "lower", "upper") else ""
     for col in ("statement", "unit", "compute", "inputs", "source_file", "note", "printed"):
-        reg[col] = reg[col].fillna("").astype(str)
+        reg[col] = text_or_blank(reg[col])
     dup = reg["id"].duplicated(keep=False).to_numpy()
     if dup.any():
         raise row_problem("id", "unique figure id", int(dup.sum()), reg.loc[dup, "id"].iloc[0], cls=DuplicateKeyError)
