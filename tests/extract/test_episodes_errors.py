@@ -156,7 +156,8 @@ def test_unknown_coding():
 
 def test_mixed_types_in_a_frame_column():
     frame = ROWS.assign(system=["A", 2, "B"])
-    with pytest.raises(SourceReadError, match=r"the pandas DataFrame rows 1-3: a column holds values of mixed types"):
+    with pytest.raises(SourceReadError, match=r"the pandas DataFrame rows 1-3: column 'system' holds values that cannot be "
+                                              r"read \(object: mixed types"):
         kpcompare.aggregate(frame, progress=False)
 
 

@@ -115,14 +115,14 @@ class PandasSource(Source):
         sample = self.frame.head(1000)  # object columns need values for their type to be inferred
         try:
             schema = pa.Schema.from_pandas(sample, preserve_index=False)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
+        except _NOT_ARROW:
             return {}  # mixed types: reported, with the rows, when the batch is read
         return {f.name: f.type for f in schema}
 
     def head(self, columns, rows=1000):
         try:
             return pa.Table.from_pandas(self.frame.head(rows)[list(columns)], preserve_index=False)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
+        except _NOT_ARROW:
             return None  # mixed types: reported, with the rows, when the batch is read
 
     def pieces(self, columns, *, dictionary=(), types=None):
@@ -131,10 +131,25 @@ class PandasSource(Source):
             location = f"{self.description} rows {start + 1}-{start + len(part)}"
             try:
                 table = pa.Table.from_pandas(part, preserve_index=False)
-            except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-                raise SourceReadError(f"{location}: a column holds values of mixed types ({exc}).") from exc
+            except _NOT_ARROW as exc:
+                raise SourceReadError(f"{location}: {_unreadable(part)} ({exc}).") from exc
             batches = table.combine_chunks().to_batches()
             yield Piece(batches[0] if batches else pa.RecordBatch.from_pylist([], schema=table.schema), location)
+
+
+#: what pyarrow raises for a pandas column it cannot hold (mixed types, complex numbers, odd dictionaries)
+_NOT_ARROW = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
+
+
+def _unreadable(part) -> str:
+    """Which column of ``part`` Arrow cannot hold, in words (the first one found)."""
+    for column in part.columns:
+        try:
+            pa.Table.from_pandas(part[[column]], preserve_index=False)
+        except _NOT_ARROW:
+            return (f"column {column!r} holds values that cannot be read ({part[column].dtype}: mixed types, "
+                    "complex numbers or other objects); give numbers, text or dates")
+    return "a column holds values of mixed types"
 
 
 def _named_columns(frame, description: str):
