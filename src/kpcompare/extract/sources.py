@@ -29,7 +29,15 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from ..errors import SourceReadError
-from .text_files import LineCounter, TextOptions, detect_compression, locate_problem, open_stream, read_header
+from .text_files import (
+    LineCounter,
+    TextOptions,
+    detect_compression,
+    locate_problem,
+    locate_value,
+    open_stream,
+    read_header,
+)
 
 __all__ = ["Piece", "Source", "open_source", "BATCH_ROWS"]
 
@@ -306,8 +314,23 @@ class CsvSource(Source):
     def _failure(self, rows_done: int, exc: BaseException | None = None) -> SourceReadError:
         problem = locate_problem(self.path, self.compression, self.options, self.description, len(self.columns))
         if problem is None:
+            problem = self._bad_value(rows_done, str(exc))
+        if problem is None:
             problem = f"after line {rows_done + 1}: cannot be read ({_named(str(exc), self.columns)})"
         return SourceReadError(f"{self.description} {problem}.")
+
+    def _bad_value(self, rows_done: int, message: str) -> str | None:
+        """``"line N: ..."`` for a value pyarrow could not convert (its message names the column and the value;
+        the line is the first after the rows already read whose field holds that value)."""
+        match = _CONVERSION.search(message)
+        if match is None:
+            return None
+        column, kind, value = int(match.group(1)), match.group(2), match.group(3)
+        line = locate_value(self.path, self.compression, self.options, column, value, after=rows_done + 1)
+        if line is None or column >= len(self.columns):
+            return None
+        return (f"line {line}: column {self.columns[column]!r} holds {value!r}, which cannot be read as {kind} "
+                "like the rows before it; correct the value (or give the column as text)")
 
     def pieces(self, columns, *, dictionary=(), types=None):
         rows_done = 0
@@ -325,6 +348,10 @@ class CsvSource(Source):
             raise self._failure(rows_done, exc) from exc
         if rows_done + counter.blank + 1 != counter.lines:  # a quote left open swallowed the lines after it
             raise self._failure(rows_done, f"{counter.lines - 1} lines after the header, {rows_done} rows read")
+
+
+#: pyarrow's message for a value a CSV column's type cannot hold (column counted from 0, type, value)
+_CONVERSION = re.compile(r"CSV column #(\d+): CSV conversion error to ([^:]+): invalid value '(.*)'", re.S)
 
 
 def _named(message: str, columns: Sequence[str]) -> str:
