@@ -9,30 +9,45 @@ import pytest
 from corrupt_files import clean_frame
 
 import kpcompare
-from kpcompare.errors import SourceReadError
+from kpcompare.errors import ColumnTypeError, SourceReadError
 from kpcompare.extract import sources
 from kpcompare.extract.text_files import _blank_lines, _lines
 
 
-def _bad_id_file(tmp_path, line: int, rows: int = 3000):
-    """A CSV of ``rows`` rows whose person_id is a number, except on file line ``line`` (header = line 1)."""
-    frame = clean_frame(rows).assign(person_id=range(rows))
-    frame["person_id"] = frame["person_id"].astype(object)
-    frame.loc[line - 2, "person_id"] = "x17"
+def _bad_value_file(tmp_path, column: str, value: str, line: int, rows: int = 3000, blank_at: int | None = None):
+    """A CSV of ``rows`` rows whose ``column`` holds ``value`` on file line ``line`` (header = line 1), with a
+    blank line inserted at file line ``blank_at`` (pyarrow skips it; the line numbers count it)."""
+    frame = clean_frame(rows).assign(length_of_stay=2)
+    frame = frame.astype({column: object})
+    at = line - 2 - (1 if blank_at is not None and blank_at < line else 0)
+    frame.loc[at, column] = value
+    lines = frame.to_csv(index=False, lineterminator="\n").split("\n")
+    if blank_at is not None:
+        lines.insert(blank_at - 1, "")
     path = tmp_path / "bad_value.csv"
-    frame.to_csv(path, index=False)
+    path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
 
+@pytest.mark.parametrize("block", [16 << 10, 64 << 20])
 @pytest.mark.parametrize("line", [2501, 2999])
-def test_a_bad_value_is_located_by_its_line(tmp_path, monkeypatch, line):
-    # small blocks: pyarrow types person_id as int64 from the first block and stops at a later one; the old
-    # message said only "after line 2382" (the start of the block)
-    monkeypatch.setitem(sources.CsvSource.__init__.__kwdefaults__, "block_bytes", 16 << 10)
-    path = _bad_id_file(tmp_path, line)
-    with pytest.raises(SourceReadError, match=rf"bad_value\.csv' line {line}: column 'person_id' holds 'x17', "
-                                              r"which cannot be read as int64"):
+def test_a_value_pyarrow_cannot_read_is_located_by_its_line(tmp_path, monkeypatch, line, block):
+    # age is read as float64 by pyarrow; the old message said "after line 1" (or the first line of the block)
+    monkeypatch.setitem(sources.CsvSource.__init__.__kwdefaults__, "block_bytes", block)
+    path = _bad_value_file(tmp_path, "age", "abc", line, blank_at=100)
+    with pytest.raises(SourceReadError, match=rf"bad_value\.csv' line {line}: column 'age' holds 'abc', "
+                                              r"which cannot be read as double"):
         kpcompare.aggregate(kpcompare.read_episodes(path), progress=False)
+
+
+@pytest.mark.parametrize("line", [2501, 2999])
+def test_a_value_the_converter_refuses_is_located_by_its_line(tmp_path, line):
+    # length_of_stay is read as text and converted to whole numbers; the old message named the block
+    # ("lines 2-3001"), not the line
+    path = _bad_value_file(tmp_path, "length_of_stay", "2.5", line, blank_at=100)
+    with pytest.raises(ColumnTypeError, match=rf"column 'length_of_stay' .*bad_value\.csv' line {line} \(value "
+                                              r"'2\.5'\): rule 'convertible to int' broken"):
+        kpcompare.read_episodes(path).to_pandas(["length_of_stay"])
 
 
 def test_cr_only_file_with_blank_lines_reads_every_row(tmp_path):

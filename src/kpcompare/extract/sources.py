@@ -21,7 +21,8 @@ import lzma
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -48,10 +49,21 @@ _CSV_BLOCK_BYTES = 64 << 20
 
 @dataclass
 class Piece:
-    """One record batch of a source and where it came from (for error messages)."""
+    """One record batch of a source and where it came from (for error messages).
+
+    ``line_of(column, value)``, when the source can tell (a CSV file), gives the exact place of the first row
+    of the batch whose ``column`` holds ``value`` (``"CSV file 'x.csv' line 2501"``), for a value that cannot
+    be converted: ``location`` names a whole block of lines.
+    """
 
     batch: pa.RecordBatch
     location: str
+    line_of: Callable[[str, str], str | None] | None = field(default=None, repr=False)
+
+    def where(self, column: str, value: object) -> str:
+        """The exact place of ``value`` in ``column`` where known, else :attr:`location`."""
+        found = self.line_of(column, str(value)) if self.line_of is not None and value is not None else None
+        return found or self.location
 
 
 class Source:
@@ -332,6 +344,14 @@ class CsvSource(Source):
         return (f"line {line}: column {self.columns[column]!r} holds {value!r}, which cannot be read as {kind} "
                 "like the rows before it; correct the value (or give the column as text)")
 
+    def _line_of(self, column: str, value: str, *, after: int) -> str | None:
+        """``"CSV file 'x' line N"``: the first line after line ``after`` whose ``column`` holds ``value``."""
+        if column not in self.columns:
+            return None
+        line = locate_value(self.path, self.compression, self.options, self.columns.index(column), value,
+                            after=after)
+        return None if line is None else f"{self.description} line {line}"
+
     def pieces(self, columns, *, dictionary=(), types=None):
         rows_done = 0
         try:
@@ -342,8 +362,8 @@ class CsvSource(Source):
                 except StopIteration:
                     break
                 location = f"{self.description} lines {rows_done + 2}-{rows_done + batch.num_rows + 1}"
+                yield Piece(batch, location, partial(self._line_of, after=rows_done + 1))
                 rows_done += batch.num_rows
-                yield Piece(batch, location)
         except (pa.ArrowException, OSError, EOFError, lzma.LZMAError, UnicodeError) as exc:
             raise self._failure(rows_done, exc) from exc
         if rows_done + counter.blank + 1 != counter.lines:  # a quote left open swallowed the lines after it
