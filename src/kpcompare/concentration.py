@@ -267,10 +267,12 @@ def top_share(data: pd.DataFrame, *, value: str, top: float = 0.15, frequency: s
 
 def lorenz(data: pd.DataFrame, *, value: str, frequency: str | None = None,
            by: str | list[str] | None = None) -> pd.DataFrame:
-    """Points of the Lorenz curve: ``<by...>, value, persons, person_share, total_share``.
+    """Points of the Lorenz curve: ``<by...>, value, persons, person_share, total_share, note``.
 
     One row per distinct value (ascending) after a (0, 0) start row; ``person_share`` is the cumulative
-    share of persons F_j and ``total_share`` the cumulative share of the total L_j.
+    share of persons F_j and ``total_share`` the cumulative share of the total L_j.  ``note`` says why a
+    value is missing: the start row has no value (:data:`LORENZ_ORIGIN`), and a group whose total is 0 has
+    no shares of it.
 
     Notes
     -----
