@@ -44,6 +44,16 @@ def _need_table(need: Any, *, age: str, weight: str, by: list[str]) -> pd.DataFr
     return wts
 
 
+def _population_table(populations: Any, *, age: str, population: str, by: list[str]) -> pd.DataFrame:
+    """The checked table of populations by system and age band (and ``by`` level)."""
+    pops = as_pandas(populations, argument="populations")
+    require_columns(pops, ["system", age, population, *by], argument="populations")
+    check_no_missing(pops, ["system", age, population, *by])
+    check_keys(pops, ["system", age, *by], labels=True)
+    check_non_negative(pops, [population])
+    return pops
+
+
 def _systems(pops: pd.DataFrame, wts: pd.DataFrame, *, reference: str, systems: Any,
              keys: list[str]) -> list[Any]:
     """The systems adjusted, each checked to have exactly the bands of the need weights."""
@@ -137,11 +147,7 @@ def age_need_factor(populations: pd.DataFrame, *, need: pd.DataFrame, reference:
     weight = weights
     wts = _need_table(need, age=age, weight=weight, by=as_list(by))
     extra = as_list(by)
-    pops = as_pandas(populations, argument="populations")
-    require_columns(pops, ["system", age, population, *extra], argument="populations")
-    check_no_missing(pops, ["system", age, population, *extra])
-    check_keys(pops, ["system", age, *extra], labels=True)
-    check_non_negative(pops, [population])
+    pops = _population_table(populations, age=age, population=population, by=extra)
     keys = [age, *extra]
     chosen = _systems(pops, wts, reference=reference, systems=systems, keys=keys)
     merged = pops.merge(wts[keys + [weight]], on=keys, how="left")
