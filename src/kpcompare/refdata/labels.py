@@ -50,8 +50,9 @@ def parse_band_labels(labels: Iterable[Any], *, column: str = "age_band") -> pd.
                          "age_hi": pd.array(hi, dtype="Int64")})
 
 
-#: the largest lower bound of an age band (years): beyond any recorded human age
-MAX_AGE = 150
+#: the largest lower bound of an age band (years): far beyond any human age, it keeps bounds such as 2**70
+#: (an OverflowError in the int64 band table) out while leaving room for made-up bandings
+MAX_AGE = 1000
 
 
 def bands_from_bounds(bounds: Sequence[Any]) -> pd.DataFrame:
