@@ -108,21 +108,109 @@ def test_check_drawable():
         check_drawable(pd.DataFrame({"x": [1.0, [1, 2]]}), ["x"])
 
 
-def test_check_text_and_check_path(tmp_path):
+def test_check_text_and_check_output_path(tmp_path):
     from pathlib import Path
 
     import pytest
 
-    from kpcompare._checks import check_path, check_text
+    from kpcompare._checks import check_output_path, check_text
     from kpcompare.errors import InvalidArgumentError
 
     assert check_text("a", argument="title") == "a" and check_text(None, argument="title") is None
     with pytest.raises(InvalidArgumentError, match=r"argument 'title': give text \(a str\) or None, got int \('3'\)"):
         check_text(3, argument="title")
-    assert check_path(str(tmp_path / "f.png")) == tmp_path / "f.png" and check_path(None) is None
-    assert isinstance(check_path(tmp_path), Path)
+    assert check_output_path(str(tmp_path / "f.png")) == tmp_path / "f.png" and check_output_path(None) is None
+    assert isinstance(check_output_path(tmp_path), Path)
     with pytest.raises(InvalidArgumentError, match=r"argument 'path': give a file name \(str or pathlib.Path\), got "
                                                    r"NoneType"):
-        check_path(None, allow_none=False)
+        check_output_path(None, allow_none=False)
     with pytest.raises(InvalidArgumentError, match="argument 'path': give a file name"):
-        check_path("")
+        check_output_path("")
+# --- issue 17 (h17b): the classes of fault the fuzz suite found, each at its one checker -----------------
+
+
+def test_numeric_categoricals_are_read_by_their_values():
+    # a count held as a categorical ('category type does not support sum operations' downstream before)
+    frame = pd.DataFrame({"n": pd.Categorical([3, 1, 3]), "m": pd.Categorical([2.5, None, 1.0]),
+                          "k": pd.Categorical(["b", "a", "b"], categories=["b", "a"], ordered=True)})
+    out = _checks.as_pandas(frame)
+    assert out["n"].dtype == np.int64 and out["n"].tolist() == [3, 1, 3]
+    assert out["m"].dtype == np.float64 and np.isnan(out["m"].iloc[1])
+    assert out["k"].dtype == frame["k"].dtype  # a text categorical keeps its order
+    assert frame["n"].dtype == "category"  # the caller's frame is not changed
+    arrow = pa.table({"n": pa.array([1, 2, 1]).dictionary_encode()})
+    assert _checks.as_pandas(arrow)["n"].tolist() == [1, 2, 1]
+
+
+@pytest.mark.parametrize(("values", "kind"), [
+    ([1, 2 + 1j], r"complex numbers"), ([1, pd.Timestamp("2020-01-01")], r"dates"),
+    ([1, pd.Timedelta(days=1)], r"durations"), ([1, pd.Period("2020-01", "M")], r"periods"),
+    ([1, "x"], r"text"), ([1, True], r"booleans"), ([1, object()], r"other objects \(object\)"),
+])
+def test_an_object_column_names_what_it_holds(values, kind):
+    frame = pd.DataFrame({"n": pd.Series(values, dtype=object)})
+    with pytest.raises(InvalidValueError, match=rf"column 'n': rule 'numeric' broken by 1 row .*holds {kind}"):
+        _checks.check_measure(frame, ["n"])
+
+
+def test_text_is_left_to_the_caller_when_allowed():
+    mask, kind = _checks.not_a_measure(pd.Series(["5", 6, 1 + 1j], dtype=object), allow_text=True)
+    assert mask.tolist() == [False, False, True] and kind == "complex numbers"
+
+
+@pytest.mark.parametrize(("column", "message"), [
+    (pd.Series([1, -1 + 2j]), r"column 's': rule 'numeric' broken by 2 rows .*complex numbers"),
+    (pd.Series([1.0, np.inf]), r"column 's': rule 'finite' broken by 1 row \(e\.g\. inf\)"),
+    (pd.Series([1.0, None]), r"column 's': rule 'no missing values' broken by 1 row"),
+])
+def test_real_columns_may_be_negative_but_not_complex_infinite_or_missing(column, message):
+    _checks.check_real(pd.DataFrame({"s": [1, -1]}), ["s"])
+    with pytest.raises(InvalidValueError, match=message):
+        _checks.check_real(pd.DataFrame({"s": column}), ["s"])
+
+
+def test_text_or_blank_takes_an_all_null_categorical():
+    # pandas refuses fillna("") on it ("Cannot setitem on a Categorical with a new category")
+    series = pd.Series(pd.Categorical([None, None], categories=["a"]))
+    assert _checks.text_or_blank(series).tolist() == ["", ""]
+    assert _checks.text_or_blank(pd.Series(["x", None, 1])).tolist() == ["x", "", "1"]
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: _checks.check_not_empty(pd.DataFrame({"a": []}), argument="data", need="give rows."),
+     r"^data: no rows; give rows\.$"),
+    (lambda: _checks.check_level(10**30, argument="reference"), r"argument 'reference': give one level"),
+    (lambda: _checks.check_level(pd.NA, argument="reference"), r"argument 'reference': give one level"),
+    (lambda: _checks.check_distinct(pd.DataFrame(), argument="ids"), r"argument 'ids': give a list of levels, got "
+                                                                      r"DataFrame"),
+    (lambda: _checks.check_distinct([["a"]], argument="ids"), r"argument 'ids': \['a'\] is not a level"),
+    (lambda: _checks.check_name(None, argument="name"), r"argument 'name': give one name \(text\), got None"),
+    (lambda: _checks.check_name("", argument="base", what="assumption set"),
+     r"argument 'base': give one assumption set \(text\), got ''"),
+    (lambda: _checks.check_instance(None, dict, argument="assumptions", hint="Load them."),
+     r"argument 'assumptions': expected dict, got NoneType \(None\)\. Load them\."),
+    (lambda: _checks.check_path(3, argument="path"), r"argument 'path': give a file path .*got int \(3\)"),
+    (lambda: _checks.check_number(10**400, argument="x"), r"argument 'x': 1000.* is beyond what a float holds"),
+    (lambda: _checks.check_number([1], argument="x"), r"argument 'x': \[1\] is not a number"),
+])
+def test_argument_checkers_name_the_argument(call, message):
+    with pytest.raises(InvalidArgumentError if "no rows" not in message else InvalidValueError, match=message):
+        call()
+
+
+def test_check_path_names_a_missing_file_or_a_directory(tmp_path):
+    from kpcompare.errors import SourceReadError
+
+    with pytest.raises(SourceReadError, match=r"registry file '.*nowhere\.csv' does not exist"):
+        _checks.check_path(tmp_path / "nowhere.csv", what="registry file")
+    with pytest.raises(SourceReadError, match=r"file '.*' is a directory"):
+        _checks.check_path(tmp_path)
+    (tmp_path / "a.csv").write_text("x\n")
+    assert _checks.check_path(str(tmp_path / "a.csv")) == tmp_path / "a.csv"
+
+
+def test_check_number_lets_nan_and_inf_through_when_asked():
+    assert np.isnan(_checks.check_number(float("nan"), argument="computed", finite=False))
+    assert _checks.check_number(float("inf"), argument="computed", finite=False) == float("inf")
+    with pytest.raises(InvalidArgumentError, match=r"argument 'computed': nan must be a finite number"):
+        _checks.check_number(float("nan"), argument="computed")

@@ -7,12 +7,32 @@ module writes its own validation ladder.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ._argchecks import (  # noqa: F401 - the argument checkers, re-exported: one place to import checkers from
+    MAX_MULTIPLIER,
+    _short,
+    check_choice,
+    check_column_name,
+    check_confidence,
+    check_distinct,
+    check_flag,
+    check_instance,
+    check_level,
+    check_mapping_argument,
+    check_name,
+    check_number,
+    check_pair,
+    check_path,
+    check_positive_integer,
+    check_positive_number,
+    check_seed,
+    check_whole_number,
+)
 from .errors import (
     counted,
     InvalidArgumentError,
@@ -42,7 +62,7 @@ def as_pandas(data: Any, *, argument: str = "data") -> pd.DataFrame:
     """
     if isinstance(data, pd.DataFrame):
         check_frame_columns(data, argument=argument)
-        return data
+        return _numbers_from_categories(data)
     try:
         import pyarrow as pa
     except ImportError:  # pragma: no cover - pyarrow is a dependency
@@ -51,17 +71,30 @@ def as_pandas(data: Any, *, argument: str = "data") -> pd.DataFrame:
         names = list(data.column_names)
         if len(set(names)) != len(names):
             _duplicate_names(names, argument)
-        return data.to_pandas()
+        return _numbers_from_categories(data.to_pandas())
     raise InvalidArgumentError(
         f"argument {argument!r}: expected a pandas DataFrame or a pyarrow Table, got {type(data).__name__}"
         f"{_short(data)}; build one with pandas.DataFrame(...) first."
     )
 
 
-def _short(value: Any) -> str:
-    """`` (value)`` for an error message, cut to 60 characters."""
-    text = repr(value)
-    return f" ({text[:57]}...)" if len(text) > 60 else f" ({text})"
+def _numbers_from_categories(data: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns whose categories are numbers are read by their values (a shallow copy when any).
+
+    A count or population held as a categorical (``astype("category")``, or a dictionary-encoded Arrow column)
+    is still a count; text categoricals are kept, so an ordered ``age_band`` keeps its order.
+    """
+    numeric = [c for c in data.columns if isinstance(data[c].dtype, pd.CategoricalDtype)
+               and pd.api.types.is_numeric_dtype(data[c].dtype.categories.dtype)
+               and not pd.api.types.is_bool_dtype(data[c].dtype.categories.dtype)]
+    if not numeric:
+        return data
+    data = data.copy(deep=False)
+    for col in numeric:
+        values = data[col]
+        kind = values.dtype.categories.dtype
+        data[col] = values.astype(kind if not values.isna().any() else "float64")
+    return data
 
 
 def _duplicate_names(names: list[Any], argument: str) -> None:
@@ -149,6 +182,12 @@ def _first(values: pd.Series, mask: np.ndarray) -> Any:
     return ex.item() if hasattr(ex, "item") else ex
 
 
+def check_not_empty(data: pd.DataFrame, *, argument: str = "data", need: str = "") -> None:
+    """``data`` must have at least one row (``need`` says why, e.g. "a rate needs at least one row ...")."""
+    if len(data) == 0:
+        raise InvalidValueError(f"{argument}: no rows{'; ' + need if need else '.'}")
+
+
 def check_no_missing(data: pd.DataFrame, columns: Iterable[str]) -> None:
     """Every value in ``columns`` must be present (no NaN/None/NA)."""
     for col in columns:
@@ -160,11 +199,33 @@ def check_no_missing(data: pd.DataFrame, columns: Iterable[str]) -> None:
                               hint="Fill or drop these rows explicitly before calling.")
 
 
-def not_a_measure(series: pd.Series) -> tuple[np.ndarray, str]:
+def _object_kind(value: Any) -> str:
+    """What a present cell of an object column is, in the words of an error message."""
+    import datetime as _dt
+
+    if isinstance(value, (bool, np.bool_)):
+        return "booleans"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return "numbers"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (complex, np.complexfloating)):
+        return "complex numbers"
+    if isinstance(value, (_dt.date, np.datetime64)):
+        return "dates"
+    if isinstance(value, (_dt.timedelta, np.timedelta64)):
+        return "durations (timedelta)"
+    if isinstance(value, pd.Period):
+        return "periods"
+    return f"other objects ({type(value).__name__})"
+
+
+def not_a_measure(series: pd.Series, *, allow_text: bool = False) -> tuple[np.ndarray, str]:
     """Mask of present values that are not real numbers, and what they are (``""`` when none).
 
-    Refused: text, booleans, dates and times, durations, periods, complex numbers and other objects.
-    Missing values (NaN/None/NA) are not flagged here.
+    Refused: text (unless ``allow_text``: text is then left for the caller to parse), booleans, dates and
+    times, durations, periods, complex numbers and other objects.  Missing values (NaN/None/NA) are not
+    flagged here.
     """
     dtype = series.dtype
     kinds = [(pd.api.types.is_bool_dtype, "booleans"), (pd.api.types.is_datetime64_any_dtype, "dates"),
@@ -178,10 +239,37 @@ def not_a_measure(series: pd.Series) -> tuple[np.ndarray, str]:
         return np.zeros(len(series), dtype=bool), ""
     values = series.astype(object).to_numpy() if isinstance(dtype, pd.CategoricalDtype) else series.to_numpy(object)
     present = ~pd.isna(series).to_numpy()
-    real = np.array([isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
-                     for v in values], dtype=bool)
-    mask = present & ~real
-    return mask, "text or other objects" if mask.any() else ""
+    accepted = ("numbers", "text") if allow_text else ("numbers",)
+    found = [_object_kind(v) if p else "numbers" for v, p in zip(values, present)]
+    mask = np.array([k not in accepted for k in found], dtype=bool)
+    return mask, found[int(np.argmax(mask))] if mask.any() else ""
+
+
+def check_real(data: pd.DataFrame, columns: Iterable[str], *, missing: str = "refuse") -> None:
+    """Numeric ``columns`` that may be negative (signs, differences, log ratios) must be real and finite.
+
+    Text, booleans, dates, durations, periods and complex values are refused, never converted;
+    ``missing="allow"`` lets NaN/None through for the caller to note.
+    """
+    for col in columns:
+        series = data[col]
+        bad, kind = not_a_measure(series)
+        if bad.any():
+            raise row_problem(col, "numeric", int(bad.sum()), _first(series, bad),
+                              hint=f"The column holds {kind}; give numbers.")
+        if missing == "refuse":
+            check_no_missing(data, [col])
+        arr = pd.to_numeric(series).to_numpy(dtype=float, na_value=np.nan)
+        mask = np.isinf(arr)
+        if mask.any():
+            raise row_problem(col, "finite", int(mask.sum()), _first(series, mask))
+
+
+def text_or_blank(series: pd.Series) -> pd.Series:
+    """A free-text column (source, note, basis) as ``str`` cells, missing ones blank; any dtype, categoricals
+    too (also all-null ones, whose ``fillna("")`` pandas refuses)."""
+    values = series.astype(object)
+    return values.where(values.notna(), "").astype(str)
 
 
 #: largest integer float64 holds exactly; totals above it lose precision
@@ -234,69 +322,6 @@ def check_integer_valued(data: pd.DataFrame, columns: Iterable[str], *, hint: st
             raise row_problem(col, "integer-valued count", n, _first(data[col], mask), hint=hint)
 
 
-def check_confidence(confidence: float | Sequence[float]) -> list[float]:
-    """Return the confidence level(s) as a list; each must lie strictly between 0 and 1."""
-    if isinstance(confidence, (str, bytes, dict)) or confidence is None or not (
-            np.isscalar(confidence) or isinstance(confidence, (list, tuple, np.ndarray, pd.Series))):
-        raise InvalidArgumentError(
-            f"argument 'confidence': {confidence!r} is not a number; give a proportion such as 0.95 "
-            "or a list of them.")
-    levels = [confidence] if np.isscalar(confidence) else list(confidence)  # type: ignore[arg-type]
-    if not levels:
-        raise InvalidArgumentError("argument 'confidence': at least one level is needed, e.g. 0.95.")
-    out = []
-    for level in levels:
-        if isinstance(level, (bool, np.bool_, str, bytes)):
-            raise InvalidArgumentError(
-                f"argument 'confidence': {level!r} is not a number; give a proportion such as 0.95.")
-        try:
-            value = float(level)
-        except (TypeError, ValueError):
-            raise InvalidArgumentError(
-                f"argument 'confidence': {level!r} is not a number; give a proportion such as 0.95."
-            ) from None
-        if not 0.0 < value < 1.0:  # NaN fails here too
-            hint = " (a percentage? give 0.95, not 95)" if value > 1 else ""
-            raise InvalidArgumentError(
-                f"argument 'confidence': {level!r} must lie strictly between 0 and 1{hint}."
-            )
-        out.append(value)
-    if len(set(out)) != len(out):
-        raise InvalidArgumentError(f"argument 'confidence': levels repeat in {levels!r}; give each once.")
-    return out
-
-
-def check_choice(value: str, choices: Iterable[str], *, argument: str) -> str:
-    """``value`` must be one of ``choices``; the error lists them."""
-    options = list(choices)
-    if not isinstance(value, str):
-        raise InvalidArgumentError(
-            f"argument {argument!r}: expected a name (text), got {type(value).__name__}{_short(value)}; "
-            f"choose one of {', '.join(map(repr, options))}.")
-    if value not in options:
-        raise UnknownNameError(
-            f"argument {argument!r}: unknown value {value!r}; choose one of {', '.join(map(repr, options))}."
-        )
-    return value
-
-
-#: largest multiplier (rates per trillion); beyond it results overflow float64 in the variance
-MAX_MULTIPLIER = 1e12
-
-
-def check_positive_number(value: float, *, argument: str, high: float = MAX_MULTIPLIER) -> float:
-    """``value`` must be a finite number in (0, ``high``] (multipliers, factors); text and booleans are refused."""
-    if isinstance(value, (bool, np.bool_, str, bytes)) or not np.isscalar(value):
-        raise InvalidArgumentError(f"argument {argument!r}: {value!r} is not a number; give e.g. 1000.")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InvalidArgumentError(f"argument {argument!r}: {value!r} is not a number.") from None
-    if not np.isfinite(number) or number <= 0 or number > high:
-        raise InvalidArgumentError(f"argument {argument!r}: {value!r} must be a finite number > 0 and <= {high:g}.")
-    return number
-
-
 def check_values_in(data: pd.DataFrame, column: str, allowed: Iterable[Any], *, rule: str) -> None:
     """Every value of ``column`` must be one of ``allowed``."""
     allowed_set = set(allowed)
@@ -308,71 +333,7 @@ def check_values_in(data: pd.DataFrame, column: str, allowed: Iterable[Any], *, 
 
 __all__.append("check_values_in")
 
-
-# --- issue 17, h17files: argument checkers for read_episodes / aggregate (appended block) ---------------------
-
-
-def check_positive_integer(value: Any, *, argument: str) -> int:
-    """``value`` must be an integer >= 1 (not a bool, not a float): batch sizes, thread counts."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise InvalidArgumentError(f"argument {argument!r}: expected a positive integer, got {value!r}.")
-    return int(value)
-
-
-def check_mapping_argument(value: Any, *, argument: str, allow_none: bool = True) -> dict | None:
-    """``value`` must be a mapping with string keys (``constants=``, ``columns=``); returns a plain dict."""
-    from collections.abc import Mapping
-
-    if value is None and allow_none:
-        return None
-    if not isinstance(value, Mapping):
-        raise InvalidArgumentError(
-            f"argument {argument!r}: expected a mapping {{canonical column: value}}, got {type(value).__name__} "
-            f"{value!r}.")
-    bad = [k for k in value if not isinstance(k, str)]
-    if bad:
-        raise InvalidArgumentError(f"argument {argument!r}: keys must be column names (str), got {bad[0]!r}.")
-    return dict(value)
-
-
 __all__ += ["check_positive_integer", "check_mapping_argument"]
-def check_flag(value: Any, *, argument: str, allow_none: bool = False) -> bool | None:
-    """``value`` must be True or False (not 0/1, not text); with ``allow_none``, None too ("decide for me")."""
-    if value is None and allow_none:
-        return None
-    if not isinstance(value, (bool, np.bool_)):
-        choices = "True, False or None" if allow_none else "True or False"
-        raise InvalidArgumentError(f"argument {argument!r}: expected {choices}, got {value!r}.")
-    return bool(value)
-
-
-def check_number(value: Any, *, argument: str, low: float | None = None, high: float | None = None,
-                 low_open: bool = False, high_open: bool = False, allow_none: bool = False) -> float | None:
-    """A finite real number (not bool, not text) within [low, high] (open ends when ``*_open``)."""
-    if value is None and allow_none:
-        return None
-    if isinstance(value, (bool, np.bool_, str, bytes)) or not isinstance(value, (int, float, np.integer,
-                                                                                 np.floating)):
-        raise InvalidArgumentError(f"argument {argument!r}: {value!r} is not a number.")
-    number = float(value)
-    below = low is not None and (number <= low if low_open else number < low)
-    above = high is not None and (number >= high if high_open else number > high)
-    if not np.isfinite(number) or below or above:
-        lo = "" if low is None else f"{'>' if low_open else '>='} {low:g}"
-        hi = "" if high is None else f"{'<' if high_open else '<='} {high:g}"
-        rule = " and ".join(p for p in (lo, hi) if p) or "finite"
-        raise InvalidArgumentError(f"argument {argument!r}: {number!r} must be a finite number {rule}.")
-    return number
-
-
-def check_pair(value: Any, *, argument: str, kind: str = "number", allow_none: bool = True) -> tuple[Any, Any]:
-    """A ``(low, high)`` pair of numbers; ``None`` leaves an end open; low must not exceed high."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise InvalidArgumentError(f"argument {argument!r}: give a pair (low, high), got {value!r}.")
-    ends = [check_number(v, argument=argument, allow_none=allow_none) for v in value]
-    if ends[0] is not None and ends[1] is not None and ends[0] > ends[1]:
-        raise InvalidArgumentError(f"argument {argument!r}: low {value[0]!r} exceeds high {value[1]!r}.")
-    return value[0], value[1]
 
 
 #: key labels that name a total of the other rows, not a stratum of its own
@@ -395,37 +356,6 @@ def check_no_total_rows(data: pd.DataFrame, columns: str | Iterable[str]) -> Non
         if mask.any() and not mask.all():
             raise row_problem(column, "no total rows", int(mask.sum()), _first(values, mask),
                               hint="A total row would be counted twice when rows are summed; drop it first.")
-
-
-def check_distinct(values: Any, *, argument: str) -> list[Any] | None:
-    """An optional list of levels (systems, causes): a list of distinct, present, hashable values."""
-    if values is None:
-        return None
-    if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple, pd.Index, np.ndarray, pd.Series)):
-        values = [values]
-    items = list(values)
-    bad = [v for v in items if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT
-           or isinstance(v, (list, dict, set))]
-    if bad:
-        raise InvalidArgumentError(f"argument {argument!r}: {bad[0]!r} is not a level, in {values!r}.")
-    if len(set(items)) != len(items):
-        raise InvalidArgumentError(f"argument {argument!r}: values repeat in {items!r}; give each once.")
-    return items
-
-
-def check_level(value: Any, *, argument: str) -> Any:
-    """One level of a key column (a reference system or cause): a present, scalar value."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)) \
-            or not np.isscalar(value):
-        raise InvalidArgumentError(f"argument {argument!r}: give one level (e.g. a system name), got {value!r}.")
-    return value
-
-
-def check_column_name(value: Any, *, argument: str) -> str:
-    """One column name (non-empty text)."""
-    if not isinstance(value, str) or not value:
-        raise InvalidArgumentError(f"argument {argument!r}: give one column name (text), got {value!r}.")
-    return value
 
 
 def _kind(value: Any) -> str:
@@ -467,25 +397,11 @@ def check_keys(data: pd.DataFrame, columns: Iterable[str], *, labels: bool = Fal
                               hint="Mixed kinds cannot be sorted or matched; convert the column first.")
 
 
-def check_whole_number(value: Any, *, argument: str, low: int = 0, high: int | None = None) -> int:
-    """A whole number >= ``low`` (and <= ``high``: replicates, sizes): not bool, not text, no fraction."""
-    whole = isinstance(value, (int, np.integer)) or (
-        isinstance(value, (float, np.floating)) and bool(np.isfinite(value)) and value == int(value))
-    if isinstance(value, (bool, np.bool_)) or not whole or value < low:
-        raise InvalidArgumentError(f"argument {argument!r}: {value!r} must be a whole number >= {low}.")
-    if high is not None and value > high:
-        raise InvalidArgumentError(f"argument {argument!r}: {value!r} is more than {high:,}; give at most {high:,}.")
-    return int(value)
-
-
-def check_seed(value: Any, *, argument: str = "random_state") -> int | None:
-    """A random seed: None or a whole number >= 0."""
-    return None if value is None else check_whole_number(value, argument=argument, low=0)
-
-
 __all__ += ["check_whole_number", "check_seed", "check_keys", "check_level", "check_column_name", "check_distinct",
             "check_columns_arg", "check_frame_columns", "check_measure", "not_a_measure", "check_flag",
-            "check_number", "check_pair", "check_no_total_rows", "TOTAL_LABELS", "EXACT_LIMIT"]
+            "check_number", "check_pair", "check_no_total_rows", "TOTAL_LABELS", "EXACT_LIMIT", "check_real",
+            "text_or_blank", "check_name", "check_instance", "check_not_empty", "check_path",
+           "check_drawable", "check_text", "check_output_path", "DRAWABLE_LIMIT"]
 
 
 # --- issue 18, h18report: numbers a figure can draw (appended block) --------------------------------------------
@@ -527,7 +443,7 @@ def check_text(value: Any, *, argument: str, allow_none: bool = True) -> str | N
                                f"{type(value).__name__} ({str(value)[:60]!r}).")
 
 
-def check_path(value: Any, *, argument: str = "path", allow_none: bool = True) -> Any:
+def check_output_path(value: Any, *, argument: str = "path", allow_none: bool = True) -> Any:
     """A file to write: a non-empty str or os.PathLike (returned as a pathlib.Path), or None with
     ``allow_none``."""
     import os

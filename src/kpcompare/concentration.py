@@ -28,6 +28,8 @@ from ._checks import (
     check_seed,
     check_whole_number,
     check_no_missing,
+    check_not_empty,
+    check_number,
     check_positive_number,
     require_columns,
 )
@@ -62,7 +64,9 @@ def _prepare(data: pd.DataFrame, value: str, frequency: str | None, by: list[str
     out["_n"] = out[frequency].astype(float) if frequency else 1.0
     # collapse to distinct values per group (sorted): exact for the Lorenz curve and the Gini
     agg = out.groupby([*by, "_x"], sort=True, dropna=False)["_n"].sum().reset_index()
-    return agg.loc[agg["_n"] > 0]
+    agg = agg.loc[agg["_n"] > 0]
+    check_not_empty(agg, argument="data", need="concentration needs at least one person (a frequency > 0).")
+    return agg
 
 
 def _matrix(table: pd.DataFrame, by: list[str]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -266,10 +270,12 @@ def top_share(data: pd.DataFrame, *, value: str, top: float = 0.15, frequency: s
 
 def lorenz(data: pd.DataFrame, *, value: str, frequency: str | None = None,
            by: str | list[str] | None = None) -> pd.DataFrame:
-    """Points of the Lorenz curve: ``<by...>, value, persons, person_share, total_share``.
+    """Points of the Lorenz curve: ``<by...>, value, persons, person_share, total_share, note``.
 
     One row per distinct value (ascending) after a (0, 0) start row; ``person_share`` is the cumulative
-    share of persons F_j and ``total_share`` the cumulative share of the total L_j.
+    share of persons F_j and ``total_share`` the cumulative share of the total L_j.  ``note`` says why a
+    value is missing: the start row has no value (:data:`LORENZ_ORIGIN`), and a group whose total is 0 has
+    no shares of it.
 
     Notes
     -----
@@ -290,11 +296,16 @@ def lorenz(data: pd.DataFrame, *, value: str, frequency: str | None = None,
         value=table["_x"], persons=table["_n"],
         person_share=table.groupby(keys, sort=False)["_n"].cumsum() / table.groupby(keys, sort=False)["_n"].transform("sum"),
         total_share=(mass.groupby(groups, sort=False).cumsum() / tot_m).where(tot_m > 0), _start=1)
+    points["note"] = np.where(tot_m > 0, "", "total is 0: concentration undefined")
     start = table[keys].drop_duplicates().assign(value=np.nan, persons=0.0, person_share=0.0, total_share=0.0,
-                                                 _start=0)
+                                                 _start=0, note=LORENZ_ORIGIN)
     out = pd.concat([start, points], ignore_index=True)
     out = out.sort_values([*keys, "_start"], kind="stable").reset_index(drop=True)
-    return out[[*by, "value", "persons", "person_share", "total_share"]]
+    return out[[*by, "value", "persons", "person_share", "total_share", "note"]]
+
+
+#: the note of the (0, 0) start row of each Lorenz curve, whose ``value`` is missing (no person there)
+LORENZ_ORIGIN = "origin of the curve (0, 0): no person, no value"
 
 
 def check_concentration(data: pd.DataFrame, *, value: str, top: float, claimed: float, tolerance: float = 0.05,
@@ -341,9 +352,8 @@ def check_concentration(data: pd.DataFrame, *, value: str, top: float, claimed: 
     """
     from .wording import bounds
 
-    tol = float(tolerance)
-    if not np.isfinite(tol) or tol < 0:
-        raise InvalidArgumentError(f"argument 'tolerance': {tolerance!r} must be a number >= 0.")
+    tol = check_number(tolerance, argument="tolerance", low=0)
+    claimed = check_number(claimed, argument="claimed", low=0, high=1)
     b = bounds(claimed, wording="about", tolerance=tol)
     res = top_share(data, value=value, top=top, frequency=frequency, by=by, confidence=confidence,
                     n_boot=n_boot, random_state=random_state)

@@ -16,6 +16,7 @@ from ._checks import (
     as_pandas,
     check_choice,
     check_keys,
+    check_level,
     check_measure,
     check_no_missing,
     check_positive_number,
@@ -183,10 +184,11 @@ def ratios(table: pd.DataFrame, *, numerator: str, denominator: str, precision: 
     half = 0.0 if precision is None else check_positive_number(precision, argument="precision") / 2
     systems = set(data["system"])
     for arg, name in (("numerator", numerator), ("denominator", denominator)):
-        if name not in systems:
+        if check_level(name, argument=arg) not in systems:
             raise UnknownNameError(f"argument {arg!r}: system {name!r} is not in the table "
                                    f"({', '.join(map(repr, sorted(systems)))}).")
-    values = pd.to_numeric(data["value"], errors="coerce")
+    check_measure(data, ["value"], missing="allow")  # a missing value is noted below
+    values = pd.to_numeric(data["value"])
     wide = data.assign(value=values).pivot(index="measure", columns="system", values="value")
     measures = list(dict.fromkeys(data.loc[data["system"].isin([numerator, denominator]), "measure"]))
     wide = wide.reindex(measures)
@@ -198,12 +200,16 @@ def ratios(table: pd.DataFrame, *, numerator: str, denominator: str, precision: 
         upper = np.where((den - half > 0) & (precision is not None), (num + half) / (den - half), np.nan)
     note = np.where(np.isnan(num) | np.isnan(den), "value missing for one system",
                     np.where(den > 0, "", "denominator is 0"))
-    if precision is not None:
-        note = np.where(note == "", f"lower/upper: values printed to {precision:g}", note)
+    note = np.where(note == "", f"lower/upper: values printed to {precision:g}" if precision is not None
+                    else NO_PRECISION, note)
     return pd.DataFrame({"measure": measures, "numerator": numerator, "denominator": denominator,
                          "numerator_value": num, "denominator_value": den, "value": value, "lower": lower,
                          "upper": upper, "statistic": f"ratio {numerator} / {denominator}",
                          "note": note})[RATIO_COLUMNS]
+
+
+#: note of a ratio computed without ``precision=`` (its ``lower``/``upper`` are missing)
+NO_PRECISION = "lower/upper missing: no precision= given (the unit of the printed values)"
 
 
 def check_claims(ratio_table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
@@ -240,6 +246,12 @@ def check_claims(ratio_table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFram
     require_columns(rt, ["measure", "value"], argument="ratio_table")
     cl = as_pandas(claims, argument="claims")
     require_columns(cl, ["measure", "statement", "claimed", "wording"], argument="claims")
+    check_keys(rt, ["measure"], labels=True)
+    check_keys(cl, ["measure"], labels=True)
+    check_measure(rt, [c for c in ("value", "lower", "upper") if c in rt.columns], missing="allow")
+    check_measure(cl, ["claimed"])
+    if "tolerance" in cl.columns:
+        check_measure(cl, ["tolerance"], missing="allow")
     missing = sorted(set(cl["measure"]) - set(rt["measure"]))
     if missing:
         raise UnknownNameError(f"claims: measure {missing[0]!r} is not in the ratio table.")

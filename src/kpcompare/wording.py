@@ -12,7 +12,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from ._checks import check_choice
+import pandas as pd
+
+from ._checks import check_choice, check_number
 from .errors import InvalidArgumentError
 
 __all__ = ["Bounds", "bounds", "printed_precision", "WORDINGS", "DEFAULT_TOLERANCE"]
@@ -89,9 +91,13 @@ def bounds(value: float, *, wording: str, printed: str | None = None, precision:
         Ends of a ``"range"``.
     """
     check_choice(wording, WORDINGS, argument="wording")
-    v = float(value)
+    v = check_number(value, argument="value")
+    precision, tolerance, lower, upper = (
+        None if _missing(x) else check_number(x, argument=arg, low=0 if arg in ("precision", "tolerance") else None,
+                                              low_open=arg == "precision")
+        for arg, x in (("precision", precision), ("tolerance", tolerance), ("lower", lower), ("upper", upper)))
     if wording == "printed":
-        unit = float(precision) if precision is not None and not _isnan(precision) else (
+        unit = float(precision) if precision is not None else (
             printed_precision(printed) if printed is not None else None)
         if unit is None:
             raise InvalidArgumentError("wording 'printed' needs 'printed' (the text as printed) or 'precision'.")
@@ -124,4 +130,10 @@ def _isnan(x: object) -> bool:
 
 
 def _missing(x: object) -> bool:
-    return x is None or _isnan(x) or x == ""
+    """An option left blank: None, NaN, NA or empty text (a registry cell)."""
+    if isinstance(x, str):
+        return not x.strip()
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):  # a list or an array: not blank, refused by check_number
+        return False

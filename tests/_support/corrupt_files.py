@@ -86,7 +86,21 @@ def csv_blank_lines(directory):
     return _write(directory, "blank_lines.csv", b"\n".join(lines) + b"\n\n")
 
 
+def csv_cr_blank_lines(directory):
+    """Old Mac line ends (a lone CR) with blank lines between rows and at the end: read like the clean CSV."""
+    lines = clean_bytes().split(b"\n")
+    lines[4:4] = [b"", b""]
+    return _write(directory, "cr.csv", b"\r".join(lines) + b"\r\r")
+
+
 # ---- files that must raise, naming the file
+def csv_cr_ragged(directory):
+    """Old Mac line ends with one line of eight fields: its line number counts CR-ended lines."""
+    lines = clean_bytes().split(b"\n")
+    lines[5] += b",extra"
+    return _write(directory, "cr_ragged.csv", b"\r".join(lines))
+
+
 def csv_latin1(directory):
     data = clean_bytes().replace(b"p3,", "p\xe9,".encode("latin-1"), 1)
     return _write(directory, "latin1.csv", data)
@@ -192,6 +206,7 @@ CORPUS = {
     "parquet_truncated": (parquet_truncated, "error"), "parquet_wrong_schema": (parquet_wrong_schema, "error"),
     "parquet_not_parquet": (parquet_not_parquet, "error"), "directory": (a_directory, "error"),
     "missing": (missing_path, "error"),
+    "cr_blank_lines": (csv_cr_blank_lines, "reads"), "cr_ragged": (csv_cr_ragged, "error"),
 }
 
 

@@ -88,3 +88,27 @@ def test_decompose_arguments(keyword, value, message):
 def test_open_age_range_still_works():
     out = compare(STRATA, population=POP, standard=STD, reference="A", age_range=(60, None), measures="admissions")
     assert len(out) > 0
+
+
+# --- issue 17 (h17b) ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_a_population_held_as_a_categorical_is_read_by_value(name):
+    # 'category type does not support sum operations' before; the result is that of the plain integers
+    categorical = POP.assign(population=POP["population"].astype("category"))
+    pd.testing.assert_frame_equal(RUNS[name](STRATA, categorical), RUNS[name](STRATA))
+
+
+def test_decompose_reference_must_be_one_level():
+    # a bare ValueError/TypeError ("The truth value of an array ... is ambiguous") before
+    for bad in (pd.NA, np.array([1, 2]), pd.DataFrame()):
+        with pytest.raises(InvalidArgumentError, match=r"argument 'reference': give one level"):
+            decompose(STRATA, population=POP, standard=STD, reference=bad)
+
+
+def test_rate_model_on_no_rows_says_so():
+    # an IndexError ("list index out of range") before
+    with pytest.raises(InvalidValueError, match=r"^strata: no rows; a rate model between systems needs rows of "
+                                                r"two systems\.$"):
+        RUNS["rate_model"](STRATA.iloc[:0])

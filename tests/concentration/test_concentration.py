@@ -158,7 +158,7 @@ def test_error_bad_confidence():
 
 
 def test_error_negative_tolerance():
-    with pytest.raises(InvalidArgumentError, match=r"argument 'tolerance': -1 must be a number >= 0"):
+    with pytest.raises(InvalidArgumentError, match=r"argument 'tolerance': -1\.0 must be a finite number >= 0"):
         K.check_concentration(pd.DataFrame({"x": [1.0]}), value="x", top=0.1, claimed=0.5, tolerance=-1)
 
 

@@ -53,3 +53,38 @@ def test_n_boot_above_the_maximum_is_refused_before_any_work(n_boot):
     data = pd.DataFrame({"value": [1.0, 2.0, 5.0, 9.0]})
     with pytest.raises(InvalidArgumentError, match=r"argument 'n_boot': .* is more than 1,000,000; give at most"):
         gini(data, value="value", n_boot=n_boot)
+
+
+# --- issue 17 (h17b) ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fn", [gini, top_share, lorenz])
+def test_an_empty_table_is_refused_by_name(fn):
+    # gini/top_share: a bare ValueError "operands could not be broadcast together" before
+    with pytest.raises(InvalidValueError, match=r"^data: no rows; concentration needs at least one person"):
+        fn(DATA.iloc[:0], value="v", by="g")
+
+
+def test_lorenz_notes_its_origin_and_a_zero_total():
+    from kpcompare.concentration import LORENZ_ORIGIN
+
+    data = pd.DataFrame({"g": ["a", "a", "b"], "v": [1, 1, 0]})
+    res = lorenz(data, value="v", by="g")
+    assert res.columns.tolist() == ["g", "value", "persons", "person_share", "total_share", "note"]
+    assert res["note"].tolist() == [LORENZ_ORIGIN, "", LORENZ_ORIGIN, "total is 0: concentration undefined"]
+    # (a, [1, 1]): the curve (0, 0) -> (1, 1); (b, [0]): no total to share
+    assert res["total_share"].iloc[:2].tolist() == [0.0, 1.0] and np.isnan(res["total_share"].iloc[3])
+
+
+@pytest.mark.parametrize(("keyword", "value", "message"), [
+    ("claimed", None, r"argument 'claimed': None is not a number"),
+    ("claimed", "x", r"argument 'claimed': 'x' is not a number"),
+    ("claimed", 70, r"argument 'claimed': 70\.0 must be a finite number >= 0 and <= 1"),
+    ("tolerance", None, r"argument 'tolerance': None is not a number"),
+])
+def test_check_concentration_arguments(keyword, value, message):
+    from kpcompare.concentration import check_concentration
+
+    kw = {"top": 0.2, "claimed": 0.5, keyword: value}
+    with pytest.raises(InvalidArgumentError, match=message):
+        check_concentration(DATA, value="v", **kw)

@@ -1,5 +1,7 @@
 """Issue 17: condition_set and load_condition_set name the argument for a value that is not a name or path."""
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from kpcompare.conditions import condition_set, load_condition_set
@@ -16,3 +18,10 @@ def test_condition_set_name(name):
 def test_load_condition_set_path(path):
     with pytest.raises(InvalidArgumentError, match=r"argument 'path': give a file path"):
         load_condition_set(path)
+
+
+@pytest.mark.parametrize("coding", [pd.NA, np.array([1, 2]), 10])
+def test_condition_set_coding_must_be_a_name(coding):
+    # a bare ValueError/TypeError ("The truth value of an array ... is ambiguous") before
+    with pytest.raises(InvalidArgumentError, match=r"argument 'coding': expected a name \(text\)"):
+        condition_set("ham2003_leading_causes", coding=coding)

@@ -378,7 +378,7 @@ def test_error_duplicate_factor():
 
 
 def test_error_unknown_assumption_set():
-    with pytest.raises(UnknownNameError, match=r"assumption set 'enthoven' is not bundled"):
+    with pytest.raises(UnknownNameError, match=r"argument 'names': unknown value 'enthoven'; choose one of 'feachem2002'"):
         costs.assumptions("enthoven")
 
 

@@ -45,6 +45,7 @@ def test_corpus_file_reads_or_raises_a_kpcompare_error(name, tmp_path, expected)
     ("xz_truncated", r"cut\.csv\.xz'.*(truncated|corrupt|cannot be)"),
     ("named_bz2_plain", r"plain\.csv\.bz2' is named '\.bz2' but is not bz2-compressed"),
     ("ragged", r"ragged\.csv' line 6: malformed line \(expected 7 fields, got 8\)"),
+    ("cr_ragged", r"cr_ragged\.csv' line 6: malformed line \(expected 7 fields, got 8\)"),
     ("unterminated_quote", r"quote\.csv' line 4: a quote is opened and never closed"),
     ("semicolon", r"semicolon\.csv' line 1: .*delimiter=';'"),
     ("tab", r"tab\.csv' line 1: .*delimiter='\\t'"),

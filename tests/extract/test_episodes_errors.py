@@ -71,10 +71,11 @@ def test_malformed_csv_line_names_file_and_line(tmp_path):
 
 
 def test_csv_text_in_numeric_column_names_file_and_lines(tmp_path):
-    """Issue 17: the column is named by name (pyarrow named it 'CSV column #1')."""
+    """Issue 17: the column is named by name (pyarrow named it 'CSV column #1') and the value by its line (not
+    the block of lines 2-3)."""
     path = tmp_path / "types.csv"
     path.write_text("sex,length_of_stay\nM,2\nF,three\n")
-    with pytest.raises(ColumnTypeError, match=r"column 'length_of_stay' .*types\.csv' lines 2-3.*'three'"):
+    with pytest.raises(ColumnTypeError, match=r"column 'length_of_stay' .*types\.csv' line 3 \(value 'three'\)"):
         kpcompare.aggregate(kpcompare.read_episodes(path), by=("sex",), progress=False)
 
 
@@ -156,7 +157,16 @@ def test_unknown_coding():
 
 def test_mixed_types_in_a_frame_column():
     frame = ROWS.assign(system=["A", 2, "B"])
-    with pytest.raises(SourceReadError, match=r"the pandas DataFrame rows 1-3: a column holds values of mixed types"):
+    with pytest.raises(SourceReadError, match=r"the pandas DataFrame rows 1-3: column 'system' holds values that cannot be "
+                                              r"read \(object: mixed types"):
         kpcompare.aggregate(frame, progress=False)
 
 
+
+
+def test_a_complex_column_of_a_frame_is_named():
+    # an ArrowNotImplementedError ("Unsupported numpy type 15") before
+    frame = ROWS.assign(age=ROWS["age"].astype(complex))
+    with pytest.raises(SourceReadError, match=r"the pandas DataFrame rows 1-3: column 'age' holds values that "
+                                              r"cannot be read \(complex128"):
+        kpcompare.aggregate(frame, progress=False)

@@ -138,3 +138,16 @@ def test_time_zone_aware_dates_count_by_their_local_date():
     extract = kpcompare.read_episodes(frame)
     days = extract.to_pandas(["admission_date"])["admission_date"].astype(str).tolist()
     assert days == ["2020-01-01", "2020-01-02"]
+
+
+def test_weighted_sums_beyond_float64_exactness_are_refused_like_counts():
+    """Weighted sums had no such check: weights of 2**52 summed to 2**53 + 2**52 and were returned as they
+    were, while the same total of counts is refused; now both meet the one rule (a stratum's sum below 2**53)."""
+    frame = BASE.drop(columns=["admission_date", "discharge_date"]).assign(length_of_stay=[1, 1, 1],
+                                                                            weight=[2.0**52, 2.0**53, 1.0])
+    with pytest.raises(InvalidValueError, match=r"column 'weighted_admissions': a stratum's weighted sum "
+                                                r"\(1\.351e\+16\) exceeds 2\*\*53.*rescale the weights"):
+        kpcompare.aggregate(kpcompare.read_episodes(frame), by=["system"], weights="weight", progress=False)
+    frame = frame.assign(weight=[2.0**40, 3.0, 1.0])  # well below: summed as before
+    result = kpcompare.aggregate(kpcompare.read_episodes(frame), by=["system"], weights="weight", progress=False)
+    assert result.strata["weighted_admissions"].tolist() == [2.0**40 + 3, 1.0]

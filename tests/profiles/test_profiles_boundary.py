@@ -25,3 +25,42 @@ def test_densities_faults(table, column, fault, message):
     frame.at[1, column] = fault
     with pytest.raises(InvalidValueError, match=message):
         densities(counts, population=pop)
+
+
+# --- issue 17 (h17b) ------------------------------------------------------------------------------------------
+
+
+def test_ratio_limits_without_precision_are_noted():
+    from kpcompare.profiles import NO_PRECISION, ratios
+
+    # lower/upper were NaN with an empty note; 20 / 10 = 2 with no interval to give
+    res = ratios(COUNTS, numerator="B", denominator="A")
+    assert res["value"].tolist() == [2.0] and res["note"].tolist() == [NO_PRECISION]
+    assert np.isnan(res["lower"].iloc[0]) and np.isnan(res["upper"].iloc[0])
+
+
+@pytest.mark.parametrize("bad", [[], {}, np.array([1, 2]), pd.DataFrame(), pd.NA])
+def test_ratio_systems_must_be_one_level(bad):
+    from kpcompare.errors import InvalidArgumentError
+    from kpcompare.profiles import ratios
+
+    # a bare TypeError ("unhashable type") before
+    with pytest.raises(InvalidArgumentError, match=r"argument 'numerator': give one level"):
+        ratios(COUNTS, numerator=bad, denominator="A")
+
+
+@pytest.mark.parametrize(("table", "column", "values", "message"), [
+    ("claims", "claimed", [1 + 0j], r"column 'claimed': rule 'numeric' broken by 1 row .*complex numbers"),
+    ("claims", "claimed", [pd.Timedelta(days=1)], r"column 'claimed': rule 'numeric' broken by 1 row .*durations"),
+    ("ratios", "value", [[1, 2]], r"column 'value': rule 'numeric' broken by 1 row .*other objects \(list\)"),
+    ("ratios", "measure", [["beds"]], r"column 'measure': rule 'one value per cell' broken by 1 row"),
+])
+def test_check_claims_refuses_odd_cells(table, column, values, message):
+    from kpcompare.profiles import check_claims, ratios
+
+    rt = ratios(COUNTS, numerator="B", denominator="A")
+    claims = pd.DataFrame({"measure": ["beds"], "statement": ["twice"], "claimed": [2.0], "wording": ["multiple"]})
+    frame = claims if table == "claims" else rt
+    frame[column] = pd.Series(values, dtype=object)
+    with pytest.raises(InvalidValueError, match=message):
+        check_claims(rt, claims)

@@ -1,5 +1,6 @@
 """Issue 17: refdata functions refuse odd arguments with the argument named (no bare TypeError)."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -47,3 +48,28 @@ def test_reband_values(value, message):
         data["population"] = [True, False]
     with pytest.raises(InvalidValueError, match=r"column 'population': " + message):
         kpcompare.reband(data, bands=[0])
+
+
+# --- issue 17 (h17b): band bounds and ages of odd types -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("bounds", "message"), [
+    ([0, 15, float("inf")], r"argument 'bands': lower bounds must be whole numbers of years"),
+    ([0, 15, -float("inf")], r"argument 'bands': lower bounds must be whole numbers of years"),
+    ([0, 15, 1 + 2j], r"argument 'bands': lower bounds must be whole numbers of years"),
+    ([0, 15, True], r"give at least one whole-number lower bound"),
+    ([0, 15, 2**70], r"argument 'bands': lower bound 1180591620717411303424 is beyond any age \(at most 1000\)"),
+])
+def test_band_bounds_of_odd_types(bounds, message):
+    # an OverflowError ("cannot convert float infinity to integer", "Python int too large") before
+    for call in (lambda: kpcompare.band_table(bounds), lambda: kpcompare.age_to_band([5, 40], bounds)):
+        with pytest.raises(InvalidArgumentError, match=message):
+            call()
+
+
+def test_a_complex_age_is_refused_not_cast():
+    # pd.to_numeric dropped the imaginary part with a ComplexWarning
+    with pytest.raises(InvalidValueError, match=r"column 'ages': rule 'a numeric age \(no missing values\)' broken "
+                                                r"by 1 row .*The ages are complex numbers"):
+        kpcompare.age_to_band(np.array([5.0, 1 + 2j, "40"], dtype=object), [0, 15])
+    assert kpcompare.age_to_band(np.array([5, "40"], dtype=object), [0, 15]).tolist() == ["0-14", "15+"]

@@ -50,7 +50,7 @@ def _pairs(systems: Sequence[Any] | None, reference: Any, present: list[Any]) ->
         wanted = pair
         pairs = [(pair[0], pair[1])]
     else:
-        wanted = [reference]
+        wanted = [check_level(reference, argument="reference")]
         pairs = [(s, reference) for s in present if s != reference] or [(reference, reference)]
     unknown = [s for s in wanted if s not in present]
     if unknown:

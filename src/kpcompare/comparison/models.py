@@ -27,6 +27,7 @@ from .._checks import (
     check_keys,
     check_level,
     check_measure,
+    check_not_empty,
     check_no_missing,
     check_no_total_rows,
     require_columns,
@@ -211,8 +212,9 @@ def _check_inputs(data: pd.DataFrame, pop: pd.DataFrame, *, outcome: str, keys: 
 
 def _systems(data: pd.DataFrame, reference: Any) -> list[Any]:
     """The systems of ``data`` (order of appearance), checked against ``reference``."""
+    check_not_empty(data, argument="strata", need="a rate model between systems needs rows of two systems.")
     systems = list(dict.fromkeys(data["system"]))
-    if reference is not None and reference not in systems:
+    if reference is not None and check_level(reference, argument="reference") not in systems:
         raise UnknownNameError(
             f"argument 'reference': system {reference!r} not found in strata column 'system' "
             f"(systems present: {', '.join(map(repr, systems))}).")

@@ -107,6 +107,7 @@ def condition_set(name: str, *, coding: str | None = None) -> ConditionSet:
     if not isinstance(name, str):
         raise InvalidArgumentError(f"argument 'name': give the name of a bundled condition set (text), got "
                                    f"{name!r}; see list_condition_sets().")
+    coding = None if coding is None else check_coding(coding)
     base, suffix_coding = name, None
     for c in CODINGS:
         if name.endswith("_" + c):

@@ -9,7 +9,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import as_list, as_pandas, check_no_missing, check_non_negative, require_columns
+from .._checks import (
+    as_list,
+    as_pandas,
+    check_keys,
+    check_level,
+    check_no_missing,
+    check_non_negative,
+    require_columns,
+)
 from .._deprecation import warn_moved
 from ..errors import InvalidArgumentError, InvalidValueError, UnknownNameError
 from ..rates.standard import check_same_keys
@@ -25,6 +33,7 @@ def _need_table(need: Any, *, age: str, weight: str, by: list[str]) -> pd.DataFr
     wts = as_pandas(need, argument="need")
     require_columns(wts, [age, weight, *by], argument="need")
     check_no_missing(wts, [age, weight, *by])
+    check_keys(wts, [age, *by], labels=True)
     check_non_negative(wts, [weight])
     keys = [age, *by]
     dup = wts.duplicated(keys, keep=False).to_numpy()
@@ -35,9 +44,20 @@ def _need_table(need: Any, *, age: str, weight: str, by: list[str]) -> pd.DataFr
     return wts
 
 
+def _population_table(populations: Any, *, age: str, population: str, by: list[str]) -> pd.DataFrame:
+    """The checked table of populations by system and age band (and ``by`` level)."""
+    pops = as_pandas(populations, argument="populations")
+    require_columns(pops, ["system", age, population, *by], argument="populations")
+    check_no_missing(pops, ["system", age, population, *by])
+    check_keys(pops, ["system", age, *by], labels=True)
+    check_non_negative(pops, [population])
+    return pops
+
+
 def _systems(pops: pd.DataFrame, wts: pd.DataFrame, *, reference: str, systems: Any,
              keys: list[str]) -> list[Any]:
     """The systems adjusted, each checked to have exactly the bands of the need weights."""
+    reference = check_level(reference, argument="reference")
     names = list(dict.fromkeys(pops["system"]))
     if reference not in names:
         raise UnknownNameError(f"argument 'reference': {reference!r} is not a system of populations "
@@ -127,10 +147,7 @@ def age_need_factor(populations: pd.DataFrame, *, need: pd.DataFrame, reference:
     weight = weights
     wts = _need_table(need, age=age, weight=weight, by=as_list(by))
     extra = as_list(by)
-    pops = as_pandas(populations, argument="populations")
-    require_columns(pops, ["system", age, population, *extra], argument="populations")
-    check_no_missing(pops, ["system", age, population, *extra])
-    check_non_negative(pops, [population])
+    pops = _population_table(populations, age=age, population=population, by=extra)
     keys = [age, *extra]
     chosen = _systems(pops, wts, reference=reference, systems=systems, keys=keys)
     merged = pops.merge(wts[keys + [weight]], on=keys, how="left")

@@ -31,6 +31,12 @@ from .._checks import (
     check_distinct,
     check_keys,
     check_measure,
+    check_real,
+    text_or_blank,
+    check_choice,
+    check_flag,
+    check_instance,
+    check_name,
     check_no_missing,
     check_non_negative,
     check_values_in,
@@ -95,7 +101,8 @@ def validate_lines(lines: pd.DataFrame) -> pd.DataFrame:
     check_keys(data, ["assumption_set", "system", "order", "kind", "item", "currency"], labels=True)
     check_non_negative(data, ["amount"])
     data["amount"] = pd.to_numeric(data["amount"]).astype(float)
-    data["sign"] = pd.to_numeric(data["sign"], errors="coerce")
+    check_real(data, ["sign"])
+    data["sign"] = pd.to_numeric(data["sign"])
     check_values_in(data, "sign", [1, -1], rule="sign is +1 (added) or -1 (deducted)")
     data["sign"] = data["sign"].astype(int)
     check_values_in(data, "kind", ["start", "adjustment"], rule="kind is start or adjustment")
@@ -104,7 +111,7 @@ def validate_lines(lines: pd.DataFrame) -> pd.DataFrame:
     for col in ("category", "source", "basis", "note"):
         if col not in data:
             data[col] = ""
-        data[col] = data[col].fillna("").astype(str)
+        data[col] = text_or_blank(data[col])
     key = ["assumption_set", "system", "item"]
     dup = data.duplicated(key, keep=False).to_numpy()
     if dup.any():
@@ -161,7 +168,7 @@ def validate_factors(factors: pd.DataFrame) -> pd.DataFrame:
     for col in ("unit", "source", "basis", "note"):
         if col not in data:
             data[col] = ""
-        data[col] = data[col].fillna("").astype(str)
+        data[col] = text_or_blank(data[col])
     return data.reset_index(drop=True)
 
 
@@ -196,11 +203,7 @@ def assumptions(*names: str) -> CostAssumptions:
     lines = validate_lines(pd.read_csv(data_path(*_LINE_FILE)))
     factors = validate_factors(pd.read_csv(data_path(*_FACTOR_FILE)))
     known = list(dict.fromkeys(lines["assumption_set"]))
-    chosen = list(names) or known
-    unknown = [n for n in chosen if n not in known]
-    if unknown:
-        raise UnknownNameError(
-            f"assumption set {unknown[0]!r} is not bundled; choose one of {', '.join(map(repr, known))}.")
+    chosen = [check_choice(n, known, argument="names") for n in names] or known
     keep_l = lines["assumption_set"].isin(chosen)
     keep_f = factors["assumption_set"].isin(chosen)
     return CostAssumptions(lines.loc[keep_l].reset_index(drop=True),
@@ -229,6 +232,8 @@ def toggle(lines: pd.DataFrame, *, on: bool, items: list[str] | None = None,
     Start lines are never switched.  Switching a set of lines off and then on again returns the
     original table (a tested property).
     """
+    on = check_flag(on, argument="on")
+    contested_only = check_flag(contested_only, argument="contested_only")
     data = validate_lines(lines)
     mask = data["kind"].eq("adjustment")
     if contested_only:
@@ -269,9 +274,13 @@ def alternative(changes: pd.DataFrame, *, assumptions: CostAssumptions, base: st
         ``assumptions`` with the new set appended (lines and factors), every changed row's ``basis``
         set to ``"alternative"`` and its ``source`` to the change's source.
     """
+    check_instance(assumptions, CostAssumptions, argument="assumptions",
+                   hint="Load one with kpcompare.costs.assumptions(...).")
+    base, name = check_name(base, argument="base", what="assumption set"), check_name(name, argument="name")
     ch = as_pandas(changes, argument="changes")
     require_columns(ch, ["system", "item", "value", "source"], argument="changes")
     check_no_missing(ch, ["system", "item", "value"])
+    check_keys(ch, ["system", "item"], labels=True)
     check_non_negative(ch, ["value"])
     lines, factors = validate_lines(assumptions.lines), validate_factors(assumptions.factors)
     sets = list(dict.fromkeys(lines["assumption_set"]))

@@ -139,7 +139,8 @@ def _scenarios(data: pd.DataFrame, fac: pd.DataFrame, fvals: pd.DataFrame, range
                               "input_value": np.where(on, 0.0, contested["amount"]),
                               "baseline_input": np.where(on, contested["amount"], 0.0),
                               "sign": contested["sign"]}))
-    cf = fac.loc[fac["contested"] & fac["factor"].isin(["cost_environment", "age_need"])]
+    cf = fac.loc[fac["contested"] & fac["factor"].isin(["cost_environment", "age_need"])
+                 & fac["system"].isin(data["system"])]  # a factor of a system without lines changes nothing
     scen.append(pd.DataFrame({"system": cf["system"], "item": cf["factor"], "kind": "factor", "setting": "off",
                               "input_value": 1.0, "baseline_input": cf["value"], "sign": 0}))
     if ranges is not None:

@@ -201,15 +201,20 @@ def _bound(value: Any) -> str | None:
 def _result(plan, accumulator: Accumulator, tally: Tally, *, period: Any) -> AggregateResult:
     """The strata (integer measures as int64) and exclusions, checked: rows read = counted + excluded."""
     strata = accumulator.frame()
-    for name in counted_names(plan) + [name for hook in plan.hooks for name in hook.measures]:
-        values = strata[name].to_numpy()
-        if len(values) and values.max() >= 2.0 ** 53:  # float64 sums are exact below 2**53 only
-            raise InvalidValueError(
-                f"column {name!r}: a stratum's sum ({values.max():.4g}) exceeds 2**53, beyond which it cannot "
-                "be counted exactly; split the extract (e.g. by year) and add the results.", column=name,
-                rule="sum below 2**53")
-        strata[name] = np.rint(values).astype(np.int64)
     exclusions = tally.frame(plan.weighted, where=plan.where is not None)
+    hooked = [name for hook in plan.hooks for name in hook.measures]  # e.g. readmissions (counts)
+    sums = {name: strata[name].to_numpy(dtype=float) for name in measure_names(plan) + hooked}
+    if plan.weighted:
+        sums["weighted_rows"] = exclusions["weighted_rows"].to_numpy(dtype=float)
+    for name, values in sums.items():  # counts and weighted sums alike: float64 adds exactly below 2**53 only
+        if len(values) and not np.nanmax(values) < 2.0 ** 53:
+            what = "weighted sum" if name.startswith("weighted_") else "sum"
+            raise InvalidValueError(
+                f"column {name!r}: a stratum's {what} ({np.nanmax(values):.4g}) exceeds 2**53, beyond which it "
+                "cannot be counted exactly; split the extract (e.g. by year) and add the results"
+                + (" (or rescale the weights)" if what != "sum" else "") + ".", column=name, rule="sum below 2**53")
+    for name in counted_names(plan) + hooked:
+        strata[name] = np.rint(sums[name]).astype(np.int64)
     result = AggregateResult(strata, exclusions, tally.read, plan.unit, plan.bed_rule, plan.by,
                              period=None if period is None else tuple(_bound(v) for v in period))
     for hook in plan.hooks:

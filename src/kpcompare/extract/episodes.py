@@ -119,14 +119,22 @@ class Extract:
             else:
                 self._convert(name, [pa.array([], type=known[s]) for s in sources], 0, self.source.description)
 
-    def _convert(self, name: str, arrays: list[pa.Array], n: int, location: str) -> pa.Array:
+    def _convert(self, name: str, arrays: list[pa.Array], n: int, location: Any) -> pa.Array:
+        """Canonical column ``name`` from its source ``arrays``; ``location`` a text, or the :class:`Piece` read
+        (whose :meth:`Piece.where` names the exact line of the first value that cannot be converted)."""
         target = CANONICAL_COLUMNS[name].arrow_type or pa.string()
         if pa.types.is_list(target):
             target = pa.string()
         arrays = [a.cast(target) if pa.types.is_null(a.type) else a for a in arrays]  # an all-missing column
+        convert = self.mapping.converter(name, self._fields[name])
         try:
-            return self.mapping.converter(name, self._fields[name])(arrays, n)
+            return convert(arrays, n)
         except (pa.ArrowException, TypeError, ValueError) as exc:
+            if not isinstance(location, str):  # a piece: the first row that fails, located exactly
+                row = _first_failing_row(convert, arrays, n)
+                value = arrays[0][row].as_py() if row is not None else None
+                location = location.where(self._fields[name].sources[0], value) + (
+                    f" (value {value!r})" if value is not None else "")
             source = ", ".join(self._fields[name].sources)
             kind = CANONICAL_COLUMNS[name].kind
             types = ", ".join(str(a.type) for a in arrays)
@@ -180,7 +188,7 @@ class Extract:
                 if name in as_source and _is_whole(columns[0]):
                     arrays.append(columns[0])
                 else:
-                    arrays.append(self._convert(name, columns, n, piece.location))
+                    arrays.append(self._convert(name, columns, n, piece))
             table = pa.RecordBatch.from_arrays(arrays, names=list(names))
             check_batch_types(table, location=piece.location, narrow=narrow)
             return Batch(table, piece.location)
@@ -198,6 +206,23 @@ class Extract:
             columns = [pc.dictionary_decode(c) if pa.types.is_dictionary(c.type) else c for c in batch.table.columns]
             tables.append(pa.Table.from_arrays(columns, names=chosen))
         return pa.concat_tables(tables).to_pandas() if tables else None
+
+
+def _first_failing_row(convert: Callable[..., pa.Array], arrays: list[pa.Array], n: int) -> int | None:
+    """The first row whose values ``convert`` refuses (bisection over prefixes; only on the error path)."""
+    lo, hi = 0, n  # the first ``lo`` rows convert; the first ``hi`` do not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        try:
+            convert([a.slice(0, mid) for a in arrays], mid)
+            lo = mid
+        except (pa.ArrowException, TypeError, ValueError):
+            hi = mid
+    try:
+        convert([a.slice(lo, 1) for a in arrays], 1)
+    except (pa.ArrowException, TypeError, ValueError):
+        return lo
+    return None  # the rows fail only together (a rule over several rows): no single row to name
 
 
 def _is_whole(array: pa.Array) -> bool:

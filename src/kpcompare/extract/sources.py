@@ -26,7 +26,8 @@ import lzma
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -34,7 +35,15 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from ..errors import SourceReadError
-from .text_files import LineCounter, TextOptions, detect_compression, locate_problem, open_stream, read_header
+from .text_files import (
+    LineCounter,
+    TextOptions,
+    detect_compression,
+    locate_problem,
+    locate_value,
+    open_stream,
+    read_header,
+)
 
 __all__ = ["Piece", "Source", "ArrowStreamSource", "plain_schema", "open_source", "BATCH_ROWS"]
 
@@ -45,10 +54,21 @@ _CSV_BLOCK_BYTES = 64 << 20
 
 @dataclass
 class Piece:
-    """One record batch of a source and where it came from (for error messages)."""
+    """One record batch of a source and where it came from (for error messages).
+
+    ``line_of(column, value)``, when the source can tell (a CSV file), gives the exact place of the first row
+    of the batch whose ``column`` holds ``value`` (``"CSV file 'x.csv' line 2501"``), for a value that cannot
+    be converted: ``location`` names a whole block of lines.
+    """
 
     batch: pa.RecordBatch
     location: str
+    line_of: Callable[[str, str], str | None] | None = field(default=None, repr=False)
+
+    def where(self, column: str, value: object) -> str:
+        """The exact place of ``value`` in ``column`` where known, else :attr:`location`."""
+        found = self.line_of(column, str(value)) if self.line_of is not None and value is not None else None
+        return found or self.location
 
 
 class Source:
@@ -120,14 +140,14 @@ class PandasSource(Source):
         sample = self.frame.head(1000)  # object columns need values for their type to be inferred
         try:
             schema = pa.Schema.from_pandas(sample, preserve_index=False)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
+        except _NOT_ARROW:
             return {}  # mixed types: reported, with the rows, when the batch is read
         return {f.name: f.type for f in schema}
 
     def head(self, columns, rows=1000):
         try:
             return pa.Table.from_pandas(self.frame.head(rows)[list(columns)], preserve_index=False)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
+        except _NOT_ARROW:
             return None  # mixed types: reported, with the rows, when the batch is read
 
     def pieces(self, columns, *, dictionary=(), types=None):
@@ -136,8 +156,8 @@ class PandasSource(Source):
             location = f"{self.description} rows {start + 1}-{start + len(part)}"
             try:
                 table = pa.Table.from_pandas(part, preserve_index=False)
-            except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-                raise SourceReadError(f"{location}: a column holds values of mixed types ({exc}).") from exc
+            except _NOT_ARROW as exc:
+                raise SourceReadError(f"{location}: {_unreadable(part)} ({exc}).") from exc
             batches = table.combine_chunks().to_batches()
             yield Piece(batches[0] if batches else pa.RecordBatch.from_pylist([], schema=table.schema), location)
 
@@ -234,6 +254,19 @@ class ArrowStreamSource(Source):
             raise SourceReadError(f"{self.description} after {done:,} rows: {exc}") from exc
         if not done:  # an empty stream: one empty piece, as the other sources give
             yield Piece(pa.RecordBatch.from_pylist([], schema=self.plain).select(list(columns)), self.description)
+#: what pyarrow raises for a pandas column it cannot hold (mixed types, complex numbers, odd dictionaries)
+_NOT_ARROW = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
+
+
+def _unreadable(part) -> str:
+    """Which column of ``part`` Arrow cannot hold, in words (the first one found)."""
+    for column in part.columns:
+        try:
+            pa.Table.from_pandas(part[[column]], preserve_index=False)
+        except _NOT_ARROW:
+            return (f"column {column!r} holds values that cannot be read ({part[column].dtype}: mixed types, "
+                    "complex numbers or other objects); give numbers, text or dates")
+    return "a column holds values of mixed types"
 
 
 def _named_columns(frame, description: str):
@@ -390,8 +423,31 @@ class CsvSource(Source):
     def _failure(self, rows_done: int, exc: BaseException | None = None) -> SourceReadError:
         problem = locate_problem(self.path, self.compression, self.options, self.description, len(self.columns))
         if problem is None:
+            problem = self._bad_value(rows_done, str(exc))
+        if problem is None:
             problem = f"after line {rows_done + 1}: cannot be read ({_named(str(exc), self.columns)})"
         return SourceReadError(f"{self.description} {problem}.")
+
+    def _bad_value(self, rows_done: int, message: str) -> str | None:
+        """``"line N: ..."`` for a value pyarrow could not convert (its message names the column and the value;
+        the line is the first after the rows already read whose field holds that value)."""
+        match = _CONVERSION.search(message)
+        if match is None:
+            return None
+        column, kind, value = int(match.group(1)), match.group(2), match.group(3)
+        line = locate_value(self.path, self.compression, self.options, column, value, after=rows_done + 1)
+        if line is None or column >= len(self.columns):
+            return None
+        return (f"line {line}: column {self.columns[column]!r} holds {value!r}, which cannot be read as {kind} "
+                "like the rows before it; correct the value (or give the column as text)")
+
+    def _line_of(self, column: str, value: str, *, after: int) -> str | None:
+        """``"CSV file 'x' line N"``: the first line after line ``after`` whose ``column`` holds ``value``."""
+        if column not in self.columns:
+            return None
+        line = locate_value(self.path, self.compression, self.options, self.columns.index(column), value,
+                            after=after)
+        return None if line is None else f"{self.description} line {line}"
 
     def pieces(self, columns, *, dictionary=(), types=None):
         rows_done = 0
@@ -403,12 +459,16 @@ class CsvSource(Source):
                 except StopIteration:
                     break
                 location = f"{self.description} lines {rows_done + 2}-{rows_done + batch.num_rows + 1}"
+                yield Piece(batch, location, partial(self._line_of, after=rows_done + 1))
                 rows_done += batch.num_rows
-                yield Piece(batch, location)
         except (pa.ArrowException, OSError, EOFError, lzma.LZMAError, UnicodeError) as exc:
             raise self._failure(rows_done, exc) from exc
         if rows_done + counter.blank + 1 != counter.lines:  # a quote left open swallowed the lines after it
             raise self._failure(rows_done, f"{counter.lines - 1} lines after the header, {rows_done} rows read")
+
+
+#: pyarrow's message for a value a CSV column's type cannot hold (column counted from 0, type, value)
+_CONVERSION = re.compile(r"CSV column #(\d+): CSV conversion error to ([^:]+): invalid value '(.*)'", re.S)
 
 
 def _named(message: str, columns: Sequence[str]) -> str:

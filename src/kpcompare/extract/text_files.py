@@ -17,6 +17,7 @@ import codecs
 import csv
 import io
 import lzma
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,12 +26,16 @@ import pyarrow as pa
 
 from ..errors import SourceReadError
 
-__all__ = ["TextOptions", "detect_compression", "open_stream", "read_header", "locate_problem", "LineCounter", "BOM"]
+__all__ = ["TextOptions", "detect_compression", "open_stream", "read_header", "locate_problem", "locate_value",
+           "LineCounter", "BOM"]
 
 BOM = "\ufeff"
 _MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz"), (b"\x28\xb5\x2f\xfd", "zstd"))
 _BY_NAME = {".gz": "gzip", ".gzip": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd", ".zstd": "zstd"}
 _OTHER_DELIMITERS = {";": "';'", "\t": "'\\t'", "|": "'|'"}
+#: what ends a line: "\r\n", "\n" or a lone "\r" (old Mac files), as in pyarrow's CSV reader
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+_LINE_BREAK_BYTES = re.compile(rb"\r\n|\n|\r")
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ def _head_text(path: Path, compression: str | None, options: TextOptions, descri
         raise SourceReadError(f"{description} line 1: cannot be decompressed ({exc}). Is it truncated or "
                               "corrupt?") from exc
     try:
-        raw.split(b"\n", 1)[0].decode(options.encoding)
+        _LINE_BREAK_BYTES.split(raw, 1)[0].decode(options.encoding)
     except UnicodeDecodeError as exc:
         raise SourceReadError(
             f"{description} line 1: not valid {options.encoding} ({exc.reason} at byte {exc.start}); give "
@@ -110,7 +115,7 @@ def read_header(path: Path, compression: str | None, options: TextOptions, descr
     """The column names of the header line (byte-order mark removed); names the delimiter when it is not
     the one given."""
     text = _head_text(path, compression, options, description)
-    line = text.split("\n", 1)[0].rstrip("\r")
+    line = _LINE_BREAK.split(text, 1)[0]
     if not line.strip():
         raise SourceReadError(f"{description} has no header line (it is empty or starts with a blank line).")
     names = next(csv.reader([line], delimiter=options.delimiter))
@@ -132,14 +137,51 @@ def locate_problem(path: Path, compression: str | None, options: TextOptions, de
     closes (``"line N: ..."``); None if every line reads (the failure is then elsewhere)."""
     number = 0
     try:
-        stream = open_stream(path, compression)
-        for number, data in enumerate(io.BufferedReader(_Raw(stream), buffer_size=1 << 20), start=1):
+        for number, data in enumerate(_lines(open_stream(path, compression)), start=1):
             problem = _line_problem(data, number, options, columns)
             if problem is not None:
                 return problem
     except (pa.ArrowException, OSError, EOFError, lzma.LZMAError) as exc:
         return f"after line {number}: cannot be decompressed ({exc}); is the file truncated or corrupt?"
     return None
+
+
+def locate_value(path: Path, compression: str | None, options: TextOptions, column: int, value: str, *,
+                 after: int = 1) -> int | None:
+    """The number of the first line after line ``after`` whose field ``column`` (from 0) is ``value``: where a
+    value pyarrow could not convert sits (its message names the column and the value, not the line)."""
+    needle = value.encode(options.encoding, errors="ignore")
+    try:
+        for number, data in enumerate(_lines(open_stream(path, compression)), start=1):
+            if number <= after or needle not in data:
+                continue
+            try:
+                fields = next(csv.reader([data.decode(options.encoding)], delimiter=options.delimiter), [])
+            except (UnicodeDecodeError, csv.Error):
+                continue
+            if column < len(fields) and fields[column] == value:
+                return number
+    except (pa.ArrowException, OSError, EOFError, lzma.LZMAError):
+        return None
+    return None
+
+
+def _lines(stream, chunk: int = 1 << 20):
+    """The lines of a binary stream without their ends; ``\n``, ``\r\n`` and a lone ``\r`` (old Mac files)
+    each end a line, as in pyarrow's CSV reader."""
+    raw = io.BufferedReader(_Raw(stream), buffer_size=chunk)
+    rest = b""
+    try:
+        while data := raw.read(chunk):
+            buffer = rest + data
+            hold = buffer.endswith(b"\r")  # perhaps the first half of a "\r\n" split between chunks
+            parts = _LINE_BREAK_BYTES.split(buffer[:-1] if hold else buffer)
+            rest = parts.pop() + (b"\r" if hold else b"")  # the last line may go on in the next chunk
+            yield from parts
+        parts = _LINE_BREAK_BYTES.split(rest)
+        yield from (parts[:-1] if parts[-1] == b"" else parts)
+    finally:
+        stream.close()
 
 
 def _line_problem(data: bytes, number: int, options: TextOptions, columns: int) -> str | None:
@@ -203,13 +245,15 @@ class LineCounter:
 
 
 def _blank_lines(tail: bytes, data: bytes) -> int:
-    """Empty lines ended by a ``\\n`` in ``data`` (``tail``: the two bytes read before it), which pyarrow skips."""
+    """Empty lines whose line break starts in ``data`` (``tail``: the two bytes read before it), which pyarrow
+    skips.  A break starts at a ``\\r`` (alone or of a ``\\r\\n``) or at a ``\\n`` not after a ``\\r``; the line
+    it ends is empty when the byte before it ends a line too."""
     buffer = np.frombuffer(tail + data, dtype=np.uint8)
-    ends = np.flatnonzero(buffer == 10)
-    ends = ends[ends >= len(tail)]
-    start = ends - ((ends > 0) & (buffer[np.maximum(ends - 1, 0)] == 13))  # the \r of a \r\n
-    before = buffer[np.maximum(start - 1, 0)]
-    return int(np.count_nonzero((start > 0) & ((before == 10) | (before == 13))))
+    prev = np.r_[np.uint8(0), buffer[:-1]]
+    starts = np.flatnonzero((buffer == 13) | ((buffer == 10) & (prev != 13)))
+    starts = starts[starts >= len(tail)]
+    before = prev[starts]
+    return int(np.count_nonzero((starts > 0) & ((before == 10) | (before == 13))))
 
 
 class _Raw(io.RawIOBase):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import math
 from collections.abc import Callable
@@ -13,9 +14,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import as_pandas, check_no_missing, check_values_in, require_columns
+from .._checks import (
+    as_pandas,
+    check_distinct,
+    check_keys,
+    check_name,
+    check_no_missing,
+    check_number,
+    check_path,
+    check_values_in,
+    require_columns,
+    text_or_blank,
+)
 from .._paths import data_path
-from ..errors import DuplicateKeyError, InvalidValueError, UnknownNameError, row_problem
+from ..errors import DuplicateKeyError, InvalidValueError, SourceReadError, UnknownNameError, row_problem
 from ..wording import WORDINGS, Bounds, bounds
 
 __all__ = ["load_registry", "validate_registry", "check", "assert_figure", "register", "computations", "Computed",
@@ -76,8 +88,11 @@ def load_registry(path: str | Path | None = None) -> pd.DataFrame:
         Columns ``id, statement, printed, value, unit, wording, precision, tolerance, lower, upper,
         compute, inputs, source, source_file, status, note`` (missing optional columns are added empty).
     """
-    source = data_path("figures", "registry.csv") if path is None else Path(path)
-    frame = pd.read_csv(source, dtype={"printed": str, "inputs": str, "compute": str})
+    source = data_path("figures", "registry.csv") if path is None else check_path(path, what="registry file")
+    try:
+        frame = pd.read_csv(source, dtype={"printed": str, "inputs": str, "compute": str})
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise SourceReadError(f"registry file {str(source)!r} cannot be read as CSV: {exc}") from exc
     return validate_registry(frame)
 
 
@@ -86,11 +101,12 @@ def validate_registry(registry: pd.DataFrame) -> pd.DataFrame:
     reg = as_pandas(registry, argument="registry").copy()
     require_columns(reg, _REQUIRED, argument="registry")
     check_no_missing(reg, ["id", "printed", "value", "wording", "source", "status"])
+    check_keys(reg, ["id", "wording"], labels=True)
     for col in REGISTRY_COLUMNS:
         if col not in reg:
             reg[col] = np.nan if col in ("precision", "tolerance", "lower", "upper") else ""
     for col in ("statement", "unit", "compute", "inputs", "source_file", "note", "printed"):
-        reg[col] = reg[col].fillna("").astype(str)
+        reg[col] = text_or_blank(reg[col])
     dup = reg["id"].duplicated(keep=False).to_numpy()
     if dup.any():
         raise row_problem("id", "unique figure id", int(dup.sum()), reg.loc[dup, "id"].iloc[0], cls=DuplicateKeyError)
@@ -147,6 +163,11 @@ class _Context:
             raise UnknownNameError(f"registry: figure {figure_id!r} names computation {name!r}, which is not "
                                    f"registered; known: {', '.join(sorted(_COMPUTATIONS))}.")
         inputs = json.loads(row["inputs"]) if row["inputs"].strip() else {}
+        try:
+            inspect.signature(_COMPUTATIONS[name]).bind(self, **inputs)
+        except TypeError as exc:
+            raise InvalidValueError(f"registry: figure {figure_id!r}: its 'inputs' {row['inputs']!r} do not fit "
+                                    f"computation {name!r} ({exc}).", column="inputs") from None
         self._stack.append(figure_id)
         try:
             out = _COMPUTATIONS[name](self, **inputs)
@@ -196,6 +217,7 @@ def check(registry: pd.DataFrame | None = None, *, ids: list[str] | None = None)
     full = load_registry() if registry is None else validate_registry(registry)
     reg = full
     if ids is not None:
+        ids = [check_name(i, argument="ids", what="figure id") for i in check_distinct(ids, argument="ids")]
         unknown = sorted(set(ids) - set(full["id"]))
         if unknown:
             raise UnknownNameError(f"argument 'ids': figure {unknown[0]!r} is not in the registry.")
@@ -229,6 +251,8 @@ def assert_figure(figure_id: str, computed: float, *, registry: pd.DataFrame | N
     $1,402 means [1401.5, 1402.5); computed 1398.2 is below by 3.3``.
     """
     __tracebackhide__ = True  # pytest: show the caller's line and this message, not this function
+    figure_id = check_name(figure_id, argument="figure_id", what="figure id")
+    value = check_number(computed, argument="computed", finite=False)  # NaN and inf are judged below
     reg = load_registry() if registry is None else validate_registry(registry)
     hit = reg.loc[reg["id"].eq(figure_id)]
     if hit.empty:
@@ -236,7 +260,6 @@ def assert_figure(figure_id: str, computed: float, *, registry: pd.DataFrame | N
                                f"{', '.join(map(repr, reg['id'].head(5)))}, ...")
     row = hit.iloc[0]
     b = _row_bounds(row)
-    value = float(computed)
     if b.contains(value):
         return
     if math.isnan(value):

@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_path, check_text
+from .._checks import check_output_path, check_text
 
-__all__ = ["Series", "series", "new_figure", "finish", "check_text", "check_path", "log_ticks", "unit_text",
+__all__ = ["Series", "series", "new_figure", "finish", "check_text", "check_output_path", "log_ticks", "unit_text",
            "NICE_RATIOS", "WARNING_MARK", "narrow_interval_warnings"]
 
 #: Okabe & Ito's colour-blind-safe palette, ordered so that the first three differ in lightness by a third of

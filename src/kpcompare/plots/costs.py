@@ -18,7 +18,7 @@ from .._checks import check_distinct, check_number
 from ..errors import InvalidArgumentError
 from ._data import missing_note, prepare
 from ._labels import human
-from ._style import Series, check_path, check_text, finish, new_figure
+from ._style import Series, check_output_path, check_text, finish, new_figure
 
 __all__ = ["tornado_chart", "cascade_waterfall"]
 
@@ -60,7 +60,7 @@ def tornado_chart(table: pd.DataFrame, *, ax: Any = None, threshold: float | Non
         settings, widest swing on top; above the baseline hatched '///', below '\\\\\\'.
     """
     texts = _texts(title, caption, source, warning)
-    target = check_path(path)
+    target = check_output_path(path)
     threshold = check_number(threshold, argument="threshold", allow_none=True, low=-1e15, high=1e15)
     columns = getattr(table, "columns", getattr(table, "column_names", []))
     label_column = "outcome" if "outcome" in columns and "statistic" not in columns else "statistic"
@@ -191,7 +191,7 @@ def cascade_waterfall(cascade: pd.DataFrame, *, systems: list[str] | None = None
     matplotlib.figure.Figure
     """
     texts = _texts(title, caption, source, warning)
-    target = check_path(path)
+    target = check_output_path(path)
     chosen = check_distinct(systems, argument="systems")
     if chosen is not None and not chosen:
         raise InvalidArgumentError("argument 'systems': give at least one system to draw (or None for all).")

@@ -18,6 +18,7 @@ from .._checks import (
     as_list,
     as_pandas,
     check_choice,
+    check_not_empty,
     check_flag,
     check_keys,
     check_measure,
@@ -26,7 +27,7 @@ from .._checks import (
     check_positive_number,
     require_columns,
 )
-from ..errors import InvalidArgumentError, InvalidValueError, ZeroPopulationWarning
+from ..errors import InvalidArgumentError, ZeroPopulationWarning
 from ..schemas.rates import validate_rate_input
 from ._result import COMPARISON_COLUMNS, RATE_COLUMNS, RATIO_COLUMNS
 from .poisson import confidence_levels
@@ -100,8 +101,7 @@ def read_rate_input(data: Any, *, count: str, population: str, by: Any, confiden
     keys = [*by_cols, *strata]
     require_columns(df, [*keys, count, population, *([frequency] if frequency else []), *extra_columns])
     check_keys(df, keys)
-    if len(df) == 0:
-        raise InvalidValueError("data: no rows; a rate needs at least one row of counts and populations.")
+    check_not_empty(df, argument="data", need="a rate needs at least one row of counts and populations.")
     check_no_missing(df, keys)
     check_measure(df, [count, population])  # what each value is, and totals beyond 2**53
     validate_rate_input(df, count=count, population=population, keys=keys, weighted=weighted,

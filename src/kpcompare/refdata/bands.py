@@ -75,8 +75,8 @@ def _check_ages(ages: Any, column: str) -> None:
     if ages is None or isinstance(ages, (str, bytes, dict, set, pd.DataFrame)) or np.ndim(ages) != 1:
         raise InvalidArgumentError(f"argument 'ages': give a sequence of ages (one age as [age]), got {ages!r}.")
     series = ages if isinstance(ages, pd.Series) else pd.Series(np.asarray(ages))
-    bad, kind = not_a_measure(series)
-    if kind and kind != "text or other objects":
+    bad, kind = not_a_measure(series, allow_text=True)  # text of digits is parsed below
+    if bad.any():
         raise row_problem(column, "a numeric age (no missing values)", int(bad.sum()), _first_value(series, bad),
                           hint=f"The ages are {kind}.")
 

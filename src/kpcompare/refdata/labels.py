@@ -50,11 +50,16 @@ def parse_band_labels(labels: Iterable[Any], *, column: str = "age_band") -> pd.
                          "age_hi": pd.array(hi, dtype="Int64")})
 
 
+#: the largest lower bound of an age band (years): far beyond any human age, it keeps bounds such as 2**70
+#: (an OverflowError in the int64 band table) out while leaving room for made-up bandings
+MAX_AGE = 1000
+
+
 def bands_from_bounds(bounds: Sequence[Any]) -> pd.DataFrame:
     try:
         values = [int(b) for b in bounds]
-        exact = all(float(b) == int(b) for b in bounds)
-    except (TypeError, ValueError):
+        exact = all(float(b) == int(b) and not isinstance(b, (bool, np.bool_)) for b in bounds)
+    except (TypeError, ValueError, OverflowError):  # text, None, complex; an infinite bound
         raise InvalidArgumentError(
             f"argument 'bands': lower bounds must be whole numbers of years, got {list(bounds)!r}."
         ) from None
@@ -66,6 +71,9 @@ def bands_from_bounds(bounds: Sequence[Any]) -> pd.DataFrame:
         raise InvalidArgumentError(
             f"argument 'bands': lower bounds must be non-negative and strictly increasing; got {values!r}."
         )
+    if values[-1] > MAX_AGE:
+        raise InvalidArgumentError(
+            f"argument 'bands': lower bound {values[-1]!r} is beyond any age (at most {MAX_AGE}); got {values!r}.")
     his: list[Any] = [b - 1 for b in values[1:]] + [None]
     return pd.DataFrame({
         "age_band": [band_label(lo, hi) for lo, hi in zip(values, his)],

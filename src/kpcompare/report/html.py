@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._checks import check_path
+from .._checks import check_output_path
 from ..errors import InvalidArgumentError
 from ._html_parts import CSP, STYLE, esc, figure_html, table_html, value_html
 from .bundle import ReportBundle, ReportFigure, ReportSection
@@ -256,7 +256,7 @@ def render_html(bundle: ReportBundle) -> str:
 
 def write_html(bundle: ReportBundle, path: str | Path) -> Path:
     """Write :func:`render_html`'s document to ``path`` (UTF-8; folders made as needed); return the path."""
-    target = check_path(path, allow_none=False)
+    target = check_output_path(path, allow_none=False)
     text = render_html(bundle)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
