@@ -24,6 +24,7 @@ from .._checks import check_choice, check_columns_arg, check_flag
 from ..errors import InvalidArgumentError
 from ..extract import rules
 from ..extract.rules import REASON_INDEX
+from .condition_rules import columns_of_rules, rules_factor
 from .stage import Codes, Factor, Scratch, ValueMemo, combine, dictionary_factor, flag_factor
 from .strata import Labels
 
@@ -173,11 +174,9 @@ class Plan:
         for j, name in enumerate(self.by):
             if name == "age_band":
                 factors.append(self._age_factor(col["age"], j))
-            elif name == "condition" and self.rules_columns:
-                factors.append(self._rules_factor(col, j))
-            elif name == "condition":
-                factors.append(dictionary_factor(col["primary_diagnosis"], self._memo(name, j), column=j,
-                                                 when_missing="invalid_code"))
+            elif name == "condition":  # condition rules read several columns (engine.condition_rules)
+                factors.append(rules_factor(self, col, j) if self.rules_columns else dictionary_factor(
+                    col["primary_diagnosis"], self._memo(name, j), column=j, when_missing="invalid_code"))
             else:
                 factors.append(dictionary_factor(col[name], self._memo(name, j), column=j,
                                                  when_missing="unknown_sex" if name == "sex" else "missing_stratum"))
@@ -260,21 +259,6 @@ class Plan:
         index += 1
         size, reasons, ids = self._age_domain(rules.MAX_AGE + 3, lowest, highest)
         return Factor(index, size, reasons, column, ids)
-
-    def _rules_factor(self, col: dict, column: int) -> Factor:
-        """The ``condition`` of condition rules (several columns; :mod:`kpcompare.conditions._classify`).
-
-        Index k < G: group k, G: other, G + 1: a missing or invalid primary diagnosis (``invalid_code``).
-        """
-        from ..conditions._classify import group_index
-
-        index = group_index(self.classifier, {c: col[c] for c in self.rules_columns}).astype(np.int64)
-        size = len(self.classifier.groups) + 2
-        index[rules.invalid_code(col["primary_diagnosis"], self.coding)] = size - 1
-        reasons = np.zeros(size, dtype=np.uint8)
-        reasons[-1] = REASON_INDEX["invalid_code"]
-        ids = self.labels[column].ids_of([*self.classifier.groups, "other", "other"], strings=True)
-        return Factor(index, size, reasons, column, np.asarray(ids, dtype=np.int64))
 
     def _memo(self, name: str, column: int) -> ValueMemo:
         memo = self._dictionary_cache.get(name)
@@ -425,7 +409,7 @@ def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, un
                                                             (("by", tuple(by)), ("unit", unit))) + ")")
     labels, bands, classifier = _labels(by, age_bands, conditions, extract.coding)
     coding = extract.coding or (classifier.coding if classifier is not None else None)
-    rules_columns = _rules_columns(extract, classifier, unit) if "condition" in by else ()
+    rules_columns = columns_of_rules(extract, classifier, unit) if "condition" in by else ()
     columns = list(dict.fromkeys([*columns, *rules_columns]))
     # the episode unit counts persons and finds duplicate ids beside its sums (engine.persons, .duplicates)
     return Plan(by=by, unit=unit, bed_rule=bed_days, period=period, admissions_by=admissions_by,
@@ -583,21 +567,6 @@ def _check_squares(squares: Any, *, unit: str, period: Any, orders: bool) -> boo
             "argument 'bed_days_squared': with unit='episode' and an 'episode_order' column, later episodes of "
             "a stay add bed days but no admission; use unit='spell' (or 'cips') so that each record is one stay.")
     return True
-
-
-def _rules_columns(extract, classifier: Any, unit: str) -> tuple[str, ...]:
-    """The columns condition rules read (none for a plain condition set); episode unit only."""
-    from ..conditions import ConditionRules
-
-    if not isinstance(classifier, ConditionRules):
-        return ()
-    if unit != "episode":
-        raise InvalidArgumentError(
-            f"argument 'conditions': condition rules ({classifier.name!r}) read several columns of one record, "
-            f"so they need unit='episode', not unit={unit!r}.")
-    columns = tuple(classifier.columns())
-    extract.require(list(columns), purpose=f"conditions={classifier.name!r}")
-    return columns
 
 
 def _condition_set(conditions: Any, coding: str | None):
