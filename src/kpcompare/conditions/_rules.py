@@ -161,6 +161,25 @@ class ConditionRules:
             return np.full(len(as_arrow_strings(codes)), self.other, dtype=object)
         return self._primary.classify(codes)
 
+    def primary_reading(self) -> Any:
+        """The rules read on a table of primary diagnoses only, as a plain :class:`ConditionSet`.
+
+        Each group's ``primary`` and ``any_position`` codes are both read in the primary position (an
+        any-position rule then finds only the records whose *primary* diagnosis matches: a lower bound);
+        rules that need a secondary diagnosis (``require_secondary``) are left out; exclusions by secondary
+        diagnosis or procedure, age limits and the admission-method filter are not applied.
+        :meth:`applicability` lists what is lost.  For aggregated tables such as the HES primary-diagnosis
+        tables, which have no other columns.
+        """
+        from ._set import ConditionSet
+
+        codes: dict[str, list[str]] = {}
+        for r in self.rules:
+            if not r.require_secondary:
+                codes.setdefault(r.name, []).extend([*r.primary, *r.any_position])
+        return ConditionSet.from_mapping(codes, coding=self.coding, name=f"{self.name}_primary_reading",
+                                         allow_overlap="first")
+
     def to_frame(self) -> pd.DataFrame:
         """One row per group and part of its rule: ``group, rule, column, codes, source``."""
         rows = []
