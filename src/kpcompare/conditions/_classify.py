@@ -142,8 +142,8 @@ def _diagnosis_lists(rules: ConditionRules) -> list[tuple[str, ...]]:
 
 def _code_hits(values: pa.Array, lists: list[tuple[str, ...]], coding: str) -> np.ndarray:
     """Bool matrix (records x lists): the code is covered by each list; each distinct code matched once."""
-    encoded = pc.dictionary_encode(normalise_array(_strings(values), coding))
-    dictionary = encoded.dictionary
+    encoded = pc.dictionary_encode(_strings(values))
+    dictionary = normalise_array(encoded.dictionary, coding)  # normalise the distinct codes only
     table = np.zeros((len(dictionary) + 1, max(len(lists), 1)), dtype=bool)  # last row: missing code
     for j, codes in enumerate(lists):
         table[:-1, j] = _matcher(codes, coding).classify(dictionary) == "hit"
@@ -170,10 +170,10 @@ def _flatten(values: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
 
 
 def _any_per_row(hits: np.ndarray, parents: np.ndarray, n: int) -> np.ndarray:
-    """OR of the hits of each record's codes (records without codes: False)."""
+    """OR of the hits of each record's codes (records without codes: False); hits are sparse."""
     out = np.zeros((n, hits.shape[1]), dtype=bool)
-    for j in range(hits.shape[1]):
-        out[:, j] = np.bincount(parents, weights=hits[:, j], minlength=n)[:n] > 0
+    position, column = np.nonzero(hits)
+    out[parents[position], column] = True
     return out
 
 
@@ -195,7 +195,7 @@ def _procedure_exclusions(rules: ConditionRules, procedures: pa.Array | None, n:
             hit = np.append(_procedure_hits(distinct, codes, rules) & keep, False)[index]
             if where is not None:
                 hit &= position == where
-            out[:, j] |= np.bincount(parents, weights=hit, minlength=n)[:n] > 0
+            out[parents[hit], j] = True
     return out
 
 
