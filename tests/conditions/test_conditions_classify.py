@@ -102,3 +102,11 @@ def test_rules_need_the_episode_unit():
     with pytest.raises(KpcompareError):
         aggregate(extract, by=["condition"], conditions=condition_set("acsc_billings_icd9cm"), unit="spell",
                   progress=False)
+
+
+def test_rules_must_have_the_extract_coding():
+    extract = read_episodes(datasets.nhds2010().iloc[:50], mapping="nhds")  # ICD-9-CM
+    with pytest.raises(KpcompareError, match="coded 'icd10' but the extract is coded 'icd9cm'"):
+        aggregate(extract, by=["condition"], conditions=condition_set("acsc_nhs19"), progress=False)
+    with pytest.raises(KpcompareError, match="'acsc_nhs19' is coded 'icd10', not 'icd9cm'"):
+        aggregate(extract, by=["condition"], conditions="acsc_nhs19", progress=False)

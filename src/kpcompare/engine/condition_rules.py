@@ -31,6 +31,10 @@ def columns_of_rules(extract: Any, classifier: Any, unit: str) -> tuple[str, ...
         raise InvalidArgumentError(
             f"argument 'conditions': condition rules ({classifier.name!r}) read several columns of one record, "
             f"so they need unit='episode', not unit={unit!r}.")
+    if extract.coding is not None and extract.coding != classifier.coding:
+        raise InvalidArgumentError(
+            f"argument 'conditions': the rules {classifier.name!r} are coded {classifier.coding!r} but the extract "
+            f"is coded {extract.coding!r}; choose a set of the extract's coding (see list_condition_sets()).")
     columns = tuple(classifier.columns())
     extract.require(list(columns), purpose=f"conditions={classifier.name!r}")
     return columns
