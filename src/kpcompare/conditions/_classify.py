@@ -253,22 +253,50 @@ def _strings(array: pa.Array) -> pa.Array:
 
 
 def _as_table(data: Any, columns: list[str]) -> pa.Table:
+    """The rule columns of ``data`` as an Arrow table of checked types (strings, lists of strings, float age)."""
     import pandas as pd
 
-    if isinstance(data, pd.DataFrame):
-        missing = [c for c in columns if c not in data.columns]
-        if missing:
-            raise MissingColumnError(f"argument 'data': column(s) {', '.join(map(repr, missing))} not found; the "
-                                     f"rules read {', '.join(map(repr, columns))}.")
-        return pa.Table.from_pandas(data[columns], preserve_index=False)
-    if isinstance(data, (pa.Table, pa.RecordBatch)):
-        missing = [c for c in columns if c not in data.schema.names]
-        if missing:
-            raise MissingColumnError(f"argument 'data': column(s) {', '.join(map(repr, missing))} not found; the "
-                                     f"rules read {', '.join(map(repr, columns))}.")
-        return pa.Table.from_batches([data]) if isinstance(data, pa.RecordBatch) else data.select(columns)
+    from .._checks import check_frame_columns, require_columns
     from ..errors import InvalidArgumentError
 
-    raise InvalidArgumentError(f"argument 'data': expected a pandas DataFrame or a pyarrow Table, got "
-                               f"{type(data).__name__}.")
+    if isinstance(data, (pa.Table, pa.RecordBatch)):
+        data = data.to_pandas()
+    if not isinstance(data, pd.DataFrame):
+        raise InvalidArgumentError(f"argument 'data': expected a pandas DataFrame or a pyarrow Table, got "
+                                   f"{type(data).__name__}.")
+    check_frame_columns(data, argument="data")
+    require_columns(data, columns, argument="data")
+    arrays = {name: _column(data[name], name) for name in columns}
+    return pa.table(arrays)
 
+
+_KINDS = {"diagnoses": "list", "procedures": "list", "age": "number"}
+
+
+def _column(values: Any, name: str) -> pa.Array:
+    """One column: codes as text, ``diagnoses``/``procedures`` as lists of text, ``age`` as numbers."""
+    import pandas as pd
+
+    from ..errors import row_problem
+
+    kind = _KINDS.get(name, "text")
+    cells = list(values)
+    missing = [c is None or (isinstance(c, float) and np.isnan(c)) or c is pd.NA for c in cells]
+    if kind == "list":
+        ok = [m or isinstance(c, (list, tuple, np.ndarray)) for c, m in zip(cells, missing)]
+    elif kind == "text":
+        ok = [m or isinstance(c, str) for c, m in zip(cells, missing)]
+    else:
+        ok = [m or (isinstance(c, (int, float, np.integer, np.floating)) and not isinstance(c, bool))
+              for c, m in zip(cells, missing)]
+    if not all(ok):
+        bad = [c for c, good in zip(cells, ok) if not good]
+        rule = {"list": "lists of codes (primary first)", "number": "ages in years (numbers)",
+                "text": "codes as text"}[kind]
+        raise row_problem(name, rule, len(bad), bad[0])
+    if kind == "list":
+        return pa.array([None if m else [None if v is None else str(v) for v in c] for c, m in zip(cells, missing)],
+                        type=pa.list_(pa.string()))
+    if kind == "text":
+        return pa.array([None if m else c for c, m in zip(cells, missing)], type=pa.string())
+    return pa.array([None if m else float(c) for c, m in zip(cells, missing)], type=pa.float64())
