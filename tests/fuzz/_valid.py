@@ -318,3 +318,25 @@ def _disclosure_calls() -> dict[str, Callable[[], Call]]:
 
 
 VALID.update(_disclosure_calls())
+
+
+# --- issue 21, h21acsc: condition rules (appended block) ------------------------------------------------------
+def _acsc_records() -> pd.DataFrame:
+    return pd.DataFrame({"primary_diagnosis": ["I20.9", "I20.9", "J20.9", None],
+                         "diagnoses": [["I209"], ["I209"], ["J209", "J441"], []],
+                         "procedures": [[], ["K40.1"], [], []],
+                         "admission_method": ["21", "21", "22", "21"]})
+
+
+def _acsc_calls() -> dict[str, Callable[[], Call]]:
+    from kpcompare._paths import data_path
+
+    return {
+        "kpcompare.conditions.load_condition_rules": lambda: Call(
+            conditions.load_condition_rules, (str(data_path("conditions", "acsc_nhs19.toml")),)),
+        "kpcompare.conditions.classify_records": lambda: Call(conditions.classify_records, (_acsc_records(),),
+                                                              {"conditions": "acsc_nhs19"}),
+    }
+
+
+VALID.update(_acsc_calls())

@@ -26,8 +26,9 @@ def test_unknown_section_is_refused_with_the_choices(tmp_path, capsys):
         demo.main(["--out", str(tmp_path), "--section", "nonsense"])
     err = capsys.readouterr().err
     assert "usage: python -m kpcompare.report.demo" in err
-    assert "invalid choice: 'nonsense' (choose from ham, england_chapters, all)" in err \
-        or "invalid choice: 'nonsense' (choose from 'ham', 'england_chapters', 'all')" in err
+    choices = ["ham", "england_chapters", "acsc", "all"]  # every section (issue 21 added acsc) and 'all'
+    assert f"invalid choice: 'nonsense' (choose from {', '.join(choices)})" in err \
+        or f"invalid choice: 'nonsense' (choose from {', '.join(map(repr, choices))})" in err
 
 
 def test_deprecated_module_warns_and_gives_the_same_objects():

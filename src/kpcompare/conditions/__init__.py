@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from ._codes import RECORD_PATTERNS
 from ._files import condition_set, list_condition_sets, load_condition_set
+from ._classify import classify_records
+from ._rules import ConditionRules, GroupRule, load_condition_rules
 from ._set import ConditionSet, normalise_codes
 
 __all__ = ["ConditionSet", "condition_set", "list_condition_sets", "load_condition_set", "normalise_codes",
-           "RECORD_PATTERNS"]
+           "RECORD_PATTERNS", "ConditionRules", "GroupRule", "load_condition_rules", "classify_records"]

@@ -15,6 +15,7 @@ from .._checks import check_choice
 from .._paths import data_path
 from ..errors import ConditionSetError, InvalidArgumentError, SourceReadError, UnknownNameError
 from ._codes import CODINGS, check_coding
+from ._rules import ConditionRules, load_condition_rules
 from ._set import ConditionSet, split_codes
 
 __all__ = ["load_condition_set", "condition_set", "list_condition_sets"]
@@ -26,6 +27,12 @@ _BUNDLED: dict[str, tuple[str, str]] = {
         "Leading causes of acute bed use in people aged 65+ (Ham et al 2003 and reviewers' additions), "
         "ICD-10 and ICD-9-CM",
     ),
+}
+
+#: bundled rule sets (:class:`ConditionRules`, one coding each): name -> file in data/conditions
+_BUNDLED_RULES: dict[str, str] = {
+    "acsc_nhs19": "acsc_nhs19.toml",
+    "acsc_billings_icd9cm": "acsc_billings_icd9cm.toml",
 }
 
 _COLUMNS = ("group", "coding", "codes", "source")
@@ -108,6 +115,8 @@ def condition_set(name: str, *, coding: str | None = None) -> ConditionSet:
         raise InvalidArgumentError(f"argument 'name': give the name of a bundled condition set (text), got "
                                    f"{name!r}; see list_condition_sets().")
     coding = None if coding is None else check_coding(coding)
+    if name in _BUNDLED_RULES:
+        return _bundled_rules(name, coding)  # type: ignore[return-value]
     base, suffix_coding = name, None
     for c in CODINGS:
         if name.endswith("_" + c):
@@ -119,20 +128,38 @@ def condition_set(name: str, *, coding: str | None = None) -> ConditionSet:
     if base not in _BUNDLED:
         raise UnknownNameError(
             f"argument 'name': unknown condition set {name!r}; bundled sets are "
-            f"{', '.join(map(repr, _BUNDLED))} (each with coding 'icd10' or 'icd9cm').")
+            f"{', '.join(map(repr, _BUNDLED))} (each with coding 'icd10' or 'icd9cm') and "
+            f"{', '.join(map(repr, _BUNDLED_RULES))}.")
     file_name, _ = _BUNDLED[base]
     return load_condition_set(data_path("conditions", file_name), coding=chosen, name=f"{base}_{chosen}")
 
 
 def list_condition_sets() -> pd.DataFrame:
-    """The bundled condition sets: ``name, coding, groups, description``."""
+    """The bundled condition sets: ``name, coding, groups, description``.
+
+    Sets named ``acsc_*`` are ambulatory care sensitive conditions, :class:`ConditionRules` whose groups
+    need more than the primary diagnosis (see ``docs/conditions.md``).
+    """
     rows = []
     for base, (file_name, description) in _BUNDLED.items():
         for coding in CODINGS:
             cs = load_condition_set(data_path("conditions", file_name), coding=coding)
             rows.append({"name": base, "coding": coding, "groups": len(cs.groups),
                          "description": description})
+    for name in _BUNDLED_RULES:
+        rules = _bundled_rules(name, None)
+        rows.append({"name": name, "coding": rules.coding, "groups": len(rules.groups),
+                     "description": rules.description})
     return pd.DataFrame(rows, columns=["name", "coding", "groups", "description"])
+
+
+def _bundled_rules(name: str, coding: str | None) -> ConditionRules:
+    """A bundled :class:`ConditionRules` (its coding is fixed; ``coding`` must agree when given)."""
+    rules = load_condition_rules(data_path("conditions", _BUNDLED_RULES[name]), name=name)
+    if coding is not None and check_coding(coding) != rules.coding:
+        raise ConditionSetError(f"condition_set: {name!r} is coded {rules.coding!r}, not {coding!r}; "
+                                "see list_condition_sets() for the sets of each coding.")
+    return rules
 
 
 # ---------------------------------------------------------------------------- readers

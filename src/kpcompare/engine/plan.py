@@ -24,6 +24,7 @@ from .._checks import check_choice, check_columns_arg, check_flag
 from ..errors import InvalidArgumentError
 from ..extract import rules
 from ..extract.rules import REASON_INDEX
+from .condition_rules import columns_of_rules, rules_factor
 from .stage import Codes, Factor, Scratch, ValueMemo, combine, dictionary_factor, flag_factor
 from .strata import Labels
 
@@ -123,6 +124,7 @@ class Plan:
     where: rules.Where | None = None  # the row filter of aggregate(..., where=...)
     spell_diagnosis: str = "first"  # which episode's diagnosis a spell or CIPS takes: "first" or "last"
     hooks: list = field(default_factory=list)  # passes over a person's units: readmissions, person totals
+    rules_columns: tuple[str, ...] = ()  # columns read by condition rules (kpcompare.conditions.ConditionRules)
     _dictionary_cache: dict = field(default_factory=dict, repr=False)
     _lock: Any = field(default_factory=threading.Lock, repr=False)
     scratch: Scratch = field(default_factory=Scratch, repr=False)
@@ -173,9 +175,9 @@ class Plan:
         for j, name in enumerate(self.by):
             if name == "age_band":
                 factors.append(self._age_factor(col["age"], j))
-            elif name == "condition":
-                factors.append(dictionary_factor(col["primary_diagnosis"], self._memo(name, j), column=j,
-                                                 when_missing="invalid_code"))
+            elif name == "condition":  # condition rules read several columns (engine.condition_rules)
+                factors.append(rules_factor(self, col, j) if self.rules_columns else dictionary_factor(
+                    col["primary_diagnosis"], self._memo(name, j), column=j, when_missing="invalid_code"))
             else:
                 factors.append(dictionary_factor(col[name], self._memo(name, j), column=j,
                                                  when_missing="unknown_sex" if name == "sex" else "missing_stratum"))
@@ -408,12 +410,15 @@ def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, un
                                                             (("by", tuple(by)), ("unit", unit))) + ")")
     labels, bands, classifier = _labels(by, age_bands, conditions, extract.coding)
     coding = extract.coding or (classifier.coding if classifier is not None else None)
+    rules_columns = columns_of_rules(extract, classifier, unit) if "condition" in by else ()
+    columns = list(dict.fromkeys([*columns, *rules_columns]))
     # the episode unit counts persons and finds duplicate ids beside its sums (engine.persons, .duplicates)
     return Plan(by=by, unit=unit, bed_rule=bed_days, period=period, admissions_by=admissions_by,
                 weighted=weighted, newborns=newborns, dates=dates, coding=coding, columns=columns, labels=labels,
                 band_lo=bands[0], band_hi=bands[1], band_of_age=bands[2], classifier=classifier,
                 partitioned=unit != "episode", persons=persons, check_duplicates=check_duplicates,
-                squares=squares, cips_rules=cips_rules, spell_diagnosis=spell_diagnosis, where=where)
+                squares=squares, cips_rules=cips_rules, spell_diagnosis=spell_diagnosis, where=where,
+                rules_columns=rules_columns)
 
 
 def _check_choices(*, unit: str, spell_diagnosis: str, bed_days: str, newborns: str, admissions_by: str) -> None:

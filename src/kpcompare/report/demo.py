@@ -7,7 +7,8 @@ provenance; :func:`ham_summary` is the text both print.
 The demo is a list of sections (:data:`SECTIONS`).  Each section computes its tables with a library function
 (no statistics here), writes them (CSV, and PNG figures) into the output folder and returns the text to print.
 By default only the main job runs, the Ham-style comparison (``--section ham``); the foundation's England
-by ICD-10 chapter tables are kept as ``--section england_chapters`` (``--section all`` runs both).  Add a
+by ICD-10 chapter tables are kept as ``--section england_chapters`` and the avoidable-admissions (ACSC)
+comparison is ``--section acsc`` (``--section all`` runs every section).  Add a
 section by appending a :class:`Section` to :data:`SECTIONS`.
 """
 
@@ -29,7 +30,8 @@ from ._text import wrapped
 if TYPE_CHECKING:
     from .england_chapters import ChapterRates
 
-__all__ = ["Section", "SECTIONS", "main", "ham_section", "ham_notes", "ham_summary", "england_chapters_section"]
+__all__ = ["Section", "SECTIONS", "main", "ham_section", "ham_notes", "ham_summary", "england_chapters_section",
+           "acsc_section"]
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,23 @@ def _chapter_notes(result: ChapterRates, years: tuple[str, str]) -> list[str]:
     ]
 
 
+def acsc_section(out: Path) -> str:
+    """Avoidable admissions: emergency ACSC admission rates, NHS England 2000-01 against US hospitals 2010."""
+    from . import acsc
+
+    tables = acsc.run_acsc_comparison(out)
+    notes = [
+        f"{acsc.NHS}: the NHS Institute's 19 ambulatory care sensitive conditions ('{acsc.NHS_SET}') on the HES "
+        "primary-diagnosis table (emergency admissions; only the primary-diagnosis part of the rules can be "
+        f"applied). {acsc.US}: Billings' ACSCs ('{acsc.US_SET}') applied in full to the NHDS 2010 microdata "
+        "(emergency and urgent admissions, survey-weighted). Sources: data/conditions/SOURCES.md.",
+    ]
+    lines = [*wrapped(notes), "", acsc.format_report(tables), "", "Caveats:",
+             *wrapped([f"{topic}: {text}" for topic, text in acsc.CAVEATS], bullet="- "), "",
+             f"Tables written to {out}: " + ", ".join(f"acsc_{name}.csv" for name in tables)]
+    return "\n".join(lines)
+
+
 #: the demo's sections, in the order they are run and printed
 SECTIONS: list[Section] = [
     Section("ham", "Bed use of people aged 60+, NHS England 2000-01 against US hospitals 2010 (Ham et al 2003, "
@@ -195,6 +214,9 @@ SECTIONS: list[Section] = [
     # the foundation's demo, kept for reference: run it with --section england_chapters (or --section all)
     Section("england_chapters", "England's hospital activity by ICD-10 chapter, 2000-01 and 2001-02",
             england_chapters_section, default=False),
+    # issue 21: avoidable admissions; not run by default (make demo output unchanged): --section acsc
+    Section("acsc", "Avoidable admissions: emergency admissions for ambulatory care sensitive conditions, NHS "
+                    "England 2000-01 against US hospitals 2010", acsc_section, default=False),
 ]
 
 
