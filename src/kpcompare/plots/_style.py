@@ -21,8 +21,8 @@ import numpy as np
 
 from .._checks import check_output_path, check_text
 
-__all__ = ["Series", "series", "new_figure", "finish", "check_text", "check_output_path", "log_ticks", "unit_text",
-           "NICE_RATIOS", "WARNING_MARK", "narrow_interval_warnings"]
+__all__ = ["Series", "series", "new_figure", "finish", "check_text", "check_output_path", "figure_texts", "log_ticks",
+           "unit_text", "NICE_RATIOS", "WARNING_MARK", "narrow_interval_warnings"]
 
 #: Okabe & Ito's colour-blind-safe palette, ordered so that the first three differ in lightness by a third of
 #: the grey scale or more (greys 87, 163, 119 of 255), the later ones told apart by their hatch or marker
@@ -61,6 +61,12 @@ def new_figure(width: float, height: float) -> Any:
     FigureCanvasAgg(fig)
     fig.set_facecolor("white")
     return fig
+
+
+def figure_texts(title: Any, caption: Any, source: Any, warning: Any) -> dict[str, str | None]:
+    """The text options every figure takes (title, caption, source line, warning), checked as text."""
+    return {"title": check_text(title, argument="title"), "caption": check_text(caption, argument="caption"),
+            "source": check_text(source, argument="source"), "warning": check_text(warning, argument="warning")}
 
 
 def unit_text(statistic: str) -> str:

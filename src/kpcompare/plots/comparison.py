@@ -19,14 +19,12 @@ import pandas as pd
 from ..errors import InvalidArgumentError
 from ._data import at_confidence, check_names, check_one_name, missing_note, prepare
 from ._labels import UNITS, human, is_total
-from ._style import check_output_path, check_text, finish, log_ticks, narrow_interval_warnings, new_figure, series, unit_text
+from ._style import check_output_path, figure_texts, finish, log_ticks, narrow_interval_warnings, new_figure, series, unit_text
 
 __all__ = ["bed_days_bars", "ratio_forest"]
 
 def _options(title: Any, caption: Any, source: Any, warning: Any, path: Any) -> dict[str, Any]:
-    return {"title": check_text(title, argument="title"), "caption": check_text(caption, argument="caption"),
-            "source": check_text(source, argument="source"), "warning": check_text(warning, argument="warning"),
-            "path": check_output_path(path)}
+    return {**figure_texts(title, caption, source, warning), "path": check_output_path(path)}
 
 
 def _warnings(rows: pd.DataFrame, warning: str | None, missing: list[str]) -> list[str]:

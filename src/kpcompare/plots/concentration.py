@@ -13,7 +13,7 @@ from .._checks import as_list
 from ..errors import InvalidArgumentError
 from ._data import missing_note, prepare
 from ._labels import human
-from ._style import check_output_path, check_text, finish, new_figure, series
+from ._style import check_output_path, figure_texts, finish, new_figure, series
 
 __all__ = ["lorenz_curves"]
 
@@ -44,8 +44,7 @@ def lorenz_curves(lorenz: pd.DataFrame, *, by: str | list[str] | None = None, ti
     -------
     matplotlib.figure.Figure
     """
-    texts = {"title": check_text(title, argument="title"), "caption": check_text(caption, argument="caption"),
-             "source": check_text(source, argument="source"), "warning": check_text(warning, argument="warning")}
+    texts = figure_texts(title, caption, source, warning)
     target = check_output_path(path)
     groups = as_list(by, argument="by")
     data = prepare(lorenz, argument="lorenz", keys=groups, numbers=["person_share", "total_share"])

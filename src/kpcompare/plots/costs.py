@@ -18,18 +18,13 @@ from .._checks import check_distinct, check_number
 from ..errors import InvalidArgumentError
 from ._data import missing_note, prepare
 from ._labels import human
-from ._style import Series, check_output_path, check_text, finish, new_figure
+from ._style import Series, check_output_path, figure_texts, finish, new_figure
 
 __all__ = ["tornado_chart", "cascade_waterfall"]
 
 #: increases vermilion '///', decreases sky blue '\\\\\\' (greys 119 and 158 of 255, and told apart by hatch)
 _UP = Series("#D55E00", "///", "^", "-")
 _DOWN = Series("#56B4E9", "\\\\\\", "v", "--")
-
-
-def _texts(title: Any, caption: Any, source: Any, warning: Any) -> dict[str, str | None]:
-    return {"title": check_text(title, argument="title"), "caption": check_text(caption, argument="caption"),
-            "source": check_text(source, argument="source"), "warning": check_text(warning, argument="warning")}
 
 
 def tornado_chart(table: pd.DataFrame, *, ax: Any = None, threshold: float | None = None,
@@ -59,7 +54,7 @@ def tornado_chart(table: pd.DataFrame, *, ax: Any = None, threshold: float | Non
         One horizontal bar per input, from the baseline to the lowest and highest outcome over its
         settings, widest swing on top; above the baseline hatched '///', below '\\\\\\'.
     """
-    texts = _texts(title, caption, source, warning)
+    texts = figure_texts(title, caption, source, warning)
     target = check_output_path(path)
     threshold = check_number(threshold, argument="threshold", allow_none=True, low=-1e15, high=1e15)
     columns = getattr(table, "columns", getattr(table, "column_names", []))
@@ -190,7 +185,7 @@ def cascade_waterfall(cascade: pd.DataFrame, *, systems: list[str] | None = None
     -------
     matplotlib.figure.Figure
     """
-    texts = _texts(title, caption, source, warning)
+    texts = figure_texts(title, caption, source, warning)
     target = check_output_path(path)
     chosen = check_distinct(systems, argument="systems")
     if chosen is not None and not chosen:

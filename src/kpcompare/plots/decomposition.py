@@ -16,7 +16,7 @@ import pandas as pd
 from ..errors import DuplicateKeyError, row_problem
 from ._data import check_one_name, missing_note, prepare
 from ._labels import human, is_total
-from ._style import check_output_path, check_text, finish, new_figure, series, unit_text
+from ._style import check_output_path, figure_texts, finish, new_figure, series, unit_text
 
 __all__ = ["decomposition_bars"]
 
@@ -94,8 +94,7 @@ def decomposition_bars(decomposition: Any, *, by: str = "condition", title: str 
     -------
     matplotlib.figure.Figure
     """
-    opts = {"title": check_text(title, argument="title"), "caption": check_text(caption, argument="caption"),
-            "source": check_text(source, argument="source"), "warning": check_text(warning, argument="warning")}
+    opts = figure_texts(title, caption, source, warning)
     target = check_output_path(path)
     rows = _rows(decomposition, by)
     totals = rows[rows["cause"].map(is_total)]
