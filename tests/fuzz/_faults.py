@@ -171,6 +171,15 @@ def _all_null_category(s: pd.Series) -> pd.Series:
     return pd.Series(pd.Categorical([None] * len(s), categories=cats), index=s.index)
 
 
+def _hashable(s: pd.Series) -> bool:
+    """Whether every cell can be a category (a column of lists, e.g. all diagnoses of a record, cannot)."""
+    try:
+        pd.unique(s.dropna())
+    except TypeError:
+        return False
+    return True
+
+
 def _uint64(s: pd.Series) -> pd.Series:
     out = _floats(s).abs().astype("uint64")
     if len(out):
@@ -179,8 +188,8 @@ def _uint64(s: pd.Series) -> pd.Series:
 
 
 _ODD_DTYPES: dict[str, tuple[Callable[[pd.Series], bool], Callable[[pd.Series], Any]]] = {
-    "category": (lambda s: True, lambda s: s.astype("category")),
-    "all-null category": (lambda s: True, _all_null_category),
+    "category": (_hashable, lambda s: s.astype("category")),
+    "all-null category": (_hashable, _all_null_category),
     "Int64": (lambda s: pd.api.types.is_numeric_dtype(s), lambda s: s.astype("Float64" if s.dtype.kind == "f"
                                                                                else "Int64")),
     "string": (lambda s: not pd.api.types.is_numeric_dtype(s), lambda s: s.astype("string")),
@@ -196,6 +205,8 @@ def odd_dtype(call: Call, draw: Draw) -> str | None:
     if isinstance(frame[col], pd.DataFrame):
         return None
     kinds = [k for k, (fits, _) in _ODD_DTYPES.items() if fits(frame[col])]
+    if not kinds:
+        return None
     kind = draw(st.sampled_from(kinds))
     frame[col] = _ODD_DTYPES[kind][1](frame[col])
     call.set(slot, frame)

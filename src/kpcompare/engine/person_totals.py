@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from .._checks import check_choice
+from .._checks import check_choice, check_flag
 from ..errors import InvalidArgumentError
 from .readmissions import ReadmissionRules, _in_codes
 
@@ -193,6 +193,7 @@ def person_totals(extract: Any, *, period: Any = None, out: Any = None, by: Sequ
     from .plan import make_plan
 
     check_choice(unit, ("cips", "spell"), argument="unit")
+    progress = check_flag(progress, argument="progress", allow_none=True)
     if not isinstance(extract, Extract):
         extract = read_episodes(extract)
     directory, keep = _directory(out)

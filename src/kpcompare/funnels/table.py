@@ -43,7 +43,7 @@ class _Units:
 def _options(kind: Any, method: Any, overdispersion: Any, multiplier: Any, confidence: Any) -> tuple[float, list]:
     check_choice(kind, KINDS, argument="kind")
     check_choice(method, METHODS[kind], argument="method")
-    if overdispersion is not None and not isinstance(overdispersion, (Mapping, pd.DataFrame)):
+    if overdispersion is not None:  # funnel(): a method name (funnel_limits checks its own)
         check_choice(overdispersion, OVERDISPERSION, argument="overdispersion")
         if overdispersion.startswith("shmi") and kind == "proportion":
             raise InvalidArgumentError("argument 'overdispersion': the SHMI method is for ratios and rates; use "
