@@ -125,6 +125,12 @@ def test_errors_name_the_column_and_the_rule(result):
         plots.bed_days_bars(broken)
     with pytest.raises(InvalidValueError, match=r"column 'ratio': rule 'finite and at most 1e\+15"):
         plots.ratio_forest(result.assign(ratio=np.inf))
+    # a level outside (0, 1) in the table: the fuzz suite found it reached matplotlib as a bare ValueError
+    with pytest.raises(InvalidValueError, match=r"column 'confidence': rule 'a confidence level strictly between "
+                                                 r"0 and 1' broken by \d+ rows? \(e.g. -0.5\)"):
+        plots.ratio_forest(result.assign(confidence=-0.5))
+    with pytest.raises(InvalidValueError, match=r"column 'confidence': rule 'a confidence level"):
+        plots.bed_days_bars(result.assign(confidence=95.0))
     with pytest.raises(InvalidValueError, match=r"column 'system': rule 'no missing values' broken by 1 row"):
         plots.bed_days_bars(result.assign(system=[None] + list(result["system"].iloc[1:])))
     with pytest.raises(MissingColumnError, match=r"comparison: column\(s\) 'lower' not found"):

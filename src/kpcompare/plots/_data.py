@@ -23,7 +23,7 @@ from .._checks import (
     check_no_missing,
     require_columns,
 )
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, row_problem
 
 __all__ = ["prepare", "at_confidence", "missing_note", "check_names", "check_one_name"]
 
@@ -64,6 +64,11 @@ def at_confidence(frame: pd.DataFrame, confidence: Any, *, argument: str = "conf
     levels = frame["confidence"].dropna()
     if levels.empty:
         raise InvalidArgumentError(f"argument {argument!r}: the table's 'confidence' column is empty.")
+    table_levels = levels.to_numpy(dtype=float)
+    bad = ~((table_levels > 0) & (table_levels < 1))
+    if bad.any():
+        raise row_problem("confidence", "a confidence level strictly between 0 and 1", int(bad.sum()),
+                          float(table_levels[int(np.argmax(bad))]))
     if confidence is not None and (isinstance(confidence, bool | np.bool_)
                                    or not isinstance(confidence, float | int | np.floating | np.integer)):
         raise InvalidArgumentError(f"argument {argument!r}: give one confidence level (e.g. 0.95), got "
