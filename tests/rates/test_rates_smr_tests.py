@@ -88,6 +88,29 @@ def test_large_counts_exact_p_value():
     assert _smr([10000], [9800.0])["p_value"].item() == pytest.approx(0.0438753353315881, rel=1e-7)
 
 
+def test_huge_counts_end_the_exact_search():
+    # The fuzz suite's "huge" cell in the standard table (E = 5e300 or 2**63) hung the exact test: above 2**53
+    # the bisection's midpoint can round onto an end.  The search now stops there.  O is so far from E in each
+    # case that the p-value is below 1e-290 (P(X <= 3) under Poisson(9.2e18) underflows; R's poisson.test cannot
+    # run these: it builds the vector ceiling(E):N).
+    import signal
+
+    def stuck(*_):
+        raise TimeoutError("the exact p-value search did not end")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(60)
+    try:
+        for standard_count, o, pop in ((1e300, 0, 5.0), (2.0**62, 3, 2.0), (4e15, 0, 2.0), (1.0, 2**52, 3.0)):
+            data = pd.DataFrame({"group": [0], "age_band": "all", "obs": [o], "pop": [pop]})
+            standard = pd.DataFrame({"age_band": ["all"], "obs": [standard_count], "pop": [1.0]})
+            out = smr(data, count="obs", population="pop", standard=standard, by="group")
+            assert out["p_value"].item() <= 1e-290
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def test_weighted_counts_have_no_exact_p_value_but_a_chi_square_one():
     out = _smr([4.5], [3.3], weighted=True)
     assert np.isnan(out["p_value"].item())

@@ -46,22 +46,27 @@ def _smallest_at_most(threshold: np.ndarray, mean: np.ndarray, start: np.ndarray
             break
         hi = np.where(above, 2.0 * np.maximum(hi, 1.0), hi)
     lo = start - 1.0
-    while np.any(hi - lo > 1):
+    while (step := _bisecting(lo, hi)).any():
         mid = np.floor((lo + hi) / 2.0)
         ok = stats.poisson.pmf(mid, mean) <= threshold
-        step = hi - lo > 1
         hi = np.where(step & ok, mid, hi)
         lo = np.where(step & ~ok, mid, lo)
     return hi
 
 
+def _bisecting(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Where the bisection can still move: a gap over 1 whose midpoint differs from both ends (above 2**53
+    adjacent floats are more than 1 apart, and the midpoint can round onto an end: stop there)."""
+    mid = np.floor((lo + hi) / 2.0)
+    return (hi - lo > 1) & (mid > lo) & (mid < hi)
+
+
 def _largest_at_most(threshold: np.ndarray, mean: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Largest count j ≤ end with P(X = j) ≤ threshold (rising up to end), -1 if none."""
     lo, hi = np.full(mean.shape, -1.0), end + 1.0
-    while np.any(hi - lo > 1):
+    while (step := _bisecting(lo, hi)).any():
         mid = np.floor((lo + hi) / 2.0)
         ok = stats.poisson.pmf(mid, mean) <= threshold
-        step = hi - lo > 1
         lo = np.where(step & ok, mid, lo)
         hi = np.where(step & ~ok, mid, hi)
     return lo
