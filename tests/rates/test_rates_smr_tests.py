@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from kpcompare import isr, smr
-from kpcompare.errors import UnknownNameError
+from kpcompare.errors import InvalidValueError, UnknownNameError
 
 # (O, E): (exact, midp, chisq, byar, epiR mid.p)
 SMR_P = {
@@ -89,10 +89,10 @@ def test_large_counts_exact_p_value():
 
 
 def test_huge_counts_end_the_exact_search():
-    # The fuzz suite's "huge" cell in the standard table (E = 5e300 or 2**63) hung the exact test: above 2**53
+    # The fuzz suite's "huge" cells hung the exact test: with E near 2**53 the search doubles past 2**53, where
     # the bisection's midpoint can round onto an end.  The search now stops there.  O is so far from E in each
-    # case that the p-value is below 1e-290 (P(X <= 3) under Poisson(9.2e18) underflows; R's poisson.test cannot
-    # run these: it builds the vector ceiling(E):N).
+    # case that the p-value is below 1e-290 (P(X = 0) = exp(-8e15) underflows; R's poisson.test cannot run
+    # these: it builds the vector ceiling(E):N).
     import signal
 
     def stuck(*_):
@@ -101,7 +101,7 @@ def test_huge_counts_end_the_exact_search():
     previous = signal.signal(signal.SIGALRM, stuck)
     signal.alarm(60)
     try:
-        for standard_count, o, pop in ((1e300, 0, 5.0), (2.0**62, 3, 2.0), (4e15, 0, 2.0), (1.0, 2**52, 3.0)):
+        for standard_count, o, pop in ((4e15, 0, 2.0), (4.4e15, 0, 2.0), (1.0, 2**52, 3.0)):
             data = pd.DataFrame({"group": [0], "age_band": "all", "obs": [o], "pop": [pop]})
             standard = pd.DataFrame({"age_band": ["all"], "obs": [standard_count], "pop": [1.0]})
             out = smr(data, count="obs", population="pop", standard=standard, by="group")
@@ -109,6 +109,25 @@ def test_huge_counts_end_the_exact_search():
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_counts_beyond_2_53_have_no_exact_test_and_say_why():
+    # E = 5 x 4e15 / 1e-100: float64 holds no whole counts there; the chi-square test still runs
+    data = pd.DataFrame({"group": [0], "age_band": "all", "obs": [3], "pop": [5.0]})
+    standard = pd.DataFrame({"age_band": ["all"], "obs": [4e15], "pop": [1e-100]})
+    for test in ("exact", "midp"):
+        out = smr(data, count="obs", population="pop", standard=standard, by="group", test=test)
+        assert np.isnan(out["p_value"].item())
+        assert "beyond 2**53" in out["note"].item() and "test='chisq'" in out["note"].item()
+    chisq = smr(data, count="obs", population="pop", standard=standard, by="group", test="chisq")
+    assert chisq["p_value"].item() == 0.0  # pchisq((3 - 2e116)^2 / 2e116, 1, lower.tail = FALSE) underflows
+
+
+def test_a_standard_total_beyond_2_53_is_refused_as_the_data_s_is():
+    data = pd.DataFrame({"group": [0], "age_band": "all", "obs": [3], "pop": [5.0]})
+    standard = pd.DataFrame({"age_band": ["all"], "obs": [2.0**62], "pop": [1.0]})
+    with pytest.raises(InvalidValueError, match=r"argument 'standard': column 'obs': rule 'total at most 2\*\*53'"):
+        smr(data, count="obs", population="pop", standard=standard, by="group")
 
 
 def test_weighted_counts_have_no_exact_p_value_but_a_chi_square_one():

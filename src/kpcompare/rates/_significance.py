@@ -33,6 +33,9 @@ SMR_TESTS = {
 #: the default test of smr/isr: exact, valid at any count (R poisson.test)
 DEFAULT_SMR_TEST = "exact"
 
+#: counts above 2**53 are not whole numbers in float64: no exact or mid-p test there
+_EXACT_LIMIT = 2.0**53
+
 #: R's relative tolerance for "no more likely than the observed count"
 _REL_ERR = 1.0 + 1e-7
 
@@ -108,7 +111,7 @@ def smr_p_values(observed: np.ndarray, expected: np.ndarray, test: str) -> tuple
     """Two-sided p-value of SMR = 1 per group and a note where it is missing.
 
     NaN where E ≤ 0 (the ratio is undefined and already noted) and, for the exact and mid-p tests,
-    where O is not a whole number (weighted counts; noted).
+    where O is not a whole number (weighted counts; noted) or O or E exceeds 2**53 (noted).
     """
     o, e = np.asarray(observed, dtype=float), np.asarray(expected, dtype=float)
     note = np.full(o.shape, "", dtype=object)
@@ -117,6 +120,10 @@ def smr_p_values(observed: np.ndarray, expected: np.ndarray, test: str) -> tuple
         fractional = ok & (np.abs(o - np.round(o)) > 1e-9)
         note[fractional] = "observed count not a whole number (weighted?): no exact or mid-p test"
         ok &= ~fractional
+        beyond = ok & ((o > _EXACT_LIMIT) | (e > _EXACT_LIMIT))
+        note[beyond] = ("observed or expected count beyond 2**53, where float64 holds no whole counts: no exact "
+                        "or mid-p test (test='chisq' or 'byar' gives one)")
+        ok &= ~beyond
     p = np.full(o.shape, np.nan)
     if ok.any():
         p[ok] = _TESTS[test](np.round(o[ok]) if test in ("exact", "midp") else o[ok], e[ok])

@@ -28,9 +28,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import as_list, as_pandas, require_columns
+from .._checks import as_list, as_pandas, check_measure, require_columns
 from ..errors import (
     BandMismatchError,
+    ColumnError,
     DuplicateKeyError,
     InvalidArgumentError,
     InvalidValueError,
@@ -386,6 +387,11 @@ def resolve_rates_standard(standard: Any, data: pd.DataFrame, *, age: str, keys:
     tbl = as_pandas(standard, argument="standard")
     cols = [count if count in tbl.columns else "count", population if population in tbl.columns else "population"]
     std = resolve_standard(tbl, data, age=age, keys=keys, values=cols, allow_column=False)
+    try:  # the data's rule for counts and populations, totals beyond 2**53 included
+        check_measure(std.table, cols)
+    except ColumnError as err:
+        raise type(err)(f"argument 'standard': {err}", column=err.column, rule=err.rule, n_rows=err.n_rows,
+                        example=err.example) from None
     ref_count = pd.to_numeric(std.table[cols[0]]).to_numpy(dtype=float)
     ref_pop = pd.to_numeric(std.table[cols[1]]).to_numpy(dtype=float)
     zero = ref_pop <= 0
