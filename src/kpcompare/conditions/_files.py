@@ -62,7 +62,7 @@ def load_condition_set(path: str | Path, *, coding: str | None = None, name: str
             codes = ["I61", "I63-I64"]
             source = "SSNAP definition"
 
-    coding : {"icd10", "icd9cm"}, optional
+    coding : {"icd10", "icd9cm", "icd10cm"}, optional
         Which coding to take when the file defines both; required then.
     name : str, optional
         The set's name (default: the TOML ``name`` or the file's stem).
@@ -106,10 +106,11 @@ def condition_set(name: str, *, coding: str | None = None) -> ConditionSet:
     name : str
         A name from :func:`list_condition_sets`, optionally with the coding as suffix
         (``"ham2003_leading_causes_icd9cm"``).
-    coding : {"icd10", "icd9cm"}, optional
+    coding : {"icd10", "icd9cm", "icd10cm"}, optional
         Which coding to load; default ICD-10 (or the suffix of ``name``).  The ICD-10
         and ICD-9-CM versions of a bundled set have the same group names, so results
-        from NHS (ICD-10) and US (ICD-9-CM) data line up.
+        from NHS (ICD-10) and US (ICD-9-CM) data line up.  The ``acsc_*`` rule sets have
+        one coding each (``acsc_pqi``: ``"icd10cm"``); ``coding`` must then agree.
 
     Examples
     --------
