@@ -4,8 +4,8 @@
    matched once against every diagnosis code list of the rules; every distinct procedure code once against
    every procedure list; every distinct admission method once against the admission filter.
 2. Per record these per-code answers are gathered into a row of booleans (the primary's hits, the hits in
-   any and in secondary positions, the procedure exclusions per group, the age limits per group, the
-   admission filter).
+   any and in secondary positions, per group the procedure exclusions, required procedures and procedures of
+   an excluding pair, the age limits per group, the admission filters).
 3. The distinct rows of booleans are decided once each (first group whose rule holds) and the decision is
    joined back to the records.
 """
@@ -26,7 +26,8 @@ from ._rules import ConditionRules, normalise_procedure, parse_procedure
 
 __all__ = ["group_index", "classify_records"]
 
-_DIAGNOSIS_KINDS = ("primary", "any_position", "require_secondary", "exclude_secondary")
+_DIAGNOSIS_KINDS = ("primary", "any_position", "require_secondary", "exclude_secondary", "exclude_primary",
+                    "exclude_any_position", "exclude_pair_diagnoses")
 
 
 def classify_records(data: Any, *, conditions: Any) -> np.ndarray:
@@ -97,9 +98,11 @@ def group_index(rules: ConditionRules, col: Mapping[str, pa.Array]) -> np.ndarra
         features.append(_any_per_row(hits[position >= 1], parents[position >= 1], n))
     else:
         features += [primary_hits, np.zeros_like(primary_hits)]
-    features.append(_procedure_exclusions(rules, col.get("procedures"), n))
+    features += _procedure_features(rules, col.get("procedures"), n)
     features.append(_age_ok(rules, col.get("age"), n))
-    features.append(_admission_ok(rules, col.get("admission_method"), n)[:, None])
+    admitted = _admission_ok(rules, col.get("admission_method"), n)
+    admitted &= _source_ok(rules, col.get("admission_source"), n)
+    features.append(admitted[:, None])
     matrix = np.concatenate(features, axis=1)
     keys = np.packbits(matrix, axis=1)
     keys = np.ascontiguousarray(keys).view(np.dtype((np.void, keys.shape[1]))).ravel()
@@ -114,8 +117,7 @@ def _decide(rules: ConditionRules, rows: np.ndarray, n_lists: int) -> np.ndarray
     primary, anyp, second = rows[:, :n_lists], rows[:, n_lists:2 * n_lists], rows[:, 2 * n_lists:3 * n_lists]
     g = len(rules.rules)
     position = {name: i for i, name in enumerate(rules.groups)}
-    excluded = rows[:, 3 * n_lists:3 * n_lists + g]
-    age_ok = rows[:, 3 * n_lists + g:3 * n_lists + 2 * g]
+    excluded, required, pair, age_ok = (rows[:, 3 * n_lists + i * g:3 * n_lists + (i + 1) * g] for i in range(4))
     admitted = rows[:, -1]
     out = np.full(len(rows), len(position), dtype=np.int64)
     for j in range(g - 1, -1, -1):  # the first rule that holds wins: assign in reverse order
@@ -130,6 +132,14 @@ def _decide(rules: ConditionRules, rows: np.ndarray, n_lists: int) -> np.ndarray
             hold &= second[:, k["require_secondary"]]
         if "exclude_secondary" in k:
             hold &= ~second[:, k["exclude_secondary"]]
+        if "exclude_primary" in k:
+            hold &= ~primary[:, k["exclude_primary"]]
+        if "exclude_any_position" in k:
+            hold &= ~anyp[:, k["exclude_any_position"]]
+        if "exclude_pair_diagnoses" in k:
+            hold &= ~(anyp[:, k["exclude_pair_diagnoses"]] & pair[:, j])
+        if rule.require_procedures:
+            hold &= required[:, j]
         hold &= ~excluded[:, j] & age_ok[:, j] & admitted
         out[hold] = position[rule.name]
     return out
@@ -177,10 +187,12 @@ def _any_per_row(hits: np.ndarray, parents: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _procedure_exclusions(rules: ConditionRules, procedures: pa.Array | None, n: int) -> np.ndarray:
-    """Bool (records x groups): a procedure excludes the record from the group."""
-    out = np.zeros((n, len(rules.rules)), dtype=bool)
-    if procedures is None or not any(r.exclude_procedures or r.exclude_main_procedure for r in rules.rules):
+def _procedure_features(rules: ConditionRules, procedures: pa.Array | None, n: int) -> list[np.ndarray]:
+    """Three bool matrices (records x rules): a procedure excludes the record from the rule; a procedure the
+    rule requires is present; a procedure of the rule's excluding pair is present."""
+    out = [np.zeros((n, len(rules.rules)), dtype=bool) for _ in range(3)]
+    kinds = ("exclude_procedures", "exclude_main_procedure", "require_procedures", "exclude_pair_procedures")
+    if procedures is None or not any(getattr(r, kind) for r in rules.rules for kind in kinds):
         return out
     flat, parents, position = _flatten(procedures)
     encoded = pc.dictionary_encode(_strings(flat))
@@ -188,24 +200,47 @@ def _procedure_exclusions(rules: ConditionRules, procedures: pa.Array | None, n:
     index = encoded.indices.fill_null(len(distinct)).to_numpy(zero_copy_only=False)
     for j, rule in enumerate(rules.rules):
         keep = ~_procedure_hits(distinct, rule.procedure_exceptions, rules)
-        for kind, where in (("exclude_procedures", None), ("exclude_main_procedure", 0)):
+        for kind, target, where, exceptions in (("exclude_procedures", 0, None, True),
+                                                ("exclude_main_procedure", 0, 0, True),
+                                                ("require_procedures", 1, None, False),
+                                                ("exclude_pair_procedures", 2, None, False)):
             codes = getattr(rule, kind)
             if not codes:
                 continue
-            hit = np.append(_procedure_hits(distinct, codes, rules) & keep, False)[index]
+            hits = _procedure_hits(distinct, codes, rules)
+            hit = np.append(hits & keep if exceptions else hits, False)[index]
             if where is not None:
                 hit &= position == where
-            out[parents[hit], j] = True
+            out[target][parents[hit], j] = True
     return out
 
 
 def _procedure_hits(distinct: list[str], codes: tuple[str, ...], rules: ConditionRules) -> np.ndarray:
+    """Bool per distinct procedure code: one of ``codes`` (codes, prefixes, ranges) covers it."""
     out = np.zeros(len(distinct), dtype=bool)
-    for code in codes:
-        lo, hi = parse_procedure(code, rules.procedure_coding, where=f"condition rules {rules.name!r}")
+    if not codes or not distinct:
+        return out
+    exact, ranges = _procedure_table(codes, rules.procedure_coding, rules.name)
+    for width, starts in exact.items():  # codes and prefixes: one set look-up per distinct code and width
+        out |= np.array([len(v) >= width and v[:width] in starts for v in distinct], dtype=bool)
+    for lo, hi in ranges:
         width = len(lo)
         out |= np.array([lo <= v[:width] <= hi and len(v) >= width for v in distinct], dtype=bool)
     return out
+
+
+@lru_cache(maxsize=256)
+def _procedure_table(codes: tuple[str, ...], coding: str, name: str) -> tuple[dict[int, frozenset], list]:
+    """The parsed procedure list: ``{width: codes and prefixes of that width}`` and the ranges (lo, hi)."""
+    exact: dict[int, set[str]] = {}
+    ranges = []
+    for code in codes:
+        lo, hi = parse_procedure(code, coding, where=f"condition rules {name!r}")
+        if lo == hi:
+            exact.setdefault(len(lo), set()).add(lo)
+        else:
+            ranges.append((lo, hi))
+    return {w: frozenset(v) for w, v in exact.items()}, ranges
 
 
 def _age_ok(rules: ConditionRules, age: pa.Array | None, n: int) -> np.ndarray:
@@ -233,6 +268,20 @@ def _admission_ok(rules: ConditionRules, methods: pa.Array | None, n: int) -> np
     encoded = pc.dictionary_encode(pc.utf8_trim_whitespace(_strings(methods)))
     ok = np.array([v is not None and v.startswith(rules.admission_methods)
                    for v in encoded.dictionary.to_pylist()] + [False], dtype=bool)
+    return ok[encoded.indices.fill_null(len(ok) - 1).to_numpy(zero_copy_only=False)]
+
+
+def _source_ok(rules: ConditionRules, sources: pa.Array | None, n: int) -> np.ndarray:
+    """Bool per record: the admission source is not one the set excludes (unknown sources pass)."""
+    if not rules.exclude_admission_sources:
+        return np.ones(n, dtype=bool)
+    if sources is None:
+        raise MissingColumnError(f"condition rules {rules.name!r} exclude admission sources "
+                                 f"{', '.join(rules.exclude_admission_sources)}; the data have no "
+                                 "'admission_source'.")
+    encoded = pc.dictionary_encode(pc.utf8_trim_whitespace(_strings(sources)))
+    ok = np.array([v not in rules.exclude_admission_sources for v in encoded.dictionary.to_pylist()] + [True],
+                  dtype=bool)
     return ok[encoded.indices.fill_null(len(ok) - 1).to_numpy(zero_copy_only=False)]
 
 

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from ..errors import ConditionSetError, InvalidValueError, row_problem
 
-CODINGS = ("icd10", "icd9cm")
+CODINGS = ("icd10", "icd9cm", "icd10cm")
 
 # The valid-code patterns of the package, in one place (exported by kpcompare.conditions; the episode rules use RECORD_PATTERNS).
 
@@ -30,6 +30,9 @@ STEM_PATTERNS: dict[str, str] = {
     "icd10": r"^[A-Z][0-9]{2}[0-9]{0,3}$",
     # ICD-9-CM diagnoses: 3-digit category (+ up to 2), V + 2 (+ up to 2), E + 3 (+ 1).
     "icd9cm": r"^(?:[0-9]{3}[0-9]{0,2}|V[0-9]{2}[0-9]{0,2}|E[0-9]{3}[0-9]?)$",
+    # ICD-10-CM (US, from October 2015): letter, digit, digit or letter, then up to four digits or letters
+    # (placeholder X and 7th characters kept: 'T38.0X5A', 'S78.011A', 'D47.Z1', 'C4A.0').
+    "icd10cm": r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}$",
 }
 
 #: A valid code as an episode record carries it (upper case, dots and spaces removed, fillers kept): the
@@ -40,6 +43,8 @@ RECORD_PATTERNS: dict[str, str] = {
     "icd10": r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}-?$",
     # ICD-9-CM diagnoses: 3-5 digits, V + 2-4 digits, E + 3-4 digits; the NHDS pads short codes with '-'
     "icd9cm": r"^(?:[0-9]{3,5}|V[0-9]{2,4}|E[0-9]{3,4})-*$",
+    # ICD-10-CM: 3 to 7 characters; a filler '-' after a short code is tolerated
+    "icd10cm": r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}-*$",
 }
 
 _CODE_PATTERNS = {coding: re.compile(pattern) for coding, pattern in STEM_PATTERNS.items()}
@@ -49,14 +54,19 @@ _CODE_SHAPES = {
     "icd10": "a letter and two digits, then up to three more digits (e.g. 'I60', 'J44.1')",
     "icd9cm": ("three digits, 'V' and two digits or 'E' and three digits, then the digits after the "
                "decimal point (e.g. '410', '410.71', 'V57.1', 'E880.9')"),
+    "icd10cm": ("a letter, a digit, a digit or letter, then up to four digits or letters (e.g. 'E11.65', "
+                "'S78.011A', 'D47.Z1')"),
 }
 
 # Fillers and markers after the code stem.  ICD-10: HES writes 'I64X' / 'I64-' for a
 # three-character code, and some extracts append dagger/asterisk markers ('D', 'A', '*', '+').
 # ICD-9-CM: the NHDS public-use file pads three-character codes with '-' ('486-').
+# ICD-10-CM: only '-' fillers; a trailing letter is a 7th character ('S78.011A') and is kept.
 _TRAILERS = {
     "icd10": r"^([A-Z][0-9]{2}[0-9]*)[^0-9]+$",
     "icd9cm": r"^([0-9]{3}[0-9]*|V[0-9]{2}[0-9]*|E[0-9]{3}[0-9]*)-+$",
+    # ICD-10-CM: letters are part of the code (placeholder X, 7th characters); only '-' fillers are dropped
+    "icd10cm": r"^([A-Z][0-9][0-9A-Z]*)-+$",
 }
 
 
@@ -182,7 +192,7 @@ def parse_rule(text: Any, *, group: str, coding: str, set_name: str | None) -> R
     ends = [normalise_text(p, coding) for p in parts]
     for raw, end in zip(parts, ends):
         if not is_valid_code(end, coding):
-            other = "icd9cm" if coding == "icd10" else "icd10"
+            other = "icd10" if coding == "icd9cm" else "icd9cm"
             hint = (f" It looks like an {other} code; is the set's coding wrong?"
                     if is_valid_code(normalise_text(raw, other), other) else "")
             raise ConditionSetError(

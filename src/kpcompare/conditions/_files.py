@@ -33,9 +33,14 @@ _BUNDLED: dict[str, tuple[str, str]] = {
 _BUNDLED_RULES: dict[str, str] = {
     "acsc_nhs19": "acsc_nhs19.toml",
     "acsc_billings_icd9cm": "acsc_billings_icd9cm.toml",
+    "acsc_pqi": "acsc_pqi.toml",
+    "acsc_pqi_16": "acsc_pqi_16.toml",
 }
 
 _COLUMNS = ("group", "coding", "codes", "source")
+
+#: the codings the bundled plain sets (CSV) are written in; ICD-10-CM sets are rule sets (acsc_pqi)
+_BUNDLED_CODINGS = ("icd10", "icd9cm")
 
 
 def load_condition_set(path: str | Path, *, coding: str | None = None, name: str | None = None,
@@ -57,7 +62,7 @@ def load_condition_set(path: str | Path, *, coding: str | None = None, name: str
             codes = ["I61", "I63-I64"]
             source = "SSNAP definition"
 
-    coding : {"icd10", "icd9cm"}, optional
+    coding : {"icd10", "icd9cm", "icd10cm"}, optional
         Which coding to take when the file defines both; required then.
     name : str, optional
         The set's name (default: the TOML ``name`` or the file's stem).
@@ -101,10 +106,11 @@ def condition_set(name: str, *, coding: str | None = None) -> ConditionSet:
     name : str
         A name from :func:`list_condition_sets`, optionally with the coding as suffix
         (``"ham2003_leading_causes_icd9cm"``).
-    coding : {"icd10", "icd9cm"}, optional
+    coding : {"icd10", "icd9cm", "icd10cm"}, optional
         Which coding to load; default ICD-10 (or the suffix of ``name``).  The ICD-10
         and ICD-9-CM versions of a bundled set have the same group names, so results
-        from NHS (ICD-10) and US (ICD-9-CM) data line up.
+        from NHS (ICD-10) and US (ICD-9-CM) data line up.  The ``acsc_*`` rule sets have
+        one coding each (``acsc_pqi``: ``"icd10cm"``); ``coding`` must then agree.
 
     Examples
     --------
@@ -118,7 +124,7 @@ def condition_set(name: str, *, coding: str | None = None) -> ConditionSet:
     if name in _BUNDLED_RULES:
         return _bundled_rules(name, coding)  # type: ignore[return-value]
     base, suffix_coding = name, None
-    for c in CODINGS:
+    for c in _BUNDLED_CODINGS:
         if name.endswith("_" + c):
             base, suffix_coding = name[: -len(c) - 1], c
     if coding is not None and suffix_coding is not None and coding != suffix_coding:
@@ -142,7 +148,7 @@ def list_condition_sets() -> pd.DataFrame:
     """
     rows = []
     for base, (file_name, description) in _BUNDLED.items():
-        for coding in CODINGS:
+        for coding in _BUNDLED_CODINGS:
             cs = load_condition_set(data_path("conditions", file_name), coding=coding)
             rows.append({"name": base, "coding": coding, "groups": len(cs.groups),
                          "description": description})

@@ -3,7 +3,8 @@
 A :class:`ConditionRules` is a condition set (it has ``groups``, ``coding``, ``name`` and a primary-diagnosis
 :meth:`~ConditionRules.classify`) whose groups are *rules* read from a TOML file: a diagnosis in the primary or
 in any position, a required or an excluding secondary diagnosis, excluding procedures (any or the main one,
-with exceptions), age limits, and a set-wide admission-method filter (e.g. emergency admissions only).  The
+with exceptions), a required procedure, a diagnosis-and-procedure pair that excludes, age limits, a set-wide
+admission-method filter (e.g. emergency admissions only) and set-wide excluded admission sources (transfers).  The
 rules are data (``data/conditions/acsc_*.toml``); :mod:`._classify` applies them to episode records, once per
 distinct code and then once per distinct combination of what a record's codes say.  The format and every
 rule are described in ``docs/conditions.md``.
@@ -26,10 +27,17 @@ from ._codes import check_coding
 
 __all__ = ["ConditionRules", "GroupRule", "load_condition_rules", "PROCEDURE_CODINGS", "RULE_KINDS"]
 
-#: procedure codings: OPCS-4 (NHS England) and ICD-9-CM volume 3 procedures (US, before October 2015)
+#: procedure codings: OPCS-4 (NHS England), ICD-9-CM volume 3 procedures (US, before October 2015) and
+#: ICD-10-PCS (US inpatient procedures from October 2015: seven characters, digits and letters but I and O)
 PROCEDURE_CODINGS: dict[str, str] = {
     "opcs4": r"^[A-Z][0-9]{0,3}$",
     "icd9cm_procedure": r"^[0-9]{2}[0-9]{0,2}$",
+    "icd10pcs": r"^[0-9A-HJ-NP-Z]{1,7}$",
+}
+_PROCEDURE_SHAPES = {
+    "opcs4": "a letter and two or three digits (e.g. 'K40', 'K401')",
+    "icd9cm_procedure": "two to four digits (e.g. '36', '36.06')",
+    "icd10pcs": "one to seven digits or letters other than I and O (e.g. '0Y6', '0Y6C0Z3')",
 }
 
 #: the diagnosis-code lists a group rule may hold, the column each reads and what it does
@@ -40,8 +48,15 @@ RULE_KINDS: dict[str, tuple[str, str]] = {
     "exclude_secondary": ("diagnoses", "unless a secondary diagnosis is one of these codes"),
     "exclude_procedures": ("procedures", "unless a procedure in any position is one of these codes"),
     "exclude_main_procedure": ("procedures", "unless the main (first) procedure is one of these codes"),
+    "exclude_primary": ("primary_diagnosis", "unless the primary diagnosis is one of these codes"),
+    "exclude_any_position": ("diagnoses", "unless a diagnosis in any position (the primary too) is one of these "
+                                          "codes"),
+    "require_procedures": ("procedures", "and a procedure in any position is one of these codes"),
+    "exclude_pair_diagnoses": ("diagnoses", "unless a diagnosis in any position is one of these codes and a "
+                                            "procedure in any position is one of 'exclude_pair_procedures'"),
+    "exclude_pair_procedures": ("procedures", "the procedures of the pair (see 'exclude_pair_diagnoses')"),
 }
-_PROCEDURE_KINDS = ("exclude_procedures", "exclude_main_procedure")
+_PROCEDURE_KINDS = ("exclude_procedures", "exclude_main_procedure", "require_procedures", "exclude_pair_procedures")
 _KEYS = {"name", "source", "age_min", "age_max", "procedure_exceptions", *RULE_KINDS}
 
 
@@ -51,9 +66,12 @@ class GroupRule:
 
     The record's diagnosis must match ``primary`` or ``any_position`` (at least one of the two is given);
     when ``require_secondary`` is given a secondary diagnosis must match it; no secondary diagnosis may match
-    ``exclude_secondary``; no procedure may match ``exclude_procedures`` (and the first procedure may not
-    match ``exclude_main_procedure``) unless it also matches ``procedure_exceptions``; the age in completed
-    years must lie in ``[age_min, age_max]`` (a record of unknown age fails a group with an age limit).
+    ``exclude_secondary``; the primary may not match ``exclude_primary``; no diagnosis in any position may
+    match ``exclude_any_position``; no procedure may match ``exclude_procedures`` (and the first procedure may
+    not match ``exclude_main_procedure``) unless it also matches ``procedure_exceptions``; when
+    ``require_procedures`` is given a procedure must match it; a diagnosis matching ``exclude_pair_diagnoses``
+    together with a procedure matching ``exclude_pair_procedures`` excludes; the age in completed years must
+    lie in ``[age_min, age_max]`` (a record of unknown age fails a group with an age limit).
     """
 
     name: str
@@ -64,6 +82,11 @@ class GroupRule:
     exclude_procedures: tuple[str, ...] = ()
     exclude_main_procedure: tuple[str, ...] = ()
     procedure_exceptions: tuple[str, ...] = ()
+    exclude_primary: tuple[str, ...] = ()
+    exclude_any_position: tuple[str, ...] = ()
+    require_procedures: tuple[str, ...] = ()
+    exclude_pair_diagnoses: tuple[str, ...] = ()
+    exclude_pair_procedures: tuple[str, ...] = ()
     age_min: float | None = None
     age_max: float | None = None
     source: str = ""
@@ -87,7 +110,9 @@ class ConditionRules:
     A record gets the group of the first rule (in file order) that holds, else ``other``; a group may have
     several rules (several ``[[group]]`` tables with one name), which are alternatives.  When
     ``admission_methods`` is given, only records whose ``admission_method`` starts with one of them (e.g.
-    ``"2"``: the HES emergency methods 21-2D) can belong to a group; the others are ``other`` too.
+    ``"2"``: the HES emergency methods 21-2D) can belong to a group; the others are ``other`` too.  Records
+    whose ``admission_source`` is one of ``exclude_admission_sources`` (whole values, e.g. the UB-04 point of
+    origin codes ``"4"``, ``"5"``, ``"6"``: transfers) are ``other``; an unknown source does not exclude.
 
     Build one with :func:`load_condition_rules` or :func:`kpcompare.condition_set` (bundled ``acsc_*``
     sets); classify records with :func:`kpcompare.conditions.classify_records` or by passing the rules as
@@ -99,6 +124,7 @@ class ConditionRules:
     rules: tuple[GroupRule, ...]
     procedure_coding: str | None = None
     admission_methods: tuple[str, ...] = ()
+    exclude_admission_sources: tuple[str, ...] = ()
     description: str = ""
     source: str = ""
     other: str = "other"
@@ -147,6 +173,7 @@ class ConditionRules:
         """Canonical columns the rules read (``primary_diagnosis`` always first)."""
         cols = ["primary_diagnosis"] + [c for r in self.rules for c in r.columns()]
         cols += ["admission_method"] if self.admission_methods else []
+        cols += ["admission_source"] if self.exclude_admission_sources else []
         return list(dict.fromkeys(cols))
 
     def classify(self, codes: Any) -> np.ndarray:
@@ -166,7 +193,8 @@ class ConditionRules:
 
         Each group's ``primary`` and ``any_position`` codes are both read in the primary position (an
         any-position rule then finds only the records whose *primary* diagnosis matches: a lower bound);
-        rules that need a secondary diagnosis (``require_secondary``) are left out; exclusions by secondary
+        rules that need a secondary diagnosis or a procedure (``require_secondary``, ``require_procedures``) are
+        left out; exclusions by secondary
         diagnosis or procedure, age limits and the admission-method filter are not applied.
         :meth:`applicability` lists what is lost.  For aggregated tables such as the HES primary-diagnosis
         tables, which have no other columns.
@@ -175,7 +203,7 @@ class ConditionRules:
 
         codes: dict[str, list[str]] = {}
         for r in self.rules:
-            if not r.require_secondary:
+            if not (r.require_secondary or r.require_procedures):
                 codes.setdefault(r.name, []).extend([*r.primary, *r.any_position])
         return ConditionSet.from_mapping(codes, coding=self.coding, name=f"{self.name}_primary_reading",
                                          allow_overlap="first")
@@ -193,6 +221,9 @@ class ConditionRules:
             if self.admission_methods:
                 rows.append((r.name, "admission_methods", "admission_method", "; ".join(self.admission_methods),
                              self.source))
+            if self.exclude_admission_sources:
+                rows.append((r.name, "exclude_admission_sources", "admission_source",
+                             "; ".join(self.exclude_admission_sources), self.source))
         return pd.DataFrame(rows, columns=["group", "rule", "column", "codes", "source"])
 
     def applicability(self, columns: Any) -> pd.DataFrame:
@@ -226,6 +257,10 @@ def _check_rule(rule: GroupRule, coding: str, procedure_coding: str | None, wher
         else:
             for code in codes:
                 parse_rule(code, group=rule.name, coding=coding, set_name=None)
+    if bool(rule.exclude_pair_diagnoses) != bool(rule.exclude_pair_procedures):
+        raise ConditionSetError(f"{where}: 'exclude_pair_diagnoses' and 'exclude_pair_procedures' go together "
+                                "(the pair excludes a record holding both); give both or neither.",
+                                group=rule.name)
     lo, hi = rule.age_min, rule.age_max
     for value, key in ((lo, "age_min"), (hi, "age_max")):
         if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0):
@@ -247,8 +282,7 @@ def parse_procedure(text: Any, coding: str, *, where: str) -> tuple[str, str]:
     ends = [normalise_procedure(p) if p else "" for p in parts]
     if len(ends) > 2 or not all(ends) or any(not pattern.match(e) for e in ends) \
             or (len(ends) == 2 and (len(ends[0]) != len(ends[1]) or ends[0] > ends[1])):
-        shape = "a letter and two or three digits (e.g. 'K40', 'K401')" if coding == "opcs4" else \
-            "two to four digits (e.g. '36', '36.06')"
+        shape = _PROCEDURE_SHAPES[coding]
         raise ConditionSetError(f"{where}: procedure code {text!r} is not a valid {coding} code or range of "
                                 f"equal-length codes: expected {shape}.", code=text)
     return ends[0], ends[-1]
@@ -261,10 +295,11 @@ def load_condition_rules(path: str | Path, *, name: str | None = None) -> Condit
     Parameters
     ----------
     path : str or Path
-        A ``.toml`` file with top-level ``name``, ``coding`` (``"icd10"`` or ``"icd9cm"``), optional
-        ``procedure_coding`` (``"opcs4"`` or ``"icd9cm_procedure"``), ``admission_methods`` (prefixes of
-        ``admission_method`` values that may count), ``description``, ``source``, and one ``[[group]]`` table
-        per group with ``name``, ``source`` and the rule keys of :class:`GroupRule`.
+        A ``.toml`` file with top-level ``name``, ``coding`` (``"icd10"``, ``"icd9cm"`` or ``"icd10cm"``),
+        optional ``procedure_coding`` (``"opcs4"``, ``"icd9cm_procedure"`` or ``"icd10pcs"``),
+        ``admission_methods`` (prefixes of ``admission_method`` values that may count),
+        ``exclude_admission_sources`` (``admission_source`` values that may not), ``description``, ``source``,
+        and one ``[[group]]`` table per group with ``name``, ``source`` and the rule keys of :class:`GroupRule`.
     name : str, optional
         The set's name (default: the file's ``name``, else its stem).
 
@@ -291,10 +326,10 @@ def load_condition_rules(path: str | Path, *, name: str | None = None) -> Condit
     if not isinstance(entries, list) or not entries:
         raise SourceReadError(f"condition rules file {str(path)!r}: no [[group]] tables found.")
     rules = [_group_rule(entry, i, path) for i, entry in enumerate(entries, start=1)]
-    methods = doc.get("admission_methods", [])
+    methods, sources = (_text_list(doc, key, path) for key in ("admission_methods", "exclude_admission_sources"))
     return ConditionRules(
         name=str(name or doc.get("name") or path.stem), coding=str(doc.get("coding", "")), rules=tuple(rules),
-        procedure_coding=doc.get("procedure_coding"), admission_methods=tuple(str(m) for m in methods),
+        procedure_coding=doc.get("procedure_coding"), admission_methods=methods, exclude_admission_sources=sources,
         description=str(doc.get("description", "")), source=str(doc.get("source", "")))
 
 
@@ -315,3 +350,13 @@ def _group_rule(entry: Any, number: int, path: Path) -> GroupRule:
         lists[key] = tuple(value)
     return GroupRule(name=entry["name"].strip(), age_min=entry.get("age_min"), age_max=entry.get("age_max"),
                      source=str(entry.get("source", "")).strip(), **lists)
+
+
+def _text_list(doc: dict, key: str, path: Path) -> tuple[str, ...]:
+    """A set-wide list of values (``admission_methods``, ``exclude_admission_sources``): texts, none empty."""
+    value = doc.get(key, [])
+    if isinstance(value, str) or not isinstance(value, list) \
+            or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConditionSetError(f"condition rules file {str(path)!r}: {key!r} must be a list of non-empty texts "
+                                f"(e.g. {key} = [\"4\", \"5\"]), got {value!r}.")
+    return tuple(v.strip() for v in value)

@@ -31,7 +31,7 @@ def normalise_codes(codes: Any, *, coding: str = "icd10") -> np.ndarray:
     Parameters
     ----------
     codes : sequence, numpy/pandas array or pyarrow array of str
-    coding : {"icd10", "icd9cm"}
+    coding : {"icd10", "icd9cm", "icd10cm"}
 
     Returns
     -------
@@ -57,7 +57,7 @@ class ConditionSet:
     groups : tuple of str
         Group names in order (the order of results and, with ``allow_overlap="first"``,
         the priority of groups).
-    coding : {"icd10", "icd9cm"}
+    coding : {"icd10", "icd9cm", "icd10cm"}
         ICD-10 (WHO and its UK edition, as in HES) or ICD-9-CM (US, before October 2015).
     codes : tuple of tuple of str
         Per group, its codes, prefixes or ranges as written (``"J44"``, ``"J44.1"``, ``"I60-I64"``).

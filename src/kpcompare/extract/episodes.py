@@ -18,7 +18,7 @@ from .text_files import check_text_options
 
 __all__ = ["Extract", "read_episodes", "Batch"]
 
-_CODINGS = ("icd10", "icd9cm")
+_CODINGS = ("icd10", "icd9cm", "icd10cm")
 
 
 @dataclass
@@ -44,7 +44,7 @@ class Extract:
     columns : list of str
         Canonical columns this extract can provide.
     coding : str or None
-        ``"icd10"`` or ``"icd9cm"``: the coding system of the diagnosis columns.
+        ``"icd10"``, ``"icd9cm"`` or ``"icd10cm"``: the coding system of the diagnosis columns.
     num_rows : int or None
         Rows in the source when known without reading it (Parquet metadata, frames), else None (CSV).
     """
@@ -284,7 +284,7 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
         ``"canonical"`` (columns already carry canonical names), ``"hes"`` (HES admitted patient care field
         names and codings) or ``"nhds"`` (the NHDS 2010 public-use file). See
         :mod:`kpcompare.extract.mappings` and ``docs/extracts.md``.
-    coding : {"icd10", "icd9cm"}, optional
+    coding : {"icd10", "icd9cm", "icd10cm"}, optional
         Coding system of the diagnosis columns (registered mappings set it: HES ICD-10, NHDS ICD-9-CM). When
         given, codes not valid in that system are excluded with the reason ``invalid_code``.
     constants : dict, optional
@@ -335,7 +335,8 @@ def read_episodes(source: Any, *, mapping: str | Mapping | MappingABC[str, Any] 
     HES Data Dictionary (tests/extract/test_mappings.py).
     """
     if coding is not None and (not isinstance(coding, str) or coding not in _CODINGS):
-        raise InvalidArgumentError(f"argument 'coding': unknown coding {coding!r}; choose 'icd10' or 'icd9cm'.")
+        raise InvalidArgumentError(f"argument 'coding': unknown coding {coding!r}; choose 'icd10', 'icd9cm' or "
+                                   "'icd10cm'.")
     batch_rows = check_positive_integer(batch_rows, argument="batch_rows")
     text = check_text_options(encoding, delimiter)
     chosen = _chosen_mapping(mapping, coding, columns, constants, date_format)
