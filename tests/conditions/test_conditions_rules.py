@@ -72,7 +72,7 @@ def test_procedure_rules_need_a_procedure_coding(tmp_path):
 
 
 def test_rules_file_that_is_not_toml(tmp_path):
-    with pytest.raises(SourceReadError, match="could not be read as TOML"):
+    with pytest.raises(SourceReadError, match="is not valid TOML"):
         load_condition_rules(_write(tmp_path, "name = \n"))
     with pytest.raises(SourceReadError, match="no \\[\\[group\\]\\] tables"):
         load_condition_rules(_write(tmp_path, HEADER))

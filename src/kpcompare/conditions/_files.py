@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import os
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from ..errors import ConditionSetError, InvalidArgumentError, SourceReadError, U
 from ._codes import CODINGS, check_coding
 from ._rules import ConditionRules, load_condition_rules
 from ._set import ConditionSet, split_codes
+from ._toml import read_group_tables
 
 __all__ = ["load_condition_set", "condition_set", "list_condition_sets"]
 
@@ -192,16 +192,8 @@ def _read_csv(path: Path) -> list[dict[str, Any]]:
 
 
 def _read_toml(path: Path) -> tuple[list[dict[str, Any]], str | None]:
-    try:
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SourceReadError(f"condition set file {str(path)!r} is not valid TOML: {exc}") from exc
-    entries = doc.get("group")
-    if not isinstance(entries, list) or not entries:
-        raise SourceReadError(
-            f"condition set file {str(path)!r}: no [[group]] tables found; each group is a [[group]] table "
-            "with keys name, coding, codes and source.")
+    doc, entries = read_group_tables(path, what="condition set file", hint="; each group is a [[group]] table "
+                                     "with keys name, coding, codes and source")
     rows = []
     for i, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or "name" not in entry or "codes" not in entry:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import pandas as pd
 
 from ..errors import ConditionSetError, InvalidArgumentError, SourceReadError
 from ._codes import check_coding
+from ._toml import read_group_tables
 
 __all__ = ["ConditionRules", "GroupRule", "load_condition_rules", "PROCEDURE_CODINGS", "RULE_KINDS"]
 
@@ -317,14 +317,7 @@ def load_condition_rules(path: str | Path, *, name: str | None = None) -> Condit
     if not isinstance(path, (str, os.PathLike)):
         raise InvalidArgumentError(f"argument 'path': give a file path (text or pathlib.Path), got {path!r}.")
     path = Path(path)
-    try:
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SourceReadError(f"condition rules file {str(path)!r} could not be read as TOML: {exc}") from exc
-    entries = doc.get("group")
-    if not isinstance(entries, list) or not entries:
-        raise SourceReadError(f"condition rules file {str(path)!r}: no [[group]] tables found.")
+    doc, entries = read_group_tables(path, what="condition rules file")
     rules = [_group_rule(entry, i, path) for i, entry in enumerate(entries, start=1)]
     methods, sources = (_text_list(doc, key, path) for key in ("admission_methods", "exclude_admission_sources"))
     return ConditionRules(
