@@ -10,6 +10,7 @@ import numpy as np
 
 from .persons import first_person
 from .plan import Plan
+from .stage import keep_freed_memory
 from .strata import Accumulator
 from .streaming import (
     N_REASONS, Partial, Tally, add_partial, n_partitions, ordered, progress_bar, release_pools, slices,
@@ -86,6 +87,7 @@ def stream_partitioned(extract, plan: Plan, accumulator: Accumulator, tally: Tal
     (default: count its spells or CIPS into ``accumulator``; :mod:`kpcompare.engine.spell_diagnostics` passes
     its own)."""
     units = _add_units if units is None else units
+    keep_freed_memory()  # each partition's temporaries reuse the last one's pages
     turns = _Turns()
     offset = [0]
 

@@ -32,7 +32,8 @@ import pyarrow.compute as pc
 
 from ..extract.rules import REASON_INDEX
 
-__all__ = ["Factor", "Codes", "ValueMemo", "Scratch", "combine", "dictionary_factor", "flag_factor", "JOINT_LIMIT"]
+__all__ = ["Factor", "Codes", "ValueMemo", "Scratch", "combine", "dictionary_factor", "flag_factor", "JOINT_LIMIT",
+           "keep_freed_memory"]
 
 #: largest joint domain of fused factors (an int32 table of 32,768 values stays in the CPU cache)
 JOINT_LIMIT = 1 << 15
@@ -57,6 +58,26 @@ class Scratch:
             array = np.empty(max(n, 1), dtype=dtype)
             arrays[name] = array
         return array[:n]
+
+
+#: the block :func:`keep_freed_memory` allocates and frees (below glibc's ceiling of 32 MiB for the rule)
+_RAISE_BLOCK = 30 << 20
+
+
+def keep_freed_memory() -> None:
+    """Let the C allocator reuse the memory of freed work arrays instead of handing it back to the system and
+    faulting fresh pages in again.
+
+    glibc's malloc serves blocks above its *mmap threshold* (128 KiB at start) from fresh mappings, and gives
+    the top of its heap back beyond a *trim threshold*; by glibc's own rule both rise when a mapped block is
+    freed (to that block's size, at most 32 MiB, and twice it).  The partitioned passes make and drop tens of
+    MB of numpy temporaries per partition, so with the starting thresholds each partition faulted its pages
+    in afresh (about 2 GB of page faults at 5M rows: a quarter of the spell unit's CPU time).  Allocating and
+    freeing one 30 MiB block raises the thresholds as any program that once freed such an array does; it
+    changes no result, and with another C library it does nothing.  docs/performance.md has the figures.
+    """
+    block = np.empty(_RAISE_BLOCK, dtype=np.uint8)  # mapped and never touched: no page is faulted in
+    del block
 
 
 def _fresh(name: str, n: int, dtype: Any) -> np.ndarray:
