@@ -50,8 +50,7 @@ def partition_keys(table, codes: Codes, plan: Plan, *, row0: int, episodes_only:
         rows = np.flatnonzero(counted & (person != MISSING_ID))
     out: dict[str, np.ndarray] = {}
     if plan.persons:
-        ids = codes.decode(codes.code[rows])
-        out.update({f"id{j}": ids[:, j].astype(np.int32) for j in range(len(plan.by))})
+        out.update({f"id{j}": ids for j, ids in enumerate(codes.ids_at(rows))})
     # without person ids, duplicates are judged on episode ids alone (partitioned by them)
     out["person"] = person[rows] if person is not None else episode
     if plan.check_duplicates:

@@ -205,8 +205,10 @@ def _digits(keys: tuple[np.ndarray, ...], room: int) -> tuple[list[tuple[np.ndar
     while _product(sizes) * room >= _FIT and len(ranked) < len(keys):
         widest = max((i for i in range(len(keys)) if i not in ranked), key=lambda i: sizes[i])
         ranked[widest], sizes[widest] = _rank(keys[widest])
-    # a narrow key's offset fits in int64 (its span is below 2**62), even where the subtraction wraps
-    digits = [(ranked[i] if i in ranked else keys[i].astype(np.int64) - lows[i], sizes[i]) for i in range(len(keys))]
+    # a narrow key's offset fits in int64 (its span is below 2**62), even where the subtraction wraps; a
+    # constant key's digit is 0 (None: nothing to add)
+    digits = [(ranked[i] if i in ranked else None if sizes[i] == 1 else
+               np.subtract(keys[i], lows[i], dtype=np.int64), sizes[i]) for i in range(len(keys))]
     return digits, _product(sizes)
 
 
@@ -215,8 +217,9 @@ def _pack(ranks: list[tuple[np.ndarray, int]], n: int) -> np.ndarray:
     that the product of the sizes fits)."""
     packed = np.zeros(n, dtype=np.int64)
     for rank, size in ranks:
-        packed *= size
-        packed += rank
+        if size > 1:
+            packed *= size
+            packed += rank
     return packed
 
 

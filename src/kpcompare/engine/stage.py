@@ -33,10 +33,12 @@ import pyarrow.compute as pc
 from ..extract.rules import REASON_INDEX
 
 __all__ = ["Factor", "Codes", "ValueMemo", "Scratch", "combine", "dictionary_factor", "flag_factor", "JOINT_LIMIT",
-           "keep_freed_memory"]
+           "keep_freed_memory", "DECODE_TABLE"]
 
 #: largest joint domain of fused factors (an int32 table of 32,768 values stays in the CPU cache)
 JOINT_LIMIT = 1 << 15
+#: stratum keys up to this many are decoded through a table of their ids (:meth:`Codes.ids_at`)
+DECODE_TABLE = 1 << 16
 _NO_REASON = np.uint8(255)
 
 
@@ -123,6 +125,17 @@ class Codes:
             else:
                 self._reason = self.combo_reason[self.code // (self.total * self.split)]
         return self._reason
+
+    def ids_at(self, rows: np.ndarray) -> list[np.ndarray]:
+        """The stratum ids (int32, one array per ``by`` column) of the rows at ``rows`` (an index or a mask),
+        as :meth:`decode` gives them: for at most :data:`DECODE_TABLE` stratum keys from a table of each key's
+        ids (one gather per column) instead of a division per column and row."""
+        if self.total > DECODE_TABLE or not self.sizes:
+            decoded = self.decode(self.code[rows])
+            return [decoded[:, j].astype(np.int32) for j in range(decoded.shape[1])]
+        table = self.decode(np.arange(self.total)).astype(np.int32)
+        key = self.code[rows] % self.total  # a row's stratum key (its code is key + total x (flags, reasons))
+        return [np.ascontiguousarray(table[:, j])[key] for j in range(table.shape[1])]
 
     def decode(self, keys: np.ndarray) -> np.ndarray:
         """Stratum keys (or codes) -> ids (one column per ``by`` column)."""
