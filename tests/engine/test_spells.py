@@ -69,6 +69,21 @@ def test_rule_S3_episodes_ordered_by_episode_order():
         ["copd", "75-79", 1, 2]]
 
 
+def test_rule_S3_equal_episode_orders_go_by_episode_start():
+    """S3: with equal episode orders the earlier episode start comes first (then the input order); the
+    episode starting on day 1 is second in the file but defines the spell (diagnosis and age band)."""
+    rows = [ep(1, "P", 0, 6, code="I64", age=80.0), ep(1, "P", 0, 6, code="J44.1", age=79.0)]
+    rows[0]["episode_start"], rows[1]["episode_start"] = D0 + dt.timedelta(days=3), D0 + dt.timedelta(days=1)
+    result = kpcompare.aggregate(pd.DataFrame(rows), by=("condition", "age_band"), unit="spell",
+                                 conditions={"copd": ["J44"], "stroke": ["I64"]}, progress=False)
+    assert result.strata[["condition", "age_band", "admissions", "episodes"]].values.tolist() == [
+        ["copd", "75-79", 1, 2]]
+    without = kpcompare.aggregate(pd.DataFrame(rows).drop(columns="episode_start"), by=("condition", "age_band"),
+                                  unit="spell", conditions={"copd": ["J44"], "stroke": ["I64"]}, progress=False)
+    assert without.strata[["condition", "age_band", "admissions", "episodes"]].values.tolist() == [
+        ["stroke", "80-84", 1, 2]]  # without episode starts the input order decides
+
+
 def test_rule_S4_spell_ends_at_latest_discharge_or_episode_end():
     rows = [ep(1, "P", 0, None, end=3), ep(1, "P", 0, None, order=2, end=7)]  # no DISDATE: episode ends
     assert totals(agg(rows, "spell")) == {"admissions": 1, "bed_days": 7, "episodes": 2}
