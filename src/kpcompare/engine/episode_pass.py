@@ -22,7 +22,6 @@ import pyarrow as pa
 from .duplicates import SeenIds, drop_mask, duplicates_in, integer_ids, partition_keys
 from .persons import add_person_counts
 from .plan import Plan
-from .stage import keep_freed_memory
 from .strata import MEASURES, Accumulator
 from .streaming import (
     N_REASONS, PAIR_PARTITION_FACTOR, SLICE_ROWS, SLICE_ROWS_UNWEIGHTED, Partial, Tally, add_partial,
@@ -177,7 +176,6 @@ def stream_episodes(extract, plan: Plan, accumulator: Accumulator, tally: Tally,
         accumulator.reset()  # an id repeats (or they span too many values): the partitions tell which rows
         tally.reset()
     n_parts = n_partitions(extract, factor=PAIR_PARTITION_FACTOR)
-    keep_freed_memory()  # each slice's and partition's temporaries reuse the last one's pages
     collected = _Collected(accumulator.measures)
     with Partitioner(n_parts) as partitioner:
         _one_pass(extract, plan, accumulator, tally, progress, threads, partitioner)
