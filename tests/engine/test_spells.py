@@ -207,3 +207,26 @@ def test_spell_diagnosis_is_refused_for_episodes_and_unknown_choices():
         "unit='cips', not unit='episode' (an episode has one diagnosis).")
     with pytest.raises(kpcompare.errors.InvalidArgumentError, match="spell_diagnosis"):
         _conditions(rows, "spell", spell_diagnosis="dominant")
+
+
+@pytest.mark.parametrize("with_nulls", [False, True])
+def test_transfer_codes_of_a_dictionary_column_are_judged_per_value_with_the_same_answer(with_nulls):
+    """``_in_codes`` judges a dictionary column once per dictionary value; the answer is that of the plain
+    text column (``pyarrow.compute.is_in``), missing rows and missing dictionary values False."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from kpcompare.engine.spells import _in_codes
+
+    rng = np.random.default_rng(4)
+    values = np.array(["51", "19", "81", "2B", "87", None], dtype=object)
+    plain = pa.array(values[rng.integers(0, 6 if with_nulls else 5, 3000)], pa.string())
+    codes = ("51", "52", "87", "2B")
+    want = pc.fill_null(pc.is_in(plain, pa.array(list(codes))), False).to_numpy(zero_copy_only=False)
+    encoded = pc.dictionary_encode(plain)
+    assert (_in_codes(encoded, codes) == want).all() and (_in_codes(plain, codes) == want).all()
+    empty = pa.DictionaryArray.from_arrays(pa.array([None, None], pa.int32()), pa.array([], pa.string()))
+    assert not _in_codes(empty, codes).any()
+    nulls_in_dictionary = pa.DictionaryArray.from_arrays(pa.array([0, 1, 0], pa.int32()), pa.array([None, "51"]))
+    assert _in_codes(nulls_in_dictionary, codes).tolist() == [False, True, False]

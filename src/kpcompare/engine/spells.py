@@ -124,8 +124,16 @@ CIPS_RULES = CipsRules()
 
 
 def _in_codes(array: pa.Array, codes: tuple[str, ...]) -> np.ndarray:
+    """Per row: the value (as text) is one of ``codes`` (missing: False); a dictionary column is judged once
+    per dictionary value."""
     if pa.types.is_dictionary(array.type):
-        array = pc.dictionary_decode(array)
+        if not len(array.dictionary):
+            return np.zeros(len(array), dtype=bool)
+        per_value = _in_codes(array.dictionary, codes)
+        found = per_value[pc.fill_null(array.indices, 0).to_numpy(zero_copy_only=False)]
+        if array.null_count:
+            found &= pc.is_valid(array).to_numpy(zero_copy_only=False)
+        return found
     return pc.fill_null(pc.is_in(array.cast(pa.string()), pa.array(list(codes), pa.string())),
                         False).to_numpy(zero_copy_only=False)
 
