@@ -20,7 +20,8 @@ from .units import Partitioner, records
 __all__ = ["stream_partitioned", "partition_rows"]
 
 
-def partition_rows(plan: Plan, table, split: Callable | None = None) -> tuple[dict[str, np.ndarray], Partial, np.ndarray | None]:
+def partition_rows(plan: Plan, table, split: Callable | None = None,
+                   ) -> tuple[dict[str, np.ndarray], Partial, np.ndarray | None]:
     """Row rules, then only what units need, in small types (about 60 bytes a row), for the rows that passed.
 
     Returns the kept rows (``row`` numbered from 0 within the slice), the slice's exclusion tally and, with

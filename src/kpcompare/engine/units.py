@@ -203,9 +203,9 @@ class _Spells:
 def _provider_spells(rows: dict[str, np.ndarray]) -> _Spells:
     # without spell ids the spell key is the admission day; without episode starts every one is 0
     # (kpcompare.engine.spell_pass.partition_rows leaves both out)
+    starts = rows.get("episode_start", np.zeros(len(rows["row"]), dtype=np.int8))
     perm, spell_no = spells.provider_spells(rows["person"], rows["provider"], rows.get("spell_key", rows["start"]),
-                                            rows["order"], rows.get("episode_start", np.zeros(len(rows["row"]), dtype=np.int8)),
-                                            rows["row"])
+                                            rows["order"], starts, rows["row"])
     # only what spells are formed from is put in spell order; the rest is read at the spells' first rows
     heads = np.flatnonzero(spells.first_of_groups(spell_no))
     tails = np.append(heads[1:], len(spell_no)) - 1
