@@ -43,8 +43,8 @@ def test_persons_are_distinct_ids_per_stratum_across_partitions(monkeypatch, par
     if partition_rows is not None:  # pairs partitions of 30 rows: about 20 partition files
         monkeypatch.setattr(engine_streaming, "PARTITION_ROWS", partition_rows)
         add = units.Partitioner.add
-        monkeypatch.setattr(units.Partitioner, "add", lambda self, arrays: (written.append(self.n_parts),
-                                                                              add(self, arrays))[1])
+        monkeypatch.setattr(units.Partitioner, "add", lambda self, arrays, bounds=None: (
+            written.append(self.n_parts), add(self, arrays, bounds))[1])
     extract = kpcompare.read_episodes(frame, coding="icd10", batch_rows=37)
     result = kpcompare.aggregate(extract, by=("system", "sex"), progress=False)
     got = result.strata.set_index(["system", "sex"])["persons"]
