@@ -67,16 +67,17 @@ _RAISE_BLOCK = 30 << 20
 
 
 def keep_freed_memory() -> None:
-    """Let the C allocator reuse the memory of freed work arrays instead of handing it back to the system and
-    faulting fresh pages in again.
+    """Let the C allocator reuse the memory of freed work arrays instead of handing it back to the system
+    and faulting fresh pages in again.
 
     glibc's malloc serves blocks above its *mmap threshold* (128 KiB at start) from fresh mappings, and gives
     the top of its heap back beyond a *trim threshold*; by glibc's own rule both rise when a mapped block is
     freed (to that block's size, at most 32 MiB, and twice it).  The partitioned passes make and drop tens of
-    MB of numpy temporaries per partition, so with the starting thresholds each partition faulted its pages
-    in afresh (about 2 GB of page faults at 5M rows: a quarter of the spell unit's CPU time).  Allocating and
-    freeing one 30 MiB block raises the thresholds as any program that once freed such an array does; it
-    changes no result, and with another C library it does nothing.  docs/performance.md has the figures.
+    MB of numpy temporaries per partition, so with the starting thresholds each partition faulted its
+    pages in afresh (about 2 GB of page faults and 1.7 s of system time in a 5M-row spell run of about 5.5 CPU
+    seconds).  Allocating and freeing one 30 MiB block raises the thresholds as any program that once freed
+    such an array does; it changes no result, and with another C library it does nothing.
+    docs/performance.md (issue-21 section) has the figures.
     """
     block = np.empty(_RAISE_BLOCK, dtype=np.uint8)  # mapped and never touched: no page is faulted in
     del block
