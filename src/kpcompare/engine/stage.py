@@ -72,7 +72,7 @@ def keep_freed_memory() -> None:
 
     glibc's malloc serves blocks above its *mmap threshold* (128 KiB at start) from fresh mappings, and gives
     the top of its heap back beyond a *trim threshold*; by glibc's own rule both rise when a mapped block is
-    freed (to that block's size, at most 32 MiB, and twice it).  The partitioned passes make and drop tens of
+    freed (to that block's size, at most 32 MiB, and twice it).  The spell and CIPS pass makes and drops tens of
     MB of numpy temporaries per partition, so with the starting thresholds each partition faulted its
     pages in afresh (about 2 GB of page faults and 1.7 s of system time in a 5M-row spell run of about 5.5 CPU
     seconds).  Allocating and freeing one 30 MiB block raises the thresholds as any program that once freed
