@@ -69,6 +69,21 @@ def test_rule_S3_episodes_ordered_by_episode_order():
         ["copd", "75-79", 1, 2]]
 
 
+def test_rule_S3_equal_episode_orders_go_by_episode_start():
+    """S3: with equal episode orders the earlier episode start comes first (then the input order); the
+    episode starting on day 1 is second in the file but defines the spell (diagnosis and age band)."""
+    rows = [ep(1, "P", 0, 6, code="I64", age=80.0), ep(1, "P", 0, 6, code="J44.1", age=79.0)]
+    rows[0]["episode_start"], rows[1]["episode_start"] = D0 + dt.timedelta(days=3), D0 + dt.timedelta(days=1)
+    result = kpcompare.aggregate(pd.DataFrame(rows), by=("condition", "age_band"), unit="spell",
+                                 conditions={"copd": ["J44"], "stroke": ["I64"]}, progress=False)
+    assert result.strata[["condition", "age_band", "admissions", "episodes"]].values.tolist() == [
+        ["copd", "75-79", 1, 2]]
+    without = kpcompare.aggregate(pd.DataFrame(rows).drop(columns="episode_start"), by=("condition", "age_band"),
+                                  unit="spell", conditions={"copd": ["J44"], "stroke": ["I64"]}, progress=False)
+    assert without.strata[["condition", "age_band", "admissions", "episodes"]].values.tolist() == [
+        ["stroke", "80-84", 1, 2]]  # without episode starts the input order decides
+
+
 def test_rule_S4_spell_ends_at_latest_discharge_or_episode_end():
     rows = [ep(1, "P", 0, None, end=3), ep(1, "P", 0, None, order=2, end=7)]  # no DISDATE: episode ends
     assert totals(agg(rows, "spell")) == {"admissions": 1, "bed_days": 7, "episodes": 2}
@@ -192,3 +207,26 @@ def test_spell_diagnosis_is_refused_for_episodes_and_unknown_choices():
         "unit='cips', not unit='episode' (an episode has one diagnosis).")
     with pytest.raises(kpcompare.errors.InvalidArgumentError, match="spell_diagnosis"):
         _conditions(rows, "spell", spell_diagnosis="dominant")
+
+
+@pytest.mark.parametrize("with_nulls", [False, True])
+def test_transfer_codes_of_a_dictionary_column_are_judged_per_value_with_the_same_answer(with_nulls):
+    """``_in_codes`` judges a dictionary column once per dictionary value; the answer is that of the plain
+    text column (``pyarrow.compute.is_in``), missing rows and missing dictionary values False."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from kpcompare.engine.spells import _in_codes
+
+    rng = np.random.default_rng(4)
+    values = np.array(["51", "19", "81", "2B", "87", None], dtype=object)
+    plain = pa.array(values[rng.integers(0, 6 if with_nulls else 5, 3000)], pa.string())
+    codes = ("51", "52", "87", "2B")
+    want = pc.fill_null(pc.is_in(plain, pa.array(list(codes))), False).to_numpy(zero_copy_only=False)
+    encoded = pc.dictionary_encode(plain)
+    assert (_in_codes(encoded, codes) == want).all() and (_in_codes(plain, codes) == want).all()
+    empty = pa.DictionaryArray.from_arrays(pa.array([None, None], pa.int32()), pa.array([], pa.string()))
+    assert not _in_codes(empty, codes).any()
+    nulls_in_dictionary = pa.DictionaryArray.from_arrays(pa.array([0, 1, 0], pa.int32()), pa.array([None, "51"]))
+    assert _in_codes(nulls_in_dictionary, codes).tolist() == [False, True, False]

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpcompare.engine.spells import sort_keys
+from kpcompare.engine.spells import sort_groups, sort_keys
 
 I64 = np.iinfo(np.int64)
 
@@ -50,3 +50,42 @@ def test_sort_keys_too_wide_to_pack(n_keys):
     keys = [rng.integers(0, 200_000, 200_000) * (1 << 40) for _ in range(n_keys)]
     row = np.arange(200_000)
     np.testing.assert_array_equal(sort_keys(*keys, row=row), np.lexsort((row, *reversed(keys))))
+
+
+@settings(max_examples=150, deadline=None)
+@given(n=st.integers(0, 2500), kinds=st.lists(st.integers(0, 4), min_size=1, max_size=5),
+       shuffled=st.booleans(), seed=st.integers(0, 2**32 - 1), groups=st.integers(1, 5))
+def test_sort_groups_starts_where_the_first_keys_change(n, kinds, shuffled, seed, groups):
+    """``sort_groups(...).starts(g)`` reads group starts from the sorted packed keys; the reference gathers
+    the first ``g`` keys in ``numpy.lexsort`` order and compares each row with the previous one."""
+    rng = np.random.default_rng(seed)
+    keys = [_key(kind, n, rng) for kind in kinds]
+    row = rng.permutation(n) if shuffled else np.arange(n) * 3
+    expected = np.lexsort((row, *reversed(keys)))
+    got = sort_groups(*keys, row=row)
+    np.testing.assert_array_equal(got.perm, expected)
+    g = min(groups, len(keys))
+    changed = np.zeros(n, dtype=bool)
+    if n:
+        changed[0] = True
+        for key in keys[:g]:
+            changed[1:] |= key[expected][1:] != key[expected][:-1]
+    np.testing.assert_array_equal(got.starts(g), changed)
+
+
+def test_sort_groups_offsets_narrow_keys_and_ranks_only_what_does_not_fit(monkeypatch):
+    """Integer person ids spanning 2.6 million values, 150 provider hashes, a year of days and the row's
+    position fit in 62 bits once the providers are ranked: the person ids are offset, never ranked."""
+    from kpcompare.engine import spells
+
+    rng = np.random.default_rng(11)
+    n = 150_000
+    person = rng.integers(0, 2_600_000, n)
+    provider = rng.integers(I64.min, I64.max, 150, endpoint=True)[rng.integers(0, 150, n)]
+    day = rng.integers(17_000, 17_365, n)
+    ranked = []
+    rank = spells._rank
+    monkeypatch.setattr(spells, "_rank", lambda key: (ranked.append(key), rank(key))[1])
+    got = sort_groups(person, provider, day, row=np.arange(n))
+    assert len(ranked) == 1 and ranked[0] is provider
+    np.testing.assert_array_equal(got.perm, np.lexsort((day, provider, person)))

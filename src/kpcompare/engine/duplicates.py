@@ -15,6 +15,7 @@ partition whole rows by person anyway, find them in :func:`kpcompare.engine.unit
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -31,35 +32,46 @@ __all__ = ["partition_keys", "duplicates_in", "all_distinct", "drop_mask", "Seen
 _FILTERED = REASON_INDEX["filtered_out_by_where"]
 
 
-def partition_keys(table, codes: Codes, plan: Plan, *, row0: int, episodes_only: bool = False) -> dict[str, np.ndarray]:
+def partition_keys(table, codes: Codes, plan: Plan, *, row0: int, episodes_only: bool = False,
+                   split: Callable | None = None) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
     """The keys of a slice's rows that the partitions need: ``id0`` ... and ``person`` of the counted rows
     with a person id (``persons``); with duplicate checks, of every candidate row, with ``episode_key``,
     ``row`` (``row0`` + its position in the slice) and, where some candidates are not counted (filtered out
-    by ``where``) and persons are counted, ``counted``.  ``episodes_only``: the candidates' episode keys."""
+    by ``where``) and persons are counted, ``counted``.  ``episodes_only``: the candidates' episode keys.
+
+    With ``split`` (:meth:`kpcompare.engine.units.Partitioner.split`) the rows come in partition order,
+    gathered once, and the partitions' bounds are returned beside them (else None).
+    """
     counted = codes.code < codes.total * codes.split
     names = table.schema.names
     if episodes_only:
         candidate = counted | (codes.reason() == _FILTERED) if plan.where is not None else counted
-        return {"episode_key": hash_ids(table.column(names.index("episode_id")))[np.flatnonzero(candidate)]}
+        return {"episode_key": hash_ids(table.column(names.index("episode_id")))[np.flatnonzero(candidate)]}, None
     person = hash_ids(table.column(names.index("person_id"))) if "person_id" in names else None
+    episode = None
     if plan.check_duplicates:
         candidate = counted | (codes.reason() == _FILTERED) if plan.where is not None else counted
         rows = np.flatnonzero(candidate)
-        episode = hash_ids(table.column(names.index("episode_id")))[rows]
+        episode = hash_ids(table.column(names.index("episode_id")))
     else:
         rows = np.flatnonzero(counted & (person != MISSING_ID))
+    # without person ids, duplicates are judged on episode ids alone (partitioned by them)
+    key = person[rows] if person is not None else episode[rows]
+    bounds = None
+    if split is not None:
+        order, bounds = split(key)
+        if order is not None:
+            rows, key = rows[order], key[order]
     out: dict[str, np.ndarray] = {}
     if plan.persons:
-        ids = codes.decode(codes.code[rows])
-        out.update({f"id{j}": ids[:, j].astype(np.int32) for j in range(len(plan.by))})
-    # without person ids, duplicates are judged on episode ids alone (partitioned by them)
-    out["person"] = person[rows] if person is not None else episode
+        out.update({f"id{j}": ids for j, ids in enumerate(codes.ids_at(rows))})
+    out["person"] = key
     if plan.check_duplicates:
-        out["episode_key"] = episode
+        out["episode_key"] = episode[rows]
         out["row"] = row0 + rows.astype(np.int64)
         if plan.persons and plan.where is not None:
             out["counted"] = counted[rows]
-    return out
+    return out, bounds
 
 
 def duplicates_in(part: dict[str, np.ndarray]) -> np.ndarray:

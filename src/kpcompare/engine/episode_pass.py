@@ -51,12 +51,13 @@ def measure_names(plan: Plan) -> list[str]:
 
 
 def episode_partial(plan: Plan, table, *, drop: np.ndarray | None = None, row0: int = 0,
-                    keyed: str | None = None) -> Partial:
+                    keyed: str | None = None, split: Callable | None = None) -> Partial:
     """Stage one slice and sum it: one bincount of the row codes gives strata and exclusions together.
 
     ``drop``: rows to exclude as ``duplicate_episode_id``; ``keyed``: also return the rows' partition keys
     (``"partitions"``: persons, duplicate checks, positions numbered from ``row0``; ``"episodes"``: only the
-    episode keys, for :class:`~kpcompare.engine.duplicates.SeenIds`).  Unweighted, every sum is of
+    episode keys, for :class:`~kpcompare.engine.duplicates.SeenIds`); ``split``: the partitioner's, to put
+    the keys in partition order at once (``Partial.bounds``).  Unweighted, every sum is of
     integers (exact in float64 in any order), so whether a row is an admission is folded into its code too;
     weighted, the sums are formed one pass per measure in row order, so results do not change in the last bit.
     """
@@ -72,9 +73,10 @@ def episode_partial(plan: Plan, table, *, drop: np.ndarray | None = None, row0: 
         keys, columns, rows = _sums_by_unique(plan, staged, bed, squares)
     if plan.persons:  # counted by person afterwards (kpcompare.engine.persons); 0 in the sums
         columns.insert(3, np.zeros(len(keys)))
-    pairs = partition_keys(table, codes, plan, row0=row0, episodes_only=keyed == "episodes") if keyed else None
+    pairs, bounds = partition_keys(table, codes, plan, row0=row0, episodes_only=keyed == "episodes",
+                                   split=split) if keyed else (None, None)
     sums = np.column_stack(columns) if len(keys) else np.empty((0, len(columns)))
-    return Partial(codes.decode(keys), sums, rows, weighted, len(codes.code), pairs)
+    return Partial(codes.decode(keys), sums, rows, weighted, len(codes.code), pairs, bounds)
 
 
 def _sums_by_bincount(plan: Plan, staged, bed: np.ndarray, squares: np.ndarray | None):
@@ -223,13 +225,14 @@ def _one_pass(extract, plan: Plan, accumulator: Accumulator, tally: Tally, progr
                 offset += part.num_rows
                 drop = drop_mask(duplicated, row0, part.num_rows) if duplicated is not None else None
                 keyed = "partitions" if partitioner is not None else "episodes" if seen is not None else None
-                partial = episode_partial(plan, part, drop=drop, row0=row0, keyed=keyed)
+                partial = episode_partial(plan, part, drop=drop, row0=row0, keyed=keyed,
+                                          split=partitioner.split if partitioner is not None else None)
                 if seen is not None:
                     seen.add(partial.keys["episode_key"])
                     partial.keys = None
                 if partial.keys is not None:  # written at once (what the partitions give does not depend on order)
                     with lock:
-                        partitioner.add(partial.keys)
+                        partitioner.add(partial.keys, partial.bounds)
                         # writing pieces leaves pages in pyarrow's default pool: give them back (about
                         # 20-35 MB of peak memory for 0.1-0.5 s per 20M rows)
                         pa.default_memory_pool().release_unused()

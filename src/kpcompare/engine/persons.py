@@ -8,6 +8,11 @@ keys (:func:`kpcompare.engine.duplicates.partition_keys`, 24 bytes a row) beside
 of the records they form (:func:`first_person`).
 
 A record without a person id (the key :data:`~kpcompare.engine.plan.MISSING_ID`) adds no person.
+
+The pairs of a partition are found by sorting, not hashing: each (stratum key, person) pair is packed into
+one int64 (integer person ids offset by the smallest, other ids numbered by ``pandas.factorize``) and the
+packed values sorted; hashing integer ids spanning millions of values took about 70 ms per 450,000 rows,
+the sort about 5 ms (docs/performance.md, issue 21).
 """
 
 from __future__ import annotations
@@ -33,25 +38,63 @@ def first_person(ids: Sequence[np.ndarray], person: np.ndarray, sizes: Sequence[
 def _first_of_pairs(key: np.ndarray, person: np.ndarray) -> np.ndarray:
     """:func:`first_person` for rows with their stratum keys already formed.
 
-    The first row (in row order) of each (stratum key, person) pair: the persons are numbered in order of
-    appearance by hashing (``pandas.factorize``), each pair packed into one int64 and its repeats found by
-    hashing too, with no sort; where the packed pairs would not fit in 63 bits, by sorting (the same rows).
+    The first row (in row order) of each (stratum key, person) pair: persons as codes (:func:`_person_codes`),
+    each pair and the row's position packed into one int64 and sorted, the first of each run of equal pairs
+    flagged; where the packed pairs would not fit in 62 bits, by :func:`kpcompare.engine.spells.sort_keys`
+    (the same rows).
     """
     n = len(person)
     if n == 0:
         return np.zeros(0, dtype=bool)
-    codes, uniques = pd.factorize(person)
+    bits = max(1, (n - 1).bit_length())
     span = int(key.max()) + 1
-    if int(key.min()) >= 0 and span * max(len(uniques), 1) < 1 << 62:
-        first = ~pd.Series(key * len(uniques) + codes).duplicated().to_numpy()
+    codes, size = _person_codes(person, room=span << bits)
+    if int(key.min()) >= 0 and (span * size) << bits < _FIT:
+        packed = key * size
+        packed += codes
+        packed <<= bits
+        packed |= np.arange(n, dtype=np.int64)
+        packed.sort()  # distinct values: the first of each pair comes first
+        first = np.empty(n, dtype=bool)
+        first[packed & ((1 << bits) - 1)] = spells.first_of_groups(packed >> bits)
     else:
         perm = spells.sort_keys(key, person, row=np.arange(n))
         first = np.zeros(n, dtype=bool)
-        sk, sp = key[perm], person[perm]
-        new = np.ones(n, dtype=bool)
-        new[1:] = (sk[1:] != sk[:-1]) | (sp[1:] != sp[:-1])
-        first[perm] = new
+        first[perm] = spells.first_of_groups(key[perm], person[perm])
     return first & (person != MISSING_ID)
+
+
+#: packed keys stay below this
+_FIT = 1 << 62
+
+
+def _person_codes(person: np.ndarray, *, room: int) -> tuple[np.ndarray, int]:
+    """Person keys as codes from 0 (equal keys, equal codes) and how many codes there can be: the keys offset by
+    the smallest when their span times ``room`` fits in 62 bits (integer ids: no hashing), else numbered
+    in order of appearance by hashing (``pandas.factorize``)."""
+    low = int(person.min())
+    span = int(person.max()) - low + 1
+    if span * room < _FIT:
+        return person - low, span  # the offsets fit in int64 even where the subtraction wraps
+    codes, uniques = pd.factorize(person)
+    return codes.astype(np.int64, copy=False), max(len(uniques), 1)
+
+
+def _pair_counts(key: np.ndarray, person: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The stratum keys with persons, ascending, and their distinct persons (rows with a person id): the
+    (key, person code) pairs packed into one int64 and sorted, their distinct values counted per key."""
+    if len(key) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    span = int(key.max()) + 1
+    codes, size = _person_codes(person, room=span)
+    if int(key.min()) < 0 or span * size >= _FIT:
+        return _counts(key[_first_of_pairs(key, person)])
+    packed = key * size
+    packed += codes
+    packed.sort()
+    pairs = packed[spells.first_of_groups(packed)] // size  # the key of each distinct pair, ascending
+    starts = np.flatnonzero(spells.first_of_groups(pairs))
+    return pairs[starts], np.diff(np.append(starts, len(pairs)))
 
 
 def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -71,9 +114,12 @@ def add_person_counts(partitions: Iterable[dict[str, np.ndarray]], accumulator: 
     n_by = len(sizes)
     n_measures = len(accumulator.measures)
     for part in progress(iter(partitions)):
-        ids = [part[f"id{j}"].astype(np.int64) for j in range(n_by)]
-        key = _stratum_keys(ids, sizes, len(part["person"]))
-        keys, counts = _counts(key[_first_of_pairs(key, part["person"])])
+        person = part["person"]
+        key = _stratum_keys([part[f"id{j}"] for j in range(n_by)], sizes, len(person))
+        valid = person != MISSING_ID  # rows without a person id add no person
+        if not valid.all():
+            key, person = key[valid], person[valid]
+        keys, counts = _pair_counts(key, person)
         decoded = np.empty((len(keys), n_by), dtype=np.int64)
         rest = keys.copy()
         for j in range(n_by - 1, -1, -1):
@@ -88,6 +134,7 @@ def _stratum_keys(ids: Sequence[np.ndarray], sizes: Sequence[int], n: int) -> np
     """Mixed-radix stratum keys of ``n`` rows (0 for all without ``by`` columns)."""
     key = np.zeros(n, dtype=np.int64)
     for column, size in zip(ids, sizes, strict=True):
-        key = key * size + column
+        key *= size
+        key += column
     return key
 

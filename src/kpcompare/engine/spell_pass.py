@@ -10,6 +10,7 @@ import numpy as np
 
 from .persons import first_person
 from .plan import Plan
+from .stage import keep_freed_memory
 from .strata import Accumulator
 from .streaming import (
     N_REASONS, Partial, Tally, add_partial, n_partitions, ordered, progress_bar, release_pools, slices,
@@ -19,10 +20,15 @@ from .units import Partitioner, records
 __all__ = ["stream_partitioned", "partition_rows"]
 
 
-def partition_rows(plan: Plan, table) -> tuple[dict[str, np.ndarray], Partial]:
-    """Row rules, then only what units need, in small types (about 70 bytes a row), for the rows that passed.
+def partition_rows(plan: Plan, table, split: Callable | None = None,
+                   ) -> tuple[dict[str, np.ndarray], Partial, np.ndarray | None]:
+    """Row rules, then only what units need, in small types (about 60 bytes a row), for the rows that passed.
 
-    Returns the kept rows (``row`` numbered from 0 within the slice) and the slice's exclusion tally.
+    Returns the kept rows (``row`` numbered from 0 within the slice), the slice's exclusion tally and, with
+    ``split`` (:meth:`~kpcompare.engine.units.Partitioner.split`), the bounds of each partition: the rows then
+    come in partition order, gathered once.  Left out, as :func:`kpcompare.engine.units.records` needs them not:
+    ``spell_key`` without ``spell_id`` (it is the admission day, ``start``), ``episode_start`` without that
+    column (all 0), ``episode_key`` without duplicate checks.
     """
     staged = plan.stage(table)
     reason = staged.reason
@@ -32,35 +38,31 @@ def partition_rows(plan: Plan, table) -> tuple[dict[str, np.ndarray], Partial]:
         weighted = np.bincount(reason, weights=clean, minlength=N_REASONS)
     tally = Partial(np.empty((0, len(plan.by)), dtype=np.int64), np.empty((0, 0)),
                     np.bincount(reason, minlength=N_REASONS).astype(np.int64), weighted, len(reason))
-    keep = reason == 0
-    arrays = {f"id{j}": ids for j, ids in enumerate(_kept_ids(staged, keep))}
-    arrays.update({k: v[keep] for k, v in staged.extra.items()})
-    arrays["row"] = np.flatnonzero(keep).astype(np.int64)
+    kept = np.flatnonzero(reason == 0)
+    bounds = None
+    if split is not None:
+        order, bounds = split(staged.extra["person"][kept])
+        if order is not None:
+            kept = kept[order]
+    arrays = {f"id{j}": ids for j, ids in enumerate(staged.codes.ids_at(kept))}
+    arrays.update({k: v[kept] for k, v in staged.extra.items() if k not in _left_out(plan)})
+    arrays["row"] = kept.astype(np.int64)
     if plan.weighted:
-        arrays["weight"] = staged.weight[keep]
-    arrays["first"] = staged.first[keep] if staged.first is not None else np.ones(int(keep.sum()), dtype=bool)
+        arrays["weight"] = staged.weight[kept]
     for hook in plan.hooks:  # readmissions, person totals: their columns of the kept rows
-        arrays.update({k: v[keep] for k, v in hook.columns(table).items()})
+        arrays.update({k: v[kept] for k, v in hook.columns(table).items()})
     for name in ("start", "end", "end_known", "length"):
         value = getattr(staged, name)
         if value is not None:
-            arrays[name] = value[keep].astype(np.int32) if value.dtype == np.int64 else value[keep]
-    return arrays, tally
+            arrays[name] = value[kept].astype(np.int32) if value.dtype == np.int64 else value[kept]
+    return arrays, tally, bounds
 
 
-#: stratum keys up to this many are decoded through a table of their ids (one gather per ``by`` column)
-_DECODE_TABLE = 1 << 16
-
-
-def _kept_ids(staged, keep: np.ndarray) -> list[np.ndarray]:
-    """The kept rows' stratum ids (int32, one array per ``by`` column), as ``staged.kept_ids(keep)`` gives
-    them: for few stratum keys from a table of each key's ids instead of a division per column and row."""
-    codes = staged.codes
-    if codes.total > _DECODE_TABLE or not codes.sizes:
-        return [ids.astype(np.int32) for ids in staged.kept_ids(keep)]
-    table = codes.decode(np.arange(codes.total)).astype(np.int32)
-    key = codes.code[keep] % codes.total  # a kept row's code is its stratum key (+ total x not_admitted)
-    return [np.ascontiguousarray(table[:, j])[key] for j in range(table.shape[1])]
+def _left_out(plan: Plan) -> tuple[str, ...]:
+    """The staged columns :func:`partition_rows` leaves out (see there)."""
+    return tuple(name for name, needed in (("spell_key", "spell_id" in plan.columns),
+                                           ("episode_start", "episode_start" in plan.columns),
+                                           ("episode_key", plan.check_duplicates)) if not needed)
 
 
 class _Turns:
@@ -86,6 +88,7 @@ def stream_partitioned(extract, plan: Plan, accumulator: Accumulator, tally: Tal
     (default: count its spells or CIPS into ``accumulator``; :mod:`kpcompare.engine.spell_diagnostics` passes
     its own)."""
     units = _add_units if units is None else units
+    keep_freed_memory()  # each partition's temporaries reuse the last one's pages
     turns = _Turns()
     offset = [0]
 
@@ -99,14 +102,14 @@ def stream_partitioned(extract, plan: Plan, accumulator: Accumulator, tally: Tal
         try:
             for batch in read():
                 for part in slices(batch.table):
-                    arrays, counted = partition_rows(plan, part)
+                    arrays, counted, bounds = partition_rows(plan, part, partitioner.split)
                     if not waited:
                         turns.wait(number)
                         waited = True
                     arrays["row"] += offset[0]
                     offset[0] += counted.read
                     add_partial(counted, accumulator, tally)
-                    partitioner.add(arrays)
+                    partitioner.add(arrays, bounds)
                     del arrays
         finally:  # pass the turn on even after an error, or the next row group's worker would wait forever
             if not waited:

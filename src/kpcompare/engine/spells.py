@@ -19,7 +19,7 @@ docs/extracts.md#5-provider-spells-and-continuous-inpatient-spells-cips, with th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from ..errors import InvalidArgumentError, UnknownNameError
 
 __all__ = ["CipsRules", "CIPS_RULES", "CIPS_PRESETS", "transfer_flags", "provider_spells", "link_cips", "first_of_groups",
-           "sort_keys"]
+           "sort_keys", "sort_groups", "Sorted"]
 
 
 @dataclass(frozen=True)
@@ -124,8 +124,16 @@ CIPS_RULES = CipsRules()
 
 
 def _in_codes(array: pa.Array, codes: tuple[str, ...]) -> np.ndarray:
+    """Per row: the value (as text) is one of ``codes`` (missing: False); a dictionary column is judged once
+    per dictionary value."""
     if pa.types.is_dictionary(array.type):
-        array = pc.dictionary_decode(array)
+        if not len(array.dictionary):
+            return np.zeros(len(array), dtype=bool)
+        per_value = _in_codes(array.dictionary, codes)
+        found = per_value[pc.fill_null(array.indices, 0).to_numpy(zero_copy_only=False)]
+        if array.null_count:
+            found &= pc.is_valid(array).to_numpy(zero_copy_only=False)
+        return found
     return pc.fill_null(pc.is_in(array.cast(pa.string()), pa.array(list(codes), pa.string())),
                         False).to_numpy(zero_copy_only=False)
 
@@ -173,22 +181,43 @@ def _increasing(row: np.ndarray) -> bool:
     return bool(len(row) < 2 or (row[1:] > row[:-1]).all())
 
 
-def _rank(key: np.ndarray) -> tuple[np.ndarray, int]:
-    """Order-preserving ranks of ``key`` (int64, from 0) and their number of values.
+#: packed sort keys stay below this (mixed-radix products are checked against it)
+_FIT = 1 << 62
 
-    A narrow key is offset by its minimum; a wide one (hashes, sentinels) is ranked among its distinct
-    values: by hashing when they are few (``pandas.factorize``, sorted), else by sorting (``numpy.unique``).
+
+def _rank(key: np.ndarray) -> tuple[np.ndarray, int]:
+    """Order-preserving ranks of a wide key (int64, from 0) and their number of values: its distinct values
+    found by hashing (``pandas.factorize``), sorted, and each row given its value's place."""
+    codes, uniques = pd.factorize(key)
+    place = np.empty(len(uniques), dtype=np.int64)
+    place[np.argsort(uniques)] = np.arange(len(uniques))  # distinct values: any sort gives the same order
+    return place[codes], len(uniques)
+
+
+def _product(sizes: list[int]) -> int:
+    out = 1
+    for size in sizes:
+        out *= size
+    return out
+
+
+def _digits(keys: tuple[np.ndarray, ...], room: int) -> tuple[list[tuple[np.ndarray, int]], int]:
+    """Each key as an order-preserving digit (int64 from 0) and its size, and the product of the sizes.
+
+    A key is offset by its minimum; the widest keys are ranked among their distinct values (:func:`_rank`)
+    while the product times ``room`` does not fit in 62 bits.
     """
-    low, high = int(key.min()), int(key.max())
-    if high - low < 1 << 20:
-        return key.astype(np.int64) - low, high - low + 1
-    if len(key) >= 1024:
-        sample = key[:: max(1, len(key) // 1024)]
-        if len(np.unique(sample)) < len(sample) // 8:  # few distinct values (providers): hash them
-            codes, uniques = pd.factorize(key, sort=True)
-            return codes.astype(np.int64), len(uniques)
-    distinct, rank = np.unique(key, return_inverse=True)
-    return rank.astype(np.int64), len(distinct)
+    lows = [int(key.min()) for key in keys]
+    sizes = [int(key.max()) - low + 1 for key, low in zip(keys, lows)]
+    ranked: dict[int, np.ndarray] = {}
+    while _product(sizes) * room >= _FIT and len(ranked) < len(keys):
+        widest = max((i for i in range(len(keys)) if i not in ranked), key=lambda i: sizes[i])
+        ranked[widest], sizes[widest] = _rank(keys[widest])
+    # a narrow key's offset fits in int64 (its span is below 2**62), even where the subtraction wraps; a
+    # constant key's digit is 0 (None: nothing to add)
+    digits = [(ranked[i] if i in ranked else None if sizes[i] == 1 else
+               np.subtract(keys[i], lows[i], dtype=np.int64), sizes[i]) for i in range(len(keys))]
+    return digits, _product(sizes)
 
 
 def _pack(ranks: list[tuple[np.ndarray, int]], n: int) -> np.ndarray:
@@ -196,45 +225,71 @@ def _pack(ranks: list[tuple[np.ndarray, int]], n: int) -> np.ndarray:
     that the product of the sizes fits)."""
     packed = np.zeros(n, dtype=np.int64)
     for rank, size in ranks:
-        packed *= size
-        packed += rank
+        if size > 1:
+            packed *= size
+            packed += rank
     return packed
 
 
-def sort_keys(*keys: np.ndarray, row: np.ndarray) -> np.ndarray:
+@dataclass
+class Sorted:
+    """A permutation of :func:`sort_groups`, with the sorted packed keys (when one key held them all) to tell
+    where groups start without gathering the keys again."""
+
+    perm: np.ndarray
+    keys: tuple[np.ndarray, ...]
+    packed: np.ndarray | None = None  # the packed keys in sorted order
+    radices: list[int] = field(default_factory=list)  # the size of each digit of ``packed``
+
+    def starts(self, groups: int) -> np.ndarray:
+        """True where one of the first ``groups`` keys differs from the previous row's (in sorted order)."""
+        if self.packed is not None:
+            return first_of_groups(self.packed // _product(self.radices[groups:]))
+        return first_of_groups(*(key[self.perm] for key in self.keys[:groups]))
+
+
+def sort_groups(*keys: np.ndarray, row: np.ndarray) -> Sorted:
     """``numpy.lexsort`` by ``keys`` (most significant first), ties in ``row`` order: the same permutation, cheaper.
 
-    Every key is replaced by its order-preserving ranks (:func:`_rank`), and ``row`` by its position when the
-    rows already come in increasing order; when their ranges fit in 63 bits they are packed into one 64-bit
-    key (mixed radix) that is sorted once: with an unstable sort when the packed keys are all distinct
-    (then the order is the only one possible), else with a stable one.  When they do
-    not fit, the keys after the first are packed as far as they go and ``numpy.lexsort`` sorts the rest.
+    Every key becomes an order-preserving digit (offset by its minimum, or ranked among its distinct values
+    when that is needed to fit, :func:`_digits`).  When the rows come in increasing order their position is
+    the last digit, and when everything fits in 62 bits the packed keys (all distinct) are sorted as plain
+    integers and the permutation read from their last digit.  Otherwise, when the digits fit, the packed key
+    is sorted with an unstable sort when it has no ties (then the order is the only one possible), else with
+    a stable one.  When they do not fit, the keys after the first are packed as far as they go and
+    ``numpy.lexsort`` sorts the rest.
     """
     increasing = _increasing(row)
     keys = keys if increasing else keys + (row,)
     n = len(keys[0])
     if len(keys) < 2 or n < 2:
-        return np.lexsort(tuple(reversed(keys))) if n else np.zeros(0, dtype=np.int64)
-    ranks = [_rank(key) for key in keys]
-    radix = 1
-    for _, size in ranks:
-        radix *= size
-    if increasing and radix * n < 1 << 62:  # the row's position breaks ties: packed keys are all distinct
-        ranks.append((np.arange(n, dtype=np.int64), n))
-        radix *= n
-    if radix < 1 << 62:
-        packed = _pack(ranks, n)
+        return Sorted(np.lexsort(tuple(reversed(keys))) if n else np.zeros(0, dtype=np.int64), keys)
+    bits = (n - 1).bit_length() if increasing else 0
+    digits, radix = _digits(keys, 1 << bits)
+    sizes = [size for _, size in digits]
+    if increasing and radix << bits < _FIT:  # the position as the last digit: the packed keys are distinct
+        packed = _pack(digits, n)
+        packed <<= bits
+        packed |= np.arange(n, dtype=np.int64)
+        packed.sort()
+        return Sorted(packed & ((1 << bits) - 1), keys, packed, sizes + [1 << bits])
+    if radix < _FIT:
+        packed = _pack(digits, n)
         perm = np.argsort(packed)
         ordered = packed[perm]
         if (ordered[1:] == ordered[:-1]).any():  # ties: only a stable sort keeps them in row order
             perm = np.argsort(packed, kind="stable")
-        return perm
-    rest = 1
-    for _, size in ranks[1:]:
-        rest *= size
-    if rest < 1 << 62:
-        return np.lexsort((_pack(ranks[1:], n), keys[0]))
-    return np.lexsort(tuple(reversed(keys)))
+            ordered = packed[perm]
+        return Sorted(perm, keys, ordered, sizes)
+    if _product(sizes[1:]) < _FIT:
+        return Sorted(np.lexsort((_pack(digits[1:], n), keys[0])), keys)
+    return Sorted(np.lexsort(tuple(reversed(keys))), keys)
+
+
+def sort_keys(*keys: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """The permutation of :func:`sort_groups`: ``numpy.lexsort`` by ``keys`` (most significant first), ties in
+    ``row`` order."""
+    return sort_groups(*keys, row=row).perm
 
 
 def provider_spells(person: np.ndarray, provider: np.ndarray, spell_key: np.ndarray, order: np.ndarray,
@@ -244,9 +299,8 @@ def provider_spells(person: np.ndarray, provider: np.ndarray, spell_key: np.ndar
     Returns the sorting permutation (by person, provider, spell, episode order, episode start, input row)
     and, for the sorted rows, a spell number (0, 1, ...).
     """
-    perm = sort_keys(person, provider, spell_key, order, episode_start, row=row)
-    new = first_of_groups(person[perm], provider[perm], spell_key[perm])
-    return perm, np.cumsum(new) - 1
+    ordered = sort_groups(person, provider, spell_key, order, episode_start, row=row)
+    return ordered.perm, np.cumsum(ordered.starts(3)) - 1
 
 
 def link_cips(person: np.ndarray, start: np.ndarray, end: np.ndarray, transfer_out: np.ndarray,

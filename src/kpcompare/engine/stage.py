@@ -32,10 +32,13 @@ import pyarrow.compute as pc
 
 from ..extract.rules import REASON_INDEX
 
-__all__ = ["Factor", "Codes", "ValueMemo", "Scratch", "combine", "dictionary_factor", "flag_factor", "JOINT_LIMIT"]
+__all__ = ["Factor", "Codes", "ValueMemo", "Scratch", "combine", "dictionary_factor", "flag_factor", "JOINT_LIMIT",
+           "keep_freed_memory", "DECODE_TABLE"]
 
 #: largest joint domain of fused factors (an int32 table of 32,768 values stays in the CPU cache)
 JOINT_LIMIT = 1 << 15
+#: stratum keys up to this many are decoded through a table of their ids (:meth:`Codes.ids_at`)
+DECODE_TABLE = 1 << 16
 _NO_REASON = np.uint8(255)
 
 
@@ -57,6 +60,27 @@ class Scratch:
             array = np.empty(max(n, 1), dtype=dtype)
             arrays[name] = array
         return array[:n]
+
+
+#: the block :func:`keep_freed_memory` allocates and frees (below glibc's ceiling of 32 MiB for the rule)
+_RAISE_BLOCK = 30 << 20
+
+
+def keep_freed_memory() -> None:
+    """Let the C allocator reuse the memory of freed work arrays instead of handing it back to the system
+    and faulting fresh pages in again.
+
+    glibc's malloc serves blocks above its *mmap threshold* (128 KiB at start) from fresh mappings, and gives
+    the top of its heap back beyond a *trim threshold*; by glibc's own rule both rise when a mapped block is
+    freed (to that block's size, at most 32 MiB, and twice it).  The spell and CIPS pass makes and drops tens of
+    MB of numpy temporaries per partition, so with the starting thresholds each partition faulted its
+    pages in afresh (about 2 GB of page faults and 1.7 s of system time in a 5M-row spell run of about 5.5 CPU
+    seconds).  Allocating and freeing one 30 MiB block raises the thresholds as any program that once freed
+    such an array does; it changes no result, and with another C library it does nothing.
+    docs/performance.md (issue-21 section) has the figures.
+    """
+    block = np.empty(_RAISE_BLOCK, dtype=np.uint8)  # mapped and never touched: no page is faulted in
+    del block
 
 
 def _fresh(name: str, n: int, dtype: Any) -> np.ndarray:
@@ -102,6 +126,17 @@ class Codes:
             else:
                 self._reason = self.combo_reason[self.code // (self.total * self.split)]
         return self._reason
+
+    def ids_at(self, rows: np.ndarray) -> list[np.ndarray]:
+        """The stratum ids (int32, one array per ``by`` column) of the rows at ``rows`` (an index or a mask),
+        as :meth:`decode` gives them: for at most :data:`DECODE_TABLE` stratum keys from a table of each key's
+        ids (one gather per column) instead of a division per column and row."""
+        if self.total > DECODE_TABLE or not self.sizes:
+            decoded = self.decode(self.code[rows])
+            return [decoded[:, j].astype(np.int32) for j in range(decoded.shape[1])]
+        table = self.decode(np.arange(self.total)).astype(np.int32)
+        key = self.code[rows] % self.total  # a row's stratum key (its code is key + total x (flags, reasons))
+        return [np.ascontiguousarray(table[:, j])[key] for j in range(table.shape[1])]
 
     def decode(self, keys: np.ndarray) -> np.ndarray:
         """Stratum keys (or codes) -> ids (one column per ``by`` column)."""

@@ -80,6 +80,7 @@ class Partial:
     weighted: np.ndarray | None
     read: int
     keys: dict[str, np.ndarray] | None = None  # rows partitioned by person (persons, duplicate episode ids)
+    bounds: np.ndarray | None = None  # the partitions' bounds in ``keys`` (Partitioner.split), when split already
 
 
 def add_partial(partial: Partial, accumulator: Accumulator, tally: Tally) -> None:

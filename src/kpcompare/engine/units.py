@@ -54,18 +54,31 @@ class Partitioner:
             self._dir = tempfile.TemporaryDirectory(prefix="kpcompare-partitions-")
         return Path(self._dir.name) / f"part-{part:04d}.arrows"
 
-    def add(self, arrays: dict[str, np.ndarray]) -> None:
+    def split(self, person: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The order that groups rows by partition (rows keep their order within one) and where each
+        partition's rows start and end in it; ``(None, None)`` for a single partition (the rows as they are)."""
+        if self.n_parts == 1:
+            return None, None
+        part = ((person.view(np.uint64) * _MIX) >> np.uint64(40)) % np.uint64(self.n_parts)
+        part = part.astype(np.uint16 if self.n_parts <= 1 << 16 else np.uint32)
+        order = np.argsort(part, kind="stable")  # a radix sort for 16-bit keys
+        bounds = np.zeros(self.n_parts + 1, dtype=np.int64)
+        np.cumsum(np.bincount(part, minlength=self.n_parts), out=bounds[1:])
+        return order, bounds
+
+    def add(self, arrays: dict[str, np.ndarray], bounds: np.ndarray | None = None) -> None:
+        """Write rows to their partitions; with ``bounds`` (of :meth:`split`) the rows come in partition
+        order already."""
         n = len(arrays["person"])
         if n == 0:
             return
         if self.n_parts == 1:
             self._memory.append(arrays)
             return
-        part = ((arrays["person"].view(np.uint64) * _MIX) >> np.uint64(40)) % np.uint64(self.n_parts)
-        part = part.astype(np.uint16 if self.n_parts <= 1 << 16 else np.uint32)
-        order = np.argsort(part, kind="stable")  # a radix sort for 16-bit keys
-        bounds = np.searchsorted(part[order], np.arange(self.n_parts + 1))
-        table = pa.RecordBatch.from_pydict({k: v[order] for k, v in arrays.items()})
+        if bounds is None:
+            order, bounds = self.split(arrays["person"])
+            arrays = {k: v[order] for k, v in arrays.items()}
+        table = pa.RecordBatch.from_pydict(arrays)
         for p in range(self.n_parts):
             lo, hi = int(bounds[p]), int(bounds[p + 1])
             if hi <= lo:
@@ -188,8 +201,11 @@ class _Spells:
 
 
 def _provider_spells(rows: dict[str, np.ndarray]) -> _Spells:
-    perm, spell_no = spells.provider_spells(rows["person"], rows["provider"], rows["spell_key"], rows["order"],
-                                            rows["episode_start"], rows["row"])
+    # without spell ids the spell key is the admission day; without episode starts every one is 0
+    # (kpcompare.engine.spell_pass.partition_rows leaves both out)
+    starts = rows.get("episode_start", np.zeros(len(rows["row"]), dtype=np.int8))
+    perm, spell_no = spells.provider_spells(rows["person"], rows["provider"], rows.get("spell_key", rows["start"]),
+                                            rows["order"], starts, rows["row"])
     # only what spells are formed from is put in spell order; the rest is read at the spells' first rows
     heads = np.flatnonzero(spells.first_of_groups(spell_no))
     tails = np.append(heads[1:], len(spell_no)) - 1
