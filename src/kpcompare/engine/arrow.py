@@ -184,7 +184,12 @@ def execute(extract, plan, *, progress: bool | None, threads: int | None, period
     extra = [name for hook in plan.hooks for name in hook.measures]
     accumulator = Accumulator(plan.by, plan.labels, measure_names(plan) + extra)
     tally = Tally()
-    _run(extract, plan, options, accumulator, tally, progress=progress, threads=threads)
+    try:
+        _run(extract, plan, options, accumulator, tally, progress=progress, threads=threads)
+    except BaseException:
+        for hook in plan.hooks:  # e.g. the person totals' temporary directory: removed now, not at collection
+            getattr(hook, "discard", lambda: None)()
+        raise
     return _result(plan, accumulator, tally, period=period)
 
 
@@ -233,8 +238,9 @@ def _result(plan, accumulator: Accumulator, tally: Tally, *, period: Any) -> Agg
         if isinstance(hook, ReadmissionPass):
             result.readmission_exclusions = hook.table()
             result.notes += hook.notes(plan.unit)
-        elif isinstance(hook, PersonTotalsPass):  # the files are written: read them lazily
-            result.person_totals = PersonTotals(hook.directory, list(plan.by), result, hook.keep)
+        elif isinstance(hook, PersonTotalsPass):  # the files are written: read them lazily (no reference back to
+            result.person_totals = PersonTotals(hook.directory, list(plan.by), None, hook.keep)  # the result: no cycle
+            hook.keep = None  # the totals own the directory now
     if plan.cips_rules is not None:  # the rules counted with, recorded with the result
         result.cips_rules = strata.attrs["cips_rules"] = plan.cips_rules.label()
     if result.rows_counted + result.rows_excluded != result.rows_read:  # pragma: no cover - internal invariant

@@ -45,6 +45,12 @@ class PersonTotalsPass:
         self.persons = 0
         self.emergency_methods = ReadmissionRules().emergency_methods
 
+    def discard(self) -> None:
+        """Remove the temporary directory of a pass that failed (explicitly, rather than at garbage collection)."""
+        if self.keep is not None:
+            self.keep.cleanup()
+            self.keep = None
+
     def columns(self, table) -> dict[str, np.ndarray]:
         """The person id as written (text ids; integers are their own key) and the emergency flag."""
         out: dict[str, np.ndarray] = {}
@@ -95,8 +101,9 @@ class PersonTotals:
         :func:`person_totals` had no ``out``).
     by : list of str
         The stratum columns before ``person_id``.
-    result : AggregateResult
-        The strata and exclusions of the same pass (rows read = counted + excluded).
+    result : AggregateResult or None
+        From :func:`kpcompare.person_totals`: the strata and exclusions of the same pass (rows read = counted +
+        excluded); None from ``aggregate(..., person_totals=...)``, whose result holds these totals instead.
     """
 
     def __init__(self, path: Path, by: list[str], result, keep: Any = None) -> None:

@@ -68,4 +68,7 @@ def person_totals(extract: Any, *, period: Any = None, out: Any = None, by: Sequ
                      check_duplicates=None, cips_rules=cips_rules, where=where)
     extract.require(["person_id"], purpose="person_totals")
     plan.hooks.append(PersonTotalsPass(extract, directory, plan.by, keep))
-    return execute(extract, plan, progress=progress, threads=None, period=period).person_totals
+    result = execute(extract, plan, progress=progress, threads=None, period=period)
+    totals, result.person_totals = result.person_totals, None  # the totals hold the result, not both ways
+    totals.result = result
+    return totals
