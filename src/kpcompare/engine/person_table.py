@@ -64,31 +64,57 @@ class PersonTotalsPass:
         return out
 
     def add(self, recs, plan, *, admitted: np.ndarray, bed: np.ndarray) -> list[np.ndarray]:
+        """Sum the partition's counted units per (stratum, person) and write them as one Parquet file (rows in
+        stratum, then person order); no measures are added to the strata."""
         detail = recs.detail
         heads = detail.head[detail.counted]
         n = len(heads)
         if n == 0:
             return []
         rows = detail.rows
-        frame = {f"_id{j}": ids for j, ids in enumerate(recs.ids)}
-        frame["person_id"] = rows["person_label"][heads] if "person_label" in rows else recs.person
-        frame.update(admissions=admitted, bed_days=bed, spells=np.ones(n), episodes=recs.episodes.astype(np.float64))
-        frame["emergency_admissions"] = admitted * rows["emergency"][heads] if self.emergency_known else np.nan
-        sums = pd.DataFrame(frame).groupby([*frame][:len(recs.ids)] + ["person_id"], sort=True).sum()
-        sums = sums.reset_index()
-        table = {}
-        for j, name in enumerate(self.by):
-            labels = np.asarray(plan.labels[j].labels + [None], dtype=object)
-            table[name] = labels[sums[f"_id{j}"].to_numpy()]
-        table["person_id"] = sums["person_id"].to_numpy()
-        for name in TOTALS:
-            table[name] = np.rint(sums[name].to_numpy()).astype(np.int64)
+        stratum = _stratum_keys(recs.ids, [len(plan.labels[j]) + 1 for j in range(len(recs.ids))])
+        person_code, persons = pd.factorize(recs.person)
+        group, first = pd.factorize(stratum * len(persons) + person_code)  # hashing, no sort of the units
+        count = len(first)
+        sample = np.empty(count, dtype=np.int64)
+        sample[group] = np.arange(n)  # a unit of each group (they share its stratum and person)
+        person = rows["person_label"][heads][sample] if "person_label" in rows else recs.person[sample]
+        order = np.lexsort((_order_of(person), stratum[sample]))
+        values = {"admissions": admitted, "emergency_admissions": admitted * rows["emergency"][heads]
+                  if self.emergency_known else None, "bed_days": bed, "spells": None, "episodes": recs.episodes}
+        table = {name: _labels_of(plan.labels[j].labels, recs.ids[j][sample][order])
+                 for j, name in enumerate(self.by)}
+        table["person_id"] = pa.array(person[order], type=pa.string() if person.dtype == object else None)
+        for name, value in values.items():
+            sums = np.bincount(group, weights=value, minlength=count)[order]
+            table[name] = np.rint(sums).astype(np.int64)
         if not self.emergency_known:  # no admission method: unknown, not 0
-            table["emergency_admissions"] = np.full(len(sums), np.nan)
+            table["emergency_admissions"] = np.full(count, np.nan)
         pq.write_table(pa.table(table), self.directory / f"part-{self.files:04d}.parquet")
         self.files += 1
-        self.persons += len(sums)
+        self.persons += count
         return []
+
+
+def _stratum_keys(ids: list[np.ndarray], sizes: list[int]) -> np.ndarray:
+    """The stratum ids packed into one int64 (mixed radix: ordered as the tuples of ids); a missing id (< 0)
+    takes the last slot of its column."""
+    key = np.zeros(len(ids[0]) if ids else 0, dtype=np.int64)
+    for column, size in zip(ids, sizes):
+        key = key * size + np.where(column < 0, size - 1, column)
+    return key
+
+
+def _order_of(person: np.ndarray) -> np.ndarray:
+    """Sort keys of person ids (integers as they are; text by its rank)."""
+    if person.dtype != object:
+        return person
+    return np.unique(person.astype(str), return_inverse=True)[1]
+
+
+def _labels_of(labels: list, ids: np.ndarray) -> pa.Array:
+    """The labels of stratum ids as an Arrow column (a missing id: null), without a Python object per row."""
+    return pa.array(list(labels) + [None]).take(pa.array(np.where(ids < 0, len(labels), ids)))
 
 
 class PersonTotals:
