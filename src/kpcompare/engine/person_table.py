@@ -90,7 +90,10 @@ class PersonTotalsPass:
             table[name] = np.rint(sums).astype(np.int64)
         if not self.emergency_known:  # no admission method: unknown, not 0
             table["emergency_admissions"] = np.full(count, np.nan)
-        pq.write_table(pa.table(table), self.directory / f"part-{self.files:04d}.parquet")
+        # dictionary pages for the few-valued columns, not for the ids (a third less time, smaller files); the
+        # stratum columns are written from their dictionary and read back as plain text (no stored Arrow schema)
+        pq.write_table(pa.table(table), self.directory / f"part-{self.files:04d}.parquet",
+                       use_dictionary=[name for name in table if name != "person_id"], store_schema=False)
         self.files += 1
         self.persons += count
         return []
@@ -113,8 +116,9 @@ def _order_of(person: np.ndarray) -> np.ndarray:
 
 
 def _labels_of(labels: list, ids: np.ndarray) -> pa.Array:
-    """The labels of stratum ids as an Arrow column (a missing id: null), without a Python object per row."""
-    return pa.array(list(labels) + [None]).take(pa.array(np.where(ids < 0, len(labels), ids)))
+    """The labels of stratum ids as a dictionary-encoded Arrow column (a missing id: null): no Python object
+    and no copy of a label per row."""
+    return pa.DictionaryArray.from_arrays(pa.array(ids.astype(np.int32), mask=ids < 0), pa.array(list(labels)))
 
 
 class PersonTotals:
