@@ -114,3 +114,13 @@ def test_person_totals_refused_with_weights(frame):
 def test_person_totals_false_adds_nothing(frame):
     result = kpcompare.aggregate(frame, by=("system",), unit="cips", person_totals=False, progress=False)
     assert result.person_totals is None
+
+
+def test_person_codes_from_sorted_keys_and_by_hashing():
+    from kpcompare.engine.person_table import _person_codes
+
+    codes, n = _person_codes(np.array([3, 3, 7, 9, 9, 9]))  # sorted (how units come): where the key changes
+    assert codes.tolist() == [0, 0, 1, 2, 2, 2] and n == 3
+    codes, n = _person_codes(np.array([9, 3, 9, 7]))  # not sorted: by hashing, still one code per person
+    assert n == 3 and codes[0] == codes[2] and len({codes[0], codes[1], codes[3]}) == 3
+    assert _person_codes(np.array([], dtype=np.int64))[1] == 0

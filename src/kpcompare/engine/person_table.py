@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from .._checks import check_choice, check_columns_arg
 from ..errors import InvalidArgumentError
 from .readmissions import ReadmissionRules, _in_codes
+from .spells import first_of_groups
 
 __all__ = ["PersonTotals", "PersonTotalsPass", "TOTALS", "person_totals_pass", "output_directory"]
 
@@ -64,8 +65,8 @@ class PersonTotalsPass:
         return out
 
     def add(self, recs, plan, *, admitted: np.ndarray, bed: np.ndarray) -> list[np.ndarray]:
-        """Sum the partition's counted units per (stratum, person) and write them as one Parquet file (rows in
-        stratum, then person order); no measures are added to the strata."""
+        """Sum the partition's counted units per (stratum, person) and write them as one Parquet file (a
+        person's rows together, in the order the units come); no measures are added to the strata."""
         detail = recs.detail
         heads = detail.head[detail.counted]
         n = len(heads)
@@ -73,27 +74,26 @@ class PersonTotalsPass:
             return []
         rows = detail.rows
         stratum = _stratum_keys(recs.ids, [len(plan.labels[j]) + 1 for j in range(len(recs.ids))])
-        person_code, persons = pd.factorize(recs.person)
-        group, first = pd.factorize(stratum * len(persons) + person_code)  # hashing, no sort of the units
+        person_code, persons = _person_codes(recs.person)
+        group, first = pd.factorize(stratum * persons + person_code)  # hashing, no sort of the units
         count = len(first)
         sample = np.empty(count, dtype=np.int64)
         sample[group] = np.arange(n)  # a unit of each group (they share its stratum and person)
         person = rows["person_label"][heads][sample] if "person_label" in rows else recs.person[sample]
-        order = np.lexsort((_order_of(person), stratum[sample]))
         values = {"admissions": admitted, "emergency_admissions": admitted * rows["emergency"][heads]
                   if self.emergency_known else None, "bed_days": bed, "spells": None, "episodes": recs.episodes}
-        table = {name: _labels_of(plan.labels[j].labels, recs.ids[j][sample][order])
-                 for j, name in enumerate(self.by)}
-        table["person_id"] = pa.array(person[order], type=pa.string() if person.dtype == object else None)
+        table = {name: _labels_of(plan.labels[j].labels, recs.ids[j][sample]) for j, name in enumerate(self.by)}
+        table["person_id"] = pa.array(person, type=pa.string() if person.dtype == object else None)
         for name, value in values.items():
-            sums = np.bincount(group, weights=value, minlength=count)[order]
-            table[name] = np.rint(sums).astype(np.int64)
+            table[name] = np.rint(np.bincount(group, weights=value, minlength=count)).astype(np.int64)
         if not self.emergency_known:  # no admission method: unknown, not 0
             table["emergency_admissions"] = np.full(count, np.nan)
-        # dictionary pages for the few-valued columns, not for the ids (a third less time, smaller files); the
-        # stratum columns are written from their dictionary and read back as plain text (no stored Arrow schema)
+        # dictionary pages for the few-valued columns, statistics for the numbers (a third less time, smaller
+        # files than the defaults); the stratum columns are written from their dictionary and read back as
+        # plain text (no stored Arrow schema)
         pq.write_table(pa.table(table), self.directory / f"part-{self.files:04d}.parquet",
-                       use_dictionary=[name for name in table if name != "person_id"], store_schema=False)
+                       use_dictionary=[name for name in table if name != "person_id"], store_schema=False,
+                       write_statistics=["person_id", *TOTALS])
         self.files += 1
         self.persons += count
         return []
@@ -108,11 +108,15 @@ def _stratum_keys(ids: list[np.ndarray], sizes: list[int]) -> np.ndarray:
     return key
 
 
-def _order_of(person: np.ndarray) -> np.ndarray:
-    """Sort keys of person ids (integers as they are; text by its rank)."""
-    if person.dtype != object:
-        return person
-    return np.unique(person.astype(str), return_inverse=True)[1]
+def _person_codes(person: np.ndarray) -> tuple[np.ndarray, int]:
+    """A code per unit for its person (0, 1, ...) and the number of persons.  The units of a partition come
+    sorted by person key (:func:`kpcompare.engine.spells.sort_keys` ranks them in order), so a new person
+    starts where the key changes; otherwise (never, by construction) by hashing."""
+    if len(person) < 2 or bool((person[1:] >= person[:-1]).all()):
+        code = np.cumsum(first_of_groups(person)) - 1
+        return code, int(code[-1]) + 1 if len(code) else 0
+    codes, uniques = pd.factorize(person)
+    return codes, len(uniques)
 
 
 def _labels_of(labels: list, ids: np.ndarray) -> pa.Array:
