@@ -18,7 +18,8 @@ duplicates checked), ``duckdb_spell`` and ``duckdb_cips`` the same rules in Duck
 in the directory ``$KPCOMPARE_BASE`` (an older version's ``src``), to compare with it, and
 ``kpcompare_persons_base`` that version's defaults (before issue 16: persons, no duplicate check).
 ``kpcompare_readmissions`` is ``kpcompare_cips`` with ``readmissions=30`` (issue 21) and
-``kpcompare_person_totals`` writes the per-person totals (CIPS) and reads back the top 10% share of bed days.
+``kpcompare_person_totals`` writes the per-person totals (CIPS) and reads back the top 10% share of bed days;
+``kpcompare_cips_all`` gives the CIPS strata, readmissions and per-person totals in one pass.
 ``kpcompare_spell_base``, ``kpcompare_cips_base`` are that older version's spell and CIPS units.
 
 Each engine runs in a fresh Python process (imports included in the wall time), ``--repeat`` times, in
@@ -185,6 +186,18 @@ out = tempfile.mkdtemp(prefix="bench-person-totals-")
 t = kpcompare.person_totals(kpcompare.read_episodes(PATH, coding="icd10"), out=out, progress=False)
 top = kpcompare.top_share(t, value="bed_days", top=0.1, by="system")
 rows = len(t); total = int(t.result.strata["bed_days"].sum())
+shutil.rmtree(out)
+"""
+# issue 21: the CIPS strata, the readmissions and the per-person totals of ONE pass
+# (aggregate(..., readmissions=30, person_totals=<dir>)), to set against kpcompare_cips alone
+ENGINES["kpcompare_cips_all"] = """
+import kpcompare, shutil, tempfile
+import kpcompare.engine, kpcompare.extract
+T0 = time.perf_counter()
+out = tempfile.mkdtemp(prefix="bench-person-totals-")
+r = kpcompare.aggregate(kpcompare.read_episodes(PATH, coding="icd10"), conditions=GROUPS, progress=False,
+                        unit="cips", readmissions=30, person_totals=out + "/persons")
+rows = len(r.strata); total = int(r.strata["bed_days"].sum())
 shutil.rmtree(out)
 """
 # that older version's spell and CIPS units (to compare a change in the same run)

@@ -150,3 +150,10 @@ def test_bench_aggregate_runs_the_duckdb_spell_engines(extract):
     lines = {row[0]: row for row in _run(str(extract), "--repeat", "1",
                                          "--engines", "floor,kpcompare_spell,duckdb_spell")}
     assert lines["duckdb_spell"][-2:] == lines["kpcompare_spell"][-2:]  # strata and bed days
+
+
+def test_bench_aggregate_runs_the_one_pass_cips_engine(extract):
+    # issue 21: strata, readmissions and person totals of one pass; the same strata as the CIPS unit alone
+    lines = {row[0]: row for row in _run(str(extract), "--repeat", "1",
+                                         "--engines", "kpcompare_cips,kpcompare_cips_all")}
+    assert lines["kpcompare_cips_all"][-2:] == lines["kpcompare_cips"][-2:]  # strata and bed days

@@ -158,6 +158,7 @@ FUNCTION_KEYWORDS: dict[str, dict[str, str]] = {
         "bed_days_squared": "whether to add the sum of squared stays (flag)",
         "spell_diagnosis": "which episode's diagnosis classifies a spell",
         "readmissions": "emergency readmission window in days (adds numerator and denominator)",
+        "person_totals": "per-person totals in the same pass (True, or their directory)",
     },
     "kpcompare.person_totals": {"out": "directory the per-person Parquet partitions are written to"},
     "kpcompare.read_episodes": {

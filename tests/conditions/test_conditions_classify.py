@@ -96,10 +96,11 @@ def test_engine_excludes_a_missing_primary_diagnosis_as_invalid_code():
     assert result.strata["admissions"].sum() + excl.sum() == 200
 
 
-def test_rules_need_the_episode_unit():
+def test_rules_need_the_spell_columns_in_the_spell_unit():
+    # rules apply in spells and CIPS too (tests/engine/test_condition_rules_units.py); the NHDS has no person ids
     raw = datasets.nhds2010().iloc[:50]
     extract = read_episodes(raw, mapping="nhds")
-    with pytest.raises(KpcompareError):
+    with pytest.raises(KpcompareError, match="person_id"):
         aggregate(extract, by=["condition"], conditions=condition_set("acsc_billings_icd9cm"), unit="spell",
                   progress=False)
 

@@ -249,3 +249,21 @@ def test_readmissions_need_admission_method():
 def test_rules_object_accepted():
     rows = [ep(1, 0, 5, method="11"), ep(1, 10, 12, method="99")]
     assert counts(run(rows, readmissions=ReadmissionRules(emergency_methods=("99",)))) == (1, 2)
+
+
+def test_code_rules_judge_dictionary_columns_as_plain_ones():
+    # Parquet extracts hold codes dictionary-encoded: judged once per dictionary value, the same answers
+    import pyarrow as pa
+
+    from kpcompare.engine.readmissions import _in_codes, _matches
+
+    plain = pa.array(["21", None, "11", "2B", "21", "C509"])
+    encoded = plain.dictionary_encode()
+    with_null_index = pa.DictionaryArray.from_arrays(pa.array([0, None, 2, 1]), pa.array(["21", "C509", "11"]))
+    assert _in_codes(plain, ("21", "2B")).tolist() == _in_codes(encoded, ("21", "2B")).tolist() == \
+        [True, False, False, True, True, False]
+    assert _matches(encoded, r"^C[0-8]").tolist() == _matches(plain, r"^C[0-8]").tolist() == \
+        [False, False, False, False, False, True]
+    assert _in_codes(with_null_index, ("21",)).tolist() == [True, False, False, False]
+    assert _matches(pa.chunked_array([encoded[:2], encoded[2:]]), "^2").tolist() == \
+        [True, False, False, True, True, False]

@@ -15,6 +15,7 @@ from ..errors import DataQualityWarning, InvalidArgumentError, InvalidValueError
 from ..extract.rules import DATA_QUALITY_SHARE, EXCLUSION_REASONS
 from ..extract.spark_source import is_spark_dataframe
 from .episode_pass import counted_names, measure_names, stream_episodes
+from .person_table import PersonTotals, PersonTotalsPass, person_totals_pass
 from .plan import make_plan
 from .readmissions import ReadmissionPass, readmission_pass
 from .spell_pass import stream_partitioned
@@ -53,6 +54,10 @@ class AggregateResult:
         ``unit="cips"``: the CIPS rules counted with, by :meth:`kpcompare.engine.spells.CipsRules.label` (a
         preset's name such as ``"nhs_digital"``, or ``"custom(...)"``), also in ``strata.attrs["cips_rules"]``;
         None for other units.
+    person_totals : kpcompare.engine.person_table.PersonTotals or None
+        With ``person_totals``: the per-person table of the same pass (``<by...>, person_id, admissions,
+        emergency_admissions, bed_days, spells, episodes``, as :func:`kpcompare.person_totals`), read lazily from
+        its Parquet files; ``.regroup(["system"])`` sums each person over the other strata; None otherwise.
     """
 
     strata: pd.DataFrame
@@ -66,6 +71,7 @@ class AggregateResult:
     record_level: bool = True
     readmission_exclusions: pd.DataFrame | None = None
     cips_rules: str | None = None
+    person_totals: PersonTotals | None = None
 
     @property
     def rows_counted(self) -> int:
@@ -84,13 +90,13 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
               age_bands: Any = "esp2013", conditions: Any = None, unit: str = "episode",
               bed_days: str = "midnights", period: Any = None, weights: Any = None, progress: bool | None = None,
               newborns: str = "include", admissions_by: str = "admission", persons: bool | None = None,
-              check_duplicates: bool | None = None, threads: int | None = None,
-              bed_days_squared: bool = False, cips_rules: Any = None,
-              spell_diagnosis: str = "first", where: Any = None, readmissions: Any = None) -> AggregateResult:
+              check_duplicates: bool | None = None, threads: int | None = None, bed_days_squared: bool = False,
+              cips_rules: Any = None, spell_diagnosis: str = "first", where: Any = None, readmissions: Any = None,
+              person_totals: Any = None) -> AggregateResult:
     """Stream an episode extract into admissions, bed days and episodes per stratum, accounting for every row.
 
     The rules (exclusion reasons and their order, units, bed days, period, ``where``, duplicates, memory,
-    threads) are set out in docs/extracts.md (#3-exclusion-reasons and the sections after it).
+    threads; results do not depend on threads) are set out in docs/extracts.md (#3-exclusion-reasons on).
 
     Parameters
     ----------
@@ -105,8 +111,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     conditions : mapping, ConditionSet, str or None
         ``{group: [codes]}``, a ConditionSet or a bundled set name; None: the primary diagnosis code itself.
     unit : {"episode", "spell", "cips"}
-        An episode (a row; with ``episode_order`` only first episodes are admissions), a provider spell or a
-        continuous inpatient spell (:mod:`kpcompare.engine.spells`).
+        An episode (a row; with ``episode_order`` only first episodes are admissions), a provider spell or a CIPS.
     bed_days : {"midnights", "same_day_as_one"}
         Discharge - admission (a same-day stay is 0, HES), or with a same-day stay counted 1 (NHDS).
     period : (first_day, last_day), optional
@@ -114,17 +119,15 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         stays not overlapping it excluded (``outside_period``); None is an open end (docs/extracts.md#4-bed-days-length-of-stay-and-the-period).
     weights : {None, "weight"}
         Add ``weighted_*`` columns summing the canonical ``weight`` column.
-    progress : bool or None
-        tqdm bars (None: when stderr is a terminal).
+    progress, threads : bool or None, int or None
+        tqdm bars (None: when stderr is a terminal); worker threads (None: 2 for episodes, 1 for spells and CIPS).
     newborns, admissions_by : {"include", "exclude"}, {"admission", "discharge"}
         Exclude rows flagged ``newborn``; which date places an admission in the period.
     persons : bool or None
         Count distinct persons per stratum (None: wherever the extract has ``person_id``).
     check_duplicates : bool or None
-        Exclude repeated ``episode_id`` of a person (the first occurrence is kept): None (default) wherever
-        the extract has ``episode_id``, in every unit; False opts out; True without ``episode_id`` is an error.
-    threads : int or None
-        Worker threads (None: 2 for the episode unit, 1 for spells and CIPS); results do not depend on it.
+        Exclude repeated ``episode_id`` of a person (the first kept): None (default) wherever the extract has
+        ``episode_id``; False opts out; True without ``episode_id`` is an error.
     bed_days_squared : bool, default False
         Add ``bed_days_squared`` = sum of squared bed days per stratum, the compound-Poisson variance of bed
         days used by :func:`kpcompare.compare`; only where every record is one stay with its admission counted.
@@ -140,14 +143,17 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
     readmissions : int, ReadmissionRules or None
         Spells, CIPS: add ``readmissions``, ``readmission_eligible`` (emergency readmissions within this many
         days of discharge; 30: NHS Digital's indicator; docs/readmissions.md); None (default) adds nothing.
+    person_totals : bool, str, path or None
+        Spells, CIPS: the per-person totals of the same pass as ``.person_totals``, written to a temporary
+        directory (True) or to this one (docs/readmissions.md#one-pass-strata-readmissions-and-person-totals).
 
     Returns
     -------
     AggregateResult
         ``.strata`` and ``.exclusions``; rows read = rows counted + rows excluded, always.
 
-    Validated against: a plain pandas implementation on random extracts (tests/engine) and CDC/NCHS's published
-    NHDS 2010 totals (35.1 million discharges, 167.7 million days of care, average stay 4.8 days).
+    Validated against: a plain pandas implementation on random extracts (tests/engine); CDC/NCHS's NHDS 2010
+    totals (35.1 million discharges, 167.7 million days of care, average stay 4.8 days).
     """
     from ..extract import Extract, read_episodes
 
@@ -158,8 +164,14 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
                    persons=persons, check_duplicates=check_duplicates, squares=bed_days_squared,
                    cips_rules=cips_rules, spell_diagnosis=spell_diagnosis, where=where)
     plan = make_plan(extract, **options)
-    plan.hooks += [hook for hook in (readmission_pass(readmissions, extract, plan),) if hook is not None]
+    plan.hooks += _hooks(extract, plan, readmissions=readmissions, person_totals=person_totals)
     return execute(extract, plan, progress=progress, threads=threads, period=period, options=options)
+
+
+def _hooks(extract, plan, *, readmissions: Any, person_totals: Any) -> list:
+    """The passes over each person's units that ``readmissions`` and ``person_totals`` ask for (checked)."""
+    hooks = (readmission_pass(readmissions, extract, plan), person_totals_pass(person_totals, extract, plan))
+    return [hook for hook in hooks if hook is not None]
 
 
 def execute(extract, plan, *, progress: bool | None, threads: int | None, period: Any,
@@ -172,7 +184,12 @@ def execute(extract, plan, *, progress: bool | None, threads: int | None, period
     extra = [name for hook in plan.hooks for name in hook.measures]
     accumulator = Accumulator(plan.by, plan.labels, measure_names(plan) + extra)
     tally = Tally()
-    _run(extract, plan, options, accumulator, tally, progress=progress, threads=threads)
+    try:
+        _run(extract, plan, options, accumulator, tally, progress=progress, threads=threads)
+    except BaseException:
+        for hook in plan.hooks:  # e.g. the person totals' temporary directory: removed now, not at collection
+            getattr(hook, "discard", lambda: None)()
+        raise
     return _result(plan, accumulator, tally, period=period)
 
 
@@ -221,6 +238,9 @@ def _result(plan, accumulator: Accumulator, tally: Tally, *, period: Any) -> Agg
         if isinstance(hook, ReadmissionPass):
             result.readmission_exclusions = hook.table()
             result.notes += hook.notes(plan.unit)
+        elif isinstance(hook, PersonTotalsPass):  # the files are written: read them lazily (no reference back to
+            result.person_totals = PersonTotals(hook.directory, list(plan.by), None, hook.keep)  # the result: no cycle
+            hook.keep = None  # the totals own the directory now
     if plan.cips_rules is not None:  # the rules counted with, recorded with the result
         result.cips_rules = strata.attrs["cips_rules"] = plan.cips_rules.label()
     if result.rows_counted + result.rows_excluded != result.rows_read:  # pragma: no cover - internal invariant

@@ -5,6 +5,11 @@ Condition rules read several columns of a record (all diagnoses, procedures, age
 ``condition`` factor comes from :func:`kpcompare.conditions._classify.group_index`, which matches each distinct
 code once and decides each distinct combination once.  A missing or invalid primary diagnosis is excluded as
 ``invalid_code``, as with a plain condition set, so read = counted + excluded holds either way.
+
+Spells and CIPS (``unit="spell"``, ``"cips"``) are classified by one episode, as the NHS indicators count
+"admission episodes" (CCG OIS / NHS Outcomes Framework 2.3.i and 3a numerators; docs/conditions.md#spells-and-cips):
+every episode is classified on its own record (its diagnoses, procedures, age and admission method) and a unit
+takes the group of its first episode (``spell_diagnosis="last"``: of its last), like a plain condition set.
 """
 
 from __future__ import annotations
@@ -22,15 +27,12 @@ __all__ = ["columns_of_rules", "rules_factor"]
 
 
 def columns_of_rules(extract: Any, classifier: Any, unit: str) -> tuple[str, ...]:
-    """The columns condition rules read (none for a plain condition set); episode unit only."""
+    """The columns condition rules read (none for a plain condition set); in every unit (a spell or CIPS takes
+    the group of one of its episodes, :func:`kpcompare.engine.units.records`)."""
     from ..conditions import ConditionRules
 
     if not isinstance(classifier, ConditionRules):
         return ()
-    if unit != "episode":
-        raise InvalidArgumentError(
-            f"argument 'conditions': condition rules ({classifier.name!r}) read several columns of one record, "
-            f"so they need unit='episode', not unit={unit!r}.")
     if extract.coding is not None and extract.coding != classifier.coding:
         raise InvalidArgumentError(
             f"argument 'conditions': the rules {classifier.name!r} are coded {classifier.coding!r} but the extract "

@@ -119,20 +119,35 @@ def readmission_pass(readmissions, extract, plan) -> ReadmissionPass | None:
     return ReadmissionPass(rules, extract, period=plan.period)
 
 
-def _decoded(array: pa.Array) -> pa.Array:
+def _judged(array: pa.Array, judge) -> np.ndarray:
+    """``judge(strings)`` (a boolean Arrow array; null: False) of every value; a dictionary-encoded column is
+    judged once per dictionary value and looked up by its indices."""
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    return pc.dictionary_decode(array) if pa.types.is_dictionary(array.type) else array
+    if not pa.types.is_dictionary(array.type):
+        return pc.fill_null(judge(array.cast(pa.string())), False).to_numpy(zero_copy_only=False)
+    hits = pc.fill_null(judge(array.dictionary.cast(pa.string())), False).to_numpy(zero_copy_only=False)
+    indices = array.indices
+    if not len(hits):
+        return np.zeros(len(array), dtype=bool)
+    out = hits[pc.fill_null(indices, 0).to_numpy(zero_copy_only=False)]
+    if indices.null_count:
+        out &= np.asarray(pc.is_valid(indices).to_numpy(zero_copy_only=False), dtype=bool)
+    return out
 
 
 def _in_codes(array: pa.Array, codes: tuple[str, ...]) -> np.ndarray:
-    array = _decoded(array).cast(pa.string())
-    return pc.fill_null(pc.is_in(array, pa.array(list(codes), pa.string())), False).to_numpy(zero_copy_only=False)
+    wanted = pa.array(list(codes), pa.string())
+    return _judged(array, lambda values: pc.is_in(values, wanted))
 
 
 def _matches(values: pa.Array, pattern: str) -> np.ndarray:
     """Codes matching ``pattern`` (judged once per distinct code)."""
-    values = _decoded(values).cast(pa.string())
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if pa.types.is_dictionary(values.type):
+        return _judged(values, lambda strings: pc.match_substring_regex(strings, pattern))
+    values = values.cast(pa.string())
     distinct = pc.unique(values)
     hit = pc.fill_null(pc.match_substring_regex(distinct, pattern), False)
     index = pc.index_in(values, distinct)
