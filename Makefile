@@ -50,7 +50,7 @@ OLDEST := .venv-oldest
 test-oldest:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; run 'make PYTHON=/path/to/python3.11 ...'"; exit 2; }
 	test -x $(OLDEST)/bin/python || $(PYTHON) -m venv $(OLDEST)
-	$(OLDEST)/bin/python -c "import re, sys; pins = lambda f: {re.split('[=<>]', l)[0].lower(): l for l in open(f).read().splitlines() if l and not l.startswith('#')}; old = pins('requirements/oldest.txt'); new = {**pins('requirements/constraints.txt'), **old}; open('$(OLDEST)/constraints.txt', 'w').write(chr(10).join(new.values()) + chr(10))"
+	$(OLDEST)/bin/python -c "import re, sys; pins = lambda f: {re.sub('[-_.]+', '-', re.split('[=<>]', l)[0]).lower(): l for l in open(f).read().splitlines() if l and not l.startswith('#')}; old = pins('requirements/oldest.txt'); new = {**pins('requirements/constraints.txt'), **old}; open('$(OLDEST)/constraints.txt', 'w').write(chr(10).join(new.values()) + chr(10))"
 	$(OLDEST)/bin/python -m pip install $(PIP_FLAGS) -c $(OLDEST)/constraints.txt -e '.[test,bench,spark]'
 	$(OLDEST)/bin/python -m pip check
 	$(OLDEST)/bin/python -m pytest -q -p no:cacheprovider

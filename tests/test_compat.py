@@ -38,7 +38,8 @@ def test_bisection_solves_the_mixture_equation_to_the_tolerance(p):
     x = _bisect(_mixture, lo, hi, (counts, counts + 1.0, np.full(counts.size, p)), 0.0, 1e-14)
     assert np.all((lo <= x) & (x <= hi))
     # the root is bracketed within a relative width of 1e-14: one more ulp-scale step either side changes sign
-    below, above = _mixture(x * (1 - 4e-14), counts, counts + 1.0, p), _mixture(x * (1 + 4e-14), counts, counts + 1.0, p)
+    below = _mixture(x * (1 - 4e-14), counts, counts + 1.0, p)
+    above = _mixture(x * (1 + 4e-14), counts, counts + 1.0, p)
     assert np.all(below <= 0) and np.all(above >= 0)
 
 

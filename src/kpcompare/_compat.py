@@ -12,10 +12,12 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
-__all__ = ["version_tuple", "pandas_version", "pandera_pandas", "pandera_pyarrow", "find_root"]
+__all__ = ["version_tuple", "pandas_version", "pandera_pandas", "pandera_pyarrow", "find_root", "arrow_stream_reader",
+           "arrow_schema", "cast_batch", "is_string_view", "is_binary_view"]
 
 
 def version_tuple(version: str) -> tuple[int, ...]:
@@ -67,6 +69,62 @@ def pandera_pyarrow() -> ModuleType:
             "same types itself (kpcompare.extract.schema.check_batch_types)."
         ) from None
     return pyarrow_api
+
+
+def arrow_stream_reader(stream: Any) -> Any:
+    """A ``pyarrow.RecordBatchReader`` over an object exporting the Arrow C stream (``__arrow_c_stream__``).
+
+    ``pyarrow.RecordBatchReader.from_stream`` (pyarrow >= 15); pyarrow 14 imports the same stream capsule.
+    Raises TypeError for an object with no Arrow C stream, as ``from_stream`` does.
+    """
+    import pyarrow as pa
+
+    if not hasattr(pa, "string_view") and type(stream).__module__.split(".")[0] == "polars":
+        # pyarrow < 16 cannot import the string views Polars >= 1 exports: Polars converts them itself
+        import polars as pl
+
+        return stream.to_arrow(compat_level=pl.CompatLevel.oldest()).to_reader()
+    if hasattr(pa.RecordBatchReader, "from_stream"):
+        return pa.RecordBatchReader.from_stream(stream)
+    if not hasattr(stream, "__arrow_c_stream__"):
+        raise TypeError(f"expected an object implementing the Arrow PyCapsule protocol, got {type(stream).__name__}")
+    return pa.RecordBatchReader._import_from_c_capsule(stream.__arrow_c_stream__())
+
+
+def arrow_schema(obj: Any) -> Any:
+    """``pyarrow.schema(obj)`` of an object exporting ``__arrow_c_schema__`` (pyarrow >= 15; pyarrow 14 imports
+    the schema capsule itself)."""
+    import pyarrow as pa
+
+    if hasattr(pa.RecordBatchReader, "from_stream") or not hasattr(obj, "__arrow_c_schema__"):
+        return pa.schema(obj)
+    return pa.Schema._import_from_c_capsule(obj.__arrow_c_schema__())
+
+
+def cast_batch(batch: Any, schema: Any) -> Any:
+    """``batch.cast(schema)`` (``RecordBatch.cast``, pyarrow >= 16); older pyarrow casts column by column."""
+    if hasattr(batch, "cast"):
+        return batch.cast(schema)
+    import pyarrow as pa
+
+    return pa.RecordBatch.from_arrays([column.cast(field.type) for column, field in zip(batch.columns, schema)],
+                                      schema=schema)
+
+
+def is_string_view(kind: Any) -> bool:
+    """``pyarrow.types.is_string_view`` (pyarrow >= 16); older pyarrow has no view types: False."""
+    import pyarrow as pa
+
+    test = getattr(pa.types, "is_string_view", None)
+    return bool(test(kind)) if test is not None else False
+
+
+def is_binary_view(kind: Any) -> bool:
+    """``pyarrow.types.is_binary_view`` (pyarrow >= 16); older pyarrow has no view types: False."""
+    import pyarrow as pa
+
+    test = getattr(pa.types, "is_binary_view", None)
+    return bool(test(kind)) if test is not None else False
 
 
 def find_root(f: Callable[..., np.ndarray], lo: np.ndarray, hi: np.ndarray, *, args: tuple = (),
