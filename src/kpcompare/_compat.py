@@ -9,14 +9,14 @@ compares versions.  None of them changes a number: each gives the same result on
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-__all__ = ["version_tuple", "pandas_version", "pandera_pandas", "pandera_pyarrow", "find_root", "arrow_stream_reader",
+__all__ = ["version_tuple", "pandas_version", "groups", "pandera_pandas", "pandera_pyarrow", "find_root", "arrow_stream_reader",
            "arrow_schema", "cast_batch", "is_string_view", "is_binary_view"]
 
 
@@ -31,6 +31,14 @@ def pandas_version() -> tuple[int, ...]:
     import pandas as pd
 
     return version_tuple(pd.__version__)
+
+
+def groups(frame: Any, keys: Sequence[str], **options: Any) -> Iterator[tuple[tuple, Any]]:
+    """``frame.groupby(keys, **options)`` iterated with every group key a tuple, as pandas >= 2 gives it for a list
+    of keys; pandas 1.5 gives a scalar (and a FutureWarning) for a list of one key."""
+    keys = list(keys)
+    for key, part in frame.groupby(keys[0] if len(keys) == 1 else keys, **options):
+        yield (key if len(keys) > 1 else (key,)), part
 
 
 def pandera_pandas() -> ModuleType:
