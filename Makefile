@@ -44,7 +44,8 @@ docs: $(STAMP)
 	$(PY) -m mkdocs build --strict --site-dir site
 
 
-# the oldest supported combination (requirements/oldest.txt: numpy 2.0, pandas 2.2.2, pyarrow 16, PySpark 3.5.0)
+# the oldest supported combination (requirements/oldest.txt: Databricks 15.4 LTS - pandas 1.5.3, numpy 1.23.5,
+# pyarrow 14.0.1, scipy 1.11.1, pandera 0.22.1, PySpark 3.5.0)
 # in a virtual environment of its own; not part of `make test` (docs/scale.md#3-supported-versions)
 OLDEST := .venv-oldest
 test-oldest:

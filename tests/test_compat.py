@@ -93,3 +93,35 @@ def test_pandera_too_new_for_pandas_is_named_with_the_fix(monkeypatch):
     monkeypatch.setitem(sys.modules, "pandera.pandas", None)  # `import pandera.pandas` raises ImportError
     with pytest.raises(ImportError, match=r"pandera 0\.35\.0 does not support the installed pandas.*0\.22\.1"):
         _compat.pandera_pandas()
+
+
+def test_groups_keys_are_tuples_for_one_key_and_for_several():
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": ["x", "y", "x"], "b": [1, 1, 2], "v": [1.0, 2.0, 3.0]})
+    one = [(key, part["v"].tolist()) for key, part in _compat.groups(frame, ["a"], sort=False)]
+    assert one == [(("x",), [1.0, 3.0]), (("y",), [2.0])]
+    two = [key for key, _ in _compat.groups(frame, ["a", "b"], sort=True)]
+    assert two == [("x", 1), ("x", 2), ("y", 1)]
+
+
+def test_cast_batch_and_view_types_as_pyarrow_says():
+    import pyarrow as pa
+
+    batch = pa.RecordBatch.from_pydict({"n": pa.array([1, None], pa.int32()), "s": pa.array(["a", "b"])})
+    target = pa.schema([("n", pa.float64()), ("s", pa.large_string())])
+    got = _compat.cast_batch(batch, target)
+    assert got.schema == target and got.column("n").to_pylist() == [1.0, None]
+    assert not _compat.is_string_view(pa.string()) and not _compat.is_binary_view(pa.binary())
+    if hasattr(pa, "string_view"):
+        assert _compat.is_string_view(pa.string_view()) and _compat.is_binary_view(pa.binary_view())
+
+
+def test_arrow_stream_reader_reads_a_pyarrow_table_and_refuses_other_objects():
+    import pyarrow as pa
+
+    table = pa.table({"x": [1, 2, 3]})
+    assert _compat.arrow_stream_reader(table).read_all().equals(table)
+    assert _compat.arrow_schema(table.schema) == table.schema
+    with pytest.raises(TypeError):
+        _compat.arrow_stream_reader(object())

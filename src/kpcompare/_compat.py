@@ -3,34 +3,26 @@
 kpcompare runs from the oldest combination in ``requirements/oldest.txt`` (Databricks Runtime 15.4 LTS:
 pandas 1.5.3, numpy 1.23.5, pyarrow 14.0.1) to the newest pins in ``requirements/constraints.txt`` (pandas 3);
 see docs/scale.md#3-supported-versions.  Every version-dependent choice is a function here; no other module
-compares versions.  None of them changes a number: each gives the same result on every supported version.
+compares versions.  None of them changes a number: each gives the same result on every supported version (the
+root finder's to the tolerance kpcompare asks of it).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-__all__ = ["version_tuple", "pandas_version", "groups", "pandera_pandas", "pandera_pyarrow", "find_root", "arrow_stream_reader",
-           "arrow_schema", "cast_batch", "is_string_view", "is_binary_view"]
+__all__ = ["version_tuple", "groups", "pandera_pandas", "pandera_pyarrow", "find_root",
+           "arrow_stream_reader", "arrow_schema", "cast_batch", "is_string_view", "is_binary_view"]
 
 
 def version_tuple(version: str) -> tuple[int, ...]:
     """``"1.5.3"`` -> ``(1, 5, 3)``; a pre-release or local suffix is ignored (``"3.0.0rc1"`` -> ``(3, 0, 0)``)."""
     return tuple(int(part) for part in re.findall(r"\d+", version.split("+")[0])[:3])
-
-
-@lru_cache(maxsize=1)
-def pandas_version() -> tuple[int, ...]:
-    """The installed pandas version as a tuple of ints."""
-    import pandas as pd
-
-    return version_tuple(pd.__version__)
 
 
 def groups(frame: Any, keys: Sequence[str], **options: Any) -> Iterator[tuple[tuple, Any]]:

@@ -109,8 +109,9 @@ def gamma_mixture_quantile(p: float, shape1: np.ndarray, scale1: np.ndarray,
     Solves ``½F₁(q) + ½F₂(q) = p`` elementwise: safeguarded Newton steps from a
     Wilson-Hilferty start (a few vectorised iterations), and for any element
     not converged after them, Chandrupatla's bracketing method
-    (:func:`scipy.optimize.elementwise.find_root`; bisection to the same tolerance with scipy < 1.15,
-    :func:`kpcompare._compat.find_root`) between the two component quantiles, which bracket the root.  A first component with shape 0 is a
+    (:func:`scipy.optimize.elementwise.find_root`; with scipy < 1.15 bisection to the
+    same tolerance, ``kpcompare._compat.find_root``) between the two component
+    quantiles, which bracket the root.  A first component with shape 0 is a
     point mass at 0, solved in closed form.  Used for mid-p Poisson limits
     (mixture of Gamma(O) and Gamma(O+1)) and Fay & Kim's mid-p gamma DSR interval.
     """
