@@ -44,13 +44,14 @@ docs: $(STAMP)
 	$(PY) -m mkdocs build --strict --site-dir site
 
 
-# the oldest supported combination (requirements/oldest.txt: numpy 2.0, pandas 2.2.2, pyarrow 16, PySpark 3.5.0)
+# the oldest supported combination (requirements/oldest.txt: Databricks 15.4 LTS - pandas 1.5.3, numpy 1.23.5,
+# pyarrow 14.0.1, scipy 1.11.1, pandera 0.22.1, PySpark 3.5.0)
 # in a virtual environment of its own; not part of `make test` (docs/scale.md#3-supported-versions)
 OLDEST := .venv-oldest
 test-oldest:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; run 'make PYTHON=/path/to/python3.11 ...'"; exit 2; }
 	test -x $(OLDEST)/bin/python || $(PYTHON) -m venv $(OLDEST)
-	$(OLDEST)/bin/python -c "import re, sys; pins = lambda f: {re.split('[=<>]', l)[0].lower(): l for l in open(f).read().splitlines() if l and not l.startswith('#')}; old = pins('requirements/oldest.txt'); new = {**pins('requirements/constraints.txt'), **old}; open('$(OLDEST)/constraints.txt', 'w').write(chr(10).join(new.values()) + chr(10))"
+	$(OLDEST)/bin/python -c "import re, sys; pins = lambda f: {re.sub('[-_.]+', '-', re.split('[=<>]', l)[0]).lower(): l for l in open(f).read().splitlines() if l and not l.startswith('#')}; old = pins('requirements/oldest.txt'); new = {**pins('requirements/constraints.txt'), **old}; open('$(OLDEST)/constraints.txt', 'w').write(chr(10).join(new.values()) + chr(10))"
 	$(OLDEST)/bin/python -m pip install $(PIP_FLAGS) -c $(OLDEST)/constraints.txt -e '.[test,bench,spark]'
 	$(OLDEST)/bin/python -m pip check
 	$(OLDEST)/bin/python -m pytest -q -p no:cacheprovider

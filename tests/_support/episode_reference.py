@@ -36,7 +36,7 @@ def _norm(code):
 
 
 def _band(age, bounds):
-    if age is None or (isinstance(age, float) and math.isnan(age)):
+    if age is None or pd.isna(age):  # None, NaN, or pandas 1.5's pd.NA from a nullable integer column
         return None
     age = math.floor(age)
     if age < max(bounds[0], 0) or age > 120:

@@ -91,7 +91,7 @@ def extracts(draw, *, transfers: bool):
 def _compare(frame: pd.DataFrame, period, unit: str) -> None:
     got = kpcompare.aggregate(frame, by=("system",), unit=unit, period=period, readmissions=30, progress=False)
     assert got.rows_read == got.rows_counted + got.rows_excluded == len(frame)
-    want = reference(frame, period)
+    want = reference(frame, period).reset_index(drop=True)  # empty: a RangeIndex in pandas 1.5 too
     left = got.strata[["system", "readmissions", "readmission_eligible"]].sort_values("system").reset_index(drop=True)
     pd.testing.assert_frame_equal(left, want, check_dtype=False)
     index = got.readmission_exclusions.query("stage == 'index'")["units"].sum()

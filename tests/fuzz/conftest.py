@@ -33,7 +33,10 @@ from _check import CASES  # noqa: E402
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import pandas as _pd  # noqa: E402
-    import pandera.pandas as _pandera  # noqa: E402
+
+    from kpcompare._compat import pandera_pandas  # noqa: E402
+
+    _pandera = pandera_pandas()
 
     _pandera.DataFrameSchema({}).validate(_pd.DataFrame())
 

@@ -142,7 +142,9 @@ def _own_notes(res: pd.DataFrame, data: pd.DataFrame, prep: Prepared, measure: s
     system = res["system"].to_numpy(object)
     given = list(prep.variance_systems.get(measure, []))
     weighted = np.isin(system, list(prep.weighted_systems))
-    tag = np.where(weighted, WEIGHTED_SAMPLE_NOTE, np.where(np.isin(system, list(fractional)), FRACTIONAL_NOTE, ""))
+    # object, not numpy str: numpy 1 (Databricks 15.4/16.4 LTS) cannot add str arrays
+    tag = np.where(weighted, WEIGHTED_SAMPLE_NOTE,
+                   np.where(np.isin(system, list(fractional)), FRACTIONAL_NOTE, "")).astype(object)
     if measure == "bed_days":
         tag = np.where(tag != "", tag + "; " + POISSON_DAYS_NOTE, POISSON_DAYS_NOTE)
         squared = np.isin(system, list(prep.squared_systems))

@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._compat import groups
+
 __all__ = ["Layout", "layout", "protect", "determined"]
 
 
@@ -63,7 +65,7 @@ class Layout:
         at_label = pd.DataFrame({k: (keys[k] == label).to_numpy() for k, label in self.totals.items()})
         values = pd.Series(np.nan_to_num(released[self.base]), index=np.flatnonzero(self.base))
         base_keys = keys[self.base]
-        for pattern, rows in at_label[self.margin].groupby(list(self.totals), sort=False):
+        for pattern, rows in groups(at_label[self.margin], list(self.totals), sort=False):
             free = [k for k in keys.columns if not (k in self.totals and pattern[list(self.totals).index(k)])]
             if not free:
                 out[rows.index.to_numpy()] = values.sum()

@@ -127,8 +127,9 @@ def _combine(found: list[pd.DataFrame], plan, examples: int) -> pd.DataFrame:
     table = _every_kind(table, keys)
     total = table[table["kind"] == "spells"].set_index(keys)["spells"] if keys else \
         table.loc[table["kind"] == "spells", "spells"].sum()
-    table["share"] = table["spells"] / (total.reindex(pd.MultiIndex.from_frame(table[keys])).to_numpy()
-                                        if keys else total)
+    # each row's stratum total looked up by merge (reindexing by a one-level MultiIndex misses in pandas 1.5)
+    table["share"] = table["spells"] / (table[keys].merge(total.rename("_total").reset_index(), on=keys,
+                                                          how="left")["_total"].to_numpy() if keys else total)
     table["example_rows"] = table["example"].map("; ".join)
     for j, name in enumerate(plan.by):
         values = np.asarray(plan.labels[j].labels + [None], dtype=object)  # id -1: missing

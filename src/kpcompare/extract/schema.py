@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._compat import pandera_pandas, pandera_pyarrow
 from ..errors import ColumnTypeError, InvalidArgumentError
 from .columns import CANONICAL_COLUMNS
 from .rules import (
@@ -46,7 +47,7 @@ __all__ = ["batch_schema", "check_batch_types", "RowRule", "row_rules", "episode
 @lru_cache(maxsize=64)
 def batch_schema(names: tuple[str, ...]):
     """A pandera (pyarrow backend) schema of the canonical types of ``names``."""
-    import pandera.pyarrow as ppa
+    ppa = pandera_pyarrow()
 
     columns = {}
     for name in names:
@@ -196,7 +197,7 @@ def episode_schema(*, coding: str | None = None, by_sex: bool = True, by_age: bo
     (``check``) and the row (``index``); a dataframe-wide check reports the row once per column.  Each check
     is judged on its own; :func:`first_reasons_by_schema` applies the precedence.
     """
-    import pandera.pandas as pdx
+    pdx = pandera_pandas()
 
     rules = row_rules(coding=coding, by_sex=by_sex, by_age=by_age, **options)
     columns: dict[str, list] = {}
@@ -235,7 +236,7 @@ def first_reasons_by_schema(frame, **options):
 def _check(rule: RowRule):
     """``rule`` as a pandera check named after its reason (True = the row passes)."""
     import pandas as pd
-    import pandera.pandas as pdx
+    pdx = pandera_pandas()
 
     def passes(data):  # a Series (column rule) or the DataFrame (wide rule); pandera wants an aligned Series
         return pd.Series(~np.asarray(rule.broken(data), dtype=bool), index=data.index)

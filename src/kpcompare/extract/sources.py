@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
+from .._compat import arrow_schema, arrow_stream_reader, cast_batch, is_binary_view, is_string_view
 from ..errors import SourceReadError
 from .text_files import (
     LineCounter,
@@ -166,9 +167,9 @@ def _plain_type(kind: pa.DataType) -> pa.DataType:
     """Large and view string types (Polars, DuckDB, PySpark 4 send them) as plain strings (binary alike)."""
     if pa.types.is_dictionary(kind):
         return pa.dictionary(kind.index_type, _plain_type(kind.value_type))
-    if pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+    if pa.types.is_large_string(kind) or is_string_view(kind):
         return pa.string()
-    if pa.types.is_large_binary(kind) or pa.types.is_binary_view(kind):
+    if pa.types.is_large_binary(kind) or is_binary_view(kind):
         return pa.binary()
     return kind
 
@@ -182,7 +183,7 @@ def _cast_plain(batch: pa.RecordBatch, plain: pa.Schema) -> pa.RecordBatch:
     """``batch`` with the types of ``plain``; pyarrow < 17 cannot cast string views, whose values are then
     copied through Python (slow, but only there)."""
     try:
-        return batch.cast(plain)
+        return cast_batch(batch, plain)
     except pa.ArrowNotImplementedError:
         columns = []
         for column, field in zip(batch.columns, plain, strict=True):
@@ -215,9 +216,9 @@ class ArrowStreamSource(Source):
             if self.once or self.dataset:
                 self.schema = stream.schema
             elif hasattr(stream, "__arrow_c_schema__"):
-                self.schema = pa.schema(stream)
+                self.schema = arrow_schema(stream)
             else:  # the schema of a stream opened and dropped unread
-                self.schema = pa.RecordBatchReader.from_stream(stream).schema
+                self.schema = arrow_stream_reader(stream).schema
         except (pa.ArrowException, TypeError, ValueError) as exc:
             raise SourceReadError(f"{self.description}: its Arrow stream cannot be opened ({exc}).") from exc
         self.columns = list(self.schema.names)
@@ -236,7 +237,7 @@ class ArrowStreamSource(Source):
         self.reads += 1
         if self.dataset:
             return self.stream.scanner(columns=list(columns), batch_size=self.batch_rows).to_reader()
-        return self.stream if self.once else pa.RecordBatchReader.from_stream(self.stream)
+        return self.stream if self.once else arrow_stream_reader(self.stream)
 
     def pieces(self, columns, *, dictionary=(), types=None):
         done = 0

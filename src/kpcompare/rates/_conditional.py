@@ -27,6 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import special, stats
 
+from .._compat import find_root
 from .poisson import z_value
 
 __all__ = ["CONDITIONAL_METHODS", "conditional_ratio"]
@@ -62,8 +63,6 @@ def _mid_tail(p: np.ndarray, x: np.ndarray, n: np.ndarray, upper: np.ndarray, ta
 
 def _midp_limits(x: np.ndarray, n: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
     """Mid-p limits of π: roots in (0, 1) of the mid-p tails at α/2 (0 at x = 0, 1 at x = n)."""
-    from scipy.optimize.elementwise import find_root
-
     lower, upper = np.where(x <= 0, 0.0, np.nan), np.where(x >= n, 1.0, np.nan)
     for out, is_upper_tail in ((lower, True), (upper, False)):
         solve = np.flatnonzero(np.isnan(out))
@@ -71,9 +70,8 @@ def _midp_limits(x: np.ndarray, n: np.ndarray, alpha: float) -> tuple[np.ndarray
             continue
         flag = np.full(solve.size, is_upper_tail)
         target = np.full(solve.size, alpha / 2.0)
-        res = find_root(_mid_tail, (np.zeros(solve.size), np.ones(solve.size)),
-                        args=(x[solve], n[solve], flag, target), tolerances={"xatol": 1e-15, "xrtol": 1e-13})
-        out[solve] = res.x
+        out[solve] = find_root(_mid_tail, np.zeros(solve.size), np.ones(solve.size),
+                               args=(x[solve], n[solve], flag, target), xatol=1e-15, xrtol=1e-13)
     return lower, upper
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from scipy import special
 
 from .._checks import check_choice, check_confidence
+from .._compat import find_root
 from ..errors import InvalidArgumentError, InvalidValueError, row_problem
 
 __all__ = ["poisson_ci", "POISSON_METHODS"]
@@ -108,7 +109,8 @@ def gamma_mixture_quantile(p: float, shape1: np.ndarray, scale1: np.ndarray,
     Solves ``½F₁(q) + ½F₂(q) = p`` elementwise: safeguarded Newton steps from a
     Wilson-Hilferty start (a few vectorised iterations), and for any element
     not converged after them, Chandrupatla's bracketing method
-    (:func:`scipy.optimize.elementwise.find_root`) between the two component
+    (:func:`scipy.optimize.elementwise.find_root`; with scipy < 1.15 bisection to the
+    same tolerance, ``kpcompare._compat.find_root``) between the two component
     quantiles, which bracket the root.  A first component with shape 0 is a
     point mass at 0, solved in closed form.  Used for mid-p Poisson limits
     (mixture of Gamma(O) and Gamma(O+1)) and Fay & Kim's mid-p gamma DSR interval.
@@ -138,14 +140,11 @@ def gamma_mixture_quantile(p: float, shape1: np.ndarray, scale1: np.ndarray,
         sol = np.where(same, lo, np.nan)
         solve = ~same & np.isfinite(lo) & np.isfinite(hi)
         if solve.any():
-            from scipy.optimize.elementwise import find_root
-
             def f(x: np.ndarray, a1: np.ndarray, s1: np.ndarray, a2: np.ndarray, s2: np.ndarray) -> np.ndarray:
                 return 0.5 * (special.gammainc(a1, x / s1) + special.gammainc(a2, x / s2)) - p
 
-            res = find_root(f, (lo[solve], hi[solve]), args=(a1[solve], s1[solve], a2[solve], s2[solve]),
-                            tolerances={"xrtol": 1e-14, "xatol": 0.0})
-            sol[solve] = res.x
+            sol[solve] = find_root(f, lo[solve], hi[solve], args=(a1[solve], s1[solve], a2[solve], s2[solve]),
+                                   xrtol=1e-14, xatol=0.0)
         out.flat[idx[rest]] = sol
     return out
 

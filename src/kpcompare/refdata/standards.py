@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._compat import groups
 from .._paths import data_path
 from ..errors import InvalidArgumentError, UnknownNameError
 from .labels import validate_band_table
@@ -73,7 +74,7 @@ def _read(name: str) -> pd.DataFrame:
     table["population"] = raw["weight"].astype("float64")
     # validate the bundled file with the same rules as any user band table (labels unique, no overlaps)
     if others:
-        for _, part in table.groupby(others, sort=False):
+        for _, part in groups(table, others, sort=False):
             validate_band_table(part)
     else:
         validate_band_table(table)
@@ -126,8 +127,8 @@ def standard_population(name: str) -> pd.DataFrame:
     Examples
     --------
     >>> import kpcompare
-    >>> kpcompare.standard_population("esp2013").population.sum()
-    np.float64(100000.0)
+    >>> float(kpcompare.standard_population("esp2013").population.sum())
+    100000.0
     """
     if not isinstance(name, str):
         raise InvalidArgumentError(f"argument 'name': give the name of one standard (text), e.g. 'esp2013', "

@@ -211,7 +211,7 @@ def format_report(tables: dict[str, pd.DataFrame]) -> str:
 
     def rows(table: pd.DataFrame) -> pd.DataFrame:
         wide = []
-        for (condition,), part in table.groupby(["condition"], sort=False):
+        for condition, part in table.groupby("condition", sort=False):
             nhs = part[part["system"] == NHS].iloc[0]
             us = part[part["system"] == US].iloc[0]
             wide.append({

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import not_a_measure, require_columns
+from .._compat import pandera_pandas
 from ..errors import InvalidValueError, row_problem
 
 __all__ = ["RULES", "rate_input_schema", "validate_rate_input", "rate_result_schema", "comparison_result_schema"]
@@ -86,7 +87,7 @@ def rate_input_schema(*, count: Sequence[str] | str, population: str | None, key
     frequency : str, optional
         Event-frequency column (persons with exactly f events).
     """
-    import pandera.pandas as pa
+    pa = pandera_pandas()
 
     def numeric_checks(*extra: tuple) -> list:
         checks = [pa.Check(_is_numeric, name=RULES["numeric"]),
@@ -162,7 +163,7 @@ def rate_result_schema(*, by: Iterable[str] = (), indirect: bool = False):
     statistic, note``; ``smr``/``isr``: ``observed, expected`` in place of ``count`` and ``p_value`` after
     ``variance``.
     """
-    import pandera.pandas as pa
+    pa = pandera_pandas()
 
     head = {"observed": pa.Column(checks=pa.Check.ge(0)), "expected": pa.Column(float, pa.Check.ge(0))} \
         if indirect else {"count": pa.Column(checks=pa.Check.ge(0))}
@@ -186,7 +187,7 @@ def comparison_result_schema(*, by: Iterable[str] = (), between: str):
     ``<by...>, <between>, value, lower, upper, confidence, statistic, z, p_value, method, note``; ``statistic``
     is the label (``"rate ratio"``), ``z`` the test statistic, ``p_value`` lies in [0, 1].
     """
-    import pandera.pandas as pa
+    pa = pandera_pandas()
 
     columns = {**{b: pa.Column(nullable=False) for b in [*by, between]},
                "value": pa.Column(float, nullable=True),

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..._compat import cast_batch
 from ...extract.episodes import Extract
 from ...extract.mappings import Field, Mapping
 from ...extract.rules import REASON_INDEX
@@ -80,7 +81,7 @@ class Recipe:
         batch = batch.select(names)
         plain = plain_schema(batch.schema)
         if plain != batch.schema:
-            batch = batch.cast(plain)
+            batch = cast_batch(batch, plain)
         table = pa.Table.from_batches([batch], schema=batch.schema)
         extract = Extract(TableSource(table, description=self.description, batch_rows=max(len(rows), 1)),
                           self.mapping, self.fields)
