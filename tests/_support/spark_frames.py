@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 
@@ -26,6 +27,26 @@ def to_spark(session, data):
         return session.createDataFrame(table)  # PySpark 4
     except TypeError:  # PySpark 3.5: through pandas
         return session.createDataFrame(table.to_pandas())
+
+
+def hand_cases(module, *, skip_fixture: str | None = None) -> list:
+    """The ``test_*`` functions of ``module`` as ``pytest.param(function, arguments)``, each parametrized case
+    expanded (the first ``parametrize`` mark); functions asking for ``skip_fixture`` are left out."""
+    import pytest
+
+    out = []
+    for name, function in inspect.getmembers(module, inspect.isfunction):
+        if not name.startswith("test_") or function.__module__ != module.__name__:
+            continue
+        if skip_fixture and skip_fixture in inspect.signature(function).parameters:
+            continue
+        marks = [m for m in getattr(function, "pytestmark", []) if m.name == "parametrize"]
+        if not marks:
+            out.append(pytest.param(function, {}, id=name))
+            continue
+        argument, values = marks[0].args
+        out += [pytest.param(function, {argument: v}, id=f"{name}[{v}]") for v in values]
+    return out
 
 
 def stress_extract(rows: int = 2000, seed: int = 7) -> pd.DataFrame:

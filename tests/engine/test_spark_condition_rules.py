@@ -3,12 +3,10 @@ extract aggregated on Spark: each expected value was counted by hand from the ro
 
 from __future__ import annotations
 
-import inspect
-
 import pandas as pd
 import pytest
 import test_condition_rules_units
-from spark_frames import to_spark
+from spark_frames import hand_cases, to_spark
 
 import kpcompare
 
@@ -16,19 +14,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::Deprec
 
 
 def _cases():
-    out = []
-    for name, function in inspect.getmembers(test_condition_rules_units, inspect.isfunction):
-        if not name.startswith("test_") or function.__module__ != test_condition_rules_units.__name__:
-            continue
-        if "tmp_path" in inspect.signature(function).parameters:
-            continue
-        marks = [m for m in getattr(function, "pytestmark", []) if m.name == "parametrize"]
-        if not marks:
-            out.append(pytest.param(function, {}, id=name))
-            continue
-        argument, values = marks[0].args
-        out += [pytest.param(function, {argument: v}, id=f"{name}[{v}]") for v in values]
-    return out
+    return hand_cases(test_condition_rules_units, skip_fixture="tmp_path")
 
 
 @pytest.mark.parametrize(("case", "arguments"), _cases())

@@ -3,12 +3,10 @@ Spark (issue 19): each case's expected numbers were written from NHS Digital's r
 
 from __future__ import annotations
 
-import inspect
-
 import pandas as pd
 import pytest
 import test_spells
-from spark_frames import to_spark
+from spark_frames import hand_cases, to_spark
 
 import kpcompare
 
@@ -16,18 +14,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::Deprec
 
 
 def _cases():
-    """(name, function, arguments) of every case in test_spells, parametrized cases expanded."""
-    out = []
-    for name, function in inspect.getmembers(test_spells, inspect.isfunction):
-        if not name.startswith("test_") or function.__module__ != test_spells.__name__:
-            continue
-        marks = [m for m in getattr(function, "pytestmark", []) if m.name == "parametrize"]
-        if not marks:
-            out.append(pytest.param(function, {}, id=name))
-            continue
-        argument, values = marks[0].args
-        out += [pytest.param(function, {argument: v}, id=f"{name}[{v}]") for v in values]
-    return out
+    return hand_cases(test_spells)
 
 
 @pytest.mark.parametrize(("case", "arguments"), _cases())
