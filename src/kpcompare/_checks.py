@@ -38,6 +38,7 @@ from .errors import (
     InvalidArgumentError,
     InvalidValueError,
     MissingColumnError,
+    missing_row,
     UnknownNameError,
     row_problem,
 )
@@ -194,8 +195,7 @@ def check_no_missing(data: pd.DataFrame, columns: Iterable[str]) -> None:
         mask = data[col].isna().to_numpy()
         n = int(mask.sum())
         if n:
-            idx = data.index[mask][0]
-            raise row_problem(col, "no missing values", n, f"row {idx!r} is missing",
+            raise row_problem(col, "no missing values", n, missing_row(data.index[mask][0]),
                               hint="Fill or drop these rows explicitly before calling.")
 
 

@@ -29,6 +29,7 @@ def groups(frame: Any, keys: Sequence[str], **options: Any) -> Iterator[tuple[tu
     """``frame.groupby(keys, **options)`` iterated with every group key a tuple, as pandas >= 2 gives it for a list
     of keys; pandas 1.5 gives a scalar (and a FutureWarning) for a list of one key."""
     keys = list(keys)
+    options.setdefault("observed", True)  # categorical keys: only the groups present (pandas 3's default)
     for key, part in frame.groupby(keys[0] if len(keys) == 1 else keys, **options):
         yield (key if len(keys) > 1 else (key,)), part
 

@@ -63,7 +63,7 @@ def _prepare(data: pd.DataFrame, value: str, frequency: str | None, by: list[str
     out["_x"] = out[value].astype(float)
     out["_n"] = out[frequency].astype(float) if frequency else 1.0
     # collapse to distinct values per group (sorted): exact for the Lorenz curve and the Gini
-    agg = out.groupby([*by, "_x"], sort=True, dropna=False)["_n"].sum().reset_index()
+    agg = out.groupby([*by, "_x"], sort=True, dropna=False, observed=True)["_n"].sum().reset_index()
     agg = agg.loc[agg["_n"] > 0]
     check_not_empty(agg, argument="data", need="concentration needs at least one person (a frequency > 0).")
     return agg
@@ -72,7 +72,7 @@ def _prepare(data: pd.DataFrame, value: str, frequency: str | None, by: list[str
 def _matrix(table: pd.DataFrame, by: list[str]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Groups as rows of two left-padded matrices: distinct values ``x`` (ascending) and their counts."""
     if by:
-        codes = table.groupby(by, sort=True, dropna=False).ngroup().to_numpy()
+        codes = table.groupby(by, sort=True, dropna=False, observed=True).ngroup().to_numpy()
         keys = table[by].drop_duplicates().sort_values(by).reset_index(drop=True)
     else:
         codes = np.zeros(len(table), dtype=int)
@@ -291,11 +291,12 @@ def lorenz(data: pd.DataFrame, *, value: str, frequency: str | None = None,
         table["_all"] = 0
     groups = [table[c] for c in keys]
     mass = table["_x"] * table["_n"]
-    tot_m = mass.groupby(groups, sort=False).transform("sum")
+    tot_m = mass.groupby(groups, sort=False, observed=True).transform("sum")
     points = table[keys].assign(
         value=table["_x"], persons=table["_n"],
-        person_share=table.groupby(keys, sort=False)["_n"].cumsum() / table.groupby(keys, sort=False)["_n"].transform("sum"),
-        total_share=(mass.groupby(groups, sort=False).cumsum() / tot_m).where(tot_m > 0), _start=1)
+        person_share=(table.groupby(keys, sort=False, observed=True)["_n"].cumsum()
+                      / table.groupby(keys, sort=False, observed=True)["_n"].transform("sum")),
+        total_share=(mass.groupby(groups, sort=False, observed=True).cumsum() / tot_m).where(tot_m > 0), _start=1)
     points["note"] = np.where(tot_m > 0, "", "total is 0: concentration undefined")
     start = table[keys].drop_duplicates().assign(value=np.nan, persons=0.0, person_share=0.0, total_share=0.0,
                                                  _start=0, note=LORENZ_ORIGIN)

@@ -29,6 +29,7 @@ __all__ = [
     "ZeroPopulationWarning",
     "DataQualityWarning",
     "row_problem",
+    "missing_row",
 ]
 
 
@@ -114,6 +115,13 @@ class DataQualityWarning(KpcompareWarning):
 def counted(n: int, noun: str) -> str:
     """``1 system``, ``2 systems``: a count with its noun for error messages."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def missing_row(label: Any) -> str:
+    """The example of a missing value: ``"row 2 is missing"`` (a numpy scalar label as a plain number, not
+    ``np.int64(2)``)."""
+    label = label.item() if hasattr(label, "item") and getattr(label, "ndim", 1) == 0 else label
+    return f"row {label!r} is missing"
 
 
 def row_problem(column: str, rule: str, n_rows: int, example: Any, *, hint: str = "",

@@ -227,3 +227,20 @@ def _top_share_by_hand(d: pd.DataFrame, top: float) -> float:
     before = np.r_[0.0, np.cumsum(w)[:-1]]
     taken = np.clip(cap - before, 0, w)
     return float((taken * x).sum() / (w * x).sum())
+
+
+def test_a_categorical_group_gives_only_the_groups_present():
+    # An unused category ('C') is no group, on every pandas: pandas < 3 groups categorical keys with
+    # observed=False by default (a phantom group and a FutureWarning, found by the fuzz suite on pandas 2.2)
+    import warnings
+
+    data = pd.DataFrame({"system": pd.Categorical(["A", "A", "B", "B"], categories=["A", "B", "C"]),
+                         "x": [1.0, 2.0, 3.0, 5.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = K.gini(data, value="x", by="system", n_boot=0)
+        lor = K.lorenz(data, value="x", by="system")
+    # the Gini of (1, 2) is |1 - 2| / (2 * 2 * 1.5) = 1/6, of (3, 5) 2 / (4 * 4) = 1/8 (mean absolute difference)
+    assert list(res["system"].astype(str)) == ["A", "B"]
+    assert res["value"].tolist() == pytest.approx([1 / 6, 1 / 8], rel=1e-12)
+    assert set(lor["system"].astype(str)) == {"A", "B"}

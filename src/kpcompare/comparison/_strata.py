@@ -228,7 +228,7 @@ def _population_grid(pop: pd.DataFrame, population: Any, std: pd.DataFrame, *, c
     pop = pop[pop["system"].isin(chosen) & pop["age_band"].isin(std_bands)]
     pkeys = ["system", *keys]
     if "sex" not in keys and "sex" in pop.columns:
-        pop = pop.groupby(pkeys, sort=False)["population"].sum().reset_index()
+        pop = pop.groupby(pkeys, sort=False, observed=True)["population"].sum().reset_index()
     dup = pop.duplicated(pkeys, keep=False).to_numpy()
     if dup.any():
         ex = tuple(pop.loc[dup, pkeys].iloc[0])
@@ -297,7 +297,7 @@ def _full_table(data: pd.DataFrame, grid_pop: pd.DataFrame, *, by: str, keys: li
     level_grid = pd.DataFrame({by: pd.Series(chosen_levels, dtype=object)})
     full = grid_pop.merge(level_grid, how="cross").merge(summed, on=["system", by, *keys], how="left")
     full[_COUNTS] = full[_COUNTS].fillna(0.0)
-    total = full.groupby(["system", *keys], sort=False)[_COUNTS].sum().reset_index()
+    total = full.groupby(["system", *keys], sort=False, observed=True)[_COUNTS].sum().reset_index()
     total = total.merge(grid_pop, on=["system", *keys], how="left")
     total[by] = ALL_SELECTED
     return pd.concat([full, total[full.columns]], ignore_index=True)
@@ -313,7 +313,7 @@ def _finish(full: pd.DataFrame, std: pd.DataFrame, *, by: str, keys: list[str], 
         with np.errstate(divide="ignore", invalid="ignore"):
             pseudo = np.where(est > 0, pop_arr * smp / est, pop_arr)
         full[f"{name}_pop"] = pseudo
-    std_w = std.groupby(keys, sort=False)["population"].sum()
+    std_w = std.groupby(keys, sort=False, observed=True)["population"].sum()
     std_w = (std_w / std_w.sum()).rename("weight").reset_index()
     full = full.merge(std_w, on=keys, how="left")
     full["weight"] = full["weight"].fillna(0.0)
@@ -406,9 +406,9 @@ def _repeat_note(data: pd.DataFrame, *, by: str, keys: list[str]) -> pd.DataFram
     sums["_repeat"] = sums["_p"] < sums["admissions_sample"] - 1e-9
     if not sums["_repeat"].any():
         return None
-    levels = sums.groupby(["system", by], sort=False)[["_p", "admissions_sample", "_repeat"]].agg(
+    levels = sums.groupby(["system", by], sort=False, observed=True)[["_p", "admissions_sample", "_repeat"]].agg(
         {"_p": "sum", "admissions_sample": "sum", "_repeat": "any"}).reset_index()
-    total = levels.groupby("system", sort=False)[["_p", "admissions_sample", "_repeat"]].agg(
+    total = levels.groupby("system", sort=False, observed=True)[["_p", "admissions_sample", "_repeat"]].agg(
         {"_p": "sum", "admissions_sample": "sum", "_repeat": "any"}).reset_index()
     total[by] = ALL_SELECTED
     levels = pd.concat([levels, total[levels.columns]], ignore_index=True)
@@ -427,7 +427,7 @@ def _optional_column(data: pd.DataFrame, column: str, *, positive_with: str | No
         return None
     values = pd.to_numeric(data[column], errors="coerce")
     given = values.notna()
-    partial = data.assign(_g=given).groupby("system", sort=False)["_g"].agg(["any", "all"])
+    partial = data.assign(_g=given).groupby("system", sort=False, observed=True)["_g"].agg(["any", "all"])
     partial = partial[partial["any"] & ~partial["all"]]
     if len(partial):
         bad = data["system"].isin(partial.index) & ~given
@@ -570,15 +570,15 @@ def _frequencies(data: pd.DataFrame, full: pd.DataFrame, column: str, *, by: str
     check_non_negative(data, [column, "persons"])
     check_integer_valued(data, [column, "persons"])
     implied = (data[column].astype(float) * data["persons"].astype(float)).groupby(
-        [data["system"], data[by], *[data[k] for k in keys]], sort=False).sum()
-    given = data.groupby(["system", by, *keys], sort=False)["admissions_sample"].sum()
+        [data["system"], data[by], *[data[k] for k in keys]], sort=False, observed=True).sum()
+    given = data.groupby(["system", by, *keys], sort=False, observed=True)["admissions_sample"].sum()
     bad = (implied - given.reindex(implied.index)).abs() > 1e-9 * np.maximum(1.0, given.reindex(implied.index))
     if bad.any():
         ex = implied.index[bad.to_numpy()][0]
         raise row_problem("admissions", f"equal to {column} x persons summed over the frequency rows of a stratum",
                           int(bad.sum()), ex)
-    rows = data.groupby(["system", by, *keys, column], sort=False)["persons"].sum().reset_index()
-    total = rows.groupby(["system", *keys, column], sort=False)["persons"].sum().reset_index()
+    rows = data.groupby(["system", by, *keys, column], sort=False, observed=True)["persons"].sum().reset_index()
+    total = rows.groupby(["system", *keys, column], sort=False, observed=True)["persons"].sum().reset_index()
     total[by] = ALL_SELECTED
     rows = pd.concat([rows, total[rows.columns]], ignore_index=True)
     base = full[["system", by, *keys, "stratum", "population"]]

@@ -157,7 +157,8 @@ def _own_notes(res: pd.DataFrame, data: pd.DataFrame, prep: Prepared, measure: s
 def _suppress(res: pd.DataFrame, prep: Prepared, measure: str, min_count: float) -> pd.DataFrame:
     """:func:`kpcompare.dsr`'s ``min_count`` rule applied to the sample counts of ``measure`` (events)."""
     keys = ["system", prep.by]
-    events = prep.table.groupby(keys, sort=False)[f"{measure}_events"].sum().rename("_events").reset_index()
+    events = (prep.table.groupby(keys, sort=False, observed=True)[f"{measure}_events"].sum().rename("_events")
+              .reset_index())
     low = res[keys].merge(events, on=keys, how="left")["_events"].to_numpy(float) < min_count
     if low.any():
         res.loc[low, ["value", "lower", "upper", "variance"]] = np.nan
@@ -178,7 +179,7 @@ def _dsr_covariance(prep: Prepared, multiplier: float) -> pd.DataFrame:
         term = (t["weight"].to_numpy(float) / t["population"].to_numpy(float)) ** 2 * t["covariance"].to_numpy(float)
     term = np.where(t["covariance"].to_numpy(float) != 0, term, 0.0) * multiplier**2
     out = pd.DataFrame({"system": t["system"], prep.by: t[prep.by], "covariance": term})
-    return out.groupby(["system", prep.by], sort=False)["covariance"].sum().reset_index()
+    return out.groupby(["system", prep.by], sort=False, observed=True)["covariance"].sum().reset_index()
 
 
 def _fractional(values: pd.Series) -> np.ndarray:
@@ -237,7 +238,7 @@ def _alos(adm: pd.DataFrame, bed: pd.DataFrame, prep: Prepared, multiplier: floa
 def _ratios(res: pd.DataFrame, *, by: str, reference: Any) -> pd.DataFrame:
     """Ratio of each system to the reference, per cause, measure and confidence level (compare_rates)."""
     parts = []
-    for (measure, level), grp in res.groupby(["measure", "confidence"], sort=False):
+    for (measure, level), grp in res.groupby(["measure", "confidence"], sort=False, observed=True):
         cols = ["system", by, "count", "population", "value", "lower", "upper", "variance", "confidence",
                 "method", "statistic", "note"]
         cmp = compare_rates(grp[cols], between="system", reference=reference, kind="ratio", confidence=level)

@@ -216,8 +216,8 @@ def _standardised_rows(band: pd.DataFrame, pair: tuple[Any, Any], *, by: str, ke
                    "reference_bed_day_rate", "gap", "admission_component", "los_component"]
     weighted = band[summed_cols].mul(band["weight"], axis=0)
     weighted[by] = band[by]
-    std = weighted.groupby(by, sort=False)[summed_cols].sum().reset_index()
-    std["weight"] = band.groupby(by, sort=False)["weight"].sum().to_numpy()
+    std = weighted.groupby(by, sort=False, observed=True)[summed_cols].sum().reset_index()
+    std["weight"] = band.groupby(by, sort=False, observed=True)["weight"].sum().to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         std["alos"] = std["bed_day_rate"] / std["admission_rate"]
         std["reference_alos"] = std["reference_bed_day_rate"] / std["reference_admission_rate"]
@@ -225,6 +225,6 @@ def _standardised_rows(band: pd.DataFrame, pair: tuple[Any, Any], *, by: str, ke
     for k in keys:
         if k != "age_band":
             std[k] = "all"
-    has_note = band.assign(_n=band["note"] != "").groupby(by, sort=False)["_n"].any().to_numpy()
+    has_note = band.assign(_n=band["note"] != "").groupby(by, sort=False, observed=True)["_n"].any().to_numpy()
     std["note"] = np.where(has_note, "includes bands where one system had no admissions", "")
     return std

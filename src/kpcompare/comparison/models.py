@@ -365,7 +365,7 @@ def _fit(sub: pd.DataFrame, *, outcome: str, keys: list[str], systems: list[Any]
          family: str, scale: str | None, pairs: list[tuple[Any, Any]], coefficients: str) -> pd.DataFrame:
     """Fit one model; one row per requested ratio: value, _b, _se, z, p_value, dispersion, alpha, ..."""
     sub, notes = _prepared(sub, outcome)
-    totals = sub.groupby("system", sort=False)[outcome].sum()
+    totals = sub.groupby("system", sort=False, observed=True)[outcome].sum()
     others = [s for s in systems if s != reference]
     empty = [s for s in systems if totals.get(s, 0.0) <= 0]
     method = _METHOD[family] + ("; variance scaled by Pearson chi2/df" if scale else "")

@@ -152,7 +152,7 @@ def age_need_factor(populations: pd.DataFrame, *, need: pd.DataFrame, reference:
     chosen = _systems(pops, wts, reference=reference, systems=systems, keys=keys)
     merged = pops.merge(wts[keys + [weight]], on=keys, how="left")
     merged["_cost"] = merged[population].astype(float) * merged[weight].astype(float)
-    agg = merged.groupby("system", sort=False).agg(n=(population, "sum"), cost=("_cost", "sum"))
+    agg = merged.groupby("system", sort=False, observed=True).agg(n=(population, "sum"), cost=("_cost", "sum"))
     agg["expected"] = agg["cost"] / agg["n"]
     ref = agg.loc[reference]
     sub = agg.loc[chosen]

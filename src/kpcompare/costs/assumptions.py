@@ -118,7 +118,7 @@ def validate_lines(lines: pd.DataFrame) -> pd.DataFrame:
         ex = tuple(data.loc[dup, key].iloc[0])
         raise row_problem("item", "one line per assumption_set, system and item", int(dup.sum()), ex,
                           cls=DuplicateKeyError)
-    starts = data["kind"].eq("start").groupby([data["assumption_set"], data["system"]]).sum()
+    starts = data["kind"].eq("start").groupby([data["assumption_set"], data["system"]], observed=True).sum()
     bad = starts[starts != 1]
     if len(bad):
         raise InvalidValueError(
@@ -126,7 +126,7 @@ def validate_lines(lines: pd.DataFrame) -> pd.DataFrame:
             f"{counted(len(bad), 'system')} (e.g. {bad.index[0]!r} has {int(bad.iloc[0])}).", column="kind",
             rule="exactly one start line", n_rows=len(bad), example=bad.index[0])
     first = data.sort_values(["assumption_set", "system", "order"], kind="stable").groupby(
-        ["assumption_set", "system"], sort=False)["kind"].first()
+        ["assumption_set", "system"], sort=False, observed=True)["kind"].first()
     late = first[first != "start"]
     if len(late):
         raise InvalidValueError(
@@ -175,7 +175,7 @@ def validate_factors(factors: pd.DataFrame) -> pd.DataFrame:
 def list_assumption_sets() -> pd.DataFrame:
     """The bundled assumption sets: ``assumption_set, systems, lines, contested_lines, source``."""
     lines = validate_lines(pd.read_csv(data_path(*_LINE_FILE)))
-    grouped = lines.groupby("assumption_set", sort=True)
+    grouped = lines.groupby("assumption_set", sort=True, observed=True)
     return pd.DataFrame({
         "assumption_set": list(grouped.groups),
         "systems": grouped["system"].agg(lambda s: "; ".join(dict.fromkeys(s))).to_numpy(),

@@ -158,12 +158,12 @@ def _money_steps(data: pd.DataFrame, systems: pd.DataFrame, keys: list[str]) -> 
     """The running totals of the money lines (vectorised over systems) and each system's ``net`` row."""
     money = data.copy()
     money["signed"] = np.where(money["included"], money["sign"] * money["amount"], 0.0)
-    money["total_local"] = money.groupby(keys, sort=False)["signed"].cumsum()
-    money["step"] = money.groupby(keys, sort=False).cumcount()
+    money["total_local"] = money.groupby(keys, sort=False, observed=True)["signed"].cumsum()
+    money["step"] = money.groupby(keys, sort=False, observed=True).cumcount()
     money["factor"] = np.nan
     money = money.merge(systems, on=keys, how="left", validate="many_to_one")
     money["value_local"] = money["total_local"] * _MILLION / money["population"]
-    last = money.groupby(keys, sort=False).tail(1)
+    last = money.groupby(keys, sort=False, observed=True).tail(1)
     net = last.assign(kind="net", item="Net expenditure after adjustments", category="net expenditure",
                       sign=0, amount=np.nan, contested=False, included=True, source="computed",
                       basis="", note="", step=last["step"] + 1)
@@ -219,7 +219,7 @@ def compare_assumptions(lines: pd.DataFrame, *, factors: pd.DataFrame, reference
     Talbot-Smith et al's "40% cost advantage" is the same quantity under their assumptions (0.405).
     """
     res = cascade(lines, factors=factors, currency=currency)
-    final = res.groupby(["assumption_set", "system"], sort=False).tail(1)
+    final = res.groupby(["assumption_set", "system"], sort=False, observed=True).tail(1)
     systems = set(final["system"])
     check_choice(reference, sorted(systems), argument="reference")
     ref = final.loc[final["system"].eq(reference), ["assumption_set", "value"]].rename(

@@ -81,7 +81,7 @@ def sensitivity(lines: pd.DataFrame, *, factors: pd.DataFrame, assumption_set: s
     data, fac = _selected(lines, factors, assumption_set=assumption_set, system=system, reference=reference,
                           kind=kind)
     res = cascade(data, factors=fac, currency=currency)
-    final = res.groupby("system", sort=False).tail(1).set_index("system")
+    final = res.groupby("system", sort=False, observed=True).tail(1).set_index("system")
     net = res.loc[res["kind"].eq("net")].set_index("system")
     conv = res.loc[res["kind"].eq("exchange")].set_index("system")["factor"]
     fvals = fac.pivot(index="system", columns="factor", values="value").reindex(columns=list(_VARIABLE_FACTORS))

@@ -87,7 +87,7 @@ def hes_chapter_rollup(table: pd.DataFrame) -> pd.DataFrame:
     """Roll a HES 4char (or 3char) primary-diagnosis table up to ICD-10 chapters (counts summed, blanks 0)."""
     table = as_pandas(table, argument="table")
     require_columns(table, [*_CHAPTER_KEYS, *HES_COUNT_COLUMNS], argument="table")
-    return (table.groupby(_CHAPTER_KEYS, sort=False)[HES_COUNT_COLUMNS].sum(min_count=0)
+    return (table.groupby(_CHAPTER_KEYS, sort=False, observed=True)[HES_COUNT_COLUMNS].sum(min_count=0)
             .reset_index())
 
 

@@ -70,7 +70,7 @@ class Layout:
             if not free:
                 out[rows.index.to_numpy()] = values.sum()
                 continue
-            sums = values.groupby([base_keys[k].to_numpy() for k in free], sort=False).sum()
+            sums = values.groupby([base_keys[k].to_numpy() for k in free], sort=False, observed=True).sum()
             index = pd.MultiIndex.from_frame(keys.loc[rows.index, free]) if len(free) > 1 \
                 else pd.Index(keys.loc[rows.index, free[0]])
             out[rows.index.to_numpy()] = sums.reindex(index).fillna(0.0).to_numpy()
@@ -89,7 +89,7 @@ def layout(keys: pd.DataFrame, totals: Mapping[str, Any]) -> Layout:
     groups: list[np.ndarray] = []
     for key in totals:
         others = [k for k in keys.columns if k != key]
-        ids = (keys.groupby(others, sort=False, dropna=False).ngroup().to_numpy() if others
+        ids = (keys.groupby(others, sort=False, dropna=False, observed=True).ngroup().to_numpy() if others
                else np.zeros(n, dtype=int))
         order = np.argsort(ids, kind="stable")
         bounds = np.flatnonzero(np.diff(ids[order])) + 1

@@ -185,7 +185,8 @@ class PersonTotals:
         directory, keep = output_directory(out)
         for number, path in enumerate(sorted(self.path.glob("part-*.parquet"))):
             frame = pq.read_table(path).to_pandas()
-            sums = frame.groupby([*by, "person_id"], sort=True, dropna=False)[list(TOTALS)].sum(min_count=1)
+            sums = frame.groupby([*by, "person_id"], sort=True, dropna=False,
+                                 observed=True)[list(TOTALS)].sum(min_count=1)
             table = pa.Table.from_pandas(sums.reset_index(), preserve_index=False)
             pq.write_table(table, directory / f"part-{number:04d}.parquet")
         return PersonTotals(directory, list(by), self.result, keep)
@@ -198,7 +199,8 @@ class PersonTotals:
         for batch in self.dataset.to_batches(columns=[*self.by, value]):
             frame = batch.to_pandas()
             if len(frame):
-                parts.append(frame.groupby([*self.by, value], dropna=False).size().rename("persons").reset_index())
+                parts.append(frame.groupby([*self.by, value], dropna=False, observed=True).size()
+                             .rename("persons").reset_index())
             if len(parts) > 64:
                 parts = [_combine(parts, self.by, value)]
         if not parts:
@@ -209,7 +211,7 @@ class PersonTotals:
 
 def _combine(parts: list[pd.DataFrame], by: list[str], value: str) -> pd.DataFrame:
     frame = pd.concat(parts, ignore_index=True)
-    return frame.groupby([*by, value], dropna=False, sort=True)["persons"].sum().reset_index()
+    return frame.groupby([*by, value], dropna=False, sort=True, observed=True)["persons"].sum().reset_index()
 
 
 def person_totals_pass(person_totals: Any, extract, plan) -> PersonTotalsPass | None:

@@ -306,7 +306,7 @@ def previous_discharge(person: np.ndarray, start: np.ndarray, end: np.ndarray, h
     group = np.cumsum(first_of_groups(p)) - 1
     _, end_rank = np.unique(e, return_inverse=True)
     key = end_rank.astype(np.int64) * n + np.arange(n)  # larger end, then later unit, wins
-    best = pd.Series(key).groupby(group).cummax().to_numpy()
+    best = pd.Series(key).groupby(group, observed=True).cummax().to_numpy()
     prev = np.full(n, -1, dtype=np.int64)
     same = group[1:] == group[:-1]
     prev[1:][same] = best[:-1][same]

@@ -101,10 +101,11 @@ def _kinds(part: dict[str, np.ndarray], plan, examples: int) -> pd.DataFrame:
         if sub.empty:
             continue
         group = ["person", "start"] + (["end"] if kind == "same_admission_and_discharge" else [])
-        example = sub.groupby(group, sort=False)["row"].agg(lambda r: "+".join(map(str, sorted(r)))) \
+        example = sub.groupby(group, sort=False, observed=True)["row"].agg(lambda r: "+".join(map(str, sorted(r)))) \
             if kind.startswith("same_admission") else sub.set_index(group)["row"].astype(str)
         sub = sub.assign(example=example.reindex(pd.MultiIndex.from_frame(sub[group])).to_numpy())
-        grouped = sub.groupby(keys, sort=False) if keys else sub.groupby(np.zeros(len(sub), dtype=int))
+        grouped = (sub.groupby(keys, sort=False, observed=True) if keys
+                   else sub.groupby(np.zeros(len(sub), dtype=int), observed=True))
         counts = grouped.agg(spells=("person", "size"), persons=("person", "nunique"),
                              example=("example", lambda e: list(dict.fromkeys(e))[:examples]))
         counts = counts.reset_index() if keys else counts.reset_index(drop=True)
@@ -121,7 +122,7 @@ def _combine(found: list[pd.DataFrame], plan, examples: int) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("spells", "persons") else
                                           "float64" if c == "share" else "object") for c in columns})
     both = pd.concat(found, ignore_index=True)
-    table = both.groupby(["kind", *keys], sort=False).agg(
+    table = both.groupby(["kind", *keys], sort=False, observed=True).agg(
         spells=("spells", "sum"), persons=("persons", "sum"),
         example=("example", lambda lists: [e for part in lists for e in part][:examples])).reset_index()
     table = _every_kind(table, keys)

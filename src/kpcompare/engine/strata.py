@@ -165,7 +165,7 @@ class Accumulator:
         for j, measure in enumerate(self.measures):
             table[measure] = sums[:, j]
         if self.names:
-            table = table.groupby(self.names, sort=False, as_index=False)[self.measures].sum()
+            table = table.groupby(self.names, sort=False, as_index=False, observed=True)[self.measures].sum()
         else:
             table = table[self.measures].sum().to_frame().T if len(table) else table
         order_keys = []

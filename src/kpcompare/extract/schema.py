@@ -225,7 +225,7 @@ def first_reasons_by_schema(frame, **options):
         unknown = set(cases["check"]) - set(EXCLUSION_REASONS)
         if unknown or cases["index"].isna().any():  # not a row rule (e.g. a check that raised): report it
             raise
-        for reason, rows in cases.groupby("check")["index"]:
+        for reason, rows in cases.groupby("check", observed=True)["index"]:
             masks[reason] = np.zeros(len(data), dtype=bool)
             masks[reason][rows.to_numpy(dtype=np.int64)] = True
     names = np.array([""] + list(EXCLUSION_REASONS), dtype=object)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .._checks import (as_pandas, check_choice, check_columns_arg, check_confidence, check_keys, check_measure,
                        check_no_total_rows, check_number, check_positive_number, require_columns)
-from ..errors import InvalidArgumentError, InvalidValueError, row_problem
+from ..errors import InvalidArgumentError, InvalidValueError, missing_row, row_problem
 from .limits import METHODS, positions, scale_limits, value_limits
 from .overdispersion import OVERDISPERSION, Dispersion, estimate, scale_of
 
@@ -76,7 +76,7 @@ def _columns(data: pd.DataFrame, kind: str, observed: Any, expected: Any, denomi
         gap = data[cols["rate"]].isna().to_numpy() & events
         if gap.any():
             raise row_problem(cols["rate"], "present where observed > 0", int(gap.sum()),
-                              f"row {data.index[gap][0]!r} is missing")
+                              missing_row(data.index[gap][0]))
     return cols
 
 
@@ -86,7 +86,7 @@ def _sum_units(data: pd.DataFrame, keys: list[str], cols: dict) -> pd.DataFrame:
     for k in keys:
         frame[f"_key_{k}"] = data[k].to_numpy()
     names = [f"_key_{k}" for k in keys]
-    out = frame.groupby(names, sort=False, dropna=False).sum().reset_index()
+    out = frame.groupby(names, sort=False, dropna=False, observed=True).sum().reset_index()
     return out.rename(columns=dict(zip(names, keys)))
 
 

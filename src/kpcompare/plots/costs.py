@@ -66,7 +66,7 @@ def tornado_chart(table: pd.DataFrame, *, ax: Any = None, threshold: float | Non
                                    f"baseline), got {pd.unique(baseline)[:3]!r}.")
     baseline = float(baseline.iloc[0])
     label = data["system"].map(human) + ": " + data["item"].map(human)
-    span = data.assign(label=label).groupby("label", sort=False)["value"].agg(["min", "max"])
+    span = data.assign(label=label).groupby("label", sort=False, observed=True)["value"].agg(["min", "max"])
     lo = np.fmin(span["min"].to_numpy(float), baseline)
     hi = np.fmax(span["max"].to_numpy(float), baseline)
     order = np.argsort(hi - lo, kind="stable")
@@ -199,7 +199,7 @@ def cascade_waterfall(cascade: pd.DataFrame, *, systems: list[str] | None = None
             raise InvalidArgumentError(f"argument 'systems': {absent[0]!r} is not in the cascade (it has "
                                        f"{', '.join(map(repr, present[:6]))}).")
     names = [str(s) for s in chosen] if chosen is not None else present
-    n_steps = int(data.groupby("system")["step"].size().max())
+    n_steps = int(data.groupby("system", observed=True)["step"].size().max())
     fig = new_figure(max(7.5, 4.4 * len(names)), 0.34 * n_steps + 2.6)
     axes = fig.subplots(1, len(names), sharex=True, squeeze=False)[0]
     items = [tuple(data.loc[data["system"] == n].sort_values("step", kind="stable")["item"]) for n in names]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import as_list, check_number
-from ..errors import BandMismatchError, InvalidArgumentError, row_problem
+from ..errors import BandMismatchError, InvalidArgumentError, missing_row, row_problem
 from ._prepare import group_label, read_rate_input
 from .standard import resolve_standard, strata_keys, stratum_codes, stratum_labels
 from ._result import join_notes, statistic_label, tidy_result
@@ -84,7 +84,7 @@ def _weights(std, inp, codes, cell, n_bands) -> np.ndarray:
             example = raw[bad].iloc[0]
             example = example.item() if hasattr(example, "item") else example
             if rule == "no missing values":
-                example = f"row {raw.index[bad][0]!r} is missing"
+                example = missing_row(raw.index[bad][0])
             raise row_problem(std.column, rule, int(bad.sum()), example)
     g = inp.groups
     size = g.n * n_bands

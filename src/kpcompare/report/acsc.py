@@ -106,7 +106,7 @@ def nhs_strata() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         parts.append(pd.DataFrame({"system": NHS, "age_band": band, "condition": sel["condition"].to_numpy(object),
                                    "admissions": emergency * share}))
     strata = pd.concat(parts, ignore_index=True).groupby(["system", "age_band", "condition"], sort=False,
-                                                         as_index=False)["admissions"].sum()
+                                                         as_index=False, observed=True)["admissions"].sum()
     unknown = np.clip(1.0 - known, 0, None)
     exclusions = pd.DataFrame([
         (NHS, "emergency admissions of unknown age (share of FCEs in no age column)", int((unknown > 0).sum()),
@@ -152,11 +152,12 @@ def us_strata() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def acsc_population() -> pd.DataFrame:
     """``system, age_band, population``: England mid-2000 (ONS) and US 1 July 2010 (Census Bureau), HES bands."""
-    eng = datasets.england_population(year=2000, bands="hes").groupby("age_band", sort=False)["population"].sum()
+    eng = (datasets.england_population(year=2000, bands="hes")
+           .groupby("age_band", sort=False, observed=True)["population"].sum())
     us = datasets.us_population(bands="single", series=US_POPULATION_SERIES)
     ages = us["age_lo"].to_numpy(int)
     band = np.select([ages >= 75, ages >= 60, ages >= 15], ["75+", "60-74", "15-59"], default="0-14")
-    us = us.assign(age_band=band).groupby("age_band")["population"].sum()
+    us = us.assign(age_band=band).groupby("age_band", observed=True)["population"].sum()
     rows = [(system, b, float(pop[b])) for b in AGE_BANDS for system, pop in ((NHS, eng), (US, us))]
     return pd.DataFrame(rows, columns=["system", "age_band", "population"])
 
@@ -211,7 +212,7 @@ def format_report(tables: dict[str, pd.DataFrame]) -> str:
 
     def rows(table: pd.DataFrame) -> pd.DataFrame:
         wide = []
-        for condition, part in table.groupby("condition", sort=False):
+        for condition, part in table.groupby("condition", sort=False, observed=True):
             nhs = part[part["system"] == NHS].iloc[0]
             us = part[part["system"] == US].iloc[0]
             wide.append({
@@ -233,6 +234,7 @@ def format_report(tables: dict[str, pd.DataFrame]) -> str:
         plain_table(rows(tables["totals"])),
         "",
         "Rules of acsc_nhs19 that the HES primary-diagnosis table cannot apply: "
-        + "; ".join(f"{g}: {', '.join(part['rule'])}" for g, part in lost.groupby("group", sort=False)) + ".",
+        + "; ".join(f"{g}: {', '.join(part['rule'])}"
+                    for g, part in lost.groupby("group", sort=False, observed=True)) + ".",
     ]
     return "\n".join(lines)

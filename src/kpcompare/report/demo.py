@@ -163,7 +163,7 @@ def _chapter_notes(result: ChapterRates, years: tuple[str, str]) -> list[str]:
     """Sources, denominators, standard, unknown ages and the check of the counts, in words."""
     from ..datasets import hes_primary_diagnosis_totals
 
-    pops = result.populations.groupby(["year", "mid_year"], as_index=False)["population"].sum()
+    pops = result.populations.groupby(["year", "mid_year"], as_index=False, observed=True)["population"].sum()
     pop_text = "; ".join(f"{r.year}: ONS mid-{r.mid_year} estimate, {r.population:,}" for r in pops.itertuples())
     std_text = ", ".join(f"{r.age_band} {r.population:,.0f}" for r in result.standard.itertuples())
     total_gap = result.age_gap[result.age_gap["icd10_chapter"] == "All"]

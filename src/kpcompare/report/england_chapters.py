@@ -173,7 +173,7 @@ def _strata(counts: pd.DataFrame, chosen: Mapping[str, int]) -> tuple[pd.DataFra
     long = long.sort_values(["_row", "_age"], kind="stable")
 
     ons = england_population(year=sorted(set(chosen.values())), bands="hes")
-    persons = ons.groupby(["year", "age_band"], sort=False, as_index=False)["population"].sum()
+    persons = ons.groupby(["year", "age_band"], sort=False, as_index=False, observed=True)["population"].sum()
     populations = pd.concat(
         [persons[persons["year"] == mid].assign(year=fy, mid_year=mid) for fy, mid in chosen.items()],
         ignore_index=True)[["year", "mid_year", "age_band", "population"]]

@@ -163,8 +163,8 @@ def nhs_strata(icd10: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     excl.append((NHS, "day cases removed from admissions (not inpatients)", int((sel["day_case"] > 0).sum()),
                  float((sel["fae"].fillna(0) - ordinary).sum()), 0.0))
     strata = pd.concat(parts, ignore_index=True)
-    strata = strata.groupby(["system", "age_band", "condition"], sort=False)[["admissions", "bed_days"]] \
-        .sum().reset_index()
+    strata = strata.groupby(["system", "age_band", "condition"], sort=False,
+                            observed=True)[["admissions", "bed_days"]].sum().reset_index()
     exclusions = pd.DataFrame(excl, columns=["system", "reason", "rows", "admissions", "bed_days"])
     return strata, exclusions
 
@@ -222,11 +222,11 @@ def us_strata(icd9cm: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
 def ham_population() -> pd.DataFrame:
     """Populations ``system, age_band, population`` for the three systems (both sexes, 60-74 and 75+)."""
     eng = datasets.england_population(year=2000, bands="hes")
-    eng = eng.groupby("age_band", sort=False)["population"].sum()
+    eng = eng.groupby("age_band", sort=False, observed=True)["population"].sum()
     us = datasets.us_population(bands="single", series=US_POPULATION_SERIES)
     ages = us["age_lo"].to_numpy(int)
     us_band = np.where(ages >= 75, "75+", np.where(ages >= 60, "60-74", "under 60"))
-    us = us.assign(age_band=us_band).groupby("age_band")["population"].sum()
+    us = us.assign(age_band=us_band).groupby("age_band", observed=True)["population"].sum()
     rows = []
     for band in AGE_BANDS:
         rows.append((NHS, band, float(eng[band])))

@@ -25,7 +25,7 @@ import pandas as pd
 
 from .._checks import not_a_measure, require_columns
 from .._compat import pandera_pandas
-from ..errors import InvalidValueError, row_problem
+from ..errors import InvalidValueError, missing_row, row_problem
 
 __all__ = ["RULES", "rate_input_schema", "validate_rate_input", "rate_result_schema", "comparison_result_schema"]
 
@@ -146,7 +146,7 @@ def _first_problem(failures: pd.DataFrame, order: list[str], weighted: bool) -> 
             if rule == "not_nullable":
                 index = hits["index"].iloc[0]
                 index = index.item() if hasattr(index, "item") else index
-                return row_problem(column, RULES["missing"], n, f"row {index!r} is missing",
+                return row_problem(column, RULES["missing"], n, missing_row(index),
                                    hint="Fill or drop these rows explicitly before calling.")
             example = hits["failure_case"].iloc[0]
             example = example.item() if hasattr(example, "item") else example
