@@ -253,13 +253,9 @@ def check_real(data: pd.DataFrame, columns: Iterable[str], *, missing: str = "re
     """
     for col in columns:
         series = data[col]
-        bad, kind = not_a_measure(series)
-        if bad.any():
-            raise row_problem(col, "numeric", int(bad.sum()), _first(series, bad),
-                              hint=f"The column holds {kind}; give numbers.")
+        arr = _numbers(series, col, want="give numbers")
         if missing == "refuse":
             check_no_missing(data, [col])
-        arr = pd.to_numeric(series).to_numpy(dtype=float, na_value=np.nan)
         mask = np.isinf(arr)
         if mask.any():
             raise row_problem(col, "finite", int(mask.sum()), _first(series, mask))
@@ -270,6 +266,17 @@ def text_or_blank(series: pd.Series) -> pd.Series:
     too (also all-null ones, whose ``fillna("")`` pandas refuses)."""
     values = series.astype(object)
     return values.where(values.notna(), "").astype(str)
+
+
+def _numbers(series: pd.Series, col: str, *, want: str) -> np.ndarray:
+    """``series`` as float64 (missing values NaN), refused naming what it holds when it is not numbers
+    ("The column holds dates; <want>.")."""
+    bad, kind = not_a_measure(series)
+    if bad.any():
+        raise row_problem(col, "numeric", int(bad.sum()), _first(series, bad),
+                          hint=f"The column holds {kind}; {want}.")
+    values = series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series
+    return pd.to_numeric(values).to_numpy(dtype=float, na_value=np.nan)
 
 
 #: largest integer float64 holds exactly; totals above it lose precision
@@ -286,11 +293,7 @@ def check_measure(data: pd.DataFrame, columns: Iterable[str], *, missing: str = 
     """
     for col in columns:
         series = data[col]
-        bad, kind = not_a_measure(series)
-        if bad.any():
-            raise row_problem(col, "numeric", int(bad.sum()), _first(series, bad),
-                              hint=f"The column holds {kind}; give counts or amounts as numbers.")
-        arr = pd.to_numeric(series).to_numpy(dtype=float, na_value=np.nan)
+        arr = _numbers(series, col, want="give counts or amounts as numbers")
         if missing == "refuse":
             check_no_missing(data, [col])
         mask = (arr < 0) | np.isinf(arr)
@@ -415,12 +418,7 @@ def check_drawable(data: pd.DataFrame, columns: Iterable[str], *, positive: bool
     ``positive``, for a log axis); missing values pass (the figure says how many it could not draw)."""
     for col in columns:
         series = data[col]
-        bad, kind = not_a_measure(series)
-        if bad.any():
-            raise row_problem(col, "numeric", int(bad.sum()), _first(series, bad),
-                              hint=f"The column holds {kind}; a figure draws numbers.")
-        values = series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series
-        arr = pd.to_numeric(values).to_numpy(dtype=float, na_value=np.nan)
+        arr = _numbers(series, col, want="a figure draws numbers")
         size = np.abs(np.where(np.isnan(arr), 0.0, arr))
         mask = np.isinf(arr) | (size > DRAWABLE_LIMIT)
         if mask.any():
