@@ -48,31 +48,28 @@ def _smallest_at_most(threshold: np.ndarray, mean: np.ndarray, start: np.ndarray
         if not above.any():
             break
         hi = np.where(above, 2.0 * np.maximum(hi, 1.0), hi)
-    lo = start - 1.0
-    while (step := _bisecting(lo, hi)).any():
-        mid = np.floor((lo + hi) / 2.0)
-        ok = stats.poisson.pmf(mid, mean) <= threshold
-        hi = np.where(step & ok, mid, hi)
-        lo = np.where(step & ~ok, mid, lo)
-    return hi
-
-
-def _bisecting(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Where the bisection can still move: a gap over 1 whose midpoint differs from both ends (above 2**53
-    adjacent floats are more than 1 apart, and the midpoint can round onto an end: stop there)."""
-    mid = np.floor((lo + hi) / 2.0)
-    return (hi - lo > 1) & (mid > lo) & (mid < hi)
+    return _bisect(threshold, mean, start - 1.0, hi, falling=True)[1]
 
 
 def _largest_at_most(threshold: np.ndarray, mean: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Largest count j ≤ end with P(X = j) ≤ threshold (rising up to end), -1 if none."""
-    lo, hi = np.full(mean.shape, -1.0), end + 1.0
-    while (step := _bisecting(lo, hi)).any():
+    return _bisect(threshold, mean, np.full(mean.shape, -1.0), end + 1.0, falling=False)[0]
+
+
+def _bisect(threshold: np.ndarray, mean: np.ndarray, lo: np.ndarray, hi: np.ndarray, *,
+            falling: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Narrow (lo, hi] to neighbouring counts around where P(X = k) crosses ``threshold``: where the
+    probabilities fall, a count at or below it moves ``hi`` down; where they rise, it moves ``lo`` up.  It
+    stops where the midpoint would round onto an end (above 2**53 adjacent floats are more than 1 apart)."""
+    while True:
         mid = np.floor((lo + hi) / 2.0)
+        step = (hi - lo > 1) & (mid > lo) & (mid < hi)
+        if not step.any():
+            return lo, hi
         ok = stats.poisson.pmf(mid, mean) <= threshold
-        lo = np.where(step & ok, mid, lo)
-        hi = np.where(step & ~ok, mid, hi)
-    return lo
+        low_moves = ~ok if falling else ok
+        lo = np.where(step & low_moves, mid, lo)
+        hi = np.where(step & ~low_moves, mid, hi)
 
 
 def _exact(o: np.ndarray, e: np.ndarray) -> np.ndarray:
