@@ -23,7 +23,7 @@ import pytest
 
 import kpcompare
 from kpcompare.engine.spells import CipsRules
-from kpcompare.errors import InvalidArgumentError, UnknownNameError
+from kpcompare.errors import InvalidArgumentError, MissingColumnError, UnknownNameError
 
 D0 = dt.date(2020, 3, 1)
 CHE = CipsRules.preset("che_york")
@@ -218,3 +218,10 @@ def test_che_york_matches_an_independent_reading_of_hesr_on_random_extracts(seed
     got = _result(frame.to_dict("records"), by=("condition",)).strata.set_index("condition")
     assert len(expected) < len(frame.groupby(["person_id", "provider", "admission_date"]))  # some linked
     assert got[["admissions", "bed_days"]].astype(int).to_dict() == want.astype(int).to_dict()
+
+
+def test_rule_C6_needs_the_discharge_method_column():
+    frame = _frame(_transfer("8")).drop(columns="discharge_method")
+    with pytest.raises(MissingColumnError,
+                       match=r"cips_rules=che_york \(rule C6\) needs the canonical column 'discharge_method'"):
+        kpcompare.aggregate(frame, by=("system",), unit="cips", cips_rules=CHE, progress=False)

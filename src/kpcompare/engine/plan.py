@@ -397,8 +397,9 @@ def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, un
     by = _check_by(by)
     dates = _dates(extract, unit)
     needed = _needed_columns(extract, by, unit, dates)
-    if cips_rules is not None and cips_rules.continuing_methods and extract.has("discharge_method"):
-        needed.append("discharge_method")  # rule C6 (CHE York's super-spells)
+    if cips_rules is not None and cips_rules.continuing_methods:  # rule C6 (CHE York's super-spells)
+        extract.require(["discharge_method"], purpose=f"cips_rules={cips_rules.label()} (rule C6)")
+        needed.append("discharge_method")
     period = _check_period(period, dates)
     weighted = _check_weights(weights)
     where = rules.where_filter(where, available=extract.columns)
