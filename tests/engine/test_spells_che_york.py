@@ -1,6 +1,6 @@
 """CHE York's super-spells (``CipsRules.preset("che_york")``, rules C6 and C7): hand cases named after the rule.
 
-Source: STAPM/hesr (University of Sheffield, Webster & Gillespie; CC-BY-4.0), R/define_spells.R
+Source: STAPM/hesr (Gillespie, Webster, Angus, Brennan, University of Sheffield; GPL-3), R/define_spells.R
 ``define_spells``, commit 9e28d704dc2b712407d5a107a904c0f4a6b499f6, which "groups finished consultant episodes
 into continuous inpatient super-spells using the method developed by the Centre for Health Economics in York":
 (1) provider spells: same person, provider code and admission date; (2) the episodes sorted by person, admission

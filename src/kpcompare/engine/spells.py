@@ -12,8 +12,10 @@ docs/extracts.md#5-provider-spells-and-continuous-inpatient-spells-cips, with th
   admitted at most :attr:`CipsRules.gap_days` after the previous discharge and a transfer code links them
   (:class:`CipsRules`, NHS Digital's by default); C5 (empty by default) keeps some pairs apart.  Named rule
   sets with their sources: ``CipsRules.preset(name)`` for a name in ``CipsRules.presets()``
-  (:data:`CIPS_PRESETS`: ``nhs_digital``, ``health_foundation``, ``epidm``;
-  ``tests/engine/test_spells_presets.py``).
+  (:data:`CIPS_PRESETS`: ``nhs_digital``, ``health_foundation``, ``epidm``, ``che_york``;
+  ``tests/engine/test_spells_presets.py``).  CHE York's super-spells (``che_york``, from STAPM/hesr's
+  ``define_spells``) link on the previous episode's discharge method (rule C6) and on episode dates (rule
+  C7, :func:`link_episodes`; ``tests/engine/test_spells_che_york.py``).
 """
 
 from __future__ import annotations
@@ -143,11 +145,12 @@ CIPS_PRESETS: dict[str, dict] = {
         "rules": {"gap_days": 0, "transfer_destinations": (), "transfer_sources": (), "transfer_methods": (),
                   "continuing_methods": ("8", "9"), "link_dates": "episode"},
         "source": "Centre for Health Economics, University of York: super-spells (continuous inpatient spells) "
-                  "as implemented in STAPM/hesr (github.com/STAPM/hesr, University of Sheffield, CC-BY-4.0), "
-                  "R/define_spells.R define_spells, commit 9e28d704dc2b712407d5a107a904c0f4a6b499f6: episodes "
-                  "ordered by admission date and episode start; an episode joins the previous one's super-spell "
-                  "when their admission dates differ, the previous discharge method is > 5 (DISMETH 8, 9) and it "
-                  "starts on the day the previous episode ended or started; no transfer codes, no gap",
+                  "as implemented in STAPM/hesr (github.com/STAPM/hesr; Gillespie, Webster, Angus and Brennan, "
+                  "University of Sheffield; GPL-3), R/define_spells.R define_spells, commit "
+                  "9e28d704dc2b712407d5a107a904c0f4a6b499f6: episodes ordered by admission date and episode "
+                  "start; an episode joins the previous one's super-spell when their admission dates differ, the "
+                  "previous discharge method is > 5 (DISMETH 8, 9) and it starts on the day the previous episode "
+                  "ended or started; no transfer codes, no gap",
     },
 }
 
