@@ -143,6 +143,18 @@ def test_rule_C7_the_super_spell_keeps_its_first_episodes_admission_date_and_att
     assert strata[["condition", "admissions", "bed_days", "episodes"]].values.tolist() == [["stroke", 1, 10, 2]]
 
 
+def test_rule_C7_links_a_new_spell_at_the_same_provider():
+    # hesr's rule 1 makes a new provider spell of a new admission date at the same provider; rule 2 joins it
+    rows = [ep(1, "P", 0, 0, 2, "8"), ep(1, "P", 2, 2, 9, "1", discharge=9)]
+    assert totals(rows) == {"admissions": 1, "bed_days": 9, "episodes": 2}
+
+
+def test_rule_C7_an_unknown_episode_start_never_links():
+    # hesr: epistart NA makes both date tests NA, never the "joins" group
+    rows = [ep(1, "P", 0, 0, 2, "8"), ep(1, "Q", 2, None, 9, "1", discharge=9)]
+    assert totals(rows)["admissions"] == 2
+
+
 def test_rule_C7_other_persons_never_link():
     rows = [ep(1, "P", 0, 0, 2, "8"), ep(2, "Q", 2, 2, 9, "1", discharge=9)]
     assert totals(rows) == {"admissions": 2, "bed_days": 2 + 7, "episodes": 2}
