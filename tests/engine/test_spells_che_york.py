@@ -8,9 +8,10 @@ date and episode start (``setorderv``, stable), an episode joins the previous on
 same person, its admission date differs from the previous episode's, the previous episode's discharge method is
 > 5 (HES DISMETH 8 "not applicable: still in hospital", 9 "not known") and it starts on the day the previous
 episode ended or on the day it started; (3) the super-spell's admission date is that of its earliest-starting
-episode.  Every expected number below is worked out by hand from those rules, or (the random extracts) by
-:func:`_hesr_super_spells`, a plain pandas reading of them written for this test.  These cases also run on
-Spark (tests/engine/test_spark_units.py).
+episode.  Every expected number below is worked out by hand from those rules or, on random extracts, comes
+from :func:`_hesr_super_spells` (a plain pandas reading of them written for this test) and from hesr's own
+``define_spells`` run in R (:data:`HESR_IN_R`).  These cases also run on Spark
+(tests/engine/test_spark_units.py).
 """
 
 from __future__ import annotations
@@ -237,3 +238,29 @@ def test_rule_C6_needs_the_discharge_method_column():
     with pytest.raises(MissingColumnError,
                        match=r"cips_rules=che_york \(rule C6\) needs the canonical column 'discharge_method'"):
         kpcompare.aggregate(frame, by=("system",), unit="cips", cips_rules=CHE, progress=False)
+
+
+#: hesr's own define_spells (R/define_spells.R at commit 9e28d704dc2b712407d5a107a904c0f4a6b499f6, sourced
+#: as it is; R 4, data.table 1.14.8) run on ``_random_extract(seed)`` written to CSV (columns renamed to hesr's
+#: encrypted_hesid, procode3, admidate, epistart, epiend, disdate, dismeth, diag), then per (encrypted_hesid,
+#: spell_id): the diagnosis and original admidate of the first row with the earliest epistart, the latest
+#: disdate (else epiend) as the end; per diagnosis the number of super-spells and the sum of end - admidate:
+#:   out <- define_spells(hes); out[, end := fifelse(is.na(disdate), epiend, disdate)]
+#:   s <- out[, .(diag = diag[which(epistart == min(epistart))[1]],
+#:                admission = admidate_original[which(epistart == min(epistart))[1]], end = max(end)),
+#:            by = .(encrypted_hesid, spell_id)]
+#:   s[, .(admissions = .N, bed_days = sum(as.integer(end - admission))), by = diag]
+HESR_IN_R = {
+    1: {"stroke": (32, 107), "copd": (37, 140), "rehabilitation": (27, 92)},
+    2: {"stroke": (24, 91), "copd": (32, 117), "rehabilitation": (23, 93)},
+    3: {"stroke": (22, 62), "copd": (35, 107), "rehabilitation": (30, 85)},
+    4: {"stroke": (27, 102), "copd": (38, 120), "rehabilitation": (23, 82)},
+    5: {"stroke": (27, 111), "copd": (30, 87), "rehabilitation": (29, 117)},
+}
+
+
+@pytest.mark.parametrize("seed", sorted(HESR_IN_R))
+def test_che_york_matches_hesr_define_spells_run_in_r(seed):
+    strata = _result(_random_extract(seed).to_dict("records"), by=("condition",)).strata
+    got = {c: (int(a), int(b)) for c, a, b in strata[["condition", "admissions", "bed_days"]].values}
+    assert got == HESR_IN_R[seed]
