@@ -156,6 +156,16 @@ def test_rule_C7_an_unknown_episode_start_never_links():
     assert totals(rows)["admissions"] == 2
 
 
+def test_rule_C7_keeps_provider_spells_whole_where_hesr_splits_interleaved_same_day_spells():
+    """Spells A and B admitted the same day with interleaved episodes (A 0-2, B 1-3, A 2-5), then C admitted
+    on day 5 after A's last episode (still in hospital).  kpcompare: {A, C} and {B}, 2 super-spells.  hesr run
+    in R gives 3 ({A's first episode}, {B}, {A's second episode, C}): it segments row by row, so B's episode
+    cuts A in two; for a person without any link it keeps A whole (docs/extracts.md section 5)."""
+    rows = [ep(1, "A", 0, 0, 2, "8"), ep(1, "B", 0, 1, 3, "1", discharge=3), ep(1, "A", 0, 2, 5, "8"),
+            ep(1, "C", 5, 5, 8, "1", discharge=8)]
+    assert totals(rows) == {"admissions": 2, "bed_days": 8 + 3, "episodes": 4}
+
+
 def test_rule_C7_other_persons_never_link():
     rows = [ep(1, "P", 0, 0, 2, "8"), ep(2, "Q", 2, 2, 9, "1", discharge=9)]
     assert totals(rows) == {"admissions": 2, "bed_days": 2 + 7, "episodes": 2}
