@@ -31,8 +31,8 @@ import pyarrow.compute as pc
 from .._checks import check_choice
 from ..errors import InvalidArgumentError, UnknownNameError
 
-__all__ = ["CipsRules", "CIPS_RULES", "CIPS_PRESETS", "LINK_DATES", "UNKNOWN_DAY", "transfer_flags", "link_days", "provider_spells",
-           "link_cips", "link_episodes", "first_of_groups", "sort_keys", "sort_groups", "Sorted"]
+__all__ = ["CipsRules", "CIPS_RULES", "CIPS_PRESETS", "LINK_DATES", "UNKNOWN_DAY", "transfer_flags", "link_days",
+           "provider_spells", "link_cips", "link_episodes", "first_of_groups", "sort_keys", "sort_groups", "Sorted"]
 
 #: the dates rule C1 reads (:attr:`CipsRules.link_dates`): the spells' admission and discharge, or episodes'
 LINK_DATES = ("spell", "episode")
