@@ -31,7 +31,8 @@ def to_spark(session, data):
 
 def hand_cases(module, *, skip_fixture: str | None = None) -> list:
     """The ``test_*`` functions of ``module`` as ``pytest.param(function, arguments)``, each parametrized case
-    expanded (the first ``parametrize`` mark); functions asking for ``skip_fixture`` are left out."""
+    expanded (the first ``parametrize`` mark, of one argument or several); functions asking for
+    ``skip_fixture`` are left out."""
     import pytest
 
     out = []
@@ -45,7 +46,10 @@ def hand_cases(module, *, skip_fixture: str | None = None) -> list:
             out.append(pytest.param(function, {}, id=name))
             continue
         argument, values = marks[0].args
-        out += [pytest.param(function, {argument: v}, id=f"{name}[{v}]") for v in values]
+        names = [a.strip() for a in argument.split(",")] if isinstance(argument, str) else list(argument)
+        for v in values:  # several names: each value is a tuple of theirs
+            arguments = {names[0]: v} if len(names) == 1 else dict(zip(names, v, strict=True))
+            out.append(pytest.param(function, arguments, id=f"{name}[{'-'.join(map(str, arguments.values()))}]"))
     return out
 
 

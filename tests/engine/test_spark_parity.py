@@ -80,6 +80,25 @@ def test_stress_extract_same_on_spark(spark, frames, stress, name):
         assert reasons["duplicate_episode_id"] > 0 and "persons" in got.strata
 
 
+@pytest.mark.parametrize("preset", ["epidm", "che_york"])
+def test_stress_extract_with_a_cips_preset_same_on_spark(spark, frames, stress, preset):
+    """The presets whose rules read more columns (epidm: rule C5's flags; che_york: C6's discharge method,
+    C7's episode dates, standing in for by admission and discharge dates here), with discharge methods 1,
+    8 and 9 added."""
+    rng = np.random.default_rng(11)
+    frame = stress.assign(discharge_method=rng.choice(["1", "8", "9"], len(stress)),
+                          admission_source=rng.choice(["19", "51"], len(stress)))
+    options = dict(by=("system", "condition"), conditions=CONDITIONS, progress=False, unit="cips",
+                   cips_rules=kpcompare.engine.spells.CipsRules.preset(preset))
+    want = kpcompare.aggregate(kpcompare.read_episodes(frame, coding="icd10"), **options)
+    got = kpcompare.aggregate(kpcompare.read_episodes(_on_spark(spark, frames, "stress-dismeth", frame),
+                                                      coding="icd10"), **options)
+    assert_same(got, want)
+    spells = kpcompare.aggregate(kpcompare.read_episodes(frame, coding="icd10"), **{**options, "unit": "spell",
+                                                                                    "cips_rules": None})
+    assert want.strata["admissions"].sum() < spells.strata["admissions"].sum()  # some spells linked
+
+
 def test_synthetic_extract_without_person_ids_same_on_spark(spark, frames):
     """The benchmark generator's extract, episode ids without person ids (duplicates by episode id alone)."""
     from generate_extract import chunk, code_list

@@ -1,11 +1,15 @@
-"""The hand-built spell and CIPS cases of tests/engine/test_spells.py, run again with every extract aggregated on
-Spark (issue 19): each case's expected numbers were written from NHS Digital's rules, not by the engine."""
+"""The hand-built spell and CIPS cases of tests/engine/test_spells.py, of the CIPS presets
+(test_spells_presets.py) and of CHE York's super-spells (test_spells_che_york.py), run again with every extract
+aggregated on Spark (issues 19, 21): each case's expected numbers were written from the rules' sources, not by
+the engine."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 import test_spells
+import test_spells_che_york
+import test_spells_presets
 from spark_frames import hand_cases, to_spark
 
 import kpcompare
@@ -14,7 +18,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::Deprec
 
 
 def _cases():
-    return hand_cases(test_spells)
+    return hand_cases(test_spells) + hand_cases(test_spells_presets) + hand_cases(test_spells_che_york)
 
 
 @pytest.mark.parametrize(("case", "arguments"), _cases())
@@ -42,4 +46,6 @@ def test_a_case_on_spark_connect(spark_connect, monkeypatch):
     monkeypatch.setattr(kpcompare, "aggregate", on_spark)
     test_spells.test_cips_takes_first_spell_attributes_and_other_persons_never_link()
     test_spells.test_duplicate_episode_ids_in_a_spell_are_excluded()
+    test_spells_che_york.test_rule_C7_a_chain_of_three_is_one_super_spell()
+    test_spells_presets.test_rule_C5_needs_both_the_destination_and_the_admission_pair()
     assert calls and all(c.startswith("pandas") for c in calls)

@@ -24,13 +24,14 @@ def _admissions(rows, preset):
 
 
 def test_presets_are_listed_and_the_default_is_nhs_digital():
-    assert CipsRules.presets() == ("nhs_digital", "health_foundation", "epidm")
+    assert CipsRules.presets() == ("nhs_digital", "health_foundation", "epidm", "che_york")
     assert CipsRules.preset("nhs_digital") == CipsRules()
     assert all(CIPS_PRESETS[name]["source"] for name in CipsRules.presets())
 
 
 def test_unknown_preset_is_refused_with_the_known_names():
-    with pytest.raises(UnknownNameError, match=r"unknown preset 'che'; known: nhs_digital, health_foundation, epidm"):
+    with pytest.raises(UnknownNameError, match=r"unknown preset 'che'; known: nhs_digital, health_foundation, epidm, "
+                                                r"che_york"):
         CipsRules.preset("che")
 
 

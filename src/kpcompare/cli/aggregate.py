@@ -86,7 +86,7 @@ Examples:
               help="Add the sum of squared stays (compound-Poisson bed-day variance; spell/CIPS units).")
 @click.option("--cips-rules", "cips_preset", default=None, metavar="PRESET",
               help="With --unit cips: a named rule set (CipsRules.presets(): nhs_digital (default), "
-                   "health_foundation, epidm).")
+                   "health_foundation, epidm, che_york).")
 @click.option("--cips-gap-days", type=int, default=None, metavar="DAYS",
               help="With --unit cips: link spells admitted at most DAYS after a transfer discharge (default 3).")
 @click.option("--spell-diagnosis", default="first", show_default=True, type=click.Choice(["first", "last"]),

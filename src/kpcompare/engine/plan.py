@@ -358,7 +358,7 @@ def hash_ids(array: pa.Array) -> np.ndarray:
 
 
 def _partition_columns(col: Mapping[str, pa.Array], plan: Plan) -> dict[str, np.ndarray]:
-    from .spells import transfer_flags
+    from .spells import link_days, transfer_flags
 
     n = len(next(iter(col.values())))
     extra: dict[str, np.ndarray] = {}
@@ -376,7 +376,10 @@ def _partition_columns(col: Mapping[str, pa.Array], plan: Plan) -> dict[str, np.
         extra["episode_start"] = _day_numbers(col["episode_start"]).astype(np.int32) if "episode_start" in col \
             else np.zeros(n, dtype=np.int32)
     if plan.unit == "cips":
-        extra.update(transfer_flags({k: col[k] for k in _TRANSFER if k in col}, n, plan.cips_rules))
+        extra.update(transfer_flags({k: col[k] for k in _TRANSFER + ("discharge_method",) if k in col}, n,
+                                    plan.cips_rules))
+        if plan.cips_rules.link_dates == "episode":  # rule C7 (CHE York's super-spells)
+            extra.update(link_days(col))
     if plan.where is not None:  # judged per spell, on its first episode (kpcompare.engine.units.records)
         extra["selected"] = plan.where.selected(col, n)
     return extra
@@ -394,6 +397,9 @@ def make_plan(extract, *, by: Sequence[str], age_bands: Any, conditions: Any, un
     by = _check_by(by)
     dates = _dates(extract, unit)
     needed = _needed_columns(extract, by, unit, dates)
+    if cips_rules is not None and cips_rules.continuing_methods:  # rule C6 (CHE York's super-spells)
+        extract.require(["discharge_method"], purpose=f"cips_rules={cips_rules.label()} (rule C6)")
+        needed.append("discharge_method")
     period = _check_period(period, dates)
     weighted = _check_weights(weights)
     where = rules.where_filter(where, available=extract.columns)

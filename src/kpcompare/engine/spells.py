@@ -12,8 +12,10 @@ docs/extracts.md#5-provider-spells-and-continuous-inpatient-spells-cips, with th
   admitted at most :attr:`CipsRules.gap_days` after the previous discharge and a transfer code links them
   (:class:`CipsRules`, NHS Digital's by default); C5 (empty by default) keeps some pairs apart.  Named rule
   sets with their sources: ``CipsRules.preset(name)`` for a name in ``CipsRules.presets()``
-  (:data:`CIPS_PRESETS`: ``nhs_digital``, ``health_foundation``, ``epidm``;
-  ``tests/engine/test_spells_presets.py``).
+  (:data:`CIPS_PRESETS`: ``nhs_digital``, ``health_foundation``, ``epidm``, ``che_york``;
+  ``tests/engine/test_spells_presets.py``).  CHE York's super-spells (``che_york``, from STAPM/hesr's
+  ``define_spells``) link on the previous episode's discharge method (rule C6) and on episode dates (rule
+  C7, :func:`link_episodes`; ``tests/engine/test_spells_che_york.py``).
 """
 
 from __future__ import annotations
@@ -26,10 +28,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._checks import check_choice
 from ..errors import InvalidArgumentError, UnknownNameError
 
-__all__ = ["CipsRules", "CIPS_RULES", "CIPS_PRESETS", "transfer_flags", "provider_spells", "link_cips", "first_of_groups",
-           "sort_keys", "sort_groups", "Sorted"]
+__all__ = ["CipsRules", "CIPS_RULES", "CIPS_PRESETS", "LINK_DATES", "UNKNOWN_DAY", "transfer_flags", "link_days",
+           "provider_spells", "link_cips", "link_episodes", "first_of_groups", "sort_keys", "sort_groups", "Sorted"]
+
+#: the dates rule C1 reads (:attr:`CipsRules.link_dates`): the spells' admission and discharge, or episodes'
+LINK_DATES = ("spell", "episode")
+#: an unknown episode day in :func:`link_episodes` (it sorts first, as R's ``data.table::setorder`` puts NA)
+UNKNOWN_DAY = np.iinfo(np.int32).min
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,19 @@ class CipsRules:
     at most ``gap_days`` after the previous discharge and a transfer code links them (C2-C4), unless (rule C5)
     the previous spell was discharged to one of ``unlinked_destinations`` and the next admitted with an
     (admission source, admission method) pair in ``unlinked_admissions`` (both empty by default).
+
+    Two further fields (defaults change nothing) express CHE York's super-spells (preset ``"che_york"``):
+
+    * ``continuing_methods`` (rule C6): discharge methods (HES DISMETH, e.g. 8 "not applicable: still in
+      hospital", 9 "not known") that link the episode they end to the next like a transfer destination (C2);
+    * ``link_dates`` (rule C7): ``"spell"`` (default) tests C1 on the spells' admission and discharge dates;
+      ``"episode"`` on episode dates instead: a person's episodes are ordered by their spell's admission date,
+      episode start and input order, and a spell's first episode links to the episode just before it when
+      their admission dates differ and it starts on the day that episode started, or 0 to ``gap_days`` days
+      after the day it ended (an unknown date never matches; without ``episode_start``/``episode_end``
+      columns, the admission and discharge dates stand in); the transfer tests C2-C6 read those two episodes.
+
+    Details and the sources: docs/extracts.md#5-provider-spells-and-continuous-inpatient-spells-cips.
     """
 
     gap_days: int = 3
@@ -50,12 +71,15 @@ class CipsRules:
     transfer_methods: tuple[str, ...] = ("81", "2B")
     unlinked_destinations: tuple[str, ...] = ()
     unlinked_admissions: tuple[tuple[str, str], ...] = ()
+    continuing_methods: tuple[str, ...] = ()
+    link_dates: str = "spell"
 
     def __post_init__(self) -> None:
         gap = self.gap_days
         if isinstance(gap, bool) or not isinstance(gap, (int, np.integer)) or gap < 0:
             raise InvalidArgumentError(f"CipsRules 'gap_days': expected a whole number of days >= 0, got {gap!r}.")
-        for name in ("transfer_destinations", "transfer_sources", "transfer_methods", "unlinked_destinations"):
+        for name in ("transfer_destinations", "transfer_sources", "transfer_methods", "unlinked_destinations",
+                     "continuing_methods"):
             codes = getattr(self, name)
             if isinstance(codes, str) or not all(isinstance(c, str) for c in codes):
                 raise InvalidArgumentError(
@@ -68,6 +92,7 @@ class CipsRules:
                 "CipsRules 'unlinked_admissions': expected (admission source, admission method) pairs of code "
                 f"strings such as (('51', '21'),), got {pairs!r}.")
         object.__setattr__(self, "unlinked_admissions", tuple(tuple(p) for p in pairs))
+        check_choice(self.link_dates, LINK_DATES, argument="link_dates")
 
     @classmethod
     def presets(cls) -> tuple[str, ...]:
@@ -116,6 +141,17 @@ CIPS_PRESETS: dict[str, dict] = {
                   "discharged home (DISDEST 19) and readmitted with ADMISORC 51 and ADMIMETH 21; its running-"
                   "maximum cut links in effect only spells admitted by the previous discharge day (gap 0)",
     },
+    "che_york": {
+        "rules": {"gap_days": 0, "transfer_destinations": (), "transfer_sources": (), "transfer_methods": (),
+                  "continuing_methods": ("8", "9"), "link_dates": "episode"},
+        "source": "Centre for Health Economics, University of York: super-spells (continuous inpatient spells) "
+                  "as implemented in STAPM/hesr (github.com/STAPM/hesr; Gillespie, Webster, Angus and Brennan, "
+                  "University of Sheffield; GPL-3), R/define_spells.R define_spells, commit "
+                  "9e28d704dc2b712407d5a107a904c0f4a6b499f6: episodes ordered by admission date and episode "
+                  "start; an episode joins the previous one's super-spell when their admission dates differ, the "
+                  "previous discharge method is > 5 (DISMETH 8, 9) and it starts on the day the previous episode "
+                  "ended or started; no transfer codes, no gap",
+    },
 }
 
 
@@ -139,7 +175,7 @@ def _in_codes(array: pa.Array, codes: tuple[str, ...]) -> np.ndarray:
 
 
 def transfer_flags(columns: Mapping[str, pa.Array], n: int, rules: CipsRules = CIPS_RULES) -> dict[str, np.ndarray]:
-    """Per episode: ``transfer_in`` (rule C3 or C4) and ``transfer_out`` (rule C2)."""
+    """Per episode: ``transfer_in`` (rule C3 or C4) and ``transfer_out`` (rule C2 or C6)."""
     transfer_in = np.zeros(n, dtype=bool)
     if "admission_source" in columns:
         transfer_in |= _in_codes(columns["admission_source"], rules.transfer_sources)
@@ -147,10 +183,24 @@ def transfer_flags(columns: Mapping[str, pa.Array], n: int, rules: CipsRules = C
         transfer_in |= _in_codes(columns["admission_method"], rules.transfer_methods)
     transfer_out = _in_codes(columns["discharge_destination"], rules.transfer_destinations) \
         if "discharge_destination" in columns else np.zeros(n, dtype=bool)
+    if rules.continuing_methods and "discharge_method" in columns:  # rule C6 (CHE York's super-spells)
+        transfer_out |= _in_codes(columns["discharge_method"], rules.continuing_methods)
     flags = {"transfer_in": transfer_in, "transfer_out": transfer_out}
     if rules.unlinked_destinations and rules.unlinked_admissions:  # rule C5 (presets such as epidm's)
         flags.update(_unlinked_flags(columns, n, rules))
     return flags
+
+
+def link_days(columns: Mapping[str, pa.Array]) -> dict[str, np.ndarray]:
+    """Per episode, the days rule C7 reads (int32 days since 1970-01-01, :data:`UNKNOWN_DAY` when missing):
+    ``link_start`` (``episode_start``, else ``admission_date``) and ``link_end`` (``episode_end``, else
+    ``discharge_date``)."""
+    out = {}
+    for name, column, stand_in in (("link_start", "episode_start", "admission_date"),
+                                   ("link_end", "episode_end", "discharge_date")):
+        days = columns[column if column in columns else stand_in].cast(pa.int32())
+        out[name] = pc.fill_null(days, UNKNOWN_DAY).to_numpy(zero_copy_only=False).astype(np.int32)
+    return out
 
 
 def _unlinked_flags(columns: Mapping[str, pa.Array], n: int, rules: CipsRules) -> dict[str, np.ndarray]:
@@ -328,3 +378,40 @@ def link_cips(person: np.ndarray, start: np.ndarray, end: np.ndarray, transfer_o
         if unlinked is not None:  # rule C5: e.g. epidm's "home, then readmitted from another provider"
             link[1:] &= ~(unlinked[0][perm][:-1] & unlinked[1][perm][1:])
     return perm, np.cumsum(~link) - 1
+
+
+def link_episodes(person: np.ndarray, spell: np.ndarray, admitted: np.ndarray, start: np.ndarray, end: np.ndarray,
+                  transfer_out: np.ndarray, transfer_in: np.ndarray, row: np.ndarray, rules: CipsRules = CIPS_RULES,
+                  unlinked: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Link provider spells into CIPS on episode dates (rule C7, ``link_dates="episode"``: CHE York's super-spells).
+
+    Parameters are per episode: the person, its provider spell (0, 1, ...), the spell's admission day, the
+    episode's start and end day (:data:`UNKNOWN_DAY`: unknown), its transfer flags (:func:`transfer_flags`,
+    with rule C5's ``unlinked`` pair when the rules have one) and input row.  The episodes are ordered by
+    person, admission day, start and row (hesr's ``setorderv(hes, c("encrypted_hesid", "admidate",
+    "epistart"))``, stable); an episode links to the one before it when both are the person's, their admission
+    days differ, it starts on the previous start day or 0 to ``gap_days`` days after the previous end, and
+    the previous is a transfer out or it a transfer in (C2-C6).  A linked episode is the first of its
+    admission day, so of its spell, and the one before it the last of its own: each spell links to at most
+    one earlier spell and from at most one later, so the CIPS are chains.  Returns, like :func:`link_cips`,
+    the spells in CIPS order (each CIPS from its earliest spell) and, for them, a CIPS number.
+    """
+    perm = sort_keys(person, admitted, start, row=row)
+    p, a, s, e, sp = person[perm], admitted[perm], start[perm], end[perm].astype(np.int64), spell[perm]
+    link = np.zeros(len(perm), dtype=bool)
+    if len(perm) > 1:
+        known = s[1:] != UNKNOWN_DAY
+        after = s[1:] - e[:-1]
+        on_dates = known & ((s[1:] == s[:-1]) | ((e[:-1] != UNKNOWN_DAY) & (after >= 0) & (after <= rules.gap_days)))
+        link[1:] = (p[1:] == p[:-1]) & (a[1:] != a[:-1]) & on_dates & (transfer_out[perm][:-1] | transfer_in[perm][1:])
+        if unlinked is not None:  # rule C5
+            link[1:] &= ~(unlinked[0][perm][:-1] & unlinked[1][perm][1:])
+    n_spells = int(spell.max()) + 1 if len(spell) else 0
+    linked = np.flatnonzero(link)
+    root = np.arange(n_spells)
+    root[sp[linked]] = sp[linked - 1]  # first each spell's earlier spell, then (jumping) its chain's first
+    while n_spells and (root[root] != root).any():
+        root = root[root]
+    _, rank = np.unique(sp, return_index=True)  # each spell's first episode in the order above
+    order = np.lexsort((rank, rank[root]))
+    return order, np.cumsum(first_of_groups(root[order])) - 1

@@ -224,11 +224,18 @@ def _provider_spells(rows: dict[str, np.ndarray]) -> _Spells:
 
 def _link_cips(rows: dict[str, np.ndarray], s: _Spells, person: np.ndarray, rules: spells.CipsRules):
     """CIPS of the spells: per CIPS its first and last spell, start, end, episodes and summed weight."""
-    unlinked = (rows["unlinked_out"][s.last_rows], rows["unlinked_in"][s.first_rows]) \
-        if "unlinked_out" in rows else None
-    order, cips_no = spells.link_cips(person, s.start, s.end, rows["transfer_out"][s.last_rows],
-                                      rows["transfer_in"][s.first_rows], s.first_row,
-                                      s.end != np.iinfo(np.int64).min, rules, unlinked)
+    if rules.link_dates == "episode":  # rule C7 (CHE York's super-spells): on episode dates
+        spell_of_row = s.spell_of_row()
+        order, cips_no = spells.link_episodes(
+            rows["person"], spell_of_row, s.start[spell_of_row], rows["link_start"], rows["link_end"],
+            rows["transfer_out"], rows["transfer_in"], rows["row"], rules,
+            (rows["unlinked_out"], rows["unlinked_in"]) if "unlinked_out" in rows else None)
+    else:
+        unlinked = (rows["unlinked_out"][s.last_rows], rows["unlinked_in"][s.first_rows]) \
+            if "unlinked_out" in rows else None
+        order, cips_no = spells.link_cips(person, s.start, s.end, rows["transfer_out"][s.last_rows],
+                                          rows["transfer_in"][s.first_rows], s.first_row,
+                                          s.end != np.iinfo(np.int64).min, rules, unlinked)
     unit_of_spell = np.empty(len(s.start), dtype=np.int64)
     unit_of_spell[order] = cips_no
     cips_heads = np.flatnonzero(spells.first_of_groups(cips_no))

@@ -38,6 +38,18 @@ _SPELL_COLUMNS = {"person": "long", "provider": "long", "spell_key": "long", "or
                   "selected": "boolean"}
 
 
+def _spell_schema(plan: Plan) -> dict[str, str]:
+    """The staged columns the spell rules read: :data:`_SPELL_COLUMNS` and those of the CIPS rules' C5 and C7
+    when ``plan.cips_rules`` has them."""
+    rules = plan.cips_rules
+    if rules is None:
+        return _SPELL_COLUMNS
+    return {**_SPELL_COLUMNS,
+            **({"unlinked_out": "boolean", "unlinked_in": "boolean"}
+               if rules.unlinked_destinations and rules.unlinked_admissions else {}),
+            **({"link_start": "int", "link_end": "int"} if rules.link_dates == "episode" else {})}
+
+
 class _Columns(Source):
     """A source that only knows its columns and their types (the plan needs no more)."""
 
@@ -96,7 +108,7 @@ def stage_schema(plan: Plan) -> str:
     if plan.unit == "episode":
         parts += ["admitted int", "bed long", "weight double", "person long", "episode_key long"]
     else:
-        parts += [f"{name} {kind}" for name, kind in _SPELL_COLUMNS.items()]
+        parts += [f"{name} {kind}" for name, kind in _spell_schema(plan).items()]
     return ", ".join(parts)
 
 
@@ -149,14 +161,14 @@ def _spell_columns(plan: Plan, staged, n: int) -> dict[str, np.ndarray]:
     extra = staged.extra
     out = {"start": staged.start.astype(np.int32), "end": staged.end.astype(np.int32),
            "end_known": staged.end_known, "weight": staged.weight if plan.weighted else np.ones(n)}
-    for name in _SPELL_COLUMNS:
+    for name in _spell_schema(plan):
         if name not in out:
             out[name] = extra[name] if name in extra else np.zeros(n, dtype=_SPELL_DEFAULTS.get(name, np.int64))
     return out
 
 
 _SPELL_DEFAULTS = {"transfer_in": np.bool_, "transfer_out": np.bool_, "selected": np.bool_,
-                   "order": np.int32, "episode_start": np.int32}
+                   "order": np.int32, "episode_start": np.int32, "unlinked_out": np.bool_, "unlinked_in": np.bool_}
 
 
 def _ddl_schema(ddl: str) -> pa.Schema:
@@ -195,7 +207,7 @@ def unit_batches(recipe: Recipe, batches: Iterator[pa.RecordBatch]) -> Iterator[
     for j in range(len(plan.by)):
         codes, values = pd.factorize(columns[f"l{j}"][keep])
         part[f"id{j}"], uniques = codes.astype(np.int64), uniques + [np.asarray(values, dtype=object)]
-    part.update({name: columns[name][keep] for name in _SPELL_COLUMNS if name != "episode_key"
+    part.update({name: columns[name][keep] for name in _spell_schema(plan) if name != "episode_key"
                  or plan.check_duplicates})
     part["row"] = columns["row"][keep]
     if not plan.weighted:
