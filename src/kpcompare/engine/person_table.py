@@ -75,8 +75,7 @@ class PersonTotalsPass:
         rows = detail.rows
         stratum = _stratum_keys(recs.ids, [len(plan.labels[j]) + 1 for j in range(len(recs.ids))])
         person_code, persons = _person_codes(recs.person)
-        group, first = pd.factorize(stratum * persons + person_code)  # hashing, no sort of the units
-        count = len(first)
+        group, count = _groups(person_code, persons, stratum)
         sample = np.empty(count, dtype=np.int64)
         sample[group] = np.arange(n)  # a unit of each group (they share its stratum and person)
         person = rows["person_label"][heads][sample] if "person_label" in rows else recs.person[sample]
@@ -117,6 +116,31 @@ def _person_codes(person: np.ndarray) -> tuple[np.ndarray, int]:
         return code, int(code[-1]) + 1 if len(code) else 0
     codes, uniques = pd.factorize(person)
     return codes, len(uniques)
+
+
+def _groups(person_code: np.ndarray, persons: int, stratum: np.ndarray) -> tuple[np.ndarray, int]:
+    """A number per unit for its (stratum, person) pair, numbered in order of first appearance (as
+    ``pandas.factorize``), and the number of pairs.
+
+    The units come by person (``person_code`` non-decreasing), so one stable sort of ``(person, stratum)``
+    packed into an int64 is close to sorted already (timsort: runs); the pairs' first units, in the order of
+    the pairs, are then put back in the units' order by a second stable sort, close to sorted too.  About half
+    the time of hashing the pairs."""
+    n = len(person_code)
+    size = int(stratum.max()) + 1 if n else 1
+    if persons * size >= 1 << 62:
+        group, first = pd.factorize(stratum * persons + person_code)
+        return group, len(first)
+    key = person_code * size + stratum
+    order = np.argsort(key, kind="stable")
+    new = first_of_groups(key[order])
+    sorted_group = np.cumsum(new) - 1
+    firsts = order[new]  # each pair's first unit, pairs in key order
+    rank = np.empty(len(firsts), dtype=np.int64)
+    rank[np.argsort(firsts, kind="stable")] = np.arange(len(firsts))
+    group = np.empty(n, dtype=np.int64)
+    group[order] = rank[sorted_group]
+    return group, len(firsts)
 
 
 def _labels_of(labels: list, ids: np.ndarray) -> pa.Array:

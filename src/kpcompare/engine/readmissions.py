@@ -294,27 +294,51 @@ def previous_discharge(person: np.ndarray, start: np.ndarray, end: np.ndarray, h
     unit is admitted 0 to ``window - 1`` days after that discharge (one admitted before it overlaps the stay).
     Units without a valid discharge (``end`` unknown or before ``start``) are no previous discharge.
     """
-    from .spells import first_of_groups, sort_keys
+    from .spells import sort_groups
 
     n = len(person)
     index = np.full(n, -1, dtype=np.int64)
     if n < 2:
         return index
     valid_end = np.where((end == _NO_END) | (end < start), _NO_END, end)
-    perm = sort_keys(person, start, valid_end, row=head)
-    p, s, e = person[perm], start[perm], valid_end[perm]
-    group = np.cumsum(first_of_groups(p)) - 1
-    _, end_rank = np.unique(e, return_inverse=True)
-    key = end_rank.astype(np.int64) * n + np.arange(n)  # larger end, then later unit, wins
-    best = pd.Series(key).groupby(group, observed=True).cummax().to_numpy()
-    prev = np.full(n, -1, dtype=np.int64)
-    same = group[1:] == group[:-1]
-    prev[1:][same] = best[:-1][same]
-    has = prev >= 0
-    prev_pos = np.where(has, prev % n, 0)
+    ordered = sort_groups(person, start, valid_end, row=head)
+    perm = ordered.perm
+    s, e = start[perm], valid_end[perm]
+    new_person = ordered.starts(1)
+    best = _latest_so_far(new_person, e)
+    same = ~new_person[1:]
+    prev_pos = np.zeros(n, dtype=np.int64)
+    prev_pos[1:][same] = best[:-1][same]
+    has = np.zeros(n, dtype=bool)
+    has[1:] = same
     prev_end = e[prev_pos]
     known = has & (prev_end != _NO_END)
     gap = s - np.where(known, prev_end, s)  # no overflow on the unknown ends (0 there, masked by ``known``)
     hit = known & (gap >= 0) & (gap <= window - 1)
     index[perm[hit]] = perm[prev_pos[hit]]
     return index
+
+
+def _latest_so_far(new_person: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Per unit (sorted by person): the position of the latest ``end`` among the person's units up to it (ties:
+    the later unit; ``_NO_END`` lowest).
+
+    One running maximum of ``(person, end, position)`` packed into an int64 (the person's number first, the
+    end offset by its minimum, the position last) where that fits in 62 bits, else a running maximum of
+    ``(end rank, position)`` per person (pandas)."""
+    n = len(end)
+    group = np.cumsum(new_person) - 1
+    known = end != _NO_END
+    low = int(end[known].min()) - 1 if known.any() else 0
+    span = int(end[known].max()) - low + 1 if known.any() else 1
+    if (int(group[-1]) + 1) * span * n < 1 << 62:
+        key = np.where(known, end, low)
+        key -= low  # 0 for an unknown end, 1 for the earliest discharge, ...
+        key += group * span
+        key *= n
+        key += np.arange(n)
+        np.maximum.accumulate(key, out=key)
+        return key % n
+    _, end_rank = np.unique(end, return_inverse=True)
+    key = end_rank.astype(np.int64) * n + np.arange(n)  # larger end, then later unit, wins
+    return pd.Series(key).groupby(group, observed=True).cummax().to_numpy() % n
