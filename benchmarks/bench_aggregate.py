@@ -203,6 +203,7 @@ shutil.rmtree(out)
 # that older version's spell and CIPS units (to compare a change in the same run)
 ENGINES["kpcompare_spell_base"] = _BASE + ENGINES["kpcompare_spell"]
 ENGINES["kpcompare_cips_base"] = _BASE + ENGINES["kpcompare_cips"]
+ENGINES["kpcompare_cips_all_base"] = _BASE + ENGINES["kpcompare_cips_all"]
 EPILOGUE = """
 core = time.perf_counter() - T0
 print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rows": rows,

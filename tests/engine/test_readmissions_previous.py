@@ -35,6 +35,10 @@ def units(draw, wide=False):
     if wide and n:  # a span of discharges too wide to pack: the per-person running maximum instead
         end[0] = 1 << 55
     head = draw(st.permutations(list(range(n))))
+    if draw(st.booleans()):  # in the order the units are taken in (as CIPS come): no sort
+        valid = [_NO_END if e == _NO_END or e < s else e for s, e in zip(start, end)]
+        rows = sorted(range(n), key=lambda i: (person[i], start[i], valid[i], head[i]))
+        person, start, end, head = ([x[i] for i in rows] for x in (person, start, end, head))
     return [np.array(x, dtype=np.int64) for x in (person, start, end, head)]
 
 
