@@ -22,6 +22,7 @@ import pyarrow as pa
 from .duplicates import SeenIds, drop_mask, duplicates_in, integer_ids, partition_keys
 from .persons import add_person_counts
 from .plan import Plan
+from .stage import keep_freed_memory
 from .strata import MEASURES, Accumulator
 from .streaming import (
     N_REASONS, PAIR_PARTITION_FACTOR, SLICE_ROWS, SLICE_ROWS_UNWEIGHTED, Partial, Tally, add_partial,
@@ -179,6 +180,7 @@ def stream_episodes(extract, plan: Plan, accumulator: Accumulator, tally: Tally,
         tally.reset()
     n_parts = n_partitions(extract, factor=PAIR_PARTITION_FACTOR)
     collected = _Collected(accumulator.measures)
+    keep_freed_memory()  # the keys of each slice reuse the last slice's pages (docs/performance.md, issue 21)
     with Partitioner(n_parts) as partitioner:
         _one_pass(extract, plan, accumulator, tally, progress, threads, partitioner)
         release_pools()  # the row groups are done: their pages go back before the partitions are sorted
