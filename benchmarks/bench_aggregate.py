@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -293,6 +294,8 @@ def main() -> None:
     infos: dict[str, dict] = {}
     rss: dict[str, float] = {e: 0.0 for e in engines}
     for _ in range(args.repeat):
+        print(f"round {_ + 1}: load average {' '.join(open('/proc/loadavg').read().split()[:3])}"
+              if os.path.exists("/proc/loadavg") else f"round {_ + 1}", flush=True)
         for engine in engines:
             wall, cpu, infos[engine] = run(engine, args.path)
             walls[engine].append(wall)
@@ -300,12 +303,13 @@ def main() -> None:
             cpus[engine].append(cpu)
             rss[engine] = max(rss[engine], infos[engine]["rss_mb"])
     print(f"{'engine':<16} {'median s':>9} {'x floor':>8} {'x table':>8} {'runs s':>22} {'median CPU s':>13} "
-          f"{'core s':>7} {'peak RSS MB':>12} {'strata':>7} {'bed days':>14}")
+          f"{'best CPU s':>11} {'core s':>7} {'peak RSS MB':>12} {'strata':>7} {'bed days':>14}")
     for engine in engines:
         runs = " ".join(f"{w:.2f}" for w in walls[engine])
         info = infos[engine]
         print(f"{engine:<16} {statistics.median(walls[engine]):>9.2f} {_ratios(walls, engine)} {runs:>22} "
-              f"{statistics.median(cpus[engine]):>13.2f} {statistics.median(cores[engine]):>7.2f} "
+              f"{statistics.median(cpus[engine]):>13.2f} {min(cpus[engine]):>11.2f} "
+              f"{statistics.median(cores[engine]):>7.2f} "
               f"{rss[engine]:>12.0f} {info['rows']:>7} "
               f"{info['bed_days']:>14,}", flush=True)
 
