@@ -20,12 +20,14 @@ in the directory ``$KPCOMPARE_BASE`` (an older version's ``src``), to compare wi
 ``kpcompare_readmissions`` is ``kpcompare_cips`` with ``readmissions=30`` (issue 21) and
 ``kpcompare_person_totals`` writes the per-person totals (CIPS) and reads back the top 10% share of bed days;
 ``kpcompare_cips_all`` gives the CIPS strata, readmissions and per-person totals in one pass.
-``kpcompare_spell_base``, ``kpcompare_cips_base`` are that older version's spell and CIPS units.
+``kpcompare_spell_base``, ``kpcompare_cips_base`` and ``kpcompare_cips_all_base`` are that older version's spell
+and CIPS units and its one pass.
 
 Each engine runs in a fresh Python process (imports included in the wall time), ``--repeat`` times, in
 rounds (every engine once per round, so changes in the machine's load hit all engines alike); the median
 wall time, its ratio to the floor's, the median CPU time (user + system of all the child's threads) and
-the peak RSS of the child (``ru_maxrss``, the largest of the runs) are printed.  ``floor`` streams the
+the peak RSS of the child (``ru_maxrss``, the largest of the runs) are printed, with the best CPU time
+of the rounds and the load average before each round (the machine's other work shows in the CPU times too).  ``floor`` streams the
 columns kpcompare needs, row group by row group (diagnosis as dictionary), and does nothing else;
 ``floor_numpy`` also views every column as a numpy array (the first such view makes pyarrow import pandas,
 as any numpy-based computation on Arrow data does where pandas is installed).  ``floor_table`` is the floor as
