@@ -27,8 +27,8 @@ Each engine runs in a fresh Python process (imports included in the wall time), 
 rounds (every engine once per round, so changes in the machine's load hit all engines alike); the median
 wall time, its ratio to the floor's, the median CPU time (user + system of all the child's threads) and
 the peak RSS of the child (``ru_maxrss``, the largest of the runs) are printed, with the best CPU time
-of the rounds and the load average before each round (the machine's other work shows in the CPU times too).  ``floor`` streams the
-columns kpcompare needs, row group by row group (diagnosis as dictionary), and does nothing else;
+of the rounds and the load average before each round (the machine's other work shows in the CPU times too).
+``floor`` streams the columns kpcompare needs, row group by row group (diagnosis as dictionary), and does nothing else;
 ``floor_numpy`` also views every column as a numpy array (the first such view makes pyarrow import pandas,
 as any numpy-based computation on Arrow data does where pandas is installed).  ``floor_table`` is the floor as
 the project's PERFORMANCE notes (``shared/reference/PERFORMANCE.md``, "floor: reading just the needed columns
