@@ -22,7 +22,6 @@ import pyarrow as pa
 from .duplicates import SeenIds, drop_mask, duplicates_in, integer_ids, partition_keys
 from .persons import add_person_counts
 from .plan import Plan
-from .stage import keep_freed_memory
 from .strata import MEASURES, Accumulator
 from .streaming import (
     N_REASONS, PAIR_PARTITION_FACTOR, SLICE_ROWS, SLICE_ROWS_UNWEIGHTED, Partial, Tally, add_partial,
@@ -35,10 +34,6 @@ __all__ = ["stream_episodes", "episode_partial", "counted_names", "measure_names
 #: above this many bins (strata x reason combinations) a batch is summed with numpy.unique, not bincount
 _BINCOUNT_LIMIT = 4_000_000
 _PACK = float(2 ** 32)
-#: the allocator thresholds the episode pass raises (:func:`~kpcompare.engine.stage.keep_freed_memory`): 8 MiB
-#: keeps its temporaries' pages (a 20M-row persons run: 130,000 page faults as with 30 MiB, 470,000 with none,
-#: 540,000 with 4 MiB) with less freed memory held than 30 MiB (peak 371-386 MB against 388-395)
-_RAISE_BLOCK = 8 << 20
 #: a row's position in the source: its piece (row group, batch) times this, plus its row in the piece
 PIECE_STRIDE = 1 << 32
 
@@ -184,7 +179,6 @@ def stream_episodes(extract, plan: Plan, accumulator: Accumulator, tally: Tally,
         tally.reset()
     n_parts = n_partitions(extract, factor=PAIR_PARTITION_FACTOR)
     collected = _Collected(accumulator.measures)
-    keep_freed_memory(_RAISE_BLOCK)  # each slice's keys reuse the last slice's pages (docs/performance.md)
     with Partitioner(n_parts) as partitioner:
         _one_pass(extract, plan, accumulator, tally, progress, threads, partitioner)
         release_pools()  # the row groups are done: their pages go back before the partitions are sorted

@@ -66,7 +66,7 @@ class Scratch:
 _RAISE_BLOCK = 30 << 20
 
 
-def keep_freed_memory(block: int | None = None) -> None:
+def keep_freed_memory() -> None:
     """Let the C allocator reuse the memory of freed work arrays instead of handing it back to the system
     and faulting fresh pages in again.
 
@@ -76,12 +76,11 @@ def keep_freed_memory(block: int | None = None) -> None:
     MB of numpy temporaries per partition, so with the starting thresholds each partition faulted its
     pages in afresh (about 2 GB of page faults and 1.7 s of system time in a 5M-row spell run of about 5.5 CPU
     seconds).  Allocating and freeing one 30 MiB block raises the thresholds as any program that once freed
-    such an array does; it changes no result, and with another C library it does nothing.  ``block``: the
-    size of that block (default 30 MiB; the episode pass, whose temporaries are smaller, uses 8 MiB).
+    such an array does; it changes no result, and with another C library it does nothing.
     docs/performance.md (issue-21 section) has the figures.
     """
-    raised = np.empty(_RAISE_BLOCK if block is None else block, dtype=np.uint8)  # mapped, never touched
-    del raised
+    block = np.empty(_RAISE_BLOCK, dtype=np.uint8)  # mapped and never touched: no page is faulted in
+    del block
 
 
 def _fresh(name: str, n: int, dtype: Any) -> np.ndarray:
