@@ -13,8 +13,6 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import kpcompare
 from kpcompare.engine import duplicates, episode_pass, streaming
@@ -172,14 +170,3 @@ def test_without_persons_ids_are_first_marked_on_a_bitmap(monkeypatch, ids):
     bitmap = [p is not None for p in passes]
     assert bitmap == {"unique": [True], "repeated": [True, False, False], "strings": [False, False],
                       "wide": [True, False]}[ids]
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.sampled_from([300, 3000, 10**7]), st.integers(1, 4))
-def test_all_distinct_of_a_few_increasing_runs(seed, high, n_runs):
-    """Keys as a partition holds them (each slice's ids increasing, strictly): sorted by merging the runs
-    when they are few; the reference is Python's set."""
-    rng = np.random.default_rng(seed)
-    keys = np.concatenate([np.sort(rng.choice(high, int(rng.integers(100, 250)), replace=False)) - 50
-                           for _ in range(n_runs)]).astype(np.int64)
-    assert duplicates.all_distinct(keys) is (len(set(keys.tolist())) == len(keys))

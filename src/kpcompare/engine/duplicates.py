@@ -89,26 +89,13 @@ def duplicates_in(part: dict[str, np.ndarray]) -> np.ndarray:
 BITMAP_SPAN = 64
 
 
-#: keys that come in at most this many increasing runs per 1,000 keys are sorted by merging the runs
-RUNS_PER_1000 = 16
-
-
 def all_distinct(key: np.ndarray) -> bool:
-    """Whether no value of ``key`` (int64) occurs twice.
-
-    Keys in a few increasing runs (integer ids numbered in the source's order: a partition holds its slices'
-    keys one slice after another) are sorted by merging the runs (``numpy.sort``, stable: a timsort) and
-    compared with their neighbours: no table of their span, which at 20M rows is the whole extract's (20 MB
-    to clear per partition).  Otherwise on a bitmap of the values' span when it is at most
-    :data:`BITMAP_SPAN` times the number of keys (a few ms for 450,000 keys), else with one hash pass
-    (``pandas.unique``, hashed string ids)."""
+    """Whether no value of ``key`` (int64) occurs twice: on a bitmap of the values' span when it is at most
+    :data:`BITMAP_SPAN` times the number of keys (integer ids, as most extracts number their episodes: a
+    few ms for 450,000 keys), else with one hash pass (``pandas.unique``, hashed string ids)."""
     n = len(key)
     if n < 2:
         return True
-    runs = 1 + int(np.count_nonzero(key[1:] <= key[:-1]))
-    if runs * 1000 <= RUNS_PER_1000 * n:
-        ordered = np.sort(key, kind="stable")
-        return not bool((ordered[1:] == ordered[:-1]).any())
     lo, hi = int(key.min()), int(key.max())
     span = hi - lo + 1
     if span < n:  # more keys than values: some repeat
