@@ -20,13 +20,15 @@ in the directory ``$KPCOMPARE_BASE`` (an older version's ``src``), to compare wi
 ``kpcompare_readmissions`` is ``kpcompare_cips`` with ``readmissions=30`` (issue 21) and
 ``kpcompare_person_totals`` writes the per-person totals (CIPS) and reads back the top 10% share of bed days;
 ``kpcompare_cips_all`` gives the CIPS strata, readmissions and per-person totals in one pass.
-``kpcompare_spell_base``, ``kpcompare_cips_base`` are that older version's spell and CIPS units.
+``kpcompare_spell_base``, ``kpcompare_cips_base`` and ``kpcompare_cips_all_base`` are that older version's spell
+and CIPS units and its one pass.
 
 Each engine runs in a fresh Python process (imports included in the wall time), ``--repeat`` times, in
 rounds (every engine once per round, so changes in the machine's load hit all engines alike); the median
 wall time, its ratio to the floor's, the median CPU time (user + system of all the child's threads) and
-the peak RSS of the child (``ru_maxrss``, the largest of the runs) are printed.  ``floor`` streams the
-columns kpcompare needs, row group by row group (diagnosis as dictionary), and does nothing else;
+the peak RSS of the child (``ru_maxrss``, the largest of the runs) are printed, with the best CPU time
+of the rounds and the load average before each round (the machine's other work shows in the CPU times too).
+``floor`` streams the columns kpcompare needs, row group by row group (diagnosis as dictionary), and does nothing else;
 ``floor_numpy`` also views every column as a numpy array (the first such view makes pyarrow import pandas,
 as any numpy-based computation on Arrow data does where pandas is installed).  ``floor_table`` is the floor as
 the project's PERFORMANCE notes (``shared/reference/PERFORMANCE.md``, "floor: reading just the needed columns
@@ -46,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -203,6 +206,7 @@ shutil.rmtree(out)
 # that older version's spell and CIPS units (to compare a change in the same run)
 ENGINES["kpcompare_spell_base"] = _BASE + ENGINES["kpcompare_spell"]
 ENGINES["kpcompare_cips_base"] = _BASE + ENGINES["kpcompare_cips"]
+ENGINES["kpcompare_cips_all_base"] = _BASE + ENGINES["kpcompare_cips_all"]
 EPILOGUE = """
 core = time.perf_counter() - T0
 print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rows": rows,
@@ -292,6 +296,8 @@ def main() -> None:
     infos: dict[str, dict] = {}
     rss: dict[str, float] = {e: 0.0 for e in engines}
     for _ in range(args.repeat):
+        print(f"round {_ + 1}: load average {' '.join(open('/proc/loadavg').read().split()[:3])}"
+              if os.path.exists("/proc/loadavg") else f"round {_ + 1}", flush=True)
         for engine in engines:
             wall, cpu, infos[engine] = run(engine, args.path)
             walls[engine].append(wall)
@@ -299,12 +305,13 @@ def main() -> None:
             cpus[engine].append(cpu)
             rss[engine] = max(rss[engine], infos[engine]["rss_mb"])
     print(f"{'engine':<16} {'median s':>9} {'x floor':>8} {'x table':>8} {'runs s':>22} {'median CPU s':>13} "
-          f"{'core s':>7} {'peak RSS MB':>12} {'strata':>7} {'bed days':>14}")
+          f"{'best CPU s':>11} {'core s':>7} {'peak RSS MB':>12} {'strata':>7} {'bed days':>14}")
     for engine in engines:
         runs = " ".join(f"{w:.2f}" for w in walls[engine])
         info = infos[engine]
         print(f"{engine:<16} {statistics.median(walls[engine]):>9.2f} {_ratios(walls, engine)} {runs:>22} "
-              f"{statistics.median(cpus[engine]):>13.2f} {statistics.median(cores[engine]):>7.2f} "
+              f"{statistics.median(cpus[engine]):>13.2f} {min(cpus[engine]):>11.2f} "
+              f"{statistics.median(cores[engine]):>7.2f} "
               f"{rss[engine]:>12.0f} {info['rows']:>7} "
               f"{info['bed_days']:>14,}", flush=True)
 

@@ -186,6 +186,8 @@ def execute(extract, plan, *, progress: bool | None, threads: int | None, period
     tally = Tally()
     try:
         _run(extract, plan, options, accumulator, tally, progress=progress, threads=threads)
+        for hook in plan.hooks:  # e.g. the person totals' last file: written before the result reads it
+            getattr(hook, "finish", lambda: None)()
     except BaseException:
         for hook in plan.hooks:  # e.g. the person totals' temporary directory: removed now, not at collection
             getattr(hook, "discard", lambda: None)()

@@ -154,6 +154,45 @@ def _matches(values: pa.Array, pattern: str) -> np.ndarray:
     return pc.fill_null(pc.take(hit, index), False).to_numpy(zero_copy_only=False)
 
 
+def _is_in(codes: tuple[str, ...]):
+    wanted = pa.array(list(codes), pa.string())
+    return lambda values: pc.is_in(values, wanted)
+
+
+def _regex(pattern: str):
+    return lambda values: pc.match_substring_regex(values, pattern)
+
+
+def _dictionary(array) -> pa.DictionaryArray | None:
+    """The column as one dictionary array (None: not dictionary-encoded)."""
+    if isinstance(array, pa.ChunkedArray):
+        if not pa.types.is_dictionary(array.type):
+            return None
+        array = array.combine_chunks()
+    return array if pa.types.is_dictionary(array.type) else None
+
+
+def _bits(array, judges: list[tuple[int, object]]) -> np.ndarray:
+    """Per row (uint8): the sum of the bits whose ``judge(strings)`` holds (null: not); a dictionary-encoded
+    column is judged once per dictionary value and its bits looked up by the indices (one gather for all the
+    judges), else each judge as :func:`_judged`."""
+    encoded = _dictionary(array)
+    if encoded is None:
+        out = np.zeros(len(array), dtype=np.uint8)
+        for bit, judge in judges:
+            out |= np.where(_judged(array, judge), bit, 0).astype(np.uint8)
+        return out
+    per_value = np.zeros(len(encoded.dictionary) + 1, dtype=np.uint8)  # the last slot: a null index
+    strings = encoded.dictionary.cast(pa.string())
+    for bit, judge in judges:
+        per_value[:-1] |= np.where(pc.fill_null(judge(strings), False).to_numpy(zero_copy_only=False), bit, 0
+                                   ).astype(np.uint8)
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, len(per_value) - 1)
+    return per_value[indices.to_numpy(zero_copy_only=False)]
+
+
 def code_flags(col: Mapping[str, pa.Array], n: int, pattern: str) -> np.ndarray:
     """Per episode: whether any diagnosis (``diagnoses``, else ``primary_diagnosis``) matches ``pattern``."""
     out = np.zeros(n, dtype=bool)
@@ -191,21 +230,25 @@ class ReadmissionPass:
             c in self.columns_needed for c in ("primary_diagnosis", "diagnoses"))
 
     def columns(self, table) -> dict[str, np.ndarray]:
-        """One byte of flags per row: emergency, transfer, died, cancer, obstetric."""
+        """One byte of flags per row: emergency, transfer, died, cancer, obstetric (each column's rules judged
+        together, once per dictionary value where the column is dictionary-encoded)."""
         col = {name: table.column(name) for name in self.columns_needed}
-        n = table.num_rows
         rules = self.rules
-        flags = np.where(_in_codes(col["admission_method"], rules.emergency_methods), _EMERGENCY, 0)
-        transfer = _in_codes(col["admission_method"], rules.transfer_methods)
+        flags = _bits(col["admission_method"], [(_EMERGENCY, _is_in(rules.emergency_methods)),
+                                                (_TRANSFER, _is_in(rules.transfer_methods))])
         if "admission_source" in col:
-            transfer |= _in_codes(col["admission_source"], rules.transfer_sources)
-        flags |= np.where(transfer, _TRANSFER, 0)
+            flags |= _bits(col["admission_source"], [(_TRANSFER, _is_in(rules.transfer_sources))])
         if "discharge_method" in col:
-            flags |= np.where(_in_codes(col["discharge_method"], rules.died_methods), _DIED, 0)
+            flags |= _bits(col["discharge_method"], [(_DIED, _is_in(rules.died_methods))])
         if self.diagnoses_used:
-            flags |= np.where(code_flags(col, n, rules.cancer_pattern), _CANCER, 0)
-            flags |= np.where(code_flags(col, n, rules.obstetric_pattern), _OBSTETRIC, 0)
-        return {"readmission_flags": flags.astype(np.uint8)}
+            patterns = [(_CANCER, rules.cancer_pattern), (_OBSTETRIC, rules.obstetric_pattern)]
+            if "primary_diagnosis" in col and _dictionary(col["primary_diagnosis"]) is not None:
+                flags |= _bits(col["primary_diagnosis"], [(bit, _regex(pattern)) for bit, pattern in patterns])
+                col.pop("primary_diagnosis")
+            for bit, pattern in patterns:
+                if col.keys() & {"primary_diagnosis", "diagnoses"}:
+                    flags |= np.where(code_flags(col, table.num_rows, pattern), bit, 0).astype(np.uint8)
+        return {"readmission_flags": flags}
 
     def add(self, recs, plan, **_) -> list[np.ndarray]:
         """The numerator and denominator of each counted unit of one partition (in ``recs`` order)."""
@@ -294,27 +337,76 @@ def previous_discharge(person: np.ndarray, start: np.ndarray, end: np.ndarray, h
     unit is admitted 0 to ``window - 1`` days after that discharge (one admitted before it overlaps the stay).
     Units without a valid discharge (``end`` unknown or before ``start``) are no previous discharge.
     """
-    from .spells import first_of_groups, sort_keys
+    from .spells import first_of_groups, sort_groups
 
     n = len(person)
     index = np.full(n, -1, dtype=np.int64)
     if n < 2:
         return index
     valid_end = np.where((end == _NO_END) | (end < start), _NO_END, end)
-    perm = sort_keys(person, start, valid_end, row=head)
-    p, s, e = person[perm], start[perm], valid_end[perm]
-    group = np.cumsum(first_of_groups(p)) - 1
-    _, end_rank = np.unique(e, return_inverse=True)
-    key = end_rank.astype(np.int64) * n + np.arange(n)  # larger end, then later unit, wins
-    best = pd.Series(key).groupby(group, observed=True).cummax().to_numpy()
-    prev = np.full(n, -1, dtype=np.int64)
-    same = group[1:] == group[:-1]
-    prev[1:][same] = best[:-1][same]
-    has = prev >= 0
-    prev_pos = np.where(has, prev % n, 0)
+    if _in_order(person, start, valid_end, head):  # CIPS come so, as a rule: no sort
+        perm, s, e, new_person = None, start, valid_end, first_of_groups(person)
+    else:
+        narrow_person, narrow_end = _narrow(person, valid_end)
+        ordered = sort_groups(narrow_person, start, narrow_end, row=head)
+        perm, new_person = ordered.perm, ordered.starts(1)
+        s, e = start[perm], valid_end[perm]
+    prev_pos = np.empty(n, dtype=np.int64)  # the unit with the latest discharge before each (same person or not)
+    prev_pos[0] = 0
+    prev_pos[1:] = _latest_so_far(new_person, e)[:-1]
     prev_end = e[prev_pos]
-    known = has & (prev_end != _NO_END)
+    known = ~new_person & (prev_end != _NO_END)
     gap = s - np.where(known, prev_end, s)  # no overflow on the unknown ends (0 there, masked by ``known``)
-    hit = known & (gap >= 0) & (gap <= window - 1)
-    index[perm[hit]] = perm[prev_pos[hit]]
+    hit = np.flatnonzero(known & (gap >= 0) & (gap <= window - 1))
+    if perm is None:
+        index[hit] = prev_pos[hit]
+    else:
+        index[perm[hit]] = perm[prev_pos[hit]]
     return index
+
+
+def _narrow(person: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The person and end keys of the sort, narrowed where that keeps their order: the person's number (0, 1,
+    ...) where the units come by person (spells and CIPS do), an unknown end just before the earliest known
+    one; so the packed key needs no ranks (:func:`kpcompare.engine.spells.sort_groups`)."""
+    from .spells import first_of_groups
+
+    if bool((person[1:] >= person[:-1]).all()):
+        person = np.cumsum(first_of_groups(person))
+    known = end != _NO_END
+    if known.any() and not known.all():
+        end = np.where(known, end, end[known].min() - 1)
+    return person, end
+
+
+def _in_order(person: np.ndarray, start: np.ndarray, end: np.ndarray, head: np.ndarray) -> bool:
+    """Whether the units are sorted by person, start, end and first row already (then that sort keeps them)."""
+    later = [key[1:] > key[:-1] for key in (person, start, end, head)]
+    same = [key[1:] == key[:-1] for key in (person, start, end)]
+    ok = later[0] | (same[0] & (later[1] | (same[1] & (later[2] | (same[2] & later[3])))))
+    return bool(ok.all())
+
+
+def _latest_so_far(new_person: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Per unit (sorted by person): the position of the latest ``end`` among the person's units up to it (ties:
+    the later unit; ``_NO_END`` lowest).
+
+    One running maximum of ``(person, end, position)`` packed into an int64 (the person's number first, the
+    end offset by its minimum, the position last) where that fits in 62 bits, else a running maximum of
+    ``(end rank, position)`` per person (pandas)."""
+    n = len(end)
+    group = np.cumsum(new_person) - 1
+    known = end != _NO_END
+    low = int(end[known].min()) - 1 if known.any() else 0
+    span = int(end[known].max()) - low + 1 if known.any() else 1
+    if (int(group[-1]) + 1) * span * n < 1 << 62:
+        key = np.where(known, end, low)
+        key -= low  # 0 for an unknown end, 1 for the earliest discharge, ...
+        key += group * span
+        key *= n
+        key += np.arange(n)
+        np.maximum.accumulate(key, out=key)
+        return key % n
+    _, end_rank = np.unique(end, return_inverse=True)
+    key = end_rank.astype(np.int64) * n + np.arange(n)  # larger end, then later unit, wins
+    return pd.Series(key).groupby(group, observed=True).cummax().to_numpy() % n
