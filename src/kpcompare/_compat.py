@@ -10,13 +10,19 @@ root finder's to the tolerance kpcompare asks of it).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-__all__ = ["version_tuple", "groups", "pandera_pandas", "pandera_pyarrow", "find_root",
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10 (Databricks 14.3 LTS): the backport tomllib was made from, same API (tomli >= 2.0.1)
+    import tomli as tomllib
+
+__all__ = ["tomllib", "version_tuple", "groups", "pandera_pandas", "pandera_pyarrow", "find_root",
            "arrow_stream_reader", "arrow_schema", "cast_batch", "is_string_view", "is_binary_view"]
 
 
