@@ -52,7 +52,7 @@ OLDEST := .venv-oldest
 OLDEST_PYTHON ?= python3.10
 OLDEST_REQUIREMENTS ?= requirements/oldest.txt
 test-oldest:
-	@command -v $(OLDEST_PYTHON) >/dev/null 2>&1 || { echo "make test-oldest: $(OLDEST_PYTHON) not found; the oldest supported combination (Databricks 14.3 LTS) needs Python 3.10: run 'make test-oldest OLDEST_PYTHON=/path/to/python3.10'"; exit 2; }
+	@$(OLDEST_PYTHON) -c 'import sys' >/dev/null 2>&1 || { echo "make test-oldest: $(OLDEST_PYTHON) not found (or not runnable); the oldest supported combination (Databricks 14.3 LTS) needs Python 3.10: run 'make test-oldest OLDEST_PYTHON=/path/to/python3.10'"; exit 2; }
 	@want=$$($(OLDEST_PYTHON) -c 'import sys; print(sys.version_info[:2])'); \
 	  have=$$($(OLDEST)/bin/python -c 'import sys; print(sys.version_info[:2])' 2>/dev/null); \
 	  if [ "$$want" != "$$have" ]; then rm -rf $(OLDEST) && $(OLDEST_PYTHON) -m venv $(OLDEST); fi
