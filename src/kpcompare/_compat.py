@@ -2,10 +2,10 @@
 
 kpcompare runs from the oldest combination in ``requirements/oldest.txt`` (Databricks Runtime 14.3 LTS:
 Python 3.10, pandas 1.5.3, numpy 1.23.5, matplotlib 3.7.0, with pyarrow 14.0.1) to the newest pins in
-``requirements/constraints.txt`` (pandas 3); see docs/scale.md#3-supported-versions.  Every version-dependent choice is a function here (or, for the Python
-version, ``tomllib``: the standard library's on 3.11+, the ``tomli`` backport on 3.10); no other module
-compares versions.  None of them changes a number: each gives the same result on every supported version (the
-root finder's to the tolerance kpcompare asks of it).
+``requirements/constraints.txt`` (pandas 3); see docs/scale.md#3-supported-versions.  Every version-dependent
+choice is a function here (or, for the Python version, ``tomllib``: the standard library's on 3.11+, the
+``tomli`` backport on 3.10); no other module compares versions.  None of them changes a number: each gives the
+same result on every supported version (the root finder's to the tolerance kpcompare asks of it).
 """
 
 from __future__ import annotations
