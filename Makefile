@@ -44,18 +44,23 @@ docs: $(STAMP)
 	$(PY) -m mkdocs build --strict --site-dir site
 
 
-# the oldest supported combination (requirements/oldest.txt: Databricks 15.4 LTS - pandas 1.5.3, numpy 1.23.5,
-# pyarrow 14.0.1, scipy 1.11.1, pandera 0.22.1, PySpark 3.5.0)
-# in a virtual environment of its own; not part of `make test` (docs/scale.md#3-supported-versions)
+# the oldest supported combination (requirements/oldest.txt: Databricks 14.3 LTS - Python 3.10, pandas 1.5.3,
+# numpy 1.23.5, matplotlib 3.7.0, pyarrow 14.0.1, scipy 1.11.1, pandera 0.22.1, PySpark 3.5.0) in a virtual
+# environment of its own; not part of `make test` (docs/scale.md#3-supported-versions).  15.4 LTS's combination:
+#   make test-oldest OLDEST_PYTHON=python3.11 OLDEST_REQUIREMENTS=requirements/oldest-15.4.txt OLDEST=.venv-oldest-15.4
 OLDEST := .venv-oldest
+OLDEST_PYTHON ?= python3.10
+OLDEST_REQUIREMENTS ?= requirements/oldest.txt
 test-oldest:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; run 'make PYTHON=/path/to/python3.11 ...'"; exit 2; }
-	test -x $(OLDEST)/bin/python || $(PYTHON) -m venv $(OLDEST)
-	$(OLDEST)/bin/python -c "import re, sys; pins = lambda f: {re.sub('[-_.]+', '-', re.split('[=<>]', l)[0]).lower(): l for l in open(f).read().splitlines() if l and not l.startswith('#')}; old = pins('requirements/oldest.txt'); new = {**pins('requirements/constraints.txt'), **old}; open('$(OLDEST)/constraints.txt', 'w').write(chr(10).join(new.values()) + chr(10))"
+	@$(OLDEST_PYTHON) -c 'import sys' >/dev/null 2>&1 || { echo "make test-oldest: $(OLDEST_PYTHON) not found (or not runnable); the oldest supported combination (Databricks 14.3 LTS) needs Python 3.10: run 'make test-oldest OLDEST_PYTHON=/path/to/python3.10'"; exit 2; }
+	@want=$$($(OLDEST_PYTHON) -c 'import sys; print(sys.version_info[:2])'); \
+	  have=$$($(OLDEST)/bin/python -c 'import sys; print(sys.version_info[:2])' 2>/dev/null); \
+	  if [ "$$want" != "$$have" ]; then rm -rf $(OLDEST) && $(OLDEST_PYTHON) -m venv $(OLDEST); fi
+	$(OLDEST)/bin/python -c "import re, sys; pins = lambda f: {re.sub('[-_.]+', '-', re.split('[=<>]', l)[0]).lower(): l for l in open(f).read().splitlines() if l and not l.startswith('#')}; old = pins('$(OLDEST_REQUIREMENTS)'); new = {**pins('requirements/constraints.txt'), **old}; open('$(OLDEST)/constraints.txt', 'w').write(chr(10).join(new.values()) + chr(10))"
 	$(OLDEST)/bin/python -m pip install $(PIP_FLAGS) -c $(OLDEST)/constraints.txt -e '.[test,bench,spark]'
 	$(OLDEST)/bin/python -m pip check
 	$(OLDEST)/bin/python -m pytest -q -p no:cacheprovider
 
 
 clean:
-	rm -rf $(VENV) $(OLDEST) output site build dist .pytest_cache .hypothesis .import_linter_cache
+	rm -rf $(VENV) $(OLDEST) .venv-oldest-15.4 output site build dist .pytest_cache .hypothesis .import_linter_cache

@@ -125,3 +125,17 @@ def test_arrow_stream_reader_reads_a_pyarrow_table_and_refuses_other_objects():
     assert _compat.arrow_schema(table.schema) == table.schema
     with pytest.raises(TypeError):
         _compat.arrow_stream_reader(object())
+
+
+def test_tomllib_is_the_standard_library_reader_from_python_3_11_and_tomli_before():
+    import sys
+
+    assert _compat.tomllib.__name__ == ("tomllib" if sys.version_info >= (3, 11) else "tomli")
+    # TOML 1.0.0 spec examples (toml.io/en/v1.0.0): a dotted key, an array of tables, a local date, an inf float
+    doc = _compat.tomllib.loads('site."google.com" = true\n[[fruit]]\nname = "apple"\n[[fruit]]\nname = "banana"\n'
+                                'ld1 = 1979-05-27\nsf1 = inf\n')
+    assert doc["site"] == {"google.com": True}
+    assert [fruit["name"] for fruit in doc["fruit"]] == ["apple", "banana"]
+    assert str(doc["fruit"][1]["ld1"]) == "1979-05-27" and doc["fruit"][1]["sf1"] == float("inf")
+    with pytest.raises(_compat.tomllib.TOMLDecodeError):
+        _compat.tomllib.loads("a = ")

@@ -1,22 +1,29 @@
 """The one place where kpcompare meets the differences between the versions of its dependencies it supports.
 
-kpcompare runs from the oldest combination in ``requirements/oldest.txt`` (Databricks Runtime 15.4 LTS:
-pandas 1.5.3, numpy 1.23.5, pyarrow 14.0.1) to the newest pins in ``requirements/constraints.txt`` (pandas 3);
-see docs/scale.md#3-supported-versions.  Every version-dependent choice is a function here; no other module
-compares versions.  None of them changes a number: each gives the same result on every supported version (the
-root finder's to the tolerance kpcompare asks of it).
+kpcompare runs from the oldest combination in ``requirements/oldest.txt`` (Databricks Runtime 14.3 LTS:
+Python 3.10, pandas 1.5.3, numpy 1.23.5, matplotlib 3.7.0, with pyarrow 14.0.1) to the newest pins in
+``requirements/constraints.txt`` (pandas 3); see docs/scale.md#3-supported-versions.  Every version-dependent
+choice is a function here (or, for the Python version, ``tomllib``: the standard library's on 3.11+, the
+``tomli`` backport on 3.10); no other module compares versions.  None of them changes a number: each gives the
+same result on every supported version (the root finder's to the tolerance kpcompare asks of it).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-__all__ = ["version_tuple", "groups", "pandera_pandas", "pandera_pyarrow", "find_root",
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10 (Databricks 14.3 LTS): the backport tomllib was made from, same API (tomli >= 2.0.1)
+    import tomli as tomllib
+
+__all__ = ["tomllib", "version_tuple", "groups", "pandera_pandas", "pandera_pyarrow", "find_root",
            "arrow_stream_reader", "arrow_schema", "cast_batch", "is_string_view", "is_binary_view"]
 
 

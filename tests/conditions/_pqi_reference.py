@@ -9,7 +9,10 @@ no kpcompare function is used.  A discharge gets the first PQI it counts for, in
 
 from __future__ import annotations
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the tomli backport, a dependency of kpcompare there
+    import tomli as tomllib
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "conditions"

@@ -178,7 +178,7 @@ def test_installed_entry_point_is_named_like_the_module():
     # pyproject.toml must declare  "kpcompare.figures.pytest_plugin" = "kpcompare.figures.pytest_plugin"
     # under [project.entry-points.pytest11]: with another name, a conftest that also lists the module in
     # pytest_plugins makes pytest stop with "Plugin already registered under a different name".
-    import tomllib
+    from kpcompare._compat import tomllib
 
     pyproject = pathlib.Path(__file__).resolve().parents[2] / "pyproject.toml"
     declared = tomllib.loads(pyproject.read_text())["project"]["entry-points"]["pytest11"]

@@ -3,7 +3,10 @@ hand-written documents whose lines are counted by eye."""
 
 from __future__ import annotations
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the tomli backport, a dependency of kpcompare there
+    import tomli as tomllib
 
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
+from .._compat import tomllib
 from ..errors import SourceReadError
 
 __all__ = ["read_group_tables"]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
+from .._compat import tomllib
 from .._paths import data_dir, data_path
 from ..errors import UnknownNameError
 

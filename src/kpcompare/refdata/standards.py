@@ -8,13 +8,12 @@ is keyed by age band and sex (registry ``keys = ["age_band", "sex"]``).
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
-from .._compat import groups
+from .._compat import groups, tomllib
 from .._paths import data_path
 from ..errors import InvalidArgumentError, UnknownNameError
 from .labels import validate_band_table

@@ -11,7 +11,6 @@ configuration by name (``ham``, ``feachem``; :func:`shipped_configs`), checks ev
 from __future__ import annotations
 
 import difflib
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -20,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._compat import tomllib
 from ..errors import InvalidArgumentError, UnknownNameError
 from . import schema
 from ._lines import key_lines, line_of
