@@ -82,3 +82,10 @@ def test_the_date(monkeypatch):
         run_date()
     with pytest.raises(ValueError, match="option --date: '1/2/2026' is not a date YYYY-MM-DD."):
         run_date("1/2/2026")
+
+
+@pytest.mark.parametrize("text", ["20260201", "2026-W05-7", "2026-02-30", "2026-2-1"])
+def test_the_date_only_in_its_documented_form(text):
+    # Python 3.11+ date.fromisoformat also reads 20260201 and week dates; 3.10 does not: the same answer on both
+    with pytest.raises(ValueError, match=f"option --date: {text!r} is not a date YYYY-MM-DD."):
+        run_date(text)

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -29,7 +30,9 @@ DEPENDENCIES = ("numpy", "pandas", "pyarrow", "pandera", "scipy", "statsmodels",
 def run_date(date: str | None = None) -> str:
     """``date`` (``YYYY-MM-DD``) if given, else the UTC date of ``SOURCE_DATE_EPOCH`` if set, else today (UTC)."""
     if date is not None:
-        try:
+        try:  # the form is checked first: Python 3.11+ fromisoformat also reads 20260101 and 2026-W01-1
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(date)):
+                raise ValueError(date)
             return dt.date.fromisoformat(str(date)).isoformat()
         except ValueError:
             raise InvalidArgumentError(f"option --date: {date!r} is not a date YYYY-MM-DD.") from None
