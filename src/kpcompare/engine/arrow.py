@@ -197,11 +197,8 @@ def _run(extract, plan, options: dict | None, accumulator: Accumulator, tally: T
          threads: int) -> None:
     """Stream the extract through the plan's passes, or run them on Spark for a Spark DataFrame."""
     if is_spark_dataframe(getattr(extract.source, "frame", None)):
-        if plan.hooks or options is None:
-            raise InvalidArgumentError(
-                "argument 'readmissions': aggregate(readmissions=...) and person_totals run on the Arrow engine only: the Spark engine does "
-                "not compute readmissions or per-person totals yet; aggregate on Spark without them, or read the "
-                "extract with engine='arrow' where it can leave the cluster.")
+        if options is None:  # pragma: no cover - every caller passes make_plan's keywords
+            raise KpcompareError("internal error: a Spark run needs the plan's options; please report this.")
         from .spark import aggregate_on_spark  # the same rules, run on Spark (docs/scale.md)
 
         aggregate_on_spark(extract, plan, options, accumulator, tally)
