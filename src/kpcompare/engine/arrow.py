@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_flag
-from ..errors import DataQualityWarning, InvalidArgumentError, InvalidValueError, KpcompareError
+from ..errors import DataQualityWarning, InvalidValueError, KpcompareError
 from ..extract.rules import DATA_QUALITY_SHARE, EXCLUSION_REASONS
 from ..extract.spark_source import is_spark_dataframe
 from .episode_pass import counted_names, measure_names, stream_episodes
@@ -145,7 +145,8 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         days of discharge; 30: NHS Digital's indicator; docs/readmissions.md); None (default) adds nothing.
     person_totals : bool, str, path or None
         Spells, CIPS: the per-person totals of the same pass as ``.person_totals``, written to a temporary
-        directory (True) or to this one (docs/readmissions.md#one-pass-strata-readmissions-and-person-totals).
+        directory (True) or to this one (docs/readmissions.md#one-pass-strata-readmissions-and-person-totals);
+        on Spark by Spark, into a directory both Spark and this process see (docs/scale.md).
 
     Returns
     -------

@@ -29,8 +29,10 @@ def person_totals(extract: Any, *, period: Any = None, out: Any = None, by: Sequ
 
     Parameters
     ----------
-    extract : Extract, path, pyarrow.Table or pandas.DataFrame
-        With ``person_id``, ``provider``, ``admission_date``, ``discharge_date`` (spells need them).
+    extract : Extract, path, pyarrow.Table, pandas.DataFrame or Spark DataFrame
+        With ``person_id``, ``provider``, ``admission_date``, ``discharge_date`` (spells need them).  A Spark
+        DataFrame runs on Spark, whose Parquet writer writes the files (docs/scale.md, "Readmissions and
+        per-person totals on Spark": ``out`` must be a directory Spark and this process both see).
     period : (first_day, last_day), optional
         As :func:`kpcompare.aggregate`: stays overlapping it, bed days clipped to it, admissions admitted in it.
     out : str or path, optional
