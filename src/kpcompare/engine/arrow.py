@@ -145,8 +145,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         days of discharge; 30: NHS Digital's indicator; docs/readmissions.md); None (default) adds nothing.
     person_totals : bool, str, path or None
         Spells, CIPS: the per-person totals of the same pass as ``.person_totals``, written to a temporary
-        directory (True) or to this one (docs/readmissions.md#one-pass-strata-readmissions-and-person-totals);
-        on Spark by Spark, into a directory both Spark and this process see (docs/scale.md).
+        directory (True) or this one (docs/readmissions.md#one-pass-strata-readmissions-and-person-totals; Spark: docs/scale.md).
 
     Returns
     -------
