@@ -131,3 +131,15 @@ def test_person_totals_directory_refused_when_it_holds_files(spark_classic, synt
     kpcompare.aggregate(frame, by=("system",), unit="cips", person_totals=tmp_path, progress=False)
     with pytest.raises(InvalidArgumentError, match="already holds part-\\*.parquet files"):
         kpcompare.aggregate(frame, by=("system",), unit="cips", person_totals=tmp_path, progress=False)
+
+
+def test_files_the_driver_cannot_read_refused(spark_classic, synthetic, tmp_path, monkeypatch):
+    """A cluster whose executors write where this process cannot read (a driver's temporary directory on a
+    multi-machine cluster): simulated by a writer that writes nowhere; the count check names the argument."""
+    from kpcompare.engine.spark import run as spark_run
+
+    monkeypatch.setattr(spark_run, "_write_persons", lambda units, plan, totals: None)
+    with pytest.raises(InvalidArgumentError, match="argument 'person_totals': Spark wrote [0-9,]+ per-person rows, "
+                                                   "but 0 can be read from"):
+        kpcompare.aggregate(to_spark(spark_classic, synthetic), by=("system",), unit="cips",
+                            person_totals=tmp_path / "persons", progress=False)
