@@ -2,13 +2,16 @@
 
 Usage:
     python benchmarks/generate_extract.py /tmp/hes20m.parquet --rows 20000000
-    python benchmarks/bench_spark.py /tmp/hes20m.parquet [--units episode,spell] [--cores 2]
+    python benchmarks/bench_spark.py /tmp/hes20m.parquet [--units episode,spell,cips,cips_all] [--cores 2]
         [--driver-memory 2g] [--engines arrow,spark]
 
 Each run is a fresh Python process: ``arrow`` is ``kpcompare.aggregate(read_episodes(path), ...)``; ``spark``
 starts a local session (``local[cores]``), reads the file with ``spark.read.parquet`` and aggregates the
 DataFrame with the same options (the result is compared with the Arrow engine's: equal strata and exclusions).
 Both use aggregate's defaults (persons counted, duplicate episode ids checked) with 11 condition groups.
+Units: ``episode``, ``spell``, ``cips``, and ``cips_all``: the CIPS strata, readmissions (``readmissions=30``) and
+per-person totals (``person_totals=True``) in one pass; its readmission accounts and the persons' frequency
+tables of bed days, admissions and episodes (bounded memory) are compared too.
 
 Printed per engine and unit: the wall time of the process (interpreter, imports and, for Spark, the session's
 start included), the time of the aggregation alone, and the peak memory: the largest sum of the resident
@@ -45,12 +48,19 @@ if engine == "spark":
     source = kpcompare.read_episodes(spark.read.parquet(path))
 else:
     source = kpcompare.read_episodes(path)
+options = dict(unit="cips", readmissions=30, person_totals=True) if unit == "cips_all" else dict(unit=unit)
 t0 = time.perf_counter()
-result = kpcompare.aggregate(source, conditions=groups, unit=unit, progress=False)
+result = kpcompare.aggregate(source, conditions=groups, progress=False, **options)
 seconds = time.perf_counter() - t0
 out = os.environ["KPCOMPARE_BENCH_OUT"]
 result.strata.to_parquet(out + ".strata.parquet")
 result.exclusions.to_parquet(out + ".exclusions.parquet")
+if unit == "cips_all":
+    import pandas as pd
+    result.readmission_exclusions.to_parquet(out + ".readmissions.parquet")
+    freq = [result.person_totals.frequencies(v).rename(columns={v: "value"}).assign(total=v)
+            for v in ("bed_days", "admissions", "episodes")]
+    pd.concat(freq, ignore_index=True).to_parquet(out + ".persons.parquet")
 print(json.dumps({"seconds": seconds, "rows": result.rows_read, "strata": len(result.strata)}))
 """
 
@@ -96,10 +106,12 @@ def run(path: str, engine: str, unit: str, cores: int, memory: str) -> dict:
 
 
 def same_result(a: dict, b: dict) -> bool:
-    """Whether two runs gave equal strata and exclusions (weighted sums are not asked for here)."""
+    """Whether two runs gave equal strata and exclusions (weighted sums are not asked for here), and for
+    ``cips_all`` equal readmission accounts and persons' frequency tables."""
     import pandas as pd
 
-    for part in ("strata", "exclusions"):
+    parts = ("strata", "exclusions") + (("readmissions", "persons") if a["unit"] == "cips_all" else ())
+    for part in parts:
         x = pd.read_parquet(f"{a['out']}.{part}.parquet")
         y = pd.read_parquet(f"{b['out']}.{part}.parquet")
         if not x.equals(y):

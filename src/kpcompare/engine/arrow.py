@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_flag
-from ..errors import DataQualityWarning, InvalidArgumentError, InvalidValueError, KpcompareError
+from ..errors import DataQualityWarning, InvalidValueError, KpcompareError
 from ..extract.rules import DATA_QUALITY_SHARE, EXCLUSION_REASONS
 from ..extract.spark_source import is_spark_dataframe
 from .episode_pass import counted_names, measure_names, stream_episodes
@@ -145,7 +145,7 @@ def aggregate(extract: Any, *, by: Sequence[str] = ("system", "sex", "age_band",
         days of discharge; 30: NHS Digital's indicator; docs/readmissions.md); None (default) adds nothing.
     person_totals : bool, str, path or None
         Spells, CIPS: the per-person totals of the same pass as ``.person_totals``, written to a temporary
-        directory (True) or to this one (docs/readmissions.md#one-pass-strata-readmissions-and-person-totals).
+        directory (True) or this one (docs/readmissions.md#one-pass-strata-readmissions-and-person-totals; Spark: docs/scale.md).
 
     Returns
     -------
@@ -199,11 +199,8 @@ def _run(extract, plan, options: dict | None, accumulator: Accumulator, tally: T
          threads: int) -> None:
     """Stream the extract through the plan's passes, or run them on Spark for a Spark DataFrame."""
     if is_spark_dataframe(getattr(extract.source, "frame", None)):
-        if plan.hooks or options is None:
-            raise InvalidArgumentError(
-                "argument 'readmissions': aggregate(readmissions=...) and person_totals run on the Arrow engine only: the Spark engine does "
-                "not compute readmissions or per-person totals yet; aggregate on Spark without them, or read the "
-                "extract with engine='arrow' where it can leave the cluster.")
+        if options is None:  # pragma: no cover - every caller passes make_plan's keywords
+            raise KpcompareError("internal error: a Spark run needs the plan's options; please report this.")
         from .spark import aggregate_on_spark  # the same rules, run on Spark (docs/scale.md)
 
         aggregate_on_spark(extract, plan, options, accumulator, tally)

@@ -102,13 +102,25 @@ class PersonTotalsPass:
     def add(self, recs, plan, *, admitted: np.ndarray, bed: np.ndarray) -> list[np.ndarray]:
         """Sum the partition's counted units per (stratum, person) and write them as one Parquet file (a
         person's rows together, in the order the units come); no measures are added to the strata."""
+        table = self.table(recs, [labels.labels for labels in plan.labels], admitted=admitted, bed=bed)
+        if table is None:
+            return []
+        self._write(table, self.directory / f"part-{self.files:04d}.parquet")
+        self.files += 1
+        self.persons += table.num_rows
+        return []
+
+    def table(self, recs, labels: Sequence[Sequence], *, admitted: np.ndarray, bed: np.ndarray) -> pa.Table | None:
+        """The partition's per-person rows (``<by...>, person_id, TOTALS``; None without a counted unit): the
+        counted units summed per (stratum, person).  ``labels[j]``: the labels of the ids of ``by`` column ``j``
+        in ``recs`` (the Arrow engine's global ones; the Spark engine's, local to its partition)."""
         detail = recs.detail
         heads = detail.head[detail.counted]
         n = len(heads)
         if n == 0:
-            return []
+            return None
         rows = detail.rows
-        stratum = _stratum_keys(recs.ids, [len(plan.labels[j]) + 1 for j in range(len(recs.ids))])
+        stratum = _stratum_keys(recs.ids, [len(labels[j]) + 1 for j in range(len(recs.ids))])
         person_code, persons = _person_codes(recs.person)
         group, count = _groups(person_code, persons, stratum)
         sample = np.empty(count, dtype=np.int64)
@@ -116,16 +128,13 @@ class PersonTotalsPass:
         person = rows["person_label"][heads][sample] if "person_label" in rows else recs.person[sample]
         values = {"admissions": admitted, "emergency_admissions": admitted * rows["emergency"][heads]
                   if self.emergency_known else None, "bed_days": bed, "spells": None, "episodes": recs.episodes}
-        table = {name: _labels_of(plan.labels[j].labels, recs.ids[j][sample]) for j, name in enumerate(self.by)}
+        table = {name: _labels_of(labels[j], recs.ids[j][sample]) for j, name in enumerate(self.by)}
         table["person_id"] = pa.array(person, type=pa.string() if person.dtype == object else None)
         for name, value in values.items():
             table[name] = np.rint(np.bincount(group, weights=value, minlength=count)).astype(np.int64)
         if not self.emergency_known:  # no admission method: unknown, not 0
             table["emergency_admissions"] = np.full(count, np.nan)
-        self._write(pa.table(table), self.directory / f"part-{self.files:04d}.parquet")
-        self.files += 1
-        self.persons += count
-        return []
+        return pa.table(table)
 
 
 def _stratum_keys(ids: list[np.ndarray], sizes: list[int]) -> np.ndarray:

@@ -29,8 +29,10 @@ def person_totals(extract: Any, *, period: Any = None, out: Any = None, by: Sequ
 
     Parameters
     ----------
-    extract : Extract, path, pyarrow.Table or pandas.DataFrame
-        With ``person_id``, ``provider``, ``admission_date``, ``discharge_date`` (spells need them).
+    extract : Extract, path, pyarrow.Table, pandas.DataFrame or Spark DataFrame
+        With ``person_id``, ``provider``, ``admission_date``, ``discharge_date`` (spells need them).  A Spark
+        DataFrame runs on Spark, whose Parquet writer writes the files (docs/scale.md, "Readmissions and
+        per-person totals on Spark": ``out`` must be a directory Spark and this process both see).
     period : (first_day, last_day), optional
         As :func:`kpcompare.aggregate`: stays overlapping it, bed days clipped to it, admissions admitted in it.
     out : str or path, optional
@@ -63,12 +65,13 @@ def person_totals(extract: Any, *, period: Any = None, out: Any = None, by: Sequ
     if not isinstance(extract, Extract):
         extract = read_episodes(extract)
     directory, keep = output_directory(out)
-    plan = make_plan(extract, by=by, age_bands="esp2013", conditions=None, unit=unit, bed_days="midnights",
-                     period=period, weights=None, newborns="include", admissions_by="admission", persons=None,
-                     check_duplicates=None, cips_rules=cips_rules, where=where)
+    options = dict(by=by, age_bands="esp2013", conditions=None, unit=unit, bed_days="midnights", period=period,
+                   weights=None, newborns="include", admissions_by="admission", persons=None, check_duplicates=None,
+                   cips_rules=cips_rules, where=where)
+    plan = make_plan(extract, **options)
     extract.require(["person_id"], purpose="person_totals")
     plan.hooks.append(PersonTotalsPass(extract, directory, plan.by, keep))
-    result = execute(extract, plan, progress=progress, threads=None, period=period)
+    result = execute(extract, plan, progress=progress, threads=None, period=period, options=options)
     totals, result.person_totals = result.person_totals, None  # the totals hold the result, not both ways
     totals.result = result
     return totals

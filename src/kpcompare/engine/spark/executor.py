@@ -27,6 +27,7 @@ from ...extract.sources import Source, TableSource, plain_schema
 from ..plan import MISSING_ID, Plan, hash_ids, make_plan
 from ..streaming import N_REASONS
 from ..units import records
+from .hooks import HookSpec, attach, hook_rows, row_columns, staged_hook_columns, unit_columns
 
 __all__ = ["Recipe", "ROW", "stage_schema", "stage_batches", "units_schema", "unit_batches"]
 
@@ -72,6 +73,7 @@ class Recipe:
     types: dict[str, pa.DataType]
     options: dict[str, Any]
     description: str
+    hooks: HookSpec = field(default_factory=HookSpec)  # readmissions, person totals (kpcompare.engine.spark.hooks)
     _plan: Plan | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict:
@@ -82,7 +84,9 @@ class Recipe:
     def plan(self) -> Plan:
         if self._plan is None:
             extract = Extract(_Columns(self.columns, self.types, self.description), self.mapping, self.fields)
-            self._plan = make_plan(extract, **self.options)
+            plan = make_plan(extract, **self.options)
+            attach(self.hooks, extract, plan)
+            self._plan = plan
         return self._plan
 
     def canonical(self, batch: pa.RecordBatch) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
@@ -102,13 +106,14 @@ class Recipe:
                 yield got.table, rows
 
 
-def stage_schema(plan: Plan) -> str:
-    """The Spark schema (DDL) of :func:`stage_batches`' output for ``plan``."""
+def stage_schema(plan: Plan, hooks: HookSpec | None = None) -> str:
+    """The Spark schema (DDL) of :func:`stage_batches`' output for ``plan`` (and its ``hooks``' row columns)."""
     parts = ["row long", "reason int", "w double"] + [f"l{j} string" for j in range(len(plan.by))]
     if plan.unit == "episode":
         parts += ["admitted int", "bed long", "weight double", "person long", "episode_key long"]
     else:
         parts += [f"{name} {kind}" for name, kind in _spell_schema(plan).items()]
+        parts += [f"{name} {kind}" for name, kind in row_columns(hooks or HookSpec()).items()]
     return ", ".join(parts)
 
 
@@ -117,7 +122,7 @@ def stage_batches(recipe: Recipe, batches: Iterator[pa.RecordBatch]) -> Iterator
     rows) and what the unit needs (episode unit: admission, bed days, person and episode keys; spells and
     CIPS: the keys and dates the spell rules read)."""
     plan = recipe.plan()
-    schema = _ddl_schema(stage_schema(plan))
+    schema = _ddl_schema(stage_schema(plan, recipe.hooks))
     for batch in batches:
         for table, rows in recipe.canonical(batch):
             staged = plan.stage(table)
@@ -136,6 +141,7 @@ def stage_batches(recipe: Recipe, batches: Iterator[pa.RecordBatch]) -> Iterator
                 out.update(_episode_columns(plan, staged, table, n))
             else:
                 out.update(_spell_columns(plan, staged, n))
+                out.update(staged_hook_columns(plan, recipe.hooks, table, n))
             yield pa.RecordBatch.from_pydict(out, schema=schema)
 
 
@@ -180,19 +186,22 @@ def _ddl_schema(ddl: str) -> pa.Schema:
 # ------------------------------------------------------------------------------------------------- units
 
 
-def units_schema(plan: Plan) -> str:
-    """The Spark schema (DDL) of :func:`unit_batches`' output: counted records and exclusion counts."""
+def units_schema(plan: Plan, hooks: HookSpec | None = None) -> str:
+    """The Spark schema (DDL) of :func:`unit_batches`' output: counted records, exclusion counts and what the
+    ``hooks`` add (:mod:`kpcompare.engine.spark.hooks`)."""
     return ", ".join(["reason int"] + [f"l{j} string" for j in range(len(plan.by))] + [
         "admitted long", "bed long", "episodes long", "squares long", "weighted_admitted double",
-        "weighted_bed double", "weighted_episodes double", "person long", "rows long", "weighted_rows double"])
+        "weighted_bed double", "weighted_episodes double", "person long", "rows long", "weighted_rows double"]
+        + [f"{name} {kind}" for name, kind in unit_columns(hooks or HookSpec()).items()])
 
 
 def unit_batches(recipe: Recipe, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """One partition of staged rows (all of each of its persons' rows): the rows excluded by the row rules
     counted per reason, the others turned into spells or CIPS by :func:`kpcompare.engine.units.records` (the
-    Arrow engine's rules) and written one record per unit; the units' own exclusions counted per reason."""
+    Arrow engine's rules) and written one record per unit; the units' own exclusions counted per reason; then
+    the hooks' rows (readmission accounts, per-person totals)."""
     plan = recipe.plan()
-    schema = _ddl_schema(units_schema(plan))
+    schema = _ddl_schema(units_schema(plan, recipe.hooks))
     got = list(batches)
     if not got:
         return
@@ -209,6 +218,8 @@ def unit_batches(recipe: Recipe, batches: Iterator[pa.RecordBatch]) -> Iterator[
         part[f"id{j}"], uniques = codes.astype(np.int64), uniques + [np.asarray(values, dtype=object)]
     part.update({name: columns[name][keep] for name in _spell_schema(plan) if name != "episode_key"
                  or plan.check_duplicates})
+    part.update({name: columns[name][keep] for name in row_columns(recipe.hooks)
+                 if name != "person_label" or recipe.hooks.person_type == "string"})
     part["row"] = columns["row"][keep]
     if not plan.weighted:
         del part["weight"]
@@ -216,39 +227,56 @@ def unit_batches(recipe: Recipe, batches: Iterator[pa.RecordBatch]) -> Iterator[
         del part["selected"]
     recs = records(part, unit=plan.unit, n_by=len(plan.by), period=plan.period,
                    check_duplicates=plan.check_duplicates, rules=plan.cips_rules,
-                   diagnosis=(plan.by.index("condition"), plan.spell_diagnosis) if "condition" in plan.by else None)
+                   diagnosis=(plan.by.index("condition"), plan.spell_diagnosis) if "condition" in plan.by else None,
+                   detail=bool(plan.hooks))
     for name, (rows, weighted) in recs.excluded.items():
         before = excluded.get(REASON_INDEX[name], (0, 0.0))
         excluded[REASON_INDEX[name]] = (before[0] + rows, before[1] + weighted)
-    yield _records_batch(plan, recs, uniques, schema)
-    yield _excluded_batch(excluded, len(plan.by), schema)
-
-
-def _records_batch(plan: Plan, recs, uniques: list[np.ndarray], schema: pa.Schema) -> pa.RecordBatch:
-    """One row per counted record: its labels and measures (as the Arrow engine's spell pass sums them)."""
     n = len(recs.weight)
     bed = np.asarray(plan.bed_days(recs.start, recs.end, recs.length), dtype=np.int64)
     admitted = plan.admitted(recs.start, recs.end, n) & recs.first
+    extra, own = hook_rows(plan, recipe.hooks, recs, uniques, admitted.astype(np.float64), bed.astype(np.float64))
+    yield _records_batch(plan, recs, uniques, admitted, bed, extra, schema)
+    yield _excluded_batch(excluded, len(plan.by), schema)
+    for rows in own:
+        yield _filled(rows, schema)
+
+
+def _records_batch(plan: Plan, recs, uniques: list[np.ndarray], admitted: np.ndarray, bed: np.ndarray,
+                   extra: dict[str, np.ndarray], schema: pa.Schema) -> pa.RecordBatch:
+    """One row per counted record: its labels and measures (as the Arrow engine's spell pass sums them), and
+    the hooks' measures (``extra``: readmissions)."""
+    n = len(recs.weight)
     out: dict[str, Any] = {"reason": np.zeros(n, dtype=np.int32)}
     for j in range(len(plan.by)):
         out[f"l{j}"] = uniques[j][recs.ids[j]] if n else np.empty(0, dtype=object)
     out.update({"admitted": admitted.astype(np.int64), "bed": bed, "episodes": recs.episodes.astype(np.int64),
                 "squares": bed * bed, "weighted_admitted": recs.weight * admitted,
                 "weighted_bed": recs.weight * bed, "weighted_episodes": recs.weighted_episodes.astype(np.float64),
-                "person": recs.person.astype(np.int64), "rows": np.zeros(n, dtype=np.int64),
-                "weighted_rows": np.zeros(n)})
-    return pa.RecordBatch.from_pydict(out, schema=schema)
+                "person": recs.person.astype(np.int64)})
+    out.update(extra)
+    return _filled(out, schema)
 
 
 def _excluded_batch(excluded: dict[int, tuple[int, float]], n_by: int, schema: pa.Schema) -> pa.RecordBatch:
     reasons = sorted(excluded)
-    k = len(reasons)
-    out: dict[str, Any] = {"reason": np.asarray(reasons, dtype=np.int32)}
-    out.update({f"l{j}": np.full(k, None, dtype=object) for j in range(n_by)})
-    for name in ("admitted", "bed", "episodes", "squares", "person"):
-        out[name] = np.full(k, MISSING_ID if name == "person" else 0, dtype=np.int64)
-    for name in ("weighted_admitted", "weighted_bed", "weighted_episodes"):
-        out[name] = np.zeros(k)
+    out: dict[str, Any] = {"reason": np.asarray(reasons, dtype=np.int32),
+                           "person": np.full(len(reasons), MISSING_ID, dtype=np.int64)}
     out["rows"] = np.asarray([excluded[r][0] for r in reasons], dtype=np.int64)
     out["weighted_rows"] = np.asarray([excluded[r][1] for r in reasons], dtype=np.float64)
-    return pa.RecordBatch.from_pydict(out, schema=schema)
+    return _filled(out, schema)
+
+
+def _filled(columns: dict[str, Any], schema: pa.Schema) -> pa.RecordBatch:
+    """A batch of ``schema`` from ``columns``; the columns not given: 0 (numbers) or missing (text, ids)."""
+    n = len(next(iter(columns.values())))
+    arrays = []
+    for f in schema:
+        if f.name in columns:
+            arrays.append(pa.array(columns[f.name], type=f.type) if not isinstance(columns[f.name], pa.ChunkedArray)
+                          else columns[f.name].combine_chunks().cast(f.type))
+        elif pa.types.is_string(f.type) or f.name == "pid":
+            arrays.append(pa.nulls(n, type=f.type))
+        else:
+            arrays.append(pa.array(np.zeros(n), type=pa.float64()).cast(f.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
