@@ -136,3 +136,25 @@ def test_empty_result_reads_as_empty_table():
     rows = [ep("a", 0, 3)]
     totals = kpcompare.person_totals(pd.DataFrame(rows), period=("2030-01-01", "2030-12-31"), progress=False)
     assert len(totals.to_pandas()) == 0 and len(totals.frequencies()) == 0
+
+
+@pytest.mark.parametrize("with_method", [True, False])
+def test_frequencies_merged_in_steps_equal_a_plain_count(monkeypatch, with_method):
+    # many small partitions and a merge after every batch: the counts must equal a plain count of the person
+    # table (pandas value counts, missing values and NaN kept as their own value)
+    from kpcompare.engine import person_table
+
+    monkeypatch.setattr(engine_streaming, "PARTITION_ROWS", 5)
+    monkeypatch.setattr(person_table, "_MERGE_ROWS", 1)
+    rng = np.random.default_rng(7)
+    rows = [ep(f"p{rng.integers(40)}", int(day), int(day + rng.integers(0, 6)), system=str(rng.choice(["A", "B"])),
+               method=str(rng.choice(["11", "21"]))) for day in rng.integers(0, 300, size=200)]
+    frame = pd.DataFrame(rows) if with_method else pd.DataFrame(rows).drop(columns="admission_method")
+    totals = kpcompare.person_totals(frame, progress=False)
+    table = totals.to_pandas()
+    for value in ("bed_days", "admissions", "emergency_admissions"):
+        want = (table.groupby(["system", value], dropna=False).size().rename("persons").reset_index()
+                .sort_values(["system", value], na_position="last").reset_index(drop=True))
+        got = totals.frequencies(value)
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_dtype=False)
+        assert got["persons"].sum() == len(table)

@@ -255,21 +255,39 @@ class PersonTotals:
         return PersonTotals(directory, list(by), self.result, keep)
 
     def frequencies(self, value: str = "bed_days") -> pd.DataFrame:
-        """``<by...>, <value>, persons``: how many persons have each value, built fragment by fragment
-        (memory: the distinct values), the input :mod:`kpcompare.concentration` takes with ``frequency="persons"``."""
+        """``<by...>, <value>, persons``: how many persons have each value, the input :mod:`kpcompare.concentration`
+        takes with ``frequency="persons"``.  Counted batch by batch with Arrow and merged whenever the counts not yet
+        merged outnumber the merged ones (memory: a few times the distinct values, not the persons)."""
         check_choice(value, TOTALS, argument="value")
-        parts = []
-        for batch in self.dataset.to_batches(columns=[*self.by, value]):
-            frame = batch.to_pandas()
-            if len(frame):
-                parts.append(frame.groupby([*self.by, value], dropna=False, observed=True).size()
-                             .rename("persons").reset_index())
-            if len(parts) > 64:
-                parts = [_combine(parts, self.by, value)]
-        if not parts:
+        keys = [*self.by, value]
+        merged: pa.Table | None = None
+        pending: list[pa.Table] = []
+        waiting = 0
+        # one batch read ahead: pyarrow's default read-ahead (16 batches of 4 files) held 1 GB at 20M rows
+        for batch in self.dataset.to_batches(columns=keys, batch_readahead=1, fragment_readahead=1):
+            if not batch.num_rows:
+                continue
+            counts = pa.Table.from_batches([batch]).group_by(keys, use_threads=False).aggregate([([], "count_all")])
+            pending.append(counts.select([*keys, "count_all"]).rename_columns([*keys, "persons"]))
+            waiting += pending[-1].num_rows
+            if waiting > max(_MERGE_ROWS, 0 if merged is None else merged.num_rows):
+                merged, pending, waiting = _merge([t for t in (merged, *pending) if t is not None], keys), [], 0
+        tables = [t for t in (merged, *pending) if t is not None]
+        if not tables:
             return pd.DataFrame({**{b: pd.Series(dtype=object) for b in self.by}, value: pd.Series(dtype="int64"),
                                  "persons": pd.Series(dtype="int64")})
-        return _combine(parts, self.by, value)
+        return _combine([_merge(tables, keys).to_pandas()], self.by, value)
+
+
+#: counts not yet merged that :meth:`PersonTotals.frequencies` lets wait (at least)
+_MERGE_ROWS = 1 << 17
+
+
+def _merge(tables: list[pa.Table], keys: list[str]) -> pa.Table:
+    """The counts of ``tables`` summed per key (Arrow groups a missing value, and NaN, as one key each, as
+    pandas' ``groupby(dropna=False)`` does)."""
+    total = pa.concat_tables(tables).group_by(keys, use_threads=False).aggregate([("persons", "sum")])
+    return total.select([*keys, "persons_sum"]).rename_columns([*keys, "persons"])
 
 
 def _combine(parts: list[pd.DataFrame], by: list[str], value: str) -> pd.DataFrame:
