@@ -119,6 +119,17 @@ def readmission_pass(readmissions, extract, plan) -> ReadmissionPass | None:
     return ReadmissionPass(rules, extract, period=plan.period)
 
 
+def _is_in(codes: tuple[str, ...]):
+    """A judge (see :func:`_judged`): the value is one of ``codes``."""
+    wanted = pa.array(list(codes), pa.string())
+    return lambda values: pc.is_in(values, wanted)
+
+
+def _regex(pattern: str):
+    """A judge (see :func:`_judged`): the value matches ``pattern``."""
+    return lambda values: pc.match_substring_regex(values, pattern)
+
+
 def _judged(array: pa.Array, judge) -> np.ndarray:
     """``judge(strings)`` (a boolean Arrow array; null: False) of every value; a dictionary-encoded column is
     judged once per dictionary value and looked up by its indices."""
@@ -137,8 +148,7 @@ def _judged(array: pa.Array, judge) -> np.ndarray:
 
 
 def _in_codes(array: pa.Array, codes: tuple[str, ...]) -> np.ndarray:
-    wanted = pa.array(list(codes), pa.string())
-    return _judged(array, lambda values: pc.is_in(values, wanted))
+    return _judged(array, _is_in(codes))
 
 
 def _matches(values: pa.Array, pattern: str) -> np.ndarray:
@@ -146,21 +156,12 @@ def _matches(values: pa.Array, pattern: str) -> np.ndarray:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     if pa.types.is_dictionary(values.type):
-        return _judged(values, lambda strings: pc.match_substring_regex(strings, pattern))
+        return _judged(values, _regex(pattern))
     values = values.cast(pa.string())
     distinct = pc.unique(values)
     hit = pc.fill_null(pc.match_substring_regex(distinct, pattern), False)
     index = pc.index_in(values, distinct)
     return pc.fill_null(pc.take(hit, index), False).to_numpy(zero_copy_only=False)
-
-
-def _is_in(codes: tuple[str, ...]):
-    wanted = pa.array(list(codes), pa.string())
-    return lambda values: pc.is_in(values, wanted)
-
-
-def _regex(pattern: str):
-    return lambda values: pc.match_substring_regex(values, pattern)
 
 
 def _dictionary(array) -> pa.DictionaryArray | None:
